@@ -1,0 +1,80 @@
+import { Duration } from 'cdk8s';
+import { Overrides, withDefaults } from '../lib/config';
+import { PgBouncer } from '../lib/data/pgbouncer';
+import { Postgres, SecretKeyRef } from '../lib/data/postgres';
+import { IMAGES } from '../lib/images';
+import { EnvValue } from '../lib/k8s/env';
+import { Probe } from '../lib/k8s/probe';
+import { AppChart } from '../lib/platform/app-chart';
+import { Platform } from '../lib/platform/platform';
+import { ResourcesProps } from '../lib/workloads/resources';
+import { AutoscalingProps, WebService } from '../lib/workloads/web-service';
+
+/** Seed 004: a Bun.js blog on single-node K3s, PostgreSQL behind PgBouncer, Traefik ingress. */
+export interface BunBlogConfig {
+  readonly hostname: string;
+  readonly web: {
+    readonly image: string;
+    readonly port: number;
+    readonly autoscaling: AutoscalingProps;
+    readonly resources: ResourcesProps;
+  };
+  /** IngressClass; K3s ships Traefik. */
+  readonly ingressClassName: string;
+  readonly storage: { readonly database: string; readonly storageClassName?: string };
+  readonly database: { readonly name: string; readonly user: string; readonly passwordSecret: SecretKeyRef };
+}
+
+export const BUN_BLOG_DEFAULTS: BunBlogConfig = {
+  hostname: 'blog.sudharsana.dev',
+  web: {
+    image: IMAGES.bunBlog,
+    port: 3000,
+    autoscaling: { minReplicas: 2, maxReplicas: 5 },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  },
+  ingressClassName: 'traefik',
+  storage: { database: '50Gi' },
+  database: { name: 'blog', user: 'blog', passwordSecret: { name: 'bun-blog-postgres', key: 'password' } },
+};
+
+/** The Bun blog: 2-5 pods scaled on CPU, Traefik ingress, PostgreSQL behind PgBouncer. */
+export class BunBlogChart extends AppChart {
+  public readonly config: BunBlogConfig;
+  public readonly web: WebService;
+
+  constructor(platform: Platform, id = 'bun-blog', overrides: Overrides<BunBlogConfig> = {}) {
+    super(platform, id, { category: 'apps' });
+    const config = withDefaults(BUN_BLOG_DEFAULTS, overrides);
+    this.config = config;
+
+    const postgres = new Postgres(this, 'postgres', {
+      database: config.database.name,
+      user: config.database.user,
+      passwordSecret: config.database.passwordSecret,
+      storageSize: config.storage.database,
+      storageClassName: config.storage.storageClassName,
+    });
+    const pooler = new PgBouncer(this, 'pooler', { postgres });
+
+    const health = Probe.http('/health', { initialDelay: Duration.seconds(5), period: Duration.seconds(10) });
+    this.web = new WebService(this, 'web', {
+      name: 'blog',
+      image: config.web.image,
+      port: config.web.port,
+      autoscaling: config.web.autoscaling,
+      resources: config.web.resources,
+      readiness: health,
+      liveness: health.withTimings({ initialDelay: Duration.seconds(15), period: Duration.seconds(20), failureThreshold: 3 }),
+      // libpq's variables, read by Bun.sql: the app talks to PgBouncer, never to PostgreSQL directly.
+      env: {
+        PGHOST: pooler.host,
+        PGPORT: String(pooler.port),
+        PGDATABASE: postgres.database,
+        PGUSER: postgres.user,
+        PGPASSWORD: EnvValue.fromSecret(postgres.passwordSecret.name, postgres.passwordSecret.key),
+      },
+      ingress: { hosts: [config.hostname], className: config.ingressClassName },
+    });
+  }
+}

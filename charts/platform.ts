@@ -1,0 +1,24 @@
+import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { Platform, PlatformSettings } from '../lib/platform/platform';
+import { BlogChart } from './blog';
+import { BunBlogChart } from './bun-blog';
+import { CloudflaredChart } from './cloudflared';
+
+/** Where Argo CD pulls this repository from. Change these two lines for your own fork. */
+export const PLATFORM_SETTINGS: PlatformSettings = {
+  repoURL: 'https://git.example.com/homelab/platform.git',
+  targetRevision: 'main',
+};
+
+/** The Cloudflare tunnel this cluster connects through (`cloudflared tunnel create`). */
+export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
+
+/** The whole platform: every app chart, then the GitOps layer derived from them. */
+export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): Platform {
+  const platform = new Platform(settings);
+  const blog = new BlogChart(platform);
+  new BunBlogChart(platform);
+  new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID, routes: blog.publicRoutes });
+  new GitOpsChart(platform);
+  return platform;
+}

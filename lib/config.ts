@@ -1,0 +1,22 @@
+/** Every field optional, recursively: the shape of a chart's overrides. */
+export type Overrides<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? Overrides<T[K]> : T[K];
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/**
+ * A chart's config: its defaults with the overrides merged in. Nested plain objects merge key by
+ * key; arrays and value objects (Duration, Probe) are replaced whole. `undefined` keeps the default.
+ */
+export function withDefaults<T>(defaults: T, overrides: Overrides<T> = {}): T {
+  const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(overrides as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    const base = merged[key];
+    merged[key] = isPlainObject(base) && isPlainObject(value) ? withDefaults(base, value) : value;
+  }
+  return merged as T;
+}

@@ -1,0 +1,118 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { fail } from '../errors';
+import { IMAGES } from '../images';
+import { checksum } from '../k8s/checksum';
+import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
+import { isHostname } from '../k8s/names';
+import { Probe } from '../k8s/probe';
+import { Volume } from '../k8s/volume';
+import { AppChart } from '../platform/app-chart';
+import { renderPodTemplate } from '../workloads/pod';
+import { ResourcesProps } from '../workloads/resources';
+
+/** A public hostname and the in-cluster URL that answers it. */
+export interface TunnelRoute {
+  readonly hostname: string;
+  /** e.g. `http://nginx.blog.svc.cluster.local:8080` */
+  readonly service: string;
+}
+
+export interface CloudflareTunnelProps {
+  /** ID of the tunnel created with `cloudflared tunnel create`. */
+  readonly tunnelId: string;
+  readonly routes: TunnelRoute[];
+  /**
+   * Pre-created Secret with the tunnel's credentials.json; never written to git.
+   * @default 'cloudflared-credentials'
+   */
+  readonly credentialsSecret?: string;
+  /** @default IMAGES.cloudflared */
+  readonly image?: string;
+  /**
+   * Host networking. Seed 000 runs cloudflared this way to avoid intermittent 502s on a
+   * single-node cluster; it needs the namespace's Pod Security level to be privileged.
+   * @default true
+   */
+  readonly hostNetwork?: boolean;
+  /** @default 'http2' (seed 000: a multiplexed connection to the edge) */
+  readonly protocol?: 'http2' | 'quic' | 'auto';
+  /** @default requests 50m / 64Mi, limits 500m / 256Mi */
+  readonly resources?: ResourcesProps;
+}
+
+const METRICS = { name: 'metrics', port: 2000 };
+const CONFIG_DIR = '/etc/cloudflared/config';
+const CREDENTIALS_DIR = '/etc/cloudflared/creds';
+
+/** cloudflared's config.yaml: the routes in order, then a 404 for any other hostname. */
+export function renderTunnelConfig(tunnelId: string, protocol: string, routes: TunnelRoute[]): string {
+  return stringify({
+    'tunnel': tunnelId,
+    'credentials-file': `${CREDENTIALS_DIR}/credentials.json`,
+    'protocol': protocol,
+    'metrics': `0.0.0.0:${METRICS.port}`,
+    'no-autoupdate': true,
+    'ingress': [...routes.map(r => ({ hostname: r.hostname, service: r.service })), { service: 'http_status:404' }],
+  }, { lineWidth: 0 });
+}
+
+/**
+ * A Cloudflare Tunnel (seed 000): an outbound connection to Cloudflare's edge, so no port is
+ * opened on the router. Public hostnames reach the in-cluster services listed in `routes`.
+ */
+export class CloudflareTunnel extends Construct {
+  public readonly identity: ComponentIdentity;
+  public readonly config: string;
+
+  constructor(scope: Construct, id: string, props: CloudflareTunnelProps) {
+    super(scope, id);
+    this.identity = { name: 'cloudflared', app: AppChart.of(this).appName, component: 'tunnel' };
+    if (!/^[0-9a-f-]{36}$/.test(props.tunnelId)) fail(this, 'tunnelId', `"${props.tunnelId}" is not a tunnel UUID`);
+    if (props.routes.length === 0) fail(this, 'routes', 'needs at least one route');
+    props.routes.forEach((r, i) => {
+      if (!isHostname(r.hostname)) fail(this, `routes[${i}].hostname`, `"${r.hostname}" is not a fully qualified hostname`);
+      if (!/^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(r.service)) fail(this, `routes[${i}].service`, `"${r.service}" is not an http(s)://host[:port] URL`);
+    });
+    const seen = new Set<string>();
+    for (const r of props.routes) {
+      if (seen.has(r.hostname)) fail(this, 'routes', `hostname ${r.hostname} is routed twice`);
+      seen.add(r.hostname);
+    }
+
+    this.config = renderTunnelConfig(props.tunnelId, props.protocol ?? 'http2', props.routes);
+    const labels = standardLabels(this.identity);
+    const name = this.identity.name;
+    new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name, labels }, data: { 'config.yaml': this.config } });
+
+    const ready = Probe.http('/ready', { period: Duration.seconds(10) });
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selectorLabels(this.identity) },
+        template: renderPodTemplate(this, labels, {
+          hostNetwork: props.hostNetwork ?? true,
+          // The image's nonroot user.
+          runAs: { user: 65532, group: 65532 },
+          annotations: { 'checksum/config': checksum(this.config) },
+          containers: [{
+            name,
+            image: props.image ?? IMAGES.cloudflared,
+            args: ['tunnel', '--config', `${CONFIG_DIR}/config.yaml`, 'run'],
+            ports: [METRICS],
+            mounts: [
+              { volume: Volume.configMap('config', name), path: CONFIG_DIR, readOnly: true },
+              { volume: Volume.secret('credentials', props.credentialsSecret ?? 'cloudflared-credentials'), path: CREDENTIALS_DIR, readOnly: true },
+            ],
+            resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+            readiness: ready,
+            liveness: ready.withTimings({ initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
+          }],
+        }),
+      },
+    });
+  }
+}

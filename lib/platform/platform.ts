@@ -1,0 +1,65 @@
+import { App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { PlatformError } from '../errors';
+import type { AppChart } from './app-chart';
+
+/** Where Argo CD finds this repository and which cluster it deploys to: set here and nowhere else. */
+export interface PlatformSettings {
+  /** Git URL of this repository, as Argo CD clones it. */
+  readonly repoURL: string;
+  /** Branch, tag or commit Argo CD follows. @default 'main' */
+  readonly targetRevision?: string;
+  /** Namespace Argo CD runs in. @default 'argocd' */
+  readonly argocdNamespace?: string;
+  /** API server of the cluster the apps go to. @default 'https://kubernetes.default.svc' */
+  readonly destinationServer?: string;
+}
+
+/**
+ * The root of the construct tree: the settings every chart shares, and the registry of app charts
+ * from which the GitOps layer (argocd/) is derived.
+ */
+export class Platform extends App {
+  public static of(construct: IConstruct): Platform {
+    const root = construct.node.root;
+    if (!(root instanceof Platform)) {
+      throw new PlatformError(`${construct.node.path}: is not inside a Platform`);
+    }
+    return root;
+  }
+
+  public readonly repoURL: string;
+  public readonly targetRevision: string;
+  public readonly argocdNamespace: string;
+  public readonly destinationServer: string;
+  private readonly registered: AppChart[] = [];
+
+  constructor(settings: PlatformSettings) {
+    // The cdk8s outdir is unused: synthesis renders in memory and writes dist/ itself.
+    super({ outdir: '.cdk8s.out' });
+    this.repoURL = settings.repoURL;
+    this.targetRevision = settings.targetRevision ?? 'main';
+    this.argocdNamespace = settings.argocdNamespace ?? 'argocd';
+    this.destinationServer = settings.destinationServer ?? 'https://kubernetes.default.svc';
+  }
+
+  /** Every app chart, ordered by category then name. */
+  public get apps(): AppChart[] {
+    return [...this.registered].sort((a, b) => a.category.localeCompare(b.category) || a.appName.localeCompare(b.appName));
+  }
+
+  /** The categories in use, sorted. */
+  public get categories(): string[] {
+    return [...new Set(this.registered.map(a => a.category))].sort();
+  }
+
+  /** @internal called by AppChart's constructor */
+  public _register(chart: AppChart): void {
+    const clash = this.registered.find(a => a.appName === chart.appName || a.namespace === chart.namespace);
+    if (clash) {
+      const what = clash.appName === chart.appName ? `app name "${chart.appName}"` : `namespace "${chart.namespace}"`;
+      throw new PlatformError(`${chart.node.path}: ${what} is already used by ${clash.node.path}; Argo CD needs one Application and one namespace per app`);
+    }
+    this.registered.push(chart);
+  }
+}

@@ -1,0 +1,20 @@
+import { SynthesisSummary } from './synthesize';
+
+const MAX_LISTED = 20;
+
+/** The lines printed after a synth: totals, then the files that changed. */
+export function formatSummary(summary: SynthesisSummary, elapsedMs: number, check = false): string {
+  const { result } = summary;
+  const lines = [
+    `${check ? 'Checked' : 'Synthesized'} ${summary.apps} apps, ${summary.objects} objects, ${summary.files} files in ${Math.round(elapsedMs)} ms`,
+    `  added ${result.added.length}, changed ${result.changed.length}, removed ${result.removed.length}, unchanged ${result.unchanged}`,
+  ];
+  const listed = [
+    ...result.added.map(f => `  + ${f}`),
+    ...result.changed.map(f => `  ~ ${f}`),
+    ...result.removed.map(f => `  - ${f}`),
+  ];
+  lines.push(...listed.slice(0, MAX_LISTED));
+  if (listed.length > MAX_LISTED) lines.push(`  ... and ${listed.length - MAX_LISTED} more`);
+  return lines.join('\n');
+}

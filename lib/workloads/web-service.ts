@@ -1,0 +1,264 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { fail } from '../errors';
+import { EnvMap } from '../k8s/env';
+import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
+import { assertDnsLabel, assertPort, isHostname } from '../k8s/names';
+import { Probe } from '../k8s/probe';
+import { RunAs } from '../k8s/security';
+import { Mount } from '../k8s/volume';
+import { AppChart } from '../platform/app-chart';
+import { renderPodTemplate } from './pod';
+import { ResourcesProps } from './resources';
+
+/** Scale on CPU between two bounds instead of a fixed replica count. */
+export interface AutoscalingProps {
+  /** @default 2 */
+  readonly minReplicas?: number;
+  readonly maxReplicas: number;
+  /**
+   * Average CPU use, as a percentage of the CPU request, that the autoscaler aims for.
+   * @default 70
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+   */
+  readonly cpuUtilization?: number;
+}
+
+/** Publish the service through the cluster's ingress controller. */
+export interface WebIngressProps {
+  readonly hosts: string[];
+  /** @default '/' */
+  readonly path?: string;
+  /**
+   * IngressClass to use.
+   * @default 'traefik' (K3s's built-in controller, seed 004)
+   */
+  readonly className?: string;
+  /** Secret holding the certificate for the hosts. @default - no TLS section */
+  readonly tlsSecretName?: string;
+}
+
+export interface WebServiceProps {
+  /** Name of the Deployment, Service and every other object. @default the construct id */
+  readonly name?: string;
+  /** Value of app.kubernetes.io/component. @default 'server' */
+  readonly component?: string;
+  /** Container image, pinned to a version tag. */
+  readonly image: string;
+  /** Port the container listens on. */
+  readonly port: number;
+  /** Port the Service listens on. @default the container port */
+  readonly servicePort?: number;
+  /**
+   * Fixed number of pods; mutually exclusive with `autoscaling`.
+   * @default 2 (seed 000: two replicas for zero-downtime deploys)
+   */
+  readonly replicas?: number;
+  /** A HorizontalPodAutoscaler; the Deployment then leaves `replicas` to it. @default - fixed replicas */
+  readonly autoscaling?: AutoscalingProps;
+  /**
+   * Requests and limits of the container.
+   * @default requests 100m CPU / 128Mi, limits 500m CPU / 512Mi (seed 004)
+   */
+  readonly resources?: ResourcesProps;
+  /**
+   * When the pod may receive traffic.
+   * @default GET /health/ after 60 s, every 15 s, 3 failures (seed 000)
+   */
+  readonly readiness?: Probe;
+  /**
+   * When the container is restarted.
+   * @default GET /health/ after 90 s, every 30 s, 5 failures (seed 000)
+   */
+  readonly liveness?: Probe;
+  /**
+   * Time the container keeps serving after removal from the Service, so in-flight requests drain.
+   * @default 15 s (seed 000)
+   */
+  readonly preStopSleep?: Duration;
+  /**
+   * Time from the start of termination to SIGKILL; must exceed `preStopSleep`.
+   * @default preStopSleep + 30 s
+   */
+  readonly terminationGracePeriod?: Duration;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: EnvMap;
+  readonly mounts?: Mount[];
+  /** @default UID and GID 1000 */
+  readonly runAs?: RunAs;
+  /** Annotations of the pods, e.g. a checksum of mounted config so a change rolls them. */
+  readonly podAnnotations?: Record<string, string>;
+  /** @default true */
+  readonly readOnlyRootFilesystem?: boolean;
+  /** @default - reachable inside the cluster only */
+  readonly ingress?: WebIngressProps;
+}
+
+export const WEB_SERVICE_DEFAULTS = {
+  replicas: 2,
+  component: 'server',
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  readiness: Probe.http('/health/', { initialDelay: Duration.seconds(60), period: Duration.seconds(15), failureThreshold: 3 }),
+  liveness: Probe.http('/health/', { initialDelay: Duration.seconds(90), period: Duration.seconds(30), failureThreshold: 5 }),
+  preStopSleep: Duration.seconds(15),
+  drainHeadroom: Duration.seconds(30),
+  autoscalingMin: 2,
+  cpuUtilization: 70,
+  ingressClass: 'traefik',
+} as const;
+
+const PORT_NAME = 'http';
+
+/**
+ * A stateless HTTP workload: Deployment + Service, a PodDisruptionBudget and spread across nodes
+ * when it runs more than one pod, optionally a HorizontalPodAutoscaler and an Ingress.
+ * Zero-downtime by default: one extra pod during a rollout, none removed before its successor is
+ * ready, and a drain period before SIGTERM.
+ */
+export class WebService extends Construct {
+  public readonly name: string;
+  public readonly identity: ComponentIdentity;
+  /** Port the Service listens on. */
+  public readonly servicePort: number;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  public readonly ingress?: k8s.KubeIngress;
+
+  constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id);
+    const chart = AppChart.of(this);
+    this.name = assertDnsLabel(this, 'name', props.name ?? id);
+    this.identity = { name: this.name, app: chart.appName, component: props.component ?? WEB_SERVICE_DEFAULTS.component };
+    assertPort(this, 'port', props.port);
+    this.servicePort = assertPort(this, 'servicePort', props.servicePort ?? props.port);
+
+    const replicas = this.checkReplicas(props);
+    const preStopSleep = props.preStopSleep ?? WEB_SERVICE_DEFAULTS.preStopSleep;
+    const grace = props.terminationGracePeriod ?? Duration.seconds(preStopSleep.toSeconds() + WEB_SERVICE_DEFAULTS.drainHeadroom.toSeconds());
+    if (grace.toSeconds() <= preStopSleep.toSeconds()) {
+      fail(this, 'terminationGracePeriod', `${grace.toSeconds()}s must exceed preStopSleep (${preStopSleep.toSeconds()}s), or SIGKILL arrives before the app sees SIGTERM`);
+    }
+
+    const labels = standardLabels(this.identity);
+    const selector = selectorLabels(this.identity);
+    const metadata = { name: this.name, labels };
+    const replicated = (props.autoscaling?.minReplicas ?? replicas ?? 1) >= 2;
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata,
+      spec: {
+        replicas: props.autoscaling ? undefined : replicas,
+        selector: { matchLabels: selector },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
+        },
+        template: renderPodTemplate(this, labels, {
+          runAs: props.runAs,
+          annotations: props.podAnnotations,
+          terminationGracePeriod: grace,
+          spread: replicated ? { labels: selector, rolloutLabelKey: 'pod-template-hash' } : undefined,
+          containers: [{
+            name: this.name,
+            image: props.image,
+            ports: [{ name: PORT_NAME, port: props.port }],
+            command: props.command,
+            args: props.args,
+            env: props.env,
+            mounts: props.mounts,
+            resources: props.resources ?? WEB_SERVICE_DEFAULTS.resources,
+            readiness: props.readiness ?? WEB_SERVICE_DEFAULTS.readiness,
+            liveness: props.liveness ?? WEB_SERVICE_DEFAULTS.liveness,
+            preStopSleep,
+            readOnlyRootFilesystem: props.readOnlyRootFilesystem,
+          }],
+        }),
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        selector,
+        ports: [{ name: PORT_NAME, port: this.servicePort, targetPort: k8s.IntOrString.fromString(PORT_NAME) }],
+      },
+    });
+
+    if (replicated) {
+      this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+      });
+    }
+    if (props.autoscaling) this.autoscaler = this.addAutoscaler(metadata, props.autoscaling);
+    if (props.ingress) this.ingress = this.addIngress(metadata, props.ingress);
+  }
+
+  /** `http://<service>.<namespace>.svc.cluster.local:<port>`, for callers in other namespaces. */
+  public get clusterUrl(): string {
+    return `http://${this.name}.${AppChart.of(this).namespace}.svc.cluster.local:${this.servicePort}`;
+  }
+
+  /** `http://<service>:<port>`, for callers in the same namespace. */
+  public get localUrl(): string {
+    return `http://${this.name}:${this.servicePort}`;
+  }
+
+  private checkReplicas(props: WebServiceProps): number | undefined {
+    if (props.autoscaling) {
+      if (props.replicas !== undefined) {
+        fail(this, 'replicas', 'cannot be set together with autoscaling; the HorizontalPodAutoscaler owns the replica count');
+      }
+      const min = props.autoscaling.minReplicas ?? WEB_SERVICE_DEFAULTS.autoscalingMin;
+      const max = props.autoscaling.maxReplicas;
+      if (!Number.isInteger(min) || min < 1) fail(this, 'autoscaling.minReplicas', `must be at least 1 (got ${min})`);
+      if (!Number.isInteger(max) || min > max) fail(this, 'autoscaling.maxReplicas', `must be at least minReplicas (got min ${min}, max ${max})`);
+      const cpu = props.autoscaling.cpuUtilization ?? WEB_SERVICE_DEFAULTS.cpuUtilization;
+      if (!Number.isInteger(cpu) || cpu < 1) fail(this, 'autoscaling.cpuUtilization', `must be a positive whole percentage (got ${cpu})`);
+      return undefined;
+    }
+    const replicas = props.replicas ?? WEB_SERVICE_DEFAULTS.replicas;
+    if (!Number.isInteger(replicas) || replicas < 1) fail(this, 'replicas', `must be at least 1 (got ${replicas})`);
+    return replicas;
+  }
+
+  private addAutoscaler(metadata: k8s.ObjectMeta, props: AutoscalingProps): k8s.KubeHorizontalPodAutoscalerV2 {
+    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicas: props.minReplicas ?? WEB_SERVICE_DEFAULTS.autoscalingMin,
+        maxReplicas: props.maxReplicas,
+        metrics: [{
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: props.cpuUtilization ?? WEB_SERVICE_DEFAULTS.cpuUtilization },
+          },
+        }],
+      },
+    });
+  }
+
+  private addIngress(metadata: k8s.ObjectMeta, props: WebIngressProps): k8s.KubeIngress {
+    if (props.hosts.length === 0) fail(this, 'ingress.hosts', 'needs at least one hostname');
+    props.hosts.forEach((host, i) => {
+      if (!isHostname(host)) fail(this, `ingress.hosts[${i}]`, `"${host}" is not a fully qualified hostname`);
+    });
+    const path = props.path ?? '/';
+    if (!path.startsWith('/')) fail(this, 'ingress.path', `"${path}" must start with /`);
+    const backend = { service: { name: this.name, port: { name: PORT_NAME } } };
+    return new k8s.KubeIngress(this, 'Ingress', {
+      metadata,
+      spec: {
+        ingressClassName: props.className ?? WEB_SERVICE_DEFAULTS.ingressClass,
+        rules: props.hosts.map(host => ({ host, http: { paths: [{ path, pathType: 'Prefix', backend }] } })),
+        tls: props.tlsSecretName ? [{ hosts: props.hosts, secretName: props.tlsSecretName }] : undefined,
+      },
+    });
+  }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the real programs the tests check generated configuration with (Debian packages).
+# Runs before `npm test`; does nothing when they are already there.
+set -euo pipefail
+
+# command -> Debian package that provides it
+declare -A PACKAGES=(
+  [nginx]=nginx-light
+)
+
+missing=()
+for command in "${!PACKAGES[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || missing+=("${PACKAGES[$command]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "The tests need these Debian packages: ${missing[*]}. Install them (apt-get install ${missing[*]}) and run again." >&2
+  exit 1
+fi
+echo "Installing ${missing[*]} for the tests..." >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

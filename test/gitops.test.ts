@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlatform } from '../charts/platform';
+import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { isClusterScoped } from '../lib/k8s/scope';
+import { AppChart } from '../lib/platform/app-chart';
+import { PodSecurity } from '../lib/platform/pod-security';
+import { Manifest, render } from '../lib/synth/render';
+import { WebService } from '../lib/workloads/web-service';
+import { goPathMatch } from './support/go-path-match';
+import { emptyPlatform } from './support/platform';
+
+interface GitGenerator {
+  git: { repoURL: string; revision: string; directories: { path: string; exclude?: boolean }[]; values: Record<string, string> };
+}
+
+/** The platform's rendered objects, grouped the way Argo CD sees the repository. */
+function renderedPlatform(platform = buildPlatform()) {
+  const rendering = render(platform);
+  const argo = rendering.objects.filter(o => o.file.startsWith('argocd/')).map(o => o.manifest);
+  const appFolders = [...new Set(rendering.objects.filter(o => o.file.startsWith('dist/')).map(o => o.file.slice(0, o.file.lastIndexOf('/'))))];
+  // Every folder Argo CD's directory generator can see: each prefix of each file's folder.
+  const directories = new Set(appFolders.flatMap(f => f.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  const objectsIn = (folder: string) => rendering.objects.filter(o => o.file.startsWith(`${folder}/`)).map(o => o.manifest);
+  return { rendering, argo, appFolders, directories: [...directories], objectsIn };
+}
+
+const applicationSets = (argo: Manifest[]) => argo.filter(o => o.kind === 'ApplicationSet') as any[];
+
+/** Which folders a git directory generator yields, by Argo CD's rules: excludes win over includes. */
+function matchedBy(generator: GitGenerator, directories: string[]): string[] {
+  const dirs = generator.git.directories;
+  return directories.filter(d => dirs.some(p => !p.exclude && goPathMatch(p.path, d)) && !dirs.some(p => p.exclude && goPathMatch(p.path, d)));
+}
+
+/** Evaluates the few go-template expressions our templates use. */
+function evaluate(template: string, folder: string, values: Record<string, string>): string {
+  const params: Record<string, string> = { '.path.path': folder, '.path.basename': folder.slice(folder.lastIndexOf('/') + 1) };
+  const withParams = (s: string) => s.replace(/\{\{(\.path\.[a-z]+)\}\}/g, (_, k) => params[k]);
+  return withParams(template).replace(/\{\{\.values\.([a-zA-Z]+)\}\}/g, (_, k) => withParams(values[k]));
+}
+
+describe('ApplicationSets', () => {
+  it('match every dist/<category>/<app> folder with exactly one generator, and nothing else', () => {
+    const { argo, appFolders, directories } = renderedPlatform();
+    const matches = new Map<string, number>();
+    for (const set of applicationSets(argo)) {
+      for (const generator of set.spec.generators as GitGenerator[]) {
+        for (const folder of matchedBy(generator, directories)) matches.set(folder, (matches.get(folder) ?? 0) + 1);
+      }
+    }
+    expect([...matches.keys()].sort()).toEqual([...appFolders].sort());
+    expect([...matches.values()].every(n => n === 1)).toBe(true);
+  });
+
+  it('send each app to the namespace of every namespaced object in its folder', () => {
+    const { argo, directories, objectsIn } = renderedPlatform();
+    for (const set of applicationSets(argo)) {
+      for (const generator of set.spec.generators as GitGenerator[]) {
+        for (const folder of matchedBy(generator, directories)) {
+          const destination = evaluate(set.spec.template.spec.destination.namespace, folder, generator.git.values);
+          const namespaced = objectsIn(folder).filter(o => !isClusterScoped(o.apiVersion, o.kind));
+          expect(namespaced.length, folder).toBeGreaterThan(0);
+          for (const object of namespaced) expect(object.metadata.namespace, `${folder} ${object.kind}/${object.metadata.name}`).toBe(destination);
+          expect(evaluate(set.spec.template.spec.source.path, folder, generator.git.values)).toBe(folder);
+        }
+      }
+    }
+  });
+
+  it('label each namespace with its Pod Security level: restricted, or the level an app states a reason for', () => {
+    const { argo, directories } = renderedPlatform();
+    const levels: Record<string, string> = {};
+    for (const set of applicationSets(argo)) {
+      for (const generator of set.spec.generators as GitGenerator[]) {
+        for (const folder of matchedBy(generator, directories)) {
+          levels[folder] = evaluate(set.spec.template.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce'], folder, generator.git.values);
+        }
+      }
+    }
+    expect(levels).toEqual({ 'dist/apps/blog': 'restricted', 'dist/apps/bun-blog': 'restricted', 'dist/networking/cloudflared': 'privileged' });
+    const networking = applicationSets(argo).find(s => s.metadata.name === 'networking');
+    expect(networking.spec.generators).toEqual([{
+      git: {
+        repoURL: 'https://git.example.com/homelab/platform.git',
+        revision: 'main',
+        directories: [{ path: 'dist/networking/cloudflared' }],
+        values: { namespace: 'cloudflared', podSecurity: 'privileged', reason: 'cloudflared runs with hostNetwork, which seed 000 uses to avoid intermittent 502s on a single-node cluster' },
+      },
+    }]);
+  });
+
+  it('sync automatically with prune, self-heal, the seed\'s retry policy, and missingkey=error templates', () => {
+    for (const set of applicationSets(renderedPlatform().argo)) {
+      expect(set.spec.goTemplate).toBe(true);
+      expect(set.spec.goTemplateOptions).toEqual(['missingkey=error']);
+      expect(set.spec.template.spec.syncPolicy).toMatchObject({
+        automated: { prune: true, selfHeal: true },
+        retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+      });
+    }
+  });
+
+  it('preserve the resources of categories that hold data, and cascade-delete the others', () => {
+    const sets = Object.fromEntries(applicationSets(renderedPlatform().argo).map(s => [s.metadata.name, s]));
+    expect(sets.apps.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
+    expect(sets.apps.spec.template.metadata).not.toHaveProperty('finalizers');
+    expect(sets.networking.spec).not.toHaveProperty('syncPolicy');
+    expect(sets.networking.spec.template.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+  });
+
+  it('exclude from the wildcard generator an app that needs its own namespace name', () => {
+    const platform = emptyPlatform();
+    for (const [name, namespace] of [['a', undefined], ['b', 'custom-ns']] as const) {
+      new WebService(new AppChart(platform, name, { category: 'apps', namespace }), 'web', { image: 'demo:1.0.0', port: 80 });
+    }
+    new GitOpsChart(platform);
+    const set = applicationSets(renderedPlatform(platform).argo)[0];
+    expect(set.spec.generators.map((g: GitGenerator) => g.git.directories)).toEqual([
+      [{ path: 'dist/apps/*' }, { path: 'dist/apps/b', exclude: true }],
+      [{ path: 'dist/apps/b' }],
+    ]);
+    expect(set.spec.generators[1].git.values).toEqual({ namespace: 'custom-ns', podSecurity: 'restricted' });
+  });
+});
+
+describe('AppProjects', () => {
+  it('allow only this repository, the namespaces of their apps, and exactly the cluster-scoped objects needed', () => {
+    const projects = Object.fromEntries(renderedPlatform().argo.filter(o => o.kind === 'AppProject').map(p => [p.metadata.name, p.spec as any]));
+    expect(projects.apps.sourceRepos).toEqual(['https://git.example.com/homelab/platform.git']);
+    expect(projects.apps.destinations).toEqual([
+      { namespace: 'blog', server: 'https://kubernetes.default.svc' },
+      { namespace: 'bun-blog', server: 'https://kubernetes.default.svc' },
+    ]);
+    expect(projects.apps.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace', name: 'blog' },
+      { group: '', kind: 'Namespace', name: 'bun-blog' },
+    ]);
+    expect(projects.networking.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'cloudflared' }]);
+    expect(projects.networking.namespaceResourceWhitelist).toEqual([
+      { group: '', kind: 'ConfigMap' },
+      { group: 'apps', kind: 'Deployment' },
+    ]);
+  });
+
+  it('give the root application a project that may only manage Argo CD objects in argocd', () => {
+    const { argo } = renderedPlatform();
+    const root = argo.find(o => o.kind === 'Application' && o.metadata.name === 'root') as any;
+    expect(root.spec).toEqual({
+      project: 'root',
+      source: { repoURL: 'https://git.example.com/homelab/platform.git', targetRevision: 'main', path: 'argocd' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } },
+    });
+    const project = argo.find(o => o.kind === 'AppProject' && o.metadata.name === 'root') as any;
+    expect(project.spec).toMatchObject({
+      destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: ['AppProject', 'Application', 'ApplicationSet'].map(kind => ({ group: 'argoproj.io', kind })),
+    });
+  });
+
+  it('state a reason for every Pod Security level below restricted', () => {
+    expect(() => PodSecurity.privileged('  ')).toThrow('a Pod Security level below "restricted" needs a reason');
+  });
+});

@@ -1,0 +1,69 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { AppChart } from '../../lib/platform/app-chart';
+import { Platform } from '../../lib/platform/platform';
+import { Manifest, Rendering, render } from '../../lib/synth/render';
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/** A platform with nothing in it, for tests that add their own charts. */
+export function emptyPlatform(): Platform {
+  return new Platform({ repoURL: 'https://git.example.com/test/platform.git' });
+}
+
+/** A bare app chart in category `apps`. */
+export function testChart(platform: Platform, name = 'demo'): AppChart {
+  return new AppChart(platform, name, { category: 'apps' });
+}
+
+/** Renders in memory and returns the manifests of one app, by `<kind>/<name>`. */
+export function manifestsOf(rendering: Rendering, app: string): Map<string, Manifest> {
+  return new Map(rendering.objects
+    .filter(o => o.chart.outputDir.endsWith(`/${app}`))
+    .map(o => [`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest]));
+}
+
+/** Renders a platform and returns one object, failing the test when it is missing. */
+export function manifest(platform: Platform, app: string, kindAndName: string): Manifest {
+  const found = manifestsOf(render(platform), app).get(kindAndName);
+  if (!found) throw new Error(`no ${kindAndName} in app ${app}`);
+  return found;
+}
+
+/** A temporary folder, removed by the returned cleanup function. */
+export function tempDir(prefix = 'platform-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Every file under `root/dir` with its content, by path relative to root. */
+export function snapshotTree(root: string, dirs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    const abs = path.join(root, rel);
+    if (!fs.existsSync(abs)) return;
+    for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
+      const child = path.join(rel, e.name);
+      if (e.isDirectory()) walk(child);
+      else out[child] = fs.readFileSync(path.join(root, child), 'utf8');
+    }
+  };
+  dirs.forEach(walk);
+  return out;
+}
+
+/** Parses one generated file. */
+export function readManifest(file: string): Manifest {
+  return parse(fs.readFileSync(file, 'utf8')) as Manifest;
+}
+
+/** Copies the sources needed to synthesize into a fresh folder, sharing node_modules. */
+export function copyProject(): string {
+  const dir = tempDir('platform-copy-');
+  for (const entry of ['main.ts', 'cdk8s.yaml', 'package.json', 'tsconfig.json', 'lib', 'charts', 'imports']) {
+    fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
