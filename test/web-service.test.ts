@@ -175,3 +175,15 @@ describe('WebService rejects bad props naming the construct path and field', () 
     expect(buildError({ ingress: { hosts: ['localhost'] } })).toBe('demo/web: ingress.hosts[0]: "localhost" is not a fully qualified hostname');
   });
 });
+
+describe('WebService metrics', () => {
+  it('annotates the pods for Prometheus and names the metrics port when it differs from the app port', () => {
+    const spec = deploymentSpec({ metrics: { port: 9100 } });
+    expect(spec.template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9100', 'prometheus.io/path': '/metrics' });
+    expect(spec.template.spec.containers[0].ports).toEqual([{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9100 }]);
+  });
+
+  it('is not scraped unless it declares metrics', () => {
+    expect(deploymentSpec().template.metadata).not.toHaveProperty('annotations');
+  });
+});

@@ -8,6 +8,7 @@ import { assertDnsLabel, assertPort, isHostname } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { RunAs } from '../k8s/security';
 import { Mount } from '../k8s/volume';
+import { MetricsEndpoint, scrapeAnnotations } from '../monitoring/scrape';
 import { AppChart } from '../platform/app-chart';
 import { renderPodTemplate } from './pod';
 import { ResourcesProps } from './resources';
@@ -94,6 +95,11 @@ export interface WebServiceProps {
   readonly readOnlyRootFilesystem?: boolean;
   /** @default - reachable inside the cluster only */
   readonly ingress?: WebIngressProps;
+  /**
+   * Where the container serves Prometheus metrics; the pods are then scraped.
+   * @default - not scraped
+   */
+  readonly metrics?: MetricsEndpoint;
 }
 
 export const WEB_SERVICE_DEFAULTS = {
@@ -134,6 +140,7 @@ export class WebService extends Construct {
     this.name = assertDnsLabel(this, 'name', props.name ?? id);
     this.identity = { name: this.name, app: chart.appName, component: props.component ?? WEB_SERVICE_DEFAULTS.component };
     assertPort(this, 'port', props.port);
+    if (props.metrics) assertPort(this, 'metrics.port', props.metrics.port);
     this.servicePort = assertPort(this, 'servicePort', props.servicePort ?? props.port);
 
     const replicas = this.checkReplicas(props);
@@ -159,13 +166,18 @@ export class WebService extends Construct {
         },
         template: renderPodTemplate(this, labels, {
           runAs: props.runAs,
-          annotations: props.podAnnotations,
+          annotations: props.metrics || props.podAnnotations
+            ? { ...(props.metrics ? scrapeAnnotations(props.metrics) : {}), ...props.podAnnotations }
+            : undefined,
           terminationGracePeriod: grace,
           spread: replicated ? { labels: selector, rolloutLabelKey: 'pod-template-hash' } : undefined,
           containers: [{
             name: this.name,
             image: props.image,
-            ports: [{ name: PORT_NAME, port: props.port }],
+            ports: [
+              { name: PORT_NAME, port: props.port },
+              ...(props.metrics && props.metrics.port !== props.port ? [{ name: 'metrics', port: props.metrics.port }] : []),
+            ],
             command: props.command,
             args: props.args,
             env: props.env,
