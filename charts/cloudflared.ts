@@ -1,4 +1,4 @@
-import { CloudflareTunnel, TunnelRoute } from '../lib/networking/cloudflare-tunnel';
+import { CloudflareTunnel, HOST_NETWORK_REASON, TunnelRoute } from '../lib/networking/cloudflare-tunnel';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { PodSecurity } from '../lib/platform/pod-security';
@@ -22,7 +22,7 @@ export class CloudflaredChart extends AppChart {
     super(platform, id, {
       category: 'networking',
       podSecurity: hostNetwork
-        ? PodSecurity.privileged('cloudflared runs with hostNetwork, which seed 000 uses to avoid intermittent 502s on a single-node cluster')
+        ? PodSecurity.privileged(HOST_NETWORK_REASON)
         : PodSecurity.RESTRICTED,
     });
     new CloudflareTunnel(this, 'tunnel', { tunnelId: config.tunnelId, routes: config.routes, hostNetwork });

@@ -17,6 +17,11 @@ export class EnvValue {
 
   private constructor(private readonly source: Omit<k8s.EnvVar, 'name'>) {}
 
+  /** The Secret this value is read from, if any. */
+  public get secretName(): string | undefined {
+    return this.source.valueFrom?.secretKeyRef?.name;
+  }
+
   public toKube(name: string): k8s.EnvVar {
     return { name, ...this.source };
   }

@@ -39,6 +39,11 @@ export class Volume {
     return this.spec.name;
   }
 
+  /** The Secret this volume shows, if any. */
+  public get secretName(): string | undefined {
+    return this.spec.secret?.secretName;
+  }
+
   public toKube(): k8s.Volume {
     return this.spec;
   }

@@ -10,6 +10,7 @@ import { isHostname } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
+import { exempt } from '../validate/exemption';
 import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
 
@@ -44,6 +45,9 @@ export interface CloudflareTunnelProps {
 }
 
 const METRICS = { name: 'metrics', port: 2000 };
+
+/** Why the tunnel may use the host network (seed 000). */
+export const HOST_NETWORK_REASON = 'cloudflared runs with hostNetwork, which seed 000 uses to avoid intermittent 502s on a single-node cluster';
 const CONFIG_DIR = '/etc/cloudflared/config';
 const CREDENTIALS_DIR = '/etc/cloudflared/creds';
 
@@ -88,13 +92,14 @@ export class CloudflareTunnel extends Construct {
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name, labels }, data: { 'config.yaml': this.config } });
 
     const ready = Probe.http('/ready', { period: Duration.seconds(10) });
-    new k8s.KubeDeployment(this, 'Deployment', {
+    const hostNetwork = props.hostNetwork ?? true;
+    const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name, labels },
       spec: {
         replicas: 1,
         selector: { matchLabels: selectorLabels(this.identity) },
         template: renderPodTemplate(this, labels, {
-          hostNetwork: props.hostNetwork ?? true,
+          hostNetwork,
           // The image's nonroot user.
           runAs: { user: 65532, group: 65532 },
           annotations: { 'checksum/config': checksum(this.config) },
@@ -114,5 +119,6 @@ export class CloudflareTunnel extends Construct {
         }),
       },
     });
+    if (hostNetwork) exempt(deployment, 'pod-security.host-namespaces', HOST_NETWORK_REASON);
   }
 }

@@ -5,6 +5,9 @@ import { STANDARD_LABEL_KEYS } from '../k8s/labels';
 import { isClusterScoped } from '../k8s/scope';
 import { Platform } from '../platform/platform';
 import { PlatformChart } from '../platform/platform-chart';
+import { AppChart } from '../platform/app-chart';
+import { PodSecurity } from '../platform/pod-security';
+import { exemptionsOf } from '../validate/exemption';
 import { toYamlDocument } from './yaml';
 
 /** A Kubernetes object as rendered: plain JSON with at least these fields. */
@@ -50,9 +53,13 @@ function constructValidations(all: IConstruct[]): string[] {
 }
 
 /** Checks the naming and labelling conventions every rendered object must follow. */
-function conventionFindings(object: ApiObject, manifest: Manifest): string[] {
+function conventionFindings(object: ApiObject, manifest: Manifest, chart: PlatformChart): string[] {
   const path = object.node.path;
   const findings: string[] = [];
+  const hostAccess = [...exemptionsOf(manifest.metadata.annotations).keys()].filter(rule => rule.startsWith('pod-security.'));
+  if (hostAccess.length && AppChart.isAppChart(chart) && chart.podSecurity === PodSecurity.RESTRICTED) {
+    findings.push(`${path}: is exempt from ${hostAccess.join(', ')}, but namespace ${chart.namespace} enforces Pod Security "restricted", so the API server would refuse its pods; give app ${chart.appName} a PodSecurity level with the reason`);
+  }
   if (manifest.metadata.name === Chart.of(object).generateObjectName(object)) {
     findings.push(`${path}: metadata.name: not set; name objects after the app, never after the construct path`);
   }
@@ -84,7 +91,7 @@ export function render(platform: Platform): Rendering {
     }
     const manifest = object.toJson() as Manifest;
     if (isClusterScoped(manifest.apiVersion, manifest.kind)) delete manifest.metadata.namespace;
-    findings.push(...conventionFindings(object, manifest));
+    findings.push(...conventionFindings(object, manifest, chart));
 
     const rendered = { file: fileFor(chart, manifest), constructPath: object.node.path, chart, manifest };
     const clash = byFile.get(rendered.file);

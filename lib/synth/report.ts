@@ -16,5 +16,9 @@ export function formatSummary(summary: SynthesisSummary, elapsedMs: number, chec
   ];
   lines.push(...listed.slice(0, MAX_LISTED));
   if (listed.length > MAX_LISTED) lines.push(`  ... and ${listed.length - MAX_LISTED} more`);
+  const { warnings, exempted } = summary.validation;
+  lines.push(`  validated: 0 errors, ${warnings.length} warnings, ${exempted.length} exempted`);
+  for (const f of warnings) lines.push(`  warning ${f.rule} ${f.object}: ${f.message}`);
+  for (const f of exempted) lines.push(`  exempt ${f.rule} ${f.object}: ${f.exemption}`);
   return lines.join('\n');
 }

@@ -1,0 +1,49 @@
+import { ValidationContext, containersOf, podTemplateOf } from '../context';
+
+// Volume types Pod Security "restricted" allows.
+const ALLOWED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const SECCOMP_OK = new Set(['RuntimeDefault', 'Localhost']);
+
+/**
+ * The checks of pod-security-admission at level "restricted" (v1.30), for every pod template.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ */
+export function checkPodSecurity(ctx: ValidationContext): void {
+  for (const subject of ctx.subjects) {
+    const template = podTemplateOf(subject);
+    if (!template) continue;
+    const pod = template.spec ?? {};
+    const podContext = pod.securityContext ?? {};
+    const report = (rule: Parameters<ValidationContext['report']>[1], message: string) => ctx.report(subject, rule, message);
+
+    for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
+      if (pod[field]) report('pod-security.host-namespaces', `${field} is true`);
+    }
+    for (const volume of pod.volumes ?? []) {
+      const type = Object.keys(volume).find(k => k !== 'name');
+      if (type === 'hostPath') report('pod-security.host-path', `volume ${volume.name} is a hostPath (${volume.hostPath?.path})`);
+      else if (type && !ALLOWED_VOLUMES.has(type)) report('pod-security.volume-types', `volume ${volume.name} has type ${type}, which "restricted" does not allow`);
+    }
+    if (podContext.runAsUser === 0) report('pod-security.run-as-non-root', 'pod securityContext.runAsUser is 0');
+    const podSeccomp = podContext.seccompProfile?.type;
+    if (podSeccomp !== undefined && !SECCOMP_OK.has(podSeccomp)) report('pod-security.seccomp', `pod seccompProfile is ${podSeccomp}`);
+
+    for (const c of containersOf(pod)) {
+      const sc = c.securityContext ?? {};
+      if (sc.privileged) report('pod-security.privileged', `container ${c.name} is privileged`);
+      for (const port of c.ports ?? []) {
+        if (port.hostPort) report('pod-security.host-ports', `container ${c.name} uses hostPort ${port.hostPort}`);
+      }
+      if (sc.allowPrivilegeEscalation !== false) report('pod-security.privilege-escalation', `container ${c.name} does not set allowPrivilegeEscalation: false`);
+      const nonRoot = sc.runAsNonRoot ?? podContext.runAsNonRoot;
+      if (nonRoot !== true) report('pod-security.run-as-non-root', `container ${c.name} does not run with runAsNonRoot: true`);
+      if (sc.runAsUser === 0) report('pod-security.run-as-non-root', `container ${c.name} runs as UID 0`);
+      const seccomp = sc.seccompProfile?.type ?? podSeccomp;
+      if (!SECCOMP_OK.has(seccomp)) report('pod-security.seccomp', `container ${c.name} has seccomp profile ${seccomp ?? 'unset'}; use RuntimeDefault`);
+      const drop: string[] = sc.capabilities?.drop ?? [];
+      if (!drop.includes('ALL')) report('pod-security.capabilities', `container ${c.name} does not drop ALL capabilities`);
+      const added = (sc.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE');
+      if (added.length) report('pod-security.capabilities', `container ${c.name} adds ${added.join(', ')}; only NET_BIND_SERVICE is allowed`);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { ErrorObject } from 'ajv';
+import { ValidationContext } from '../context';
+import { SchemaStore } from '../schema/schema-store';
+
+const MAX_ERRORS_PER_OBJECT = 5;
+
+/** Ajv's errors as readable lines, without the noise of failed oneOf/anyOf branches. */
+function describe(errors: ErrorObject[] | null | undefined, prefix = ''): string[] {
+  const meaningful = (errors ?? []).filter(e => !['oneOf', 'anyOf', 'if'].includes(e.keyword));
+  const lines = meaningful.map(e => {
+    const at = `${prefix}${e.instancePath.replace(/^\//, '').replace(/\//g, '.')}` || '(root)';
+    if (e.keyword === 'additionalProperties') return `${at}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    if (e.keyword === 'enum') return `${at}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map(v => JSON.stringify(v)).join(', ')}`;
+    return `${at}: ${e.message}`;
+  });
+  return [...new Set(lines)];
+}
+
+/** Every object against the schema of its kind, rejecting unknown fields; unknown kinds are errors. */
+export function checkSchemas(ctx: ValidationContext, store: SchemaStore): void {
+  for (const subject of ctx.subjects) {
+    const { apiVersion, kind } = subject.manifest;
+    const schema = apiVersion && kind ? store.schemaFor(apiVersion, kind) : undefined;
+    if (!schema) {
+      ctx.report(subject, 'unknown-kind', `${apiVersion}/${kind} is neither a Kubernetes 1.30 kind nor defined by a CRD in the CRD folder`);
+      continue;
+    }
+    const lines = schema.validate(subject.manifest) ? [] : describe(schema.validate.errors);
+    if (schema.source === 'crd') {
+      // CRD schemas leave metadata open; hold it to ObjectMeta like the API server does.
+      const meta = store.objectMeta();
+      if (!meta(subject.manifest.metadata)) lines.push(...describe(meta.errors, 'metadata.'));
+    }
+    for (const line of lines.slice(0, MAX_ERRORS_PER_OBJECT)) ctx.report(subject, 'schema', line);
+    if (lines.length > MAX_ERRORS_PER_OBJECT) ctx.report(subject, 'schema', `... and ${lines.length - MAX_ERRORS_PER_OBJECT} more schema errors`);
+  }
+}

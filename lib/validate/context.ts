@@ -1,0 +1,94 @@
+import { exemptionsOf } from './exemption';
+import { Finding, Subject, describeObject } from './finding';
+import { RULES, RuleId } from './rules';
+
+export interface PodTemplate {
+  readonly metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  readonly spec: any;
+}
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+
+/** The pod template of a workload (the Pod itself for a Pod), or undefined for other kinds. */
+export function podTemplateOf(subject: Subject): PodTemplate | undefined {
+  const m = subject.manifest as any;
+  if (!WORKLOADS.has(m.kind)) return undefined;
+  if (m.kind === 'Pod') return { metadata: m.metadata, spec: m.spec ?? {} };
+  if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template;
+  return m.spec?.template;
+}
+
+/** All containers of a pod spec, init and ephemeral ones included. */
+export function containersOf(spec: any): any[] {
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? []), ...(spec?.ephemeralContainers ?? [])];
+}
+
+/** Whether `labels` carry every key and value of `selector`. */
+export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The objects under validation, indexed, and the findings gathered so far. */
+export class ValidationContext {
+  public readonly findings: Finding[] = [];
+  private readonly index = new Map<string, Subject>();
+  private readonly byKind = new Map<string, Subject[]>();
+  private readonly byNamespace = new Map<string | undefined, Subject[]>();
+  private readonly templatesByNamespace = new Map<string | undefined, { owner: Subject; template: PodTemplate }[]>();
+
+  constructor(public readonly subjects: Subject[]) {
+    // Indexes keep every check linear in the number of objects (10,000 in the benchmark).
+    for (const s of subjects) {
+      const ns = s.manifest.metadata?.namespace;
+      const key = this.key(s.manifest.kind, ns, s.manifest.metadata?.name);
+      if (!this.index.has(key)) this.index.set(key, s);
+      push(this.byKind, s.manifest.kind, s);
+      push(this.byNamespace, ns, s);
+      const template = podTemplateOf(s);
+      if (template) push(this.templatesByNamespace, ns, { owner: s, template });
+    }
+  }
+
+  private key(kind: string, namespace: string | undefined, name: string | undefined): string {
+    return `${kind}/${namespace ?? ''}/${name ?? ''}`;
+  }
+
+  public find(kind: string, namespace: string | undefined, name: string): Subject | undefined {
+    return this.index.get(this.key(kind, namespace, name));
+  }
+
+  public ofKind(kind: string): Subject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  public inNamespace(namespace: string | undefined): Subject[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  /** Pod templates in a namespace, with the object that owns each. */
+  public podTemplatesIn(namespace: string | undefined): { owner: Subject; template: PodTemplate }[] {
+    return this.templatesByNamespace.get(namespace) ?? [];
+  }
+
+  /** Records a finding; an exemption the object carries for the rule turns it into a note. */
+  public report(subject: Subject, rule: RuleId, message: string): void {
+    const exemption = exemptionsOf(subject.manifest.metadata?.annotations).get(rule);
+    this.findings.push({
+      rule,
+      severity: RULES[rule].severity,
+      object: describeObject(subject.manifest),
+      file: subject.file,
+      line: subject.line,
+      constructPath: subject.constructPath,
+      message,
+      ...(exemption ? { exemption } : {}),
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import type { Severity } from './finding';
+
+export interface Rule {
+  readonly severity: Severity;
+  /** What the rule guards against. */
+  readonly summary: string;
+}
+
+/** Every rule the validator applies, by id. */
+export const RULES = {
+  // Parsing and schema
+  'yaml-syntax': { severity: 'error', summary: 'the file is valid YAML with no duplicate keys' },
+  'schema': { severity: 'error', summary: 'the object matches the Kubernetes 1.30 or CRD schema of its kind, with no unknown fields' },
+  'unknown-kind': { severity: 'error', summary: 'the kind is known to the Kubernetes 1.30 schema or to a CRD' },
+  // What the API server would refuse
+  'dns-name': { severity: 'error', summary: 'names and namespaces are DNS-1123 labels or subdomains' },
+  'label-syntax': { severity: 'error', summary: 'label keys and values are valid (values at most 63 characters)' },
+  'port-name': { severity: 'error', summary: 'port names are IANA service names of at most 15 characters' },
+  'container-image': { severity: 'error', summary: 'every container names an image' },
+  'duplicate-object': { severity: 'error', summary: 'no two objects share kind, namespace and name' },
+  // References
+  'selector-match': { severity: 'error', summary: "a workload's selector matches its pod template labels" },
+  'service-selects': { severity: 'error', summary: 'a Service selects pods, and its targetPort exists on them' },
+  'backend-exists': { severity: 'error', summary: 'Ingress and HTTPRoute backends are Services with that port' },
+  'reference-exists': { severity: 'error', summary: 'ConfigMaps, Secrets, PVCs and ServiceAccounts used by pods exist or are declared external' },
+  'target-exists': { severity: 'error', summary: 'PodDisruptionBudgets and HorizontalPodAutoscalers target existing workloads' },
+  'probe-port': { severity: 'error', summary: 'probes use ports the container exposes' },
+  'statefulset-service': { severity: 'error', summary: "a StatefulSet's serviceName is a headless Service" },
+  'networkpolicy-selects': { severity: 'error', summary: 'each NetworkPolicy selects some pods' },
+  // Pod Security "restricted"
+  'pod-security.privileged': { severity: 'error', summary: 'no privileged containers' },
+  'pod-security.host-namespaces': { severity: 'error', summary: 'no host network, PID or IPC namespace' },
+  'pod-security.host-ports': { severity: 'error', summary: 'no host ports' },
+  'pod-security.host-path': { severity: 'error', summary: 'no hostPath volumes' },
+  'pod-security.volume-types': { severity: 'error', summary: 'only the volume types "restricted" allows' },
+  'pod-security.privilege-escalation': { severity: 'error', summary: 'allowPrivilegeEscalation is set to false' },
+  'pod-security.run-as-non-root': { severity: 'error', summary: 'runAsNonRoot is true and no container runs as UID 0' },
+  'pod-security.seccomp': { severity: 'error', summary: 'the seccomp profile is RuntimeDefault or Localhost' },
+  'pod-security.capabilities': { severity: 'error', summary: 'capabilities drop ALL and add nothing but NET_BIND_SERVICE' },
+  // Reliability and hygiene
+  'readiness-probe': { severity: 'error', summary: 'long-running containers have a readiness probe that differs from the liveness probe' },
+  'resources': { severity: 'error', summary: 'containers request CPU and memory and limit memory' },
+  'disruption-budget': { severity: 'error', summary: 'replicated workloads have a PodDisruptionBudget allowing at least one disruption' },
+  'spread': { severity: 'error', summary: 'replicated workloads spread across nodes (topology spread or anti-affinity)' },
+  'autoscaler': { severity: 'error', summary: 'HorizontalPodAutoscalers have min >= 2, min != max, and a target without replicas' },
+  'image-tag': { severity: 'error', summary: 'images are pinned to a version tag or digest, never latest' },
+  'namespace': { severity: 'error', summary: 'namespaced objects live in a namespace other than default' },
+  'standard-labels': { severity: 'error', summary: 'objects carry the app.kubernetes.io labels' },
+  'server-fields': { severity: 'error', summary: 'no status or server-set metadata' },
+  'job-hygiene': { severity: 'error', summary: 'Jobs set ttlSecondsAfterFinished; CronJobs set deadlines' },
+  'secret-data': { severity: 'error', summary: 'no Secret carries data in git' },
+} as const satisfies Record<string, Rule>;
+
+export type RuleId = keyof typeof RULES;

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import { parseAllDocuments } from 'yaml';
+import { internSchema } from './intern';
+import { intOrStringAsOneOf, strictSchema } from './strict';
+
+// Bump when the transformation of schemas changes, so cached validators are rebuilt.
+const CACHE_FORMAT = 2;
+const AJV_VERSION: string = require('ajv/package.json').version;
+
+/** Where a kind's schema comes from. */
+export type SchemaSource = 'kubernetes' | 'crd';
+
+export interface KindSchema {
+  readonly source: SchemaSource;
+  readonly validate: ValidateFunction;
+  /** Whether the kind is cluster-scoped (known for CRDs; built-in kinds answer from lib/k8s/scope). */
+  readonly clusterScoped?: boolean;
+}
+
+interface CrdEntry {
+  readonly file: string;
+  readonly version: string;
+  readonly clusterScoped: boolean;
+}
+
+/** Size and modification time of every file under `dir`: a cheap fingerprint of read-only data. */
+function fingerprint(paths: string[]): string {
+  const hash = createHash('sha256').update(`${CACHE_FORMAT}:${AJV_VERSION}`);
+  for (const p of paths) {
+    const stat = fs.statSync(p);
+    hash.update(`${p}:${stat.size}:${stat.mtimeMs}\n`);
+  }
+  return hash.digest('hex').slice(0, 20);
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter(e => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map(e => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+    .sort();
+}
+
+/**
+ * Validators for Kubernetes kinds (from the 1.30 definitions) and custom resources (from CRD
+ * files), strict about unknown fields. Compiling a large schema takes Ajv up to seconds, so each
+ * validator is compiled once and kept as standalone code in a cache folder, keyed by the size and
+ * modification time of its source file; later runs only load it.
+ */
+export class SchemaStore {
+  private readonly definitionsFile: string;
+  private definitions?: { definitions: Record<string, Record<string, unknown>> };
+  private k8sIndex?: Map<string, string>;
+  private crdIndex?: Map<string, CrdEntry>;
+  private readonly validators = new Map<string, KindSchema | undefined>();
+
+  constructor(schemasDir: string, private readonly crdsDir: string, private readonly cacheDir: string) {
+    this.definitionsFile = path.join(schemasDir, 'k8s-v1.30.0-definitions.json');
+    if (!fs.existsSync(this.definitionsFile)) {
+      throw new Error(`no Kubernetes schema at ${this.definitionsFile}; set PLATFORM_SCHEMAS_DIR to the folder holding k8s-v1.30.0-definitions.json`);
+    }
+    fs.mkdirSync(cacheDir, { recursive: true });
+  }
+
+  /** The schema of `apiVersion`/`kind`, or undefined for an unknown kind. */
+  public schemaFor(apiVersion: string, kind: string): KindSchema | undefined {
+    const key = `${apiVersion}/${kind}`;
+    if (!this.validators.has(key)) this.validators.set(key, this.load(apiVersion, kind));
+    return this.validators.get(key);
+  }
+
+  /** The validator of ObjectMeta, for custom resources whose CRD leaves metadata open. */
+  public objectMeta(): ValidateFunction {
+    return this.cached(`k8s-meta-${fingerprint([this.definitionsFile])}`, () => this.k8sSchema('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'));
+  }
+
+  private load(apiVersion: string, kind: string): KindSchema | undefined {
+    const definition = this.kubernetesIndex().get(`${apiVersion}/${kind}`);
+    if (definition) {
+      const validate = this.cached(`k8s-${definition}-${fingerprint([this.definitionsFile])}`, () => this.k8sSchema(definition));
+      return { source: 'kubernetes', validate };
+    }
+    const crd = this.customIndex().get(`${apiVersion}/${kind}`);
+    if (!crd) return undefined;
+    const validate = this.cached(`crd-${apiVersion.replace('/', '-')}-${kind}-${fingerprint([crd.file])}`, () => this.crdSchema(crd, kind));
+    return { source: 'crd', validate, clusterScoped: crd.clusterScoped };
+  }
+
+  private loadDefinitions() {
+    this.definitions ??= JSON.parse(fs.readFileSync(this.definitionsFile, 'utf8'));
+    return this.definitions!;
+  }
+
+  private kubernetesIndex(): Map<string, string> {
+    if (!this.k8sIndex) {
+      const file = path.join(this.cacheDir, `k8s-index-${fingerprint([this.definitionsFile])}.json`);
+      if (!fs.existsSync(file)) {
+        const index: Record<string, string> = {};
+        for (const [name, def] of Object.entries(this.loadDefinitions().definitions)) {
+          const gvks = (def['x-kubernetes-group-version-kind'] ?? []) as { group: string; version: string; kind: string }[];
+          for (const { group, version, kind } of gvks) index[`${group ? `${group}/` : ''}${version}/${kind}`] = name;
+        }
+        writeAtomically(file, JSON.stringify(index));
+      }
+      this.k8sIndex = new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8'))));
+    }
+    return this.k8sIndex;
+  }
+
+  private customIndex(): Map<string, CrdEntry> {
+    if (!this.crdIndex) {
+      const files = yamlFiles(this.crdsDir);
+      const file = path.join(this.cacheDir, `crd-index-${fingerprint(files)}.json`);
+      if (!fs.existsSync(file)) {
+        const index: Record<string, CrdEntry> = {};
+        for (const crdFile of files) {
+          for (const doc of parseAllDocuments(fs.readFileSync(crdFile, 'utf8'))) {
+            const crd = doc.toJS() as { kind?: string; spec?: { group: string; scope: string; names: { kind: string }; versions: { name: string; served?: boolean }[] } };
+            if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
+            for (const version of crd.spec.versions.filter(v => v.served !== false)) {
+              index[`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`] = { file: crdFile, version: version.name, clusterScoped: crd.spec.scope === 'Cluster' };
+            }
+          }
+        }
+        writeAtomically(file, JSON.stringify(index));
+      }
+      this.crdIndex = new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8'))));
+    }
+    return this.crdIndex;
+  }
+
+  private k8sSchema(definition: string): { ajv: Ajv; schema: object } {
+    const ajv = newAjv();
+    ajv.addSchema(strictSchema(this.loadDefinitions()), 'k8s');
+    return { ajv, schema: { $ref: `k8s#/definitions/${definition}` } };
+  }
+
+  private crdSchema(entry: CrdEntry, kind: string): { ajv: Ajv; schema: object } {
+    for (const doc of parseAllDocuments(fs.readFileSync(entry.file, 'utf8'))) {
+      const crd = doc.toJS() as { spec?: { names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema: Record<string, unknown> } }[] } };
+      if (crd?.spec?.names.kind !== kind) continue;
+      const version = crd.spec.versions.find(v => v.name === entry.version);
+      const schema = version?.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+      return { ajv: newAjv(), schema: internSchema(strictSchema(intOrStringAsOneOf(schema))) };
+    }
+    throw new Error(`${entry.file}: no CRD for kind ${kind}`);
+  }
+
+  /** Loads a compiled validator from the cache, compiling and storing it on a miss. */
+  private cached(key: string, build: () => { ajv: Ajv; schema: object }): ValidateFunction {
+    const file = path.join(this.cacheDir, `${key.replace(/[^a-zA-Z0-9._-]/g, '_')}.cjs`);
+    if (!fs.existsSync(file)) {
+      const { ajv, schema } = build();
+      writeAtomically(file, standaloneCode(ajv, ajv.compile(schema)));
+    }
+    return require(file) as ValidateFunction;
+  }
+}
+
+function newAjv(): Ajv {
+  // Kubernetes schemas use x-kubernetes-* keywords and formats Ajv does not know: ignore them.
+  // inlineRefs: false compiles each referenced schema once, as its own function.
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false, inlineRefs: false, code: { source: true } });
+}
+
+/** Two synths at once must never read a half-written cache file. */
+function writeAtomically(file: string, content: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, content);
+  fs.renameSync(temp, file);
+}

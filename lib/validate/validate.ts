@@ -1,0 +1,47 @@
+import * as path from 'node:path';
+import { isClusterScoped } from '../k8s/scope';
+import { crdsDir, schemasDir } from '../schema-sources';
+import { checkApiServerRules } from './checks/api-server';
+import { checkPodSecurity } from './checks/pod-security';
+import { checkReferences } from './checks/references';
+import { checkReliability } from './checks/reliability';
+import { checkSchemas } from './checks/schema';
+import { ValidationContext } from './context';
+import { Finding, Subject } from './finding';
+import { SchemaStore } from './schema/schema-store';
+
+export interface ValidationReport {
+  readonly objects: number;
+  /** Findings that fail validation. */
+  readonly errors: Finding[];
+  readonly warnings: Finding[];
+  /** Findings on objects exempt from the rule, with the reason given. */
+  readonly exempted: Finding[];
+}
+
+const CACHE_DIR = path.resolve(__dirname, '../../node_modules/.cache/platform-schemas');
+
+let sharedStore: SchemaStore | undefined;
+
+/** The schema store for the configured schema and CRD folders, created once per process. */
+export function defaultSchemaStore(): SchemaStore {
+  sharedStore ??= new SchemaStore(schemasDir(), crdsDir(), CACHE_DIR);
+  return sharedStore;
+}
+
+/** Runs every rule over the objects. `extraFindings` (e.g. YAML errors) join the report. */
+export function validateSubjects(subjects: Subject[], store: SchemaStore = defaultSchemaStore(), extraFindings: Finding[] = []): ValidationReport {
+  const ctx = new ValidationContext(subjects);
+  checkSchemas(ctx, store);
+  checkApiServerRules(ctx);
+  checkReferences(ctx);
+  checkPodSecurity(ctx);
+  checkReliability(ctx, (apiVersion, kind) => isClusterScoped(apiVersion, kind) || store.schemaFor(apiVersion, kind)?.clusterScoped === true);
+  const all = [...extraFindings, ...ctx.findings];
+  return {
+    objects: subjects.length,
+    errors: all.filter(f => f.severity === 'error' && !f.exemption),
+    warnings: all.filter(f => f.severity === 'warning' && !f.exemption),
+    exempted: all.filter(f => f.exemption),
+  };
+}

@@ -1,0 +1,188 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildPlatform } from '../charts/platform';
+import { render } from '../lib/synth/render';
+import { EXEMPTION_PREFIX } from '../lib/validate/exemption';
+import { formatMarkdown } from '../lib/validate/format';
+import { loadManifests } from '../lib/validate/load';
+import { RULES } from '../lib/validate/rules';
+import { validateSubjects } from '../lib/validate/validate';
+import { REPO_ROOT, tempDir } from './support/platform';
+
+const NS = 'demo';
+const labels = (name: string) => ({
+  'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${NS}-${name}`, 'app.kubernetes.io/component': 'server',
+  'app.kubernetes.io/part-of': NS, 'app.kubernetes.io/managed-by': 'platform-cdk8s',
+});
+const selector = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': `${NS}-web` };
+const meta = (name: string, extra: object = {}) => ({ name, namespace: NS, labels: labels(name), ...extra });
+
+/** A small app that passes every rule: the baseline each bad case changes in one place. */
+function goodApp(): any[] {
+  const container = {
+    name: 'web',
+    image: 'registry.example.com/web:1.0.0',
+    ports: [{ name: 'http', containerPort: 8080 }],
+    readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 5 },
+    livenessProbe: { httpGet: { path: '/health', port: 'http' }, periodSeconds: 20 },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+    volumeMounts: [{ name: 'config', mountPath: '/etc/web' }],
+  };
+  // A deep copy, so no case can change the baseline of another through shared objects.
+  return structuredClone([
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'),
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: labels('web') },
+          spec: {
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [container],
+            volumes: [{ name: 'config', configMap: { name: 'web' } }],
+            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }],
+          },
+        },
+      },
+    },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta('web'), spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } },
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('web'), spec: { minAvailable: 1, selector: { matchLabels: selector } } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('web'), data: { 'web.conf': 'x' } },
+  ]);
+}
+
+const pod = (objects: any[]) => objects[0].spec.template.spec;
+const web = (objects: any[]) => pod(objects).containers[0];
+const extra = (objects: any[], ...more: any[]): void => { objects.push(...more); };
+
+/** One bad case per rule: a change to the good app that breaks exactly that rule. */
+const CORPUS: Record<string, (o: any[]) => void | string> = {
+  'yaml-syntax': () => 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n',
+  'schema': o => { o[0].spec.replicaz = 2; },
+  'unknown-kind': o => extra(o, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: meta('widget') }),
+  'dns-name': o => { o[3].metadata.name = 'Web_Config'; pod(o).volumes[0].configMap.name = 'Web_Config'; },
+  'label-syntax': o => { o[3].metadata.labels['app.kubernetes.io/part-of'] = 'x'.repeat(64); },
+  'port-name': o => { web(o).ports[0].name = 'much-too-long-name'; web(o).readinessProbe.httpGet.port = 'much-too-long-name'; web(o).livenessProbe.httpGet.port = 'much-too-long-name'; o[1].spec.ports[0].targetPort = 'much-too-long-name'; },
+  'container-image': o => { delete web(o).image; },
+  'duplicate-object': o => extra(o, { ...o[3] }),
+  'selector-match': o => { o[0].spec.selector.matchLabels['app.kubernetes.io/name'] = 'other'; },
+  'service-selects': o => { o[1].spec.ports[0].targetPort = 'grpc'; },
+  'backend-exists': o => extra(o, { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('web'), spec: { rules: [{ host: 'a.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'missing', port: { name: 'http' } } } }] } }] } }),
+  'reference-exists': o => { pod(o).volumes[0].configMap.name = 'missing'; },
+  'target-exists': o => extra(o, { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('web'), spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'missing' }, minReplicas: 2, maxReplicas: 4 } }),
+  'probe-port': o => { web(o).livenessProbe.httpGet.port = 'metrics'; },
+  'statefulset-service': o => extra(o, { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('db'), spec: { serviceName: 'web', replicas: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } }, template: { metadata: { labels: { ...labels('db') } }, spec: { ...pod(o), volumes: [], containers: [{ ...web(o), name: 'db', volumeMounts: [] }] } } } }),
+  'networkpolicy-selects': o => extra(o, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('deny'), spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nothing' } }, policyTypes: ['Ingress'] } }),
+  'pod-security.privileged': o => { web(o).securityContext.privileged = true; },
+  'pod-security.host-namespaces': o => { pod(o).hostPID = true; },
+  'pod-security.host-ports': o => { web(o).ports[0].hostPort = 8080; },
+  'pod-security.host-path': o => { pod(o).volumes.push({ name: 'logs', hostPath: { path: '/var/log' } }); },
+  'pod-security.volume-types': o => { pod(o).volumes.push({ name: 'share', nfs: { server: 'nas.example.com', path: '/share' } }); },
+  'pod-security.privilege-escalation': o => { web(o).securityContext.allowPrivilegeEscalation = true; },
+  'pod-security.run-as-non-root': o => { web(o).securityContext.runAsUser = 0; },
+  'pod-security.seccomp': o => { pod(o).securityContext.seccompProfile.type = 'Unconfined'; },
+  'pod-security.capabilities': o => { web(o).securityContext.capabilities.add = ['SYS_ADMIN']; },
+  'readiness-probe': o => { web(o).livenessProbe = web(o).readinessProbe; },
+  'resources': o => { delete web(o).resources.limits.memory; },
+  'disruption-budget': o => { o[2].spec.minAvailable = 2; },
+  'spread': o => { delete pod(o).topologySpreadConstraints; },
+  'autoscaler': o => extra(o, { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('web'), spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 2 } }),
+  'image-tag': o => { web(o).image = 'registry.example.com/web:latest'; },
+  'namespace': o => { o[3].metadata.namespace = 'default'; },
+  'standard-labels': o => { delete o[3].metadata.labels['app.kubernetes.io/component']; },
+  'server-fields': o => { o[3].metadata.resourceVersion = '42'; },
+  'job-hygiene': o => extra(o, { apiVersion: 'batch/v1', kind: 'Job', metadata: meta('once'), spec: { template: { metadata: { labels: labels('once') }, spec: { ...pod(o), restartPolicy: 'Never', volumes: [], topologySpreadConstraints: undefined, containers: [{ ...web(o), readinessProbe: undefined, livenessProbe: undefined, volumeMounts: [] }] } } } }),
+  'secret-data': o => extra(o, { apiVersion: 'v1', kind: 'Secret', metadata: meta('web'), stringData: { password: 'hunter2' } }),
+};
+
+const dir = tempDir('validator-corpus-');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Writes the objects as one multi-document file and validates it like `npm run validate` does. */
+function validateCase(name: string, objects: any[], text?: string) {
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, text ?? objects.map(o => stringify(JSON.parse(JSON.stringify(o)))).join('---\n'));
+  const { subjects, findings } = loadManifests([file], dir);
+  return validateSubjects(subjects, undefined, findings);
+}
+
+describe('the validator', () => {
+  it('passes the good app without findings', () => {
+    const report = validateCase('good', goodApp());
+    expect([...report.errors, ...report.warnings]).toEqual([]);
+  });
+
+  it('has a bad case for every rule', () => {
+    expect(Object.keys(CORPUS).sort()).toEqual(Object.keys(RULES).sort());
+  });
+
+  for (const [rule, breakIt] of Object.entries(CORPUS)) {
+    it(`catches ${rule}`, () => {
+      const objects = goodApp();
+      const text = breakIt(objects);
+      const report = validateCase(rule, objects, typeof text === 'string' ? text : undefined);
+      expect(report.errors.map(f => f.rule), JSON.stringify(report.errors, null, 1)).toContain(rule);
+    });
+  }
+
+  it('names the file, line and message of a schema error', () => {
+    const objects = goodApp();
+    objects[0].spec.replicaz = 2;
+    const finding = validateCase('schema-detail', objects).errors.find(f => f.rule === 'schema');
+    expect(finding).toMatchObject({ object: 'Deployment demo/web', file: 'schema-detail.yaml', line: 1, message: 'spec: unknown field "replicaz"' });
+  });
+
+  it('reports a duplicate YAML key with its line', () => {
+    const report = validateCase('dup', [], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
+    expect(report.errors).toEqual([expect.objectContaining({ rule: 'yaml-syntax', file: 'dup.yaml', line: 5, message: 'Map keys must be unique' })]);
+  });
+
+  it('turns a finding into an exemption when the object gives a reason for that rule', () => {
+    const objects = goodApp();
+    pod(objects).hostPID = true;
+    objects[0].metadata.annotations = { [`${EXEMPTION_PREFIX}pod-security.host-namespaces`]: 'reads host process table' };
+    const report = validateCase('exempt', objects);
+    expect(report.errors).toEqual([]);
+    expect(report.exempted).toEqual([expect.objectContaining({ rule: 'pod-security.host-namespaces', exemption: 'reads host process table' })]);
+    expect(formatMarkdown(report)).toContain('| `pod-security.host-namespaces` | Deployment demo/web | reads host process table |');
+  });
+
+  it('finds nothing wrong with the whole platform, and lists its one exemption', () => {
+    const report = validateSubjects(render(buildPlatform()).objects);
+    expect(report.errors).toEqual([]);
+    expect(report.exempted.map(f => `${f.rule} ${f.object}`)).toEqual(['pod-security.host-namespaces Deployment cloudflared/cloudflared']);
+  });
+});
+
+describe('npm run validate', () => {
+  const run = (...args: string[]) => spawnSync('node', ['--import', 'tsx', 'scripts/validate.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+
+  it('exits 0 on the committed output and prints the counts', () => {
+    const result = run('dist', 'argocd');
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/\d+ objects: 0 errors, 0 warnings, 1 exempted/);
+  });
+
+  it('exits 2 with the rule, object, file and construct path of each error, in JSON too', () => {
+    const objects = goodApp();
+    delete web(objects).resources;
+    validateCase('cli', objects);
+    const text = run(path.join(dir, 'cli.yaml'));
+    expect(text.status).toBe(2);
+    expect(text.stdout).toContain('resources  Deployment demo/web');
+    const json = JSON.parse(run(path.join(dir, 'cli.yaml'), '--format', 'json').stdout);
+    expect(json.summary).toMatchObject({ objects: 4, errors: 1 });
+    expect(json.errors[0]).toMatchObject({ rule: 'resources', object: 'Deployment demo/web', message: 'container web sets no requests.cpu, requests.memory, limits.memory' });
+  });
+
+  it('rejects an unknown format, naming the flag', () => {
+    const result = run('--format', 'xml');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--format must be one of text, json, markdown (got xml)');
+  });
+});
