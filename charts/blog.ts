@@ -107,7 +107,7 @@ export class BlogChart extends AppChart {
         { volume: media.volume(), path: MEDIA_ROOT },
         { volume: Volume.emptyDir('tmp'), path: '/tmp' },
       ],
-    });
+    }).connectsTo(postgres, cache);
 
     this.proxy = new StaticFilesProxy(this, 'nginx', {
       upstream: this.web,
@@ -123,6 +123,6 @@ export class BlogChart extends AppChart {
 
   /** What the Cloudflare tunnel sends to this app: every public hostname to NGINX. */
   public get publicRoutes(): TunnelRoute[] {
-    return this.config.hostnames.map(hostname => ({ hostname, service: this.proxy.web.clusterUrl }));
+    return this.config.hostnames.map(hostname => ({ hostname, service: this.proxy.web.clusterUrl, target: this.proxy.web }));
   }
 }

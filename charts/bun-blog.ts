@@ -75,6 +75,6 @@ export class BunBlogChart extends AppChart {
         PGPASSWORD: EnvValue.fromSecret(postgres.passwordSecret.name, postgres.passwordSecret.key),
       },
       ingress: { hosts: [config.hostname], className: config.ingressClassName },
-    });
+    }).connectsTo(pooler);
   }
 }

@@ -8,6 +8,8 @@ import { CloudflaredChart } from './cloudflared';
 export const PLATFORM_SETTINGS: PlatformSettings = {
   repoURL: 'https://git.example.com/homelab/platform.git',
   targetRevision: 'main',
+  // Seed 004's single mini PC: 8 cores / 16 threads, 64 GB.
+  capacity: { nodes: 1, cpuPerNode: '16', memoryPerNode: '64Gi' },
 };
 
 /** The Cloudflare tunnel this cluster connects through (`cloudflared tunnel create`). */

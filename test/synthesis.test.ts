@@ -9,7 +9,7 @@ import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { LABEL } from '../lib/k8s/labels';
 import { Platform } from '../lib/platform/platform';
 import { SynthesisFailed, render } from '../lib/synth/render';
-import { OUTPUT_DIRS, synthesize } from '../lib/synth/synthesize';
+import { OUTPUT_DIRS, renderAndValidate, synthesize } from '../lib/synth/synthesize';
 import { REPO_ROOT, copyProject, emptyPlatform, snapshotTree, tempDir, testChart } from './support/platform';
 
 const labels = (name: string) => ({
@@ -37,11 +37,12 @@ describe('synthesis', () => {
       'argocd/applicationset-apps.yaml',
       'argocd/appproject-apps.yaml',
       'argocd/appproject-root.yaml',
+      'dist/README.md',
       'dist/apps/demo/configmap-other.yaml',
       'dist/apps/demo/configmap-settings.yaml',
     ]);
-    expect(summary).toMatchObject({ apps: 1, objects: 6, files: 6 });
-    expect(summary.result.added).toHaveLength(6);
+    expect(summary).toMatchObject({ apps: 1, objects: 6, files: 7 });
+    expect(summary.result.added).toHaveLength(7);
   });
 
   it('starts every file with a comment naming the chart and construct that generated it', () => {
@@ -133,7 +134,7 @@ describe('synthesis', () => {
 describe('the committed output', () => {
   it('is exactly what the code synthesizes', () => {
     const committed = snapshotTree(REPO_ROOT, OUTPUT_DIRS);
-    const fresh = Object.fromEntries(render(buildPlatform()).files);
+    const fresh = Object.fromEntries(renderAndValidate(buildPlatform).rendering.files);
     expect(Object.keys(committed).sort()).toEqual(Object.keys(fresh).sort());
     for (const [file, content] of Object.entries(fresh)) expect(committed[file], file).toBe(content);
   });

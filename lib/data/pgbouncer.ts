@@ -8,6 +8,8 @@ import { assertDnsLabel } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
+import { connection } from '../platform/connections';
+import { Platform } from '../platform/platform';
 import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
 import { componentService } from '../workloads/service';
@@ -83,6 +85,7 @@ export class PgBouncer extends Construct {
       },
     });
     this.service = componentService(this, 'Service', this.identity, [PORT]);
+    Platform.of(this).addConnection(connection(this, pg));
   }
 
   /** Host name apps in the same namespace connect to. */

@@ -10,6 +10,8 @@ import { isHostname } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
+import { ConnectionTarget, connection } from '../platform/connections';
+import { Platform } from '../platform/platform';
 import { exempt } from '../validate/exemption';
 import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
@@ -19,6 +21,8 @@ export interface TunnelRoute {
   readonly hostname: string;
   /** e.g. `http://nginx.blog.svc.cluster.local:8080` */
   readonly service: string;
+  /** The component behind `service`, so the connection is declared and drawn. */
+  readonly target?: ConnectionTarget;
 }
 
 export interface CloudflareTunnelProps {
@@ -70,6 +74,7 @@ export function renderTunnelConfig(tunnelId: string, protocol: string, routes: T
 export class CloudflareTunnel extends Construct {
   public readonly identity: ComponentIdentity;
   public readonly config: string;
+  public readonly routes: TunnelRoute[];
 
   constructor(scope: Construct, id: string, props: CloudflareTunnelProps) {
     super(scope, id);
@@ -86,6 +91,7 @@ export class CloudflareTunnel extends Construct {
       seen.add(r.hostname);
     }
 
+    this.routes = [...props.routes];
     this.config = renderTunnelConfig(props.tunnelId, props.protocol ?? 'http2', props.routes);
     const labels = standardLabels(this.identity);
     const name = this.identity.name;
@@ -120,5 +126,7 @@ export class CloudflareTunnel extends Construct {
       },
     });
     if (hostNetwork) exempt(deployment, 'pod-security.host-namespaces', HOST_NETWORK_REASON);
+    const targets = new Set(props.routes.flatMap(r => (r.target ? [r.target] : [])));
+    for (const target of targets) Platform.of(this).addConnection(connection(this, target));
   }
 }

@@ -84,6 +84,8 @@ export class StaticFilesProxy extends Construct {
       ],
     });
 
+    this.web.connectsTo(props.upstream);
+
     new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: configName, labels: standardLabels(this.web.identity) },
       data: { 'nginx.conf': this.nginxConf },

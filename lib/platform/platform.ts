@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
 import type { AppChart } from './app-chart';
+import type { Connection } from './connections';
 
 /** Where Argo CD finds this repository and which cluster it deploys to: set here and nowhere else. */
 export interface PlatformSettings {
@@ -13,6 +14,21 @@ export interface PlatformSettings {
   readonly argocdNamespace?: string;
   /** API server of the cluster the apps go to. @default 'https://kubernetes.default.svc' */
   readonly destinationServer?: string;
+  /**
+   * What the nodes offer; synthesis fails when the apps request more.
+   * @default - not checked
+   */
+  readonly capacity?: NodeCapacity;
+}
+
+/** The schedulable capacity of the cluster, as Kubernetes quantities. */
+export interface NodeCapacity {
+  /** @default 1 */
+  readonly nodes?: number;
+  /** CPU of one node, e.g. `16`. */
+  readonly cpuPerNode: string;
+  /** Memory of one node, e.g. `64Gi`. */
+  readonly memoryPerNode: string;
 }
 
 /**
@@ -32,7 +48,9 @@ export class Platform extends App {
   public readonly targetRevision: string;
   public readonly argocdNamespace: string;
   public readonly destinationServer: string;
+  public readonly capacity?: NodeCapacity;
   private readonly registered: AppChart[] = [];
+  private readonly edges: Connection[] = [];
 
   constructor(settings: PlatformSettings) {
     // The cdk8s outdir is unused: synthesis renders in memory and writes dist/ itself.
@@ -41,6 +59,17 @@ export class Platform extends App {
     this.targetRevision = settings.targetRevision ?? 'main';
     this.argocdNamespace = settings.argocdNamespace ?? 'argocd';
     this.destinationServer = settings.destinationServer ?? 'https://kubernetes.default.svc';
+    this.capacity = settings.capacity;
+  }
+
+  /** Declares that one component connects to another; the report draws it and checks it is reachable. */
+  public addConnection(edge: Connection): void {
+    this.edges.push(edge);
+  }
+
+  /** Every declared connection, in declaration order. */
+  public get connections(): Connection[] {
+    return [...this.edges];
   }
 
   /** Every app chart, ordered by category then name. */

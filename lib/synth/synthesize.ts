@@ -1,8 +1,12 @@
 import { Platform } from '../platform/platform';
+import { architectureReport } from '../report/architecture';
 import { formatText } from '../validate/format';
 import { ValidationReport, validateSubjects } from '../validate/validate';
-import { SynthesisFailed, render } from './render';
+import { Rendering, SynthesisFailed, render } from './render';
 import { WriteHooks, WriteResult, compareTrees, readTree, replaceTrees } from './writer';
+
+/** The architecture report: in dist/ but outside every app folder, so Argo CD never reads it. */
+export const REPORT_FILE = 'dist/README.md';
 
 /** The folders synthesis owns: replaced as a whole on every run. */
 export const OUTPUT_DIRS = ['dist', 'argocd'];
@@ -23,15 +27,25 @@ export interface SynthesisSummary {
   readonly validation: ValidationReport;
 }
 
+/** Builds and renders the platform and validates every object; throws SynthesisFailed on errors. */
+export function renderAndValidate(build: () => Platform): { rendering: Rendering; validation: ValidationReport } {
+  const platform = build();
+  const rendering = render(platform);
+  const validation = validateSubjects(rendering.objects);
+  if (validation.errors.length) throw new SynthesisFailed(formatText({ ...validation, exempted: [] }).split('\n'));
+  const report = architectureReport(platform, rendering.objects);
+  if (report.problems.length) throw new SynthesisFailed(report.problems);
+  rendering.files.set(REPORT_FILE, report.markdown);
+  return { rendering, validation };
+}
+
 /**
  * Builds the platform, renders and validates every object in memory (schemas, references, Pod
  * Security, reliability), then replaces dist/ and argocd/ in one step. Any finding or exception
  * before the swap leaves both folders byte-identical.
  */
 export function synthesize(build: () => Platform, options: SynthesisOptions): SynthesisSummary {
-  const rendering = render(build());
-  const validation = validateSubjects(rendering.objects);
-  if (validation.errors.length) throw new SynthesisFailed(formatText({ ...validation, exempted: [] }).split('\n'));
+  const { rendering, validation } = renderAndValidate(build);
   const result = options.check
     ? compareTrees(new Map(OUTPUT_DIRS.flatMap(dir => [...readTree(options.root, dir)])), rendering.files)
     : replaceTrees(options.root, OUTPUT_DIRS, rendering.files, options.hooks);

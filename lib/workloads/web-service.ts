@@ -10,6 +10,8 @@ import { RunAs } from '../k8s/security';
 import { Mount } from '../k8s/volume';
 import { MetricsEndpoint, scrapeAnnotations } from '../monitoring/scrape';
 import { AppChart } from '../platform/app-chart';
+import { ConnectionTarget, connection } from '../platform/connections';
+import { Platform } from '../platform/platform';
 import { renderPodTemplate } from './pod';
 import { ResourcesProps } from './resources';
 
@@ -208,6 +210,17 @@ export class WebService extends Construct {
     }
     if (props.autoscaling) this.autoscaler = this.addAutoscaler(metadata, props.autoscaling);
     if (props.ingress) this.ingress = this.addIngress(metadata, props.ingress);
+  }
+
+  /** The port clients connect to (the Service port). */
+  public get port(): number {
+    return this.servicePort;
+  }
+
+  /** Declares that this service's pods open connections to each target (a database, a cache, another service). */
+  public connectsTo(...targets: ConnectionTarget[]): this {
+    for (const target of targets) Platform.of(this).addConnection(connection(this, target));
+    return this;
   }
 
   /** `http://<service>.<namespace>.svc.cluster.local:<port>`, for callers in other namespaces. */

@@ -1,0 +1,135 @@
+import { formatCpu } from '../k8s/quantity';
+import { CloudflareTunnel } from '../networking/cloudflare-tunnel';
+import { AppChart } from '../platform/app-chart';
+import { Platform } from '../platform/platform';
+import type { Manifest, RenderedObject } from '../synth/render';
+import { Budget, budgetOf, gib } from './budget';
+import { isAllowed } from './reachability';
+import { Workload, workloadsOf } from './workloads';
+
+/** The report, and what in it must fail synthesis. */
+export interface ArchitectureReport {
+  readonly markdown: string;
+  readonly problems: string[];
+}
+
+// Larger platforms get the list of declared connections but no matrix.
+const MAX_MATRIX = 40;
+
+const id = (w: { namespace: string; name: string }) => `${w.namespace}__${w.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+const selects = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
+  Boolean(selector && Object.keys(selector).length) && Object.entries(selector!).every(([k, v]) => labels[k] === v);
+
+function diagram(platform: Platform, objects: RenderedObject[], workloads: Workload[]): string[] {
+  const lines = ['```mermaid', 'flowchart LR', '  internet((Internet))'];
+  for (const category of platform.categories) {
+    lines.push(`  subgraph category_${category.replace(/-/g, '_')}["${category}"]`);
+    for (const app of platform.apps.filter(a => a.category === category)) {
+      lines.push(`    subgraph app_${id({ namespace: app.namespace, name: app.appName })}["${app.appName} · namespace ${app.namespace}${app.podSecurity.level === 'restricted' ? '' : ` · ${app.podSecurity.level}`}"]`);
+      for (const w of workloads.filter(x => x.app === app.outputDir)) {
+        lines.push(`      ${id(w)}["${w.name}<br/>${w.kind} ×${w.pods}"]`);
+      }
+      lines.push('    end');
+    }
+    lines.push('  end');
+  }
+  const services = objects.filter(o => o.manifest.kind === 'Service').map(o => o.manifest as any);
+  const behind = (ns: string, serviceName: string) => {
+    const svc = services.find(s => s.metadata.namespace === ns && s.metadata.name === serviceName);
+    return workloads.filter(w => w.namespace === ns && svc && selects(svc.spec.selector, w.labels));
+  };
+  for (const o of objects.filter(x => x.manifest.kind === 'Ingress')) {
+    const m = o.manifest as any;
+    for (const rule of m.spec.rules ?? []) {
+      for (const path of rule.http?.paths ?? []) {
+        for (const w of behind(m.metadata.namespace, path.backend.service?.name)) lines.push(`  internet -->|"${rule.host} (Ingress)"| ${id(w)}`);
+      }
+    }
+  }
+  for (const svc of services.filter(s => s.spec.type === 'NodePort')) {
+    for (const w of behind(svc.metadata.namespace, svc.metadata.name)) {
+      lines.push(`  internet -->|"NodePort ${(svc.spec.ports ?? []).map((p: any) => p.nodePort).filter(Boolean).join(', ')}"| ${id(w)}`);
+    }
+  }
+  for (const tunnel of platform.node.findAll().filter((c): c is CloudflareTunnel => c instanceof CloudflareTunnel)) {
+    const hostnames = tunnel.routes.map(r => r.hostname).join(', ');
+    lines.push(`  internet -->|"${hostnames} (Cloudflare Tunnel)"| ${id({ namespace: AppChart.of(tunnel).namespace, name: tunnel.identity.name })}`);
+  }
+  for (const c of platform.connections) lines.push(`  ${id(c.from)} -->|${c.port}| ${id(c.to)}`);
+  lines.push('```');
+  return lines;
+}
+
+function budgetTable(budget: Budget): string[] {
+  const row = (label: string, r: Budget['total']) =>
+    `| ${label} | ${formatCpu(r.requests.cpu)} | ${formatCpu(r.limits.cpu)} | ${gib(r.requests.memory)} | ${gib(r.limits.memory)} |`;
+  const lines = [
+    '| app | namespace | CPU requests | CPU limits | memory requests | memory limits |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...budget.rows.map(r => row(`\`${r.app}\` | ${r.namespace}`, r)),
+    row('**total** |', budget.total),
+  ];
+  if (budget.capacity) {
+    const pct = (a: number, b: number) => `${Math.round((100 * a) / b)}%`;
+    lines.push(`| **capacity** | | ${formatCpu(budget.capacity.cpu)} (${pct(budget.total.requests.cpu, budget.capacity.cpu)} requested) | | ${gib(budget.capacity.memory)} (${pct(budget.total.requests.memory, budget.capacity.memory)} requested) | |`);
+  }
+  return lines;
+}
+
+/**
+ * dist/README.md: a map of categories, apps, entry points and connections; the resource budget
+ * against the declared capacity; and which declared connections the NetworkPolicies allow.
+ */
+export function architectureReport(platform: Platform, objects: RenderedObject[]): ArchitectureReport {
+  const nodes = platform.capacity?.nodes ?? 1;
+  const workloads = workloadsOf(objects.filter(o => o.file.startsWith('dist/')), nodes);
+  const budget = budgetOf(workloads, platform.capacity);
+  const policies = objects.filter(o => o.manifest.kind === 'NetworkPolicy').map(o => o.manifest as Manifest);
+  const find = (c: { namespace: string; name: string }) => workloads.find(w => w.namespace === c.namespace && w.name === c.name);
+  const problems = [...budget.overruns];
+
+  const connectionRows = platform.connections.map(c => {
+    const from = find(c.from);
+    const to = find(c.to);
+    const allowed = from && to ? isAllowed(policies, from, to, c.port) : false;
+    if (!allowed) problems.push(`connection ${c.from.namespace}/${c.from.name} -> ${c.to.namespace}/${c.to.name}:${c.port} is declared but ${from && to ? 'blocked by the NetworkPolicies' : 'has no workload at one end'}`);
+    return `| ${c.from.namespace}/${c.from.name} | ${c.to.namespace}/${c.to.name} | ${c.port} | ${allowed ? 'allowed' : '**blocked**'} |`;
+  });
+
+  const lines = [
+    '# Platform architecture',
+    '',
+    'Generated by `npm run synth` from the constructs; do not edit. Argo CD never reads this file: it sits outside every app folder.',
+    '',
+    '## Map',
+    '',
+    'Categories, apps and their namespaces, the ways in from outside, and the connections the charts declare.',
+    '',
+    ...diagram(platform, objects, workloads),
+    '',
+    '## Resource budget',
+    '',
+    'Per app: pods (autoscaler maximum, DaemonSets once per node) times the requests and limits of their containers.',
+    '',
+    ...budgetTable(budget),
+    '',
+    '## Network reachability',
+    '',
+    policies.length
+      ? `${policies.length} NetworkPolicies. Each declared connection, checked against them:`
+      : 'No NetworkPolicies yet: every pod can reach every other pod. Each declared connection:',
+    '',
+    '| from | to | port | |',
+    '| --- | --- | ---: | --- |',
+    ...connectionRows,
+  ];
+  if (workloads.length <= MAX_MATRIX) {
+    lines.push('', 'Which workloads may open a connection to which (on any of the destination\'s ports):', '');
+    lines.push(`| from \\ to | ${workloads.map(w => `${w.namespace}/${w.name}`).join(' | ')} |`, `| --- |${workloads.map(() => ' :---: |').join('')}`);
+    for (const from of workloads) {
+      const cells = workloads.map(to => (from === to ? '' : to.ports.some(p => isAllowed(policies, from, to, p.port)) ? '✓' : '·'));
+      lines.push(`| ${from.namespace}/${from.name} | ${cells.join(' | ')} |`);
+    }
+  }
+  return { markdown: `${lines.join('\n')}\n`, problems };
+}

@@ -1,0 +1,64 @@
+import { k8s } from 'cdk8s-plus-30';
+import { describe, expect, it } from 'vitest';
+import { buildPlatform } from '../charts/platform';
+import { Postgres } from '../lib/data/postgres';
+import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { standardLabels } from '../lib/k8s/labels';
+import { AppChart } from '../lib/platform/app-chart';
+import { Platform } from '../lib/platform/platform';
+import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
+import { WebService } from '../lib/workloads/web-service';
+
+/** An app with a web service that connects to its database, optionally fenced by a policy. */
+function appWithDatabase(options: { cpu?: string; policyPort?: number } = {}): Platform {
+  const platform = new Platform({ repoURL: 'https://git.example.com/t.git', capacity: { nodes: 1, cpuPerNode: '2', memoryPerNode: '4Gi' } });
+  const chart = new AppChart(platform, 'shop', { category: 'apps' });
+  const db = new Postgres(chart, 'postgres', { database: 'shop', passwordSecret: { name: 'shop-db', key: 'password' }, storageSize: '1Gi' });
+  const cpu = options.cpu ?? '100m';
+  const web = new WebService(chart, 'web', { image: 'shop:1.0.0', port: 8080, resources: { requests: { cpu, memory: '128Mi' }, limits: { cpu, memory: '256Mi' } } }).connectsTo(db);
+  if (options.policyPort !== undefined) {
+    new k8s.KubeNetworkPolicy(chart, 'policy', {
+      metadata: { name: 'postgres', labels: standardLabels(db.identity) },
+      spec: {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': web.name } } }], ports: [{ port: k8s.IntOrString.fromNumber(options.policyPort) }] }],
+      },
+    });
+  }
+  new GitOpsChart(platform);
+  return platform;
+}
+
+describe('the architecture report (dist/README.md)', () => {
+  const report = renderAndValidate(buildPlatform).rendering.files.get(REPORT_FILE)!;
+
+  it('draws every app, the ways in from the Internet and the declared connections', () => {
+    expect(report).toContain('subgraph app_cloudflared__cloudflared["cloudflared · namespace cloudflared · privileged"]');
+    expect(report).toContain('internet -->|"caiodonalisio.com, www.caiodonalisio.com (Cloudflare Tunnel)"| cloudflared__cloudflared');
+    expect(report).toContain('internet -->|"blog.sudharsana.dev (Ingress)"| bun_blog__blog');
+    expect(report).toContain('cloudflared__cloudflared -->|8080| blog__nginx');
+    expect(report).toContain('blog__web -->|5432| blog__postgres');
+  });
+
+  it('sums requests and limits per app against the declared capacity', () => {
+    expect(report).toContain('| `dist/apps/bun-blog` | bun-blog | 800m | 3750m | 0.91 GiB | 3.63 GiB |');
+    expect(report).toMatch(/\| \*\*capacity\*\* \| \| 16 \(\d+% requested\) \|/);
+  });
+
+  it('fails synthesis when the apps request more than the nodes have', () => {
+    expect(() => renderAndValidate(() => appWithDatabase({ cpu: '3' }))).toThrow('CPU requests 6250m exceed the capacity of 2');
+  });
+
+  it('lists each declared connection as allowed when no policy fences it', () => {
+    const md = renderAndValidate(() => appWithDatabase()).rendering.files.get(REPORT_FILE)!;
+    expect(md).toContain('| shop/web | shop/postgres | 5432 | allowed |');
+  });
+
+  it('checks declared connections against the NetworkPolicies, failing when one is blocked', () => {
+    const md = renderAndValidate(() => appWithDatabase({ policyPort: 5432 })).rendering.files.get(REPORT_FILE)!;
+    expect(md).toContain('1 NetworkPolicies. Each declared connection, checked against them:');
+    expect(md).toContain('| shop/web |  | ✓ |');
+    expect(() => renderAndValidate(() => appWithDatabase({ policyPort: 6543 }))).toThrow('connection shop/web -> shop/postgres:5432 is declared but blocked by the NetworkPolicies');
+  });
+});
