@@ -63,7 +63,6 @@ describe('npm run diff over real git history', () => {
 
   beforeAll(() => {
     repo = copyProject();
-    fs.cpSync(path.resolve(__dirname, '../scripts'), path.join(repo, 'scripts'), { recursive: true });
     fs.writeFileSync(path.join(repo, '.gitignore'), 'node_modules\n.cdk8s.out\n');
     git('init', '-q', '-b', 'main');
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A');

@@ -60,6 +60,11 @@ function objectsOf(files: Map<string, string>): Map<string, TreeObject> {
   return objects;
 }
 
+/** Documents in a YAML file: one, plus one per separator line. */
+function documentCount(text: string): number {
+  return 1 + (text.match(/^---\s*$/gm)?.length ?? 0);
+}
+
 /** The object without its name, to recognise a rename: same kind and content, new name. */
 function renameSignature(o: TreeObject): string {
   const { name: _name, ...metadata } = o.manifest.metadata ?? ({} as Manifest['metadata']);
@@ -68,8 +73,15 @@ function renameSignature(o: TreeObject): string {
 
 /** Compares two trees of manifests object by object, grouped by app folder. */
 export function diffTrees(base: Map<string, string>, head: Map<string, string>): TreeDiff {
-  const before = objectsOf(base);
-  const after = objectsOf(head);
+  // A file with the same bytes on both sides holds the same objects: skip parsing it. Keys are
+  // unique per tree, so none of its objects can appear in another file.
+  let identical = 0;
+  const differs = (a: Map<string, string>, b: Map<string, string>) => new Map([...a].filter(([file, text]) => b.get(file) !== text));
+  for (const [file, text] of head) {
+    if (base.get(file) === text) identical += /\.ya?ml$/.test(file) ? documentCount(text) : 1;
+  }
+  const before = objectsOf(differs(base, head));
+  const after = objectsOf(differs(head, base));
   const apps = new Map<string, { added: ObjectChange[]; removed: ObjectChange[]; changed: ObjectChange[]; renamed: ObjectChange[] }>();
   const bucket = (app: string) => {
     let b = apps.get(app);
@@ -80,7 +92,7 @@ export function diffTrees(base: Map<string, string>, head: Map<string, string>):
     createTwoFilesPatch(a?.file ?? '/dev/null', b?.file ?? '/dev/null', a?.yaml ?? '', b?.yaml ?? '', undefined, undefined, { context: 3 })
       .split('\n').slice(2).join('\n').replace(/\n+$/, '').replace(/^/, `# ${key}\n`);
 
-  let unchanged = 0;
+  let unchanged = identical;
   const added: TreeObject[] = [];
   const removed: TreeObject[] = [];
   for (const [key, b] of after) {

@@ -53,6 +53,14 @@ export function generatorsFor(category: Category, repoURL: string, revision: str
   return generators;
 }
 
+// Argo CD refuses longer project descriptions.
+const MAX_DESCRIPTION = 255;
+
+function describeCategory(category: Category): string {
+  const listed = `Apps of category ${category.name}: ${category.apps.map(a => a.appName).join(', ')}`;
+  return listed.length <= MAX_DESCRIPTION ? listed : `The ${category.apps.length} apps of category ${category.name}`;
+}
+
 /**
  * The AppProject and ApplicationSet of one category. The project allows this repository only, the
  * namespaces of the category's apps only, and exactly the cluster-scoped objects they render;
@@ -67,7 +75,7 @@ export class CategoryApps extends Construct {
     new AppProject(this, 'AppProject', {
       metadata,
       spec: {
-        description: `Apps of category ${category.name}: ${category.apps.map(a => a.appName).join(', ')}`,
+        description: describeCategory(category),
         sourceRepos: [platform.repoURL],
         destinations: category.namespaces.map(namespace => ({ server: platform.destinationServer, namespace })),
         clusterResourceWhitelist: category.clusterResources,
