@@ -9,6 +9,7 @@ import { EXEMPTION_PREFIX } from '../lib/validate/exemption';
 import { formatMarkdown } from '../lib/validate/format';
 import { loadManifests } from '../lib/validate/load';
 import { RULES } from '../lib/validate/rules';
+import { ModelsSchemaProvider } from '../lib/validate/schema/models-fallback';
 import { validateSubjects } from '../lib/validate/validate';
 import { REPO_ROOT, tempDir } from './support/platform';
 
@@ -118,7 +119,8 @@ describe('the validator', () => {
   });
 
   it('has a bad case for every rule', () => {
-    expect(Object.keys(CORPUS).sort()).toEqual(Object.keys(RULES).sort());
+    // schema-unchecked needs a store without CRDs: tested below.
+    expect(Object.keys(CORPUS).sort()).toEqual(Object.keys(RULES).filter(r => r !== 'schema-unchecked').sort());
   });
 
   for (const [rule, breakIt] of Object.entries(CORPUS)) {
@@ -156,6 +158,32 @@ describe('the validator', () => {
     const report = validateSubjects(render(buildPlatform()).objects);
     expect(report.errors).toEqual([]);
     expect(report.exempted.map(f => `${f.rule} ${f.object}`)).toEqual(['pod-security.host-namespaces Deployment cloudflared/cloudflared']);
+  });
+});
+
+describe('without schema folders', () => {
+  const fallback = new ModelsSchemaProvider('/nowhere');
+
+  it('falls back to the kubernetes-models schemas, still catching wrong types, and says it is not strict', () => {
+    const objects = goodApp();
+    objects[0].spec.replicas = 'two';
+    objects[3].unknownField = true;
+    const { subjects } = loadManifests([path.join(dir, 'good.yaml')], dir);
+    fs.writeFileSync(path.join(dir, 'fallback.yaml'), objects.map(o => stringify(o)).join('---\n'));
+    const report = validateSubjects(loadManifests([path.join(dir, 'fallback.yaml')], dir).subjects, fallback);
+    expect(report.errors.filter(f => f.rule === 'schema').map(f => f.message)).toEqual(['spec.replicas: must be integer']);
+    expect(report.strictSchemas).toBe(false);
+    expect(report.schemas).toContain('NOT strict');
+    expect(validateSubjects(subjects, fallback).errors).toEqual([]);
+  });
+
+  it('warns that custom resources went unchecked instead of skipping them silently', () => {
+    const objects = goodApp();
+    objects.push({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { ...objects[3].metadata, name: 'apps' }, spec: {} });
+    fs.writeFileSync(path.join(dir, 'crd.yaml'), objects.map(o => stringify(o)).join('---\n'));
+    const report = validateSubjects(loadManifests([path.join(dir, 'crd.yaml')], dir).subjects, fallback);
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([expect.objectContaining({ rule: 'schema-unchecked', object: 'AppProject demo/apps' })]);
   });
 });
 

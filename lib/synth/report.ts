@@ -16,8 +16,8 @@ export function formatSummary(summary: SynthesisSummary, elapsedMs: number, chec
   ];
   lines.push(...listed.slice(0, MAX_LISTED));
   if (listed.length > MAX_LISTED) lines.push(`  ... and ${listed.length - MAX_LISTED} more`);
-  const { warnings, exempted } = summary.validation;
-  lines.push(`  validated: 0 errors, ${warnings.length} warnings, ${exempted.length} exempted`);
+  const { warnings, exempted, strictSchemas, schemas } = summary.validation;
+  lines.push(`  validated: 0 errors, ${warnings.length} warnings, ${exempted.length} exempted${strictSchemas ? '' : `; schemas: ${schemas}`}`);
   for (const f of warnings) lines.push(`  warning ${f.rule} ${f.object}: ${f.message}`);
   for (const f of exempted) lines.push(`  exempt ${f.rule} ${f.object}: ${f.exemption}`);
   return lines.join('\n');

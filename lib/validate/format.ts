@@ -10,7 +10,7 @@ function where(f: Finding): string {
 }
 
 function counts(report: ValidationReport): string {
-  return `${report.objects} objects: ${report.errors.length} errors, ${report.warnings.length} warnings, ${report.exempted.length} exempted`;
+  return `${report.objects} objects: ${report.errors.length} errors, ${report.warnings.length} warnings, ${report.exempted.length} exempted (schemas: ${report.schemas})`;
 }
 
 /** Findings for a terminal: one block per finding, then the exemptions, then the counts. */

@@ -8,6 +8,8 @@ import { checkReliability } from './checks/reliability';
 import { checkSchemas } from './checks/schema';
 import { ValidationContext } from './context';
 import { Finding, Subject } from './finding';
+import { ModelsSchemaProvider } from './schema/models-fallback';
+import { SchemaProvider } from './schema/provider';
 import { SchemaStore } from './schema/schema-store';
 
 export interface ValidationReport {
@@ -17,20 +19,28 @@ export interface ValidationReport {
   readonly warnings: Finding[];
   /** Findings on objects exempt from the rule, with the reason given. */
   readonly exempted: Finding[];
+  /** Where the schemas came from, and whether the check was strict. */
+  readonly schemas: string;
+  readonly strictSchemas: boolean;
 }
 
 const CACHE_DIR = path.resolve(__dirname, '../../node_modules/.cache/platform-schemas');
 
-let sharedStore: SchemaStore | undefined;
+let sharedStore: SchemaProvider | undefined;
 
-/** The schema store for the configured schema and CRD folders, created once per process. */
-export function defaultSchemaStore(): SchemaStore {
-  sharedStore ??= new SchemaStore(schemasDir(), crdsDir(), CACHE_DIR);
+/**
+ * The schemas of the configured folders, created once per process; without a schema folder, the
+ * kubernetes-models fallback, which is not strict and says so.
+ */
+export function defaultSchemaStore(): SchemaProvider {
+  sharedStore ??= SchemaStore.available(schemasDir())
+    ? new SchemaStore(schemasDir(), crdsDir(), CACHE_DIR)
+    : new ModelsSchemaProvider(schemasDir());
   return sharedStore;
 }
 
 /** Runs every rule over the objects. `extraFindings` (e.g. YAML errors) join the report. */
-export function validateSubjects(subjects: Subject[], store: SchemaStore = defaultSchemaStore(), extraFindings: Finding[] = []): ValidationReport {
+export function validateSubjects(subjects: Subject[], store: SchemaProvider = defaultSchemaStore(), extraFindings: Finding[] = []): ValidationReport {
   const ctx = new ValidationContext(subjects);
   checkSchemas(ctx, store);
   checkApiServerRules(ctx);
@@ -43,5 +53,7 @@ export function validateSubjects(subjects: Subject[], store: SchemaStore = defau
     errors: all.filter(f => f.severity === 'error' && !f.exemption),
     warnings: all.filter(f => f.severity === 'warning' && !f.exemption),
     exempted: all.filter(f => f.exemption),
+    schemas: store.description,
+    strictSchemas: store.strict && store.customResources,
   };
 }

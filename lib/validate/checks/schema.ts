@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { ValidationContext } from '../context';
-import { SchemaStore } from '../schema/schema-store';
+import { SchemaProvider } from '../schema/provider';
 
 const MAX_ERRORS_PER_OBJECT = 5;
 
@@ -17,12 +17,13 @@ function describe(errors: ErrorObject[] | null | undefined, prefix = ''): string
 }
 
 /** Every object against the schema of its kind, rejecting unknown fields; unknown kinds are errors. */
-export function checkSchemas(ctx: ValidationContext, store: SchemaStore): void {
+export function checkSchemas(ctx: ValidationContext, store: SchemaProvider): void {
   for (const subject of ctx.subjects) {
     const { apiVersion, kind } = subject.manifest;
     const schema = apiVersion && kind ? store.schemaFor(apiVersion, kind) : undefined;
     if (!schema) {
-      ctx.report(subject, 'unknown-kind', `${apiVersion}/${kind} is neither a Kubernetes 1.30 kind nor defined by a CRD in the CRD folder`);
+      if (store.customResources) ctx.report(subject, 'unknown-kind', `${apiVersion}/${kind} is neither a Kubernetes 1.30 kind nor defined by a CRD in the CRD folder`);
+      else ctx.report(subject, 'schema-unchecked', `${apiVersion}/${kind} was not checked: unknown to ${store.description}`);
       continue;
     }
     const lines = schema.validate(subject.manifest) ? [] : describe(schema.validate.errors);

@@ -5,21 +5,13 @@ import Ajv, { ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { parseAllDocuments } from 'yaml';
 import { internSchema } from './intern';
+import { KindSchema, SchemaProvider } from './provider';
 import { intOrStringAsOneOf, strictSchema } from './strict';
 
 // Bump when the transformation of schemas changes, so cached validators are rebuilt.
 const CACHE_FORMAT = 2;
 const AJV_VERSION: string = require('ajv/package.json').version;
 
-/** Where a kind's schema comes from. */
-export type SchemaSource = 'kubernetes' | 'crd';
-
-export interface KindSchema {
-  readonly source: SchemaSource;
-  readonly validate: ValidateFunction;
-  /** Whether the kind is cluster-scoped (known for CRDs; built-in kinds answer from lib/k8s/scope). */
-  readonly clusterScoped?: boolean;
-}
 
 interface CrdEntry {
   readonly file: string;
@@ -51,7 +43,10 @@ function yamlFiles(dir: string): string[] {
  * validator is compiled once and kept as standalone code in a cache folder, keyed by the size and
  * modification time of its source file; later runs only load it.
  */
-export class SchemaStore {
+export class SchemaStore implements SchemaProvider {
+  public readonly strict = true;
+  public readonly customResources: boolean;
+  public readonly description: string;
   private readonly definitionsFile: string;
   private definitions?: { definitions: Record<string, Record<string, unknown>> };
   private k8sIndex?: Map<string, string>;
@@ -64,6 +59,13 @@ export class SchemaStore {
       throw new Error(`no Kubernetes schema at ${this.definitionsFile}; set PLATFORM_SCHEMAS_DIR to the folder holding k8s-v1.30.0-definitions.json`);
     }
     fs.mkdirSync(cacheDir, { recursive: true });
+    this.customResources = fs.existsSync(crdsDir);
+    this.description = `Kubernetes 1.30 definitions from ${schemasDir}, strict; CRDs from ${this.customResources ? crdsDir : `nowhere (no folder at ${crdsDir}; custom resources unchecked)`}`;
+  }
+
+  /** Whether `schemasDir` holds the definitions this store needs. */
+  public static available(schemasDir: string): boolean {
+    return fs.existsSync(path.join(schemasDir, 'k8s-v1.30.0-definitions.json'));
   }
 
   /** The schema of `apiVersion`/`kind`, or undefined for an unknown kind. */

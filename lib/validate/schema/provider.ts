@@ -1,0 +1,25 @@
+import type { ValidateFunction } from 'ajv';
+
+/** Where a kind's schema comes from. */
+export type SchemaSource = 'kubernetes' | 'crd';
+
+export interface KindSchema {
+  readonly source: SchemaSource;
+  readonly validate: ValidateFunction;
+  /** Whether the kind is cluster-scoped (known for CRDs; built-in kinds answer from lib/k8s/scope). */
+  readonly clusterScoped?: boolean;
+}
+
+/** The schemas the validator checks objects against. */
+export interface SchemaProvider {
+  /** Rejects unknown fields, like `kubeconform -strict`. */
+  readonly strict: boolean;
+  /** Whether custom resources can be checked (a CRD folder is there). */
+  readonly customResources: boolean;
+  /** One line for reports: where the schemas come from. */
+  readonly description: string;
+  /** The schema of `apiVersion`/`kind`, or undefined for a kind it does not know. */
+  schemaFor(apiVersion: string, kind: string): KindSchema | undefined;
+  /** The validator of ObjectMeta, for custom resources whose CRD leaves metadata open. */
+  objectMeta(): ValidateFunction;
+}
