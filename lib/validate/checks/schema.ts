@@ -23,7 +23,7 @@ export function checkSchemas(ctx: ValidationContext, store: SchemaProvider): voi
     const schema = apiVersion && kind ? store.schemaFor(apiVersion, kind) : undefined;
     if (!schema) {
       if (store.customResources) ctx.report(subject, 'unknown-kind', `${apiVersion}/${kind} is neither a Kubernetes 1.30 kind nor defined by a CRD in the CRD folder`);
-      else ctx.report(subject, 'schema-unchecked', `${apiVersion}/${kind} was not checked: unknown to ${store.description}`);
+      else ctx.report(subject, 'schema-unchecked', `${apiVersion}/${kind} was not checked: custom resources need the CRD folder (PLATFORM_CRDS_DIR)`);
       continue;
     }
     const lines = schema.validate(subject.manifest) ? [] : describe(schema.validate.errors);
