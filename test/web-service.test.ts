@@ -187,3 +187,13 @@ describe('WebService metrics', () => {
     expect(deploymentSpec().template.metadata).not.toHaveProperty('annotations');
   });
 });
+
+describe('WebService NodePort', () => {
+  it('exposes the Service on the given node port', () => {
+    expect(renderWeb({ nodePort: 30080 }).get('Service/web')!.spec).toMatchObject({ type: 'NodePort', ports: [{ name: 'http', port: 8080, targetPort: 'http', nodePort: 30080 }] });
+  });
+
+  it('rejects a node port outside 30000-32767', () => {
+    expect(buildError({ nodePort: 8080 })).toBe('demo/web: nodePort: 8080 is outside the NodePort range 30000-32767');
+  });
+});

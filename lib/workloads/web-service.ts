@@ -98,6 +98,11 @@ export interface WebServiceProps {
   /** @default - reachable inside the cluster only */
   readonly ingress?: WebIngressProps;
   /**
+   * Also expose the Service on this port of every node (30000-32767), as seed 002 does.
+   * @default - a ClusterIP Service
+   */
+  readonly nodePort?: number;
+  /**
    * Where the container serves Prometheus metrics; the pods are then scraped.
    * @default - not scraped
    */
@@ -194,11 +199,15 @@ export class WebService extends Construct {
       },
     });
 
+    if (props.nodePort !== undefined && !(Number.isInteger(props.nodePort) && props.nodePort >= 30000 && props.nodePort <= 32767)) {
+      fail(this, 'nodePort', `${props.nodePort} is outside the NodePort range 30000-32767`);
+    }
     this.service = new k8s.KubeService(this, 'Service', {
       metadata,
       spec: {
+        type: props.nodePort ? 'NodePort' : undefined,
         selector,
-        ports: [{ name: PORT_NAME, port: this.servicePort, targetPort: k8s.IntOrString.fromString(PORT_NAME) }],
+        ports: [{ name: PORT_NAME, port: this.servicePort, targetPort: k8s.IntOrString.fromString(PORT_NAME), nodePort: props.nodePort }],
       },
     });
 
