@@ -10,10 +10,11 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildPlatform } from './charts/platform';
 import { PlatformError } from './lib/errors';
+import { REPO_ROOT } from './lib/paths';
 import { formatSummary } from './lib/synth/report';
 import { synthesize } from './lib/synth/synthesize';
 
-const ROOT = __dirname;
+const ROOT = REPO_ROOT;
 
 /** `cdk8s synth` empties its output folder first; pointing it at dist/ keeps its file listing working. */
 function linkCdk8sOutput(): void {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
+import { REPO_ROOT } from './paths';
 
-const REPO_ROOT = path.resolve(__dirname, '..');
 
 /**
  * Folder of upstream CRD YAML (one CRD per file), like kubeconform's schema location.

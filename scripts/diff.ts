@@ -3,14 +3,14 @@
  * in dist/ and argocd/ compared with another revision, object by object, like a Terraform plan.
  * Exit codes: 0 no difference, 1 differences, 2 error.
  */
-import * as path from 'node:path';
 import { buildPlatform } from '../charts/platform';
 import { synthesizeRevision } from '../lib/diff/base-revision';
 import { formatDiffMarkdown, formatDiffText } from '../lib/diff/format';
 import { diffTrees, hasChanges } from '../lib/diff/object-diff';
+import { REPO_ROOT } from '../lib/paths';
 import { renderAndValidate } from '../lib/synth/synthesize';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = REPO_ROOT;
 const USAGE = 'usage: npm run diff -- [--base <git ref>] [--format text|markdown]';
 
 function main(argv: string[]): number {

@@ -157,24 +157,27 @@ describe('the command line', () => {
     expect(cli.stdout).toContain('.cdk8s.out/apps/blog/deployment-web.yaml');
   });
 
+  const launch = (...args: string[]) => spawnSync('node', ['scripts/launch.cjs', 'main.ts', ...args], { cwd: project, encoding: 'utf8' });
+
   it('prints a summary, and with --check exits 3 when the files on disk are stale', () => {
-    const first = spawnSync('node', ['--import', 'tsx', 'main.ts'], { cwd: project, encoding: 'utf8' });
+    const first = launch();
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^Synthesized 3 apps, \d+ objects, \d+ files in \d+ ms\n {2}added \d+, changed 0, removed 0, unchanged 0\n/);
-    const check = spawnSync('node', ['--import', 'tsx', 'main.ts', '--check'], { cwd: project, encoding: 'utf8' });
+    const check = launch('--check');
     expect(check.status).toBe(0);
     fs.appendFileSync(path.join(project, 'dist/apps/blog/service-web.yaml'), '# edited by hand\n');
-    const stale = spawnSync('node', ['--import', 'tsx', 'main.ts', '--check'], { cwd: project, encoding: 'utf8' });
+    const stale = launch('--check');
     expect(stale.status).toBe(3);
     expect(stale.stdout).toContain('~ dist/apps/blog/service-web.yaml');
   });
 
   it('exits 2 with the construct path and field on bad props, writing nothing', () => {
-    execFileSync('node', ['--import', 'tsx', 'main.ts'], { cwd: project, stdio: 'pipe' });
+    expect(launch().status).toBe(0);
     const before = snapshotTree(project, OUTPUT_DIRS);
     const chart = path.join(project, 'charts/blog.ts');
+    // The launcher's bundle must notice the edited source and rebuild.
     fs.writeFileSync(chart, fs.readFileSync(chart, 'utf8').replace('replicas: 2,', 'replicas: 0,'));
-    const run = spawnSync('node', ['--import', 'tsx', 'main.ts'], { cwd: project, encoding: 'utf8' });
+    const run = launch();
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('blog/web: replicas: must be at least 1 (got 0)');
     expect(snapshotTree(project, OUTPUT_DIRS)).toEqual(before);

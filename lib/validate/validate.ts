@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { isClusterScoped } from '../k8s/scope';
+import { REPO_ROOT } from '../paths';
 import { crdsDir, schemasDir } from '../schema-sources';
 import { checkApiServerRules } from './checks/api-server';
 import { checkPodSecurity } from './checks/pod-security';
@@ -24,7 +25,7 @@ export interface ValidationReport {
   readonly strictSchemas: boolean;
 }
 
-const CACHE_DIR = path.resolve(__dirname, '../../node_modules/.cache/platform-schemas');
+const CACHE_DIR = path.join(REPO_ROOT, 'node_modules/.cache/platform-schemas');
 
 let sharedStore: SchemaProvider | undefined;
 
