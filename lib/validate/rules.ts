@@ -38,6 +38,10 @@ export const RULES = {
   'pod-security.run-as-non-root': { severity: 'error', summary: 'runAsNonRoot is true and no container runs as UID 0' },
   'pod-security.seccomp': { severity: 'error', summary: 'the seccomp profile is RuntimeDefault or Localhost' },
   'pod-security.capabilities': { severity: 'error', summary: 'capabilities drop ALL and add nothing but NET_BIND_SERVICE' },
+  'pod-security.proc-mount': { severity: 'error', summary: 'procMount is Default' },
+  'pod-security.selinux': { severity: 'error', summary: 'SELinux options set only an allowed type' },
+  'pod-security.apparmor': { severity: 'error', summary: 'AppArmor is not Unconfined' },
+  'pod-security.sysctls': { severity: 'error', summary: 'only the safe sysctls' },
   // Reliability and hygiene
   'readiness-probe': { severity: 'error', summary: 'long-running containers have a readiness probe that differs from the liveness probe' },
   'resources': { severity: 'error', summary: 'containers request CPU and memory and limit memory' },

@@ -3,6 +3,13 @@ import { ValidationContext, containersOf, podTemplateOf } from '../context';
 // Volume types Pod Security "restricted" allows.
 const ALLOWED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 const SECCOMP_OK = new Set(['RuntimeDefault', 'Localhost']);
+const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
+]);
+const APPARMOR_OK = (profile: string | undefined) => profile === undefined || profile === 'runtime/default' || profile.startsWith('localhost/');
 
 /**
  * The checks of pod-security-admission at level "restricted" (v1.30), for every pod template.
@@ -25,12 +32,27 @@ export function checkPodSecurity(ctx: ValidationContext): void {
       else if (type && !ALLOWED_VOLUMES.has(type)) report('pod-security.volume-types', `volume ${volume.name} has type ${type}, which "restricted" does not allow`);
     }
     if (podContext.runAsUser === 0) report('pod-security.run-as-non-root', 'pod securityContext.runAsUser is 0');
+    for (const sysctl of podContext.sysctls ?? []) {
+      if (!SAFE_SYSCTLS.has(sysctl.name)) report('pod-security.sysctls', `sysctl ${sysctl.name} is not in the safe set`);
+    }
+    const selinux = (sc: any, who: string) => {
+      const o = sc?.seLinuxOptions;
+      if (o && (!SELINUX_TYPES.has(o.type ?? '') || o.user || o.role)) report('pod-security.selinux', `${who} sets SELinux options beyond an allowed type`);
+    };
+    selinux(podContext, 'the pod');
+    for (const [key, profile] of Object.entries(template.metadata?.annotations ?? {})) {
+      if (key.startsWith('container.apparmor.security.beta.kubernetes.io/') && !APPARMOR_OK(profile)) report('pod-security.apparmor', `${key} is ${profile}`);
+    }
+    if (podContext.appArmorProfile && podContext.appArmorProfile.type === 'Unconfined') report('pod-security.apparmor', 'the pod AppArmor profile is Unconfined');
     const podSeccomp = podContext.seccompProfile?.type;
     if (podSeccomp !== undefined && !SECCOMP_OK.has(podSeccomp)) report('pod-security.seccomp', `pod seccompProfile is ${podSeccomp}`);
 
     for (const c of containersOf(pod)) {
       const sc = c.securityContext ?? {};
       if (sc.privileged) report('pod-security.privileged', `container ${c.name} is privileged`);
+      if (sc.procMount && sc.procMount !== 'Default') report('pod-security.proc-mount', `container ${c.name} uses procMount ${sc.procMount}`);
+      if (sc.appArmorProfile?.type === 'Unconfined') report('pod-security.apparmor', `container ${c.name} AppArmor profile is Unconfined`);
+      selinux(sc, `container ${c.name}`);
       for (const port of c.ports ?? []) {
         if (port.hostPort) report('pod-security.host-ports', `container ${c.name} uses hostPort ${port.hostPort}`);
       }
