@@ -161,9 +161,9 @@ export class PostgresCluster extends Construct {
         },
         // One instance per node where possible; soft, so a smaller cluster still schedules all.
         affinity: { enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname', podAntiAffinityType: 'preferred' },
-        // Everything the operator creates (pods, Services, PVCs) carries our labels, and the pods
-        // opt in to scraping of the exporter on 9187 the way every other pod does.
-        inheritedMetadata: { labels, annotations: scrapeAnnotations({ port: CNPG_METRICS_PORT }) },
+        // The pods opt in to scraping of the exporter on 9187 the way every other pod does. No
+        // inherited app.kubernetes.io labels: the operator sets its own on what it creates.
+        inheritedMetadata: { annotations: scrapeAnnotations({ port: CNPG_METRICS_PORT }) },
         plugins: store ? [{ name: BARMAN_PLUGIN_NAME, isWalArchiver: true, parameters: { barmanObjectName: this.name } }] : undefined,
       },
     });

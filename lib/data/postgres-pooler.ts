@@ -71,7 +71,8 @@ export class PostgresPooler extends Construct {
           parameters: { max_client_conn: String(maxClient), default_pool_size: String(poolSize) },
         },
         template: {
-          metadata: { labels, annotations: scrapeAnnotations({ port: POOLER_METRICS_PORT }) },
+          // The operator labels the pods itself; they opt in to scraping like every other pod.
+          metadata: { annotations: scrapeAnnotations({ port: POOLER_METRICS_PORT }) },
           spec: {
             containers: [{
               name: 'pgbouncer',
