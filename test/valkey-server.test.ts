@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { UrlShortenerChart } from '../charts/url-shortener';
 import { BlogChart } from '../charts/blog';
 import { Manifest, render } from '../lib/synth/render';
@@ -33,6 +33,7 @@ describe('Valkey standalone cache (seed 000), loaded by a real server', () => {
     // The pod listens on 6379 on all interfaces; the test on a free loopback port.
     fs.writeFileSync(path.join(dir, 'valkey.conf'), conf.replace('port 6379', `port ${port}`).replace('bind * -::*', 'bind 127.0.0.1'));
     processes.start(requireProgram('redis-server'), [path.join(dir, 'valkey.conf')], { cwd: dir, logFile: path.join(dir, 'log') });
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
     const cli = (...args: string[]) => execFileSync(requireProgram('redis-cli'), ['-p', String(port), '--raw', ...args], { encoding: 'utf8' }).trim();
     await waitFor('the server', () => (cli('ping') === 'PONG' ? true : undefined));
     expect(cli('config', 'get', 'maxmemory-policy')).toBe('maxmemory-policy\nallkeys-lru');
@@ -131,6 +132,7 @@ describe('Valkey primary + 3 replicas + 3 Sentinels (seed 002), run by real serv
 
   afterAll(async () => {
     await processes.stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('configures 1 primary, 3 replicas and 3 Sentinels with quorum 2', () => {

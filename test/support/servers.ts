@@ -60,9 +60,9 @@ export class Processes {
   private readonly children: ChildProcess[] = [];
 
   /** Starts `command`, logging its output to `logFile`. */
-  public start(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string }): ChildProcess {
+  public start(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string; uid?: number; gid?: number }): ChildProcess {
     const log = fs.openSync(options.logFile, 'a');
-    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', log, log] });
+    const child = spawn(command, args, { env: options.env, cwd: options.cwd, uid: options.uid, gid: options.gid, stdio: ['ignore', log, log] });
     fs.closeSync(log);
     this.children.push(child);
     return child;
