@@ -39,7 +39,7 @@ beforeAll(async () => {
   parameters = cluster.spec.postgresql.parameters;
 
   // initdb refuses to run as root: as root, the server runs as the postgres user, in a folder it owns.
-  const asUser = process.getuid?.() === 0 ? postgresUser() : {};
+  const asUser: { uid?: number; gid?: number } = process.getuid?.() === 0 ? postgresUser() : {};
   fs.chmodSync(dir, 0o755);
   const data = path.join(dir, 'data');
   fs.writeFileSync(path.join(dir, 'pwfile'), PASSWORD);
