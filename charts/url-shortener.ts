@@ -31,7 +31,10 @@ export interface UrlShortenerConfig {
     readonly resources: ResourcesProps;
     /** Seconds a cached redirect lives (seed 002: 30); for the service's Deployment. */
     readonly ttlSeconds: number;
-    /** @default - no password (seed 002: internal traffic only, guarded by NetworkPolicies) */
+    /**
+     * Pre-created Secret with the password of Valkey and its Sentinels. Seed 002 ran without one;
+     * the platform is secure by default, so the service sends it to both.
+     */
     readonly passwordSecret?: SecretKeyRef;
   };
 }
@@ -52,6 +55,7 @@ export const URL_SHORTENER_DEFAULTS: UrlShortenerConfig = {
     quorum: 2,
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
     ttlSeconds: 30,
+    passwordSecret: { name: 'url-shortener-valkey', key: 'password' },
   },
 };
 
@@ -73,6 +77,8 @@ export class UrlShortenerChart extends AppChart {
   public readonly sentinelHost: string;
   public readonly sentinelPort: number;
   public readonly sentinelMasterName: string;
+  /** Pre-created Secret with the Valkey and Sentinel password. */
+  public readonly cachePasswordSecret?: SecretKeyRef;
   /** Lifetime of a cached entry. */
   public readonly cacheTtl: Duration;
 
@@ -107,6 +113,7 @@ export class UrlShortenerChart extends AppChart {
     this.sentinelHost = this.cache.sentinelHost!;
     this.sentinelPort = 26379;
     this.sentinelMasterName = this.cache.sentinel!.masterName;
+    this.cachePasswordSecret = config.cache.passwordSecret;
     this.cacheTtl = Duration.seconds(config.cache.ttlSeconds);
   }
 }

@@ -118,6 +118,7 @@ describe('url-shortener (seed 002)', () => {
     expect(chart.sentinelPort).toBe(26379);
     expect(chart.sentinelMasterName).toBe('mymaster');
     expect(chart.cacheTtl.toSeconds()).toBe(30);
+    expect(chart.cachePasswordSecret).toEqual({ name: 'url-shortener-valkey', key: 'password' });
     expect(spec(objects.get('Service/valkey-sentinel')).ports).toEqual([{ name: 'sentinel', port: 26379, targetPort: 'sentinel' }]);
   });
 
@@ -170,6 +171,7 @@ describe('url-shortener (seed 002)', () => {
   it('passes a referenced password as requirepass, masterauth and sentinel auth-pass', () => {
     const p = emptyPlatform();
     new UrlShortenerChart(p, 'url-shortener', { cache: { passwordSecret: { name: 'valkey', key: 'password' } } });
+    expect((objects.get('ConfigMap/valkey') as any).data['valkey.conf']).toContain('protected-mode yes');
     const o = manifestsOf(render(p), 'url-shortener');
     const env = pod(o.get('StatefulSet/valkey-sentinel')).containers[0].env;
     expect(env).toContainEqual({ name: 'VALKEY_PASSWORD', valueFrom: { secretKeyRef: { name: 'valkey', key: 'password' } } });
