@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -149,6 +149,17 @@ describe('Valkey primary + 3 replicas + 3 Sentinels (seed 002), run by real serv
     expect(cli(serverPorts[0], 'config', 'get', 'maxmemory')).toBe(`maxmemory\n${Math.floor(512 * 2 ** 20 * 0.75)}`);
     // The password is required.
     expect(execFileSync(requireProgram('redis-cli'), ['-p', String(serverPorts[0]), 'ping'], { encoding: 'utf8' })).toContain('NOAUTH');
+  });
+
+  it('passes the generated readiness probes only with the password', () => {
+    const probe = (set: Manifest, port: number, auth: string) => {
+      const [cmd, ...args] = (set.spec as any).template.spec.containers[0].readinessProbe.exec.command as string[];
+      return spawnSync(cmd, args.map(a => a.replace(/-p \d+/, `-p ${port}`)), { env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, REDISCLI_AUTH: auth } }).status;
+    };
+    expect(probe(serverSet, serverPorts[1], PASSWORD)).toBe(0);
+    expect(probe(serverSet, serverPorts[1], 'wrong-password')).not.toBe(0);
+    expect(probe(sentinelSet, sentinelPorts[1], PASSWORD)).toBe(0);
+    expect(probe(sentinelSet, sentinelPorts[1], 'wrong-password')).not.toBe(0);
   });
 
   it('syncs every replica from the primary, each announcing its own hostname', async () => {

@@ -123,7 +123,8 @@ export class Valkey extends Construct {
       readiness: Probe.http('/health', { period: Duration.seconds(10) }),
       liveness: Probe.http('/health', { initialDelay: Duration.seconds(10), period: Duration.seconds(30) }),
     };
-    const ping = (port: number) => Probe.exec(['valkey-cli', '-p', String(port), 'ping'], { period: Duration.seconds(5) });
+    // valkey-cli exits 0 on error replies (NOAUTH, LOADING): only PONG counts.
+    const ping = (port: number) => Probe.exec(['sh', '-c', `valkey-cli -p ${port} ping | grep -qx PONG`], { period: Duration.seconds(5) });
     const podAnnotations = scrapeAnnotations({ port: VALKEY_METRICS_PORT });
 
     if (!props.sentinel) {
