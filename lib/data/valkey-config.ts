@@ -128,6 +128,13 @@ export const START_SENTINEL_SCRIPT = `#!/bin/sh
 set -eu
 conf="$DATA_DIR/sentinel.conf"
 ${FIND_PRIMARY}
+# Sentinel resolves the primary's hostname when it loads its config and exits if it cannot:
+# wait (up to a minute) until the primary answers, e.g. while pod 0 is still being scheduled.
+tries=0
+until timeout 2 valkey-cli -h "$primary_host" -p "$primary_port" ping >/dev/null 2>&1 || [ $tries -ge 30 ]; do
+  tries=$((tries + 1))
+  sleep 2
+done
 {
   awk -v name="$MASTER_NAME" -v host="$primary_host" -v port="$primary_port" \\
     '$1 == "sentinel" && $2 == "monitor" && $3 == name { $4 = host; $5 = port } { print }' "$CONFIG_DIR/sentinel.conf"
