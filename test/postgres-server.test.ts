@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BunBlogChart } from '../charts/bun-blog';
 import { UrlShortenerChart } from '../charts/url-shortener';
+import { postgresArgs } from '../lib/data/postgres-instance';
 import { POSTGRES_16_CHANGES, POSTGRES_16_PARAMETERS, POSTGRES_16_READ_ONLY } from '../lib/data/postgres-parameters';
 import { render } from '../lib/synth/render';
 import { emptyPlatform, manifestsOf, tempDir } from './support/platform';
@@ -47,7 +48,7 @@ beforeAll(async () => {
   execFileSync(initdb, ['-D', data, '-U', 'postgres', '--pwfile', path.join(dir, 'pwfile'), '-A', 'scram-sha-256'], { stdio: 'ignore', ...asUser });
   port = await freePort();
   server = processes.start(postgres, ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    ...Object.entries(parameters).flatMap(([name, value]) => ['-c', `${name}=${value}`])], { logFile: path.join(dir, 'server.log'), ...asUser });
+    ...postgresArgs(parameters)!], { logFile: path.join(dir, 'server.log'), ...asUser });
   await waitFor('PostgreSQL to accept connections', () => (psql('select 1') === '1' ? true : undefined), 30_000);
 }, 60_000);
 
@@ -65,7 +66,7 @@ function postgresUser(): { uid: number; gid: number } {
 }
 
 describe('CloudNativePG parameters (seed 002) on a real PostgreSQL', () => {
-  it('starts with every generated parameter and SHOW returns each value', () => {
+  it('starts with every generated parameter, passed the way the single-instance StatefulSet passes them, and SHOW returns each value', () => {
     expect(parameters).toEqual({ shared_buffers: '256MB', max_connections: '200' });
     for (const [name, value] of Object.entries(parameters)) expect(psql(`SHOW ${name}`)).toBe(value);
   });

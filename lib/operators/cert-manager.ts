@@ -12,6 +12,10 @@ export const CERT_MANAGER: OperatorRequirement = {
   chart: 'cert-manager',
   version: 'v1.21.1',
   description: 'cert-manager v1.21.1',
-  values: { crds: { enabled: true } },
+  values: {
+    crds: { enabled: true },
+    // Leader election in its own namespace, not kube-system, which the operators project does not reach.
+    global: { leaderElection: { namespace: 'cert-manager' } },
+  },
   syncWave: -3,
 };
