@@ -27,7 +27,7 @@ let port = 0;
 let server: ReturnType<Processes['start']> | undefined;
 let parameters: Record<string, string> = {};
 const psql = (sql: string, database = 'postgres') => execFileSync(requireProgram('psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-Atc', sql], {
-  encoding: 'utf8', env: { ...process.env, PGPASSWORD: PASSWORD },
+  encoding: 'utf8', env: { ...process.env, PGPASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'],
 }).trim();
 
 beforeAll(async () => {
