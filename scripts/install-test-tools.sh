@@ -10,6 +10,7 @@ declare -A PACKAGES=(
   [redis-cli]=redis-tools
   [pg_dump]=postgresql-client
   [pg_restore]=postgresql-client
+  [busybox]=busybox
 )
 
 missing=()

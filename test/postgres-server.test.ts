@@ -8,7 +8,7 @@ import { postgresArgs } from '../lib/data/postgres-instance';
 import { POSTGRES_16_CHANGES, POSTGRES_16_PARAMETERS, POSTGRES_16_READ_ONLY } from '../lib/data/postgres-parameters';
 import { render } from '../lib/synth/render';
 import { emptyPlatform, manifestsOf, tempDir } from './support/platform';
-import { Processes, freePort, postgresBin, requireProgram, waitFor } from './support/servers';
+import { Processes, busyboxPath, freePort, postgresBin, requireProgram, waitFor } from './support/servers';
 
 /*
  * A real PostgreSQL server started with the generated parameters. The images run PostgreSQL 16;
@@ -16,7 +16,8 @@ import { Processes, freePort, postgresBin, requireProgram, waitFor } from './sup
  * differs between 15 and 16. The names that do differ are POSTGRES_16_CHANGES: added in 16
  * (e.g. reserved_connections, scram_iterations, vacuum_buffer_usage_limit), removed in 16
  * (force_parallel_mode, promote_trigger_file, vacuum_defer_cleanup_age), and the read-only
- * lc_collate and lc_ctype, gone in 16.
+ * lc_collate and lc_ctype, gone in 16. The backup script runs with busybox's sh, find and date,
+ * as in the Alpine image, and Debian's pg_dump.
  */
 
 const PASSWORD = 'backup-test-password';
@@ -91,11 +92,14 @@ describe('the daily backup job (seed 004) against a real database', () => {
   const container = (objects.get('CronJob/postgres-backup') as any).spec.jobTemplate.spec.template.spec.containers[0];
   const jobEnv = Object.fromEntries((container.env as { name: string; value?: string }[]).filter(e => e.value !== undefined).map(e => [e.name, e.value!]));
 
+  /** Runs the script as the job does, with busybox's sh and tools (those of the Alpine image) first on PATH. */
   function runBackup(backupDir: string, overrides: Record<string, string> = {}) {
     fs.writeFileSync(path.join(dir, 'backup.sh'), script);
+    requireProgram('pg_dump');
+    const PATH = `${busyboxPath(dir)}:${process.env.PATH}`;
     return spawnSync('sh', [path.join(dir, 'backup.sh')], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, ...jobEnv, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGPASSWORD: PASSWORD, BACKUP_DIR: backupDir, ...overrides },
+      env: { PATH, ...jobEnv, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGPASSWORD: PASSWORD, BACKUP_DIR: backupDir, ...overrides },
     });
   }
 

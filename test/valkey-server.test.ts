@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { UrlShortenerChart } from '../charts/url-shortener';
 import { BlogChart } from '../charts/blog';
 import { Manifest, render } from '../lib/synth/render';
-import { Processes, freePorts, requireProgram, waitFor } from './support/servers';
+import { Processes, busyboxPath, freePorts, requireProgram, waitFor } from './support/servers';
 import { emptyPlatform, manifestsOf, tempDir } from './support/platform';
 
 /*
@@ -14,7 +14,8 @@ import { emptyPlatform, manifestsOf, tempDir } from './support/platform';
  * 7.2 and the configuration uses no Valkey-only directive), and `valkey-server`/`valkey-cli` in
  * the scripts are wrappers around redis-server/redis-cli. Each pod's hostname is mapped to
  * 127.0.0.1 and a port of its own: in the environment the StatefulSets give the scripts, and in
- * the one line of sentinel.conf that names pod 0.
+ * the one line of sentinel.conf that names pod 0. The start scripts run with busybox's sh, awk and
+ * timeout, as in the Alpine image.
  */
 
 const PASSWORD = 'test-password-1';
@@ -91,12 +92,12 @@ describe('Valkey primary + 3 replicas + 3 Sentinels (seed 002), run by real serv
         throw new Error(`the StatefulSet does not set ${name}`);
       }
     }
-    return { PATH: `${bin}:${process.env.PATH}`, ...mapped };
+    return { PATH: `${bin}:${busyboxPath(dir)}:${process.env.PATH}`, ...mapped };
   }
 
   function startServer(index: number) {
     const data = fs.mkdtempSync(path.join(dir, `valkey-${index}-`));
-    return processes.start('sh', [path.join(dir, 'config', 'start-valkey.sh')], {
+    return processes.start(requireProgram('busybox'), ['sh', path.join(dir, 'config', 'start-valkey.sh')], {
       env: podEnv(serverSet, { VALKEY_PORT: String(serverPorts[index]), DATA_DIR: data }),
       cwd: data,
       logFile: path.join(dir, `valkey-${index}.log`),
@@ -120,7 +121,7 @@ describe('Valkey primary + 3 replicas + 3 Sentinels (seed 002), run by real serv
     for (let i = 0; i <= replicas; i++) servers.push(startServer(i));
     for (let i = 0; i < sentinelCount; i++) {
       const data = fs.mkdtempSync(path.join(dir, `sentinel-${i}-`));
-      processes.start('sh', [path.join(dir, 'config', 'start-sentinel.sh')], {
+      processes.start(requireProgram('busybox'), ['sh', path.join(dir, 'config', 'start-sentinel.sh')], {
         env: podEnv(sentinelSet, { SENTINEL_OWN_PORT: String(sentinelPorts[i]), DATA_DIR: data }),
         cwd: data,
         logFile: path.join(dir, `sentinel-${i}.log`),

@@ -80,3 +80,18 @@ export class Processes {
     await Promise.all(this.children.map(c => this.stop(c, 'SIGKILL')));
   }
 }
+
+/** Tools the generated scripts use; the Alpine images provide them as busybox applets. */
+const APPLETS = ['sh', 'awk', 'cat', 'date', 'find', 'mv', 'rm', 'sleep', 'timeout', 'tr', 'wc'];
+
+/**
+ * A folder of busybox applets to put first on PATH, so a script runs with the shell and tools of
+ * the Alpine images rather than Debian's dash and GNU tools.
+ */
+export function busyboxPath(dir: string): string {
+  const busybox = requireProgram('busybox');
+  const bin = path.join(dir, 'busybox-bin');
+  fs.mkdirSync(bin, { recursive: true });
+  for (const applet of APPLETS) if (!fs.existsSync(path.join(bin, applet))) fs.symlinkSync(busybox, path.join(bin, applet));
+  return bin;
+}
