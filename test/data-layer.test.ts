@@ -305,3 +305,48 @@ describe('single-instance PostgreSQL (seeds 000 and 004)', () => {
     expect(() => new BunBlogChart(emptyPlatform(), 'bun-blog', { backup: { retentionDays: 7 } })).not.toThrow();
   });
 });
+
+describe('every data-layer pod meets what the validator checks', () => {
+  const rendering = render(buildPlatform());
+  const dataKinds = new Set(['StatefulSet', 'Deployment', 'CronJob']);
+  const workloads = rendering.objects.map(o => o.manifest as any).filter(m => dataKinds.has(m.kind) && m.metadata.name !== 'web' && m.metadata.name !== 'blog' && m.metadata.name !== 'nginx' && m.metadata.name !== 'cloudflared');
+  const templateOf = (m: any) => (m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : m.spec.template);
+
+  it('covers the databases, poolers, caches, Sentinels and backup jobs', () => {
+    expect(workloads.map(m => `${m.metadata.namespace}/${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      'blog/StatefulSet/postgres', 'blog/StatefulSet/valkey',
+      'bun-blog/CronJob/postgres-backup', 'bun-blog/Deployment/postgres-pooler', 'bun-blog/StatefulSet/postgres',
+      'url-shortener/StatefulSet/valkey', 'url-shortener/StatefulSet/valkey-sentinel',
+    ]);
+  });
+
+  it('runs as Pod Security "restricted": non-root, RuntimeDefault seccomp, no privilege escalation, no capabilities', () => {
+    for (const m of workloads) {
+      const spec = templateOf(m).spec;
+      expect(spec.securityContext, m.metadata.name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      for (const c of spec.containers) expect(c.securityContext, `${m.metadata.name}/${c.name}`).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    }
+  });
+
+  it('sets requests and memory limits, and distinct readiness and liveness probes on long-running pods', () => {
+    for (const m of workloads) {
+      for (const c of templateOf(m).spec.containers) {
+        const where = `${m.metadata.name}/${c.name}`;
+        expect(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory, where).toBeTruthy();
+        if (m.kind === 'CronJob') continue;
+        expect(c.readinessProbe, where).toBeDefined();
+        expect(JSON.stringify(c.livenessProbe), where).not.toBe(JSON.stringify(c.readinessProbe));
+      }
+    }
+  });
+
+  it('gives every replicated workload a PodDisruptionBudget that allows one eviction, and spreads it', () => {
+    const pdbs = rendering.objects.map(o => o.manifest as any).filter(m => m.kind === 'PodDisruptionBudget');
+    for (const m of workloads.filter(w => (w.spec.replicas ?? 1) > 1)) {
+      const labels = templateOf(m).metadata.labels;
+      const pdb = pdbs.find(p => p.metadata.namespace === m.metadata.namespace && Object.entries(p.spec.selector.matchLabels).every(([k, v]) => labels[k] === v));
+      expect(pdb?.spec.maxUnavailable, m.metadata.name).toBe(1);
+      expect(templateOf(m).spec.topologySpreadConstraints, m.metadata.name).toHaveLength(1);
+    }
+  });
+});
