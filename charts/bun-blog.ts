@@ -1,6 +1,5 @@
 import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
-import { PgBouncer } from '../lib/data/pgbouncer';
 import { Postgres, SecretKeyRef } from '../lib/data/postgres';
 import { IMAGES } from '../lib/images';
 import { EnvValue } from '../lib/k8s/env';
@@ -23,6 +22,8 @@ export interface BunBlogConfig {
   readonly ingressClassName: string;
   readonly storage: { readonly database: string; readonly storageClassName?: string };
   readonly database: { readonly name: string; readonly user: string; readonly passwordSecret: SecretKeyRef };
+  /** Daily pg_dump onto its own volume, kept this many days (seed 004: 30 local). */
+  readonly backup: { readonly retentionDays: number; readonly schedule: string; readonly storage: string };
 }
 
 export const BUN_BLOG_DEFAULTS: BunBlogConfig = {
@@ -36,6 +37,7 @@ export const BUN_BLOG_DEFAULTS: BunBlogConfig = {
   ingressClassName: 'traefik',
   storage: { database: '50Gi' },
   database: { name: 'blog', user: 'blog', passwordSecret: { name: 'bun-blog-postgres', key: 'password' } },
+  backup: { retentionDays: 30, schedule: '0 3 * * *', storage: '20Gi' },
 };
 
 /** The Bun blog: 2-5 pods scaled on CPU, Traefik ingress, PostgreSQL behind PgBouncer. */
@@ -54,8 +56,9 @@ export class BunBlogChart extends AppChart {
       passwordSecret: config.database.passwordSecret,
       storageSize: config.storage.database,
       storageClassName: config.storage.storageClassName,
+      pooler: {},
+      dailyBackup: { retentionDays: config.backup.retentionDays, schedule: config.backup.schedule, storageSize: config.backup.storage },
     });
-    const pooler = new PgBouncer(this, 'pooler', { postgres });
 
     const health = Probe.http('/health', { initialDelay: Duration.seconds(5), period: Duration.seconds(10) });
     this.web = new WebService(this, 'web', {
@@ -68,13 +71,13 @@ export class BunBlogChart extends AppChart {
       liveness: health.withTimings({ initialDelay: Duration.seconds(15), period: Duration.seconds(20), failureThreshold: 3 }),
       // libpq's variables, read by Bun.sql: the app talks to PgBouncer, never to PostgreSQL directly.
       env: {
-        PGHOST: pooler.host,
-        PGPORT: String(pooler.port),
+        PGHOST: postgres.clientHost,
+        PGPORT: String(postgres.port),
         PGDATABASE: postgres.database,
         PGUSER: postgres.user,
         PGPASSWORD: EnvValue.fromSecret(postgres.passwordSecret.name, postgres.passwordSecret.key),
       },
       ingress: { hosts: [config.hostname], className: config.ingressClassName },
-    }).connectsTo(pooler);
+    }).connectsTo(postgres);
   }
 }

@@ -3,6 +3,7 @@ import { Platform, PlatformSettings } from '../lib/platform/platform';
 import { BlogChart } from './blog';
 import { BunBlogChart } from './bun-blog';
 import { CloudflaredChart } from './cloudflared';
+import { UrlShortenerChart } from './url-shortener';
 
 /** Where Argo CD pulls this repository from. Change these two lines for your own fork. */
 export const PLATFORM_SETTINGS: PlatformSettings = {
@@ -21,6 +22,7 @@ export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): P
   const blog = new BlogChart(platform);
   new BunBlogChart(platform);
   new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID, routes: blog.publicRoutes });
+  new UrlShortenerChart(platform);
   new GitOpsChart(platform);
   return platform;
 }

@@ -14,7 +14,7 @@ const spec = (m: Manifest | undefined): any => m!.spec;
 const container = (m: Manifest | undefined): any => spec(m).template.spec.containers[0];
 
 describe('snapshots', () => {
-  for (const app of ['blog', 'bun-blog', 'cloudflared']) {
+  for (const app of ['blog', 'bun-blog', 'cloudflared', 'url-shortener']) {
     it(`keeps the shape of ${app}`, () => {
       const files = rendering.objects.filter(o => o.chart.outputDir.endsWith(`/${app}`)).map(o => [o.file, rendering.files.get(o.file)]);
       expect(Object.fromEntries(files)).toMatchSnapshot();

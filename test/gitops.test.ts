@@ -77,7 +77,7 @@ describe('ApplicationSets', () => {
         }
       }
     }
-    expect(levels).toEqual({ 'dist/apps/blog': 'restricted', 'dist/apps/bun-blog': 'restricted', 'dist/networking/cloudflared': 'privileged' });
+    expect(levels).toEqual({ 'dist/apps/blog': 'restricted', 'dist/apps/bun-blog': 'restricted', 'dist/apps/url-shortener': 'restricted', 'dist/networking/cloudflared': 'privileged' });
     const networking = applicationSets(argo).find(s => s.metadata.name === 'networking');
     expect(networking.spec.generators).toEqual([{
       git: {
@@ -131,10 +131,12 @@ describe('AppProjects', () => {
     expect(projects.apps.destinations).toEqual([
       { namespace: 'blog', server: 'https://kubernetes.default.svc' },
       { namespace: 'bun-blog', server: 'https://kubernetes.default.svc' },
+      { namespace: 'url-shortener', server: 'https://kubernetes.default.svc' },
     ]);
     expect(projects.apps.clusterResourceWhitelist).toEqual([
       { group: '', kind: 'Namespace', name: 'blog' },
       { group: '', kind: 'Namespace', name: 'bun-blog' },
+      { group: '', kind: 'Namespace', name: 'url-shortener' },
     ]);
     expect(projects.networking.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'cloudflared' }]);
     expect(projects.networking.namespaceResourceWhitelist).toEqual([

@@ -8,37 +8,49 @@ import { assertDnsLabel } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
-import { connection } from '../platform/connections';
-import { Platform } from '../platform/platform';
 import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
 import { componentService } from '../workloads/service';
-import type { Postgres } from './postgres';
+import { fail } from '../errors';
+import type { SecretKeyRef } from './postgres';
 
-export interface PgBouncerProps {
-  /** The database it pools connections to. */
-  readonly postgres: Postgres;
-  /** Name of the Deployment and Service apps connect to. @default `<postgres>-pooler` */
+/** The server PgBouncer connects to. */
+export interface PgBouncerUpstream {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly passwordSecret: SecretKeyRef;
+}
+
+/** Tuning shared by both poolers. */
+export interface PgBouncerOptions {
+  /** Name of the pooler and the Service apps connect to. @default `<postgres>-pooler` (`<cluster>-pooler-rw` for CloudNativePG) */
   readonly name?: string;
-  /** @default IMAGES.pgbouncer */
-  readonly image?: string;
   /**
    * `transaction` returns a server connection to the pool after each transaction, so a few
    * server connections serve many clients.
    * @default 'transaction'
    */
   readonly poolMode?: 'session' | 'transaction';
-  /** @default 200 */
+  /** @default 200 (1000 for CloudNativePG) */
   readonly maxClientConnections?: number;
   /** Server connections per database and user. @default 20 */
   readonly defaultPoolSize?: number;
-  /** @default requests 50m / 32Mi, limits 250m / 128Mi */
+  /** @default requests 50m / 32Mi, limits 250m / 128Mi (CloudNativePG: 50m / 64Mi, 500m / 128Mi) */
   readonly resources?: ResourcesProps;
+}
+
+export interface PgBouncerProps extends PgBouncerOptions {
+  /** The single-instance database it pools connections to. */
+  readonly postgres: PgBouncerUpstream;
+  /** @default IMAGES.pgbouncer */
+  readonly image?: string;
 }
 
 const PORT = { name: 'postgres', port: 5432 };
 
-/** PgBouncer in front of single-instance PostgreSQL (seed 004): apps connect to it, not the database. */
+/** PgBouncer in front of single-instance PostgreSQL (seed 004): apps connect to it, not the database. Created by `Postgres` with `pooler`. */
 export class PgBouncer extends Construct {
   public readonly name: string;
   public readonly identity: ComponentIdentity;
@@ -49,6 +61,7 @@ export class PgBouncer extends Construct {
   constructor(scope: Construct, id: string, props: PgBouncerProps) {
     super(scope, id);
     const pg = props.postgres;
+    if (!pg) fail(this, 'postgres', 'a pooler needs the database it pools connections to');
     this.name = assertDnsLabel(this, 'name', props.name ?? `${pg.name}-pooler`);
     this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'connection-pooler' };
     const labels = standardLabels(this.identity);
@@ -85,7 +98,6 @@ export class PgBouncer extends Construct {
       },
     });
     this.service = componentService(this, 'Service', this.identity, [PORT]);
-    Platform.of(this).addConnection(connection(this, pg));
   }
 
   /** Host name apps in the same namespace connect to. */

@@ -1,127 +1,183 @@
-import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { KEEP_ON_PRUNE_AND_DELETE } from '../gitops/protection';
-import { IMAGES } from '../images';
-import { EnvValue } from '../k8s/env';
-import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
+import { fail } from '../errors';
+import { ComponentIdentity } from '../k8s/labels';
+import { connection } from '../platform/connections';
+import { Platform } from '../platform/platform';
 import { assertDnsLabel } from '../k8s/names';
-import { Probe } from '../k8s/probe';
 import { quantity } from '../k8s/quantity';
-import { Volume } from '../k8s/volume';
-import { AppChart } from '../platform/app-chart';
-import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
-import { componentService } from '../workloads/service';
+import { PgBouncer, PgBouncerOptions } from './pgbouncer';
+import { PostgresBackup } from './postgres-backup';
+import { ObjectStoreProps, PostgresCluster } from './postgres-cluster';
+import { PostgresInstance } from './postgres-instance';
+import { PostgresPooler } from './postgres-pooler';
 
-/** A Secret created outside git, and the key in it. */
+/** A Secret created outside git (or by an operator), and the key in it. */
 export interface SecretKeyRef {
   readonly name: string;
   readonly key: string;
 }
 
+/**
+ * `single-instance`: one pod of a StatefulSet (seeds 000 and 004), for a single node.
+ * `cloudnative-pg`: a CloudNativePG cluster with streaming replicas and failover (seed 002).
+ */
+export type PostgresMode = 'single-instance' | 'cloudnative-pg';
+
+/** A connection pooler in front of the database. */
+export interface PostgresPoolerOptions extends PgBouncerOptions {
+  /** PgBouncer pods (CloudNativePG only; the single-instance pooler runs one). @default 2 */
+  readonly instances?: number;
+}
+
+/** Daily pg_dump of a single-instance database onto its own volume (seed 004). */
+export interface PostgresDumpOptions {
+  /** @default 30 (seed 004) */
+  readonly retentionDays?: number;
+  /** 5-field cron. @default '0 3 * * *' */
+  readonly schedule?: string;
+  /** Size of the backup volume. @default the database's storage size */
+  readonly storageSize?: string;
+}
+
 export interface PostgresProps {
-  /** Name of the StatefulSet and its Service (the host apps connect to). @default the construct id */
+  /** Name of the database server: StatefulSet and Service, or CloudNativePG Cluster. @default the construct id */
   readonly name?: string;
-  /** @default IMAGES.postgres16 */
-  readonly image?: string;
+  /** @default 'single-instance' */
+  readonly mode?: PostgresMode;
   /** Database created on first start. */
   readonly database: string;
   /** Owner of that database. @default 'app' */
   readonly user?: string;
-  /** Pre-created Secret holding the user's password; never written to git. */
-  readonly passwordSecret: SecretKeyRef;
-  /** Size of the data volume, e.g. `10Gi` (seed 000). */
+  /**
+   * Pre-created Secret with the user's password (single instance; never written to git).
+   * CloudNativePG generates the password into the `<name>-app` Secret and refuses this prop.
+   */
+  readonly passwordSecret?: SecretKeyRef;
+  /** Size of the data volume (of each instance), e.g. `10Gi`. */
   readonly storageSize: string;
   /** @default - the cluster's default storage class */
   readonly storageClassName?: string;
-  /** @default requests 250m / 256Mi, limits 1 CPU / 1Gi */
+  /** PostgreSQL 16 image; for CloudNativePG an operand image (`imageName`). @default IMAGES.postgres16 / IMAGES.cnpgPostgres16 */
+  readonly image?: string;
+  /** `postgresql.conf` parameters; names PostgreSQL 16 does not know are refused. @default {} */
+  readonly parameters?: Record<string, string>;
+  /** @default single instance: requests 250m / 256Mi, limits 1 / 1Gi; CloudNativePG: 500m / 1Gi, 2 / 2Gi */
   readonly resources?: ResourcesProps;
-  /**
-   * UID and GID of the image's postgres user, which must own the data directory.
-   * @default 70 (the Alpine images)
-   */
-  readonly uid?: number;
+  /** PostgreSQL instances (CloudNativePG only). @default 3 */
+  readonly instances?: number;
+  /** PgBouncer in front, in transaction mode; apps connect to `clientHost`. @default - none */
+  readonly pooler?: PostgresPoolerOptions;
+  /** WAL archive and base backups through the Barman Cloud plugin (CloudNativePG only). @default - none */
+  readonly objectStore?: ObjectStoreProps;
+  /** Daily pg_dump with retention (single instance only). @default - none */
+  readonly dailyBackup?: PostgresDumpOptions;
 }
 
-const PORT = { name: 'postgres', port: 5432 };
-
 /**
- * Single-instance PostgreSQL (seeds 000 and 004): a StatefulSet with one pod, its data on a
- * PersistentVolumeClaim from volumeClaimTemplates, and a headless Service.
+ * PostgreSQL 16 for one app, in either mode, with an optional PgBouncer and backups. Apps read
+ * `clientHost`, `port`, `database`, `user` and `passwordSecret` and never care which mode it is.
  */
 export class Postgres extends Construct {
   public readonly name: string;
-  public readonly identity: ComponentIdentity;
+  public readonly mode: PostgresMode;
   public readonly database: string;
   public readonly user: string;
+  public readonly port = 5432;
+  /** Where the owner's password is: the referenced Secret, or CloudNativePG's `<name>-app`. */
   public readonly passwordSecret: SecretKeyRef;
-  public readonly port = PORT.port;
-  public readonly statefulSet: k8s.KubeStatefulSet;
-  public readonly service: k8s.KubeService;
+  /** The StatefulSet server (single instance). */
+  public readonly instance?: PostgresInstance;
+  /** The CloudNativePG cluster. */
+  public readonly cluster?: PostgresCluster;
+  public readonly pooler?: PgBouncer | PostgresPooler;
+  public readonly backup?: PostgresBackup;
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
-    const chart = AppChart.of(this);
     this.name = assertDnsLabel(this, 'name', props.name ?? id);
-    this.identity = { name: this.name, app: chart.appName, component: 'database' };
+    this.mode = props.mode ?? 'single-instance';
     this.database = props.database;
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.database ?? '')) {
+      fail(this, 'database', `"${this.database}" is not a plain PostgreSQL identifier (lowercase letters, digits, '_')`);
+    }
     this.user = props.user ?? 'app';
-    this.passwordSecret = props.passwordSecret;
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.user)) fail(this, 'user', `"${this.user}" is not a plain PostgreSQL identifier (lowercase letters, digits, '_')`);
     quantity(this, 'storageSize', props.storageSize);
-    const uid = props.uid ?? 70;
-    const labels = standardLabels(this.identity);
-    const dataDir = '/var/lib/postgresql/data';
-    const isReady = ['pg_isready', '--host', '127.0.0.1', '--username', this.user, '--dbname', this.database];
 
-    this.service = componentService(this, 'Service', this.identity, [PORT], { headless: true });
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata: { name: this.name, labels, annotations: KEEP_ON_PRUNE_AND_DELETE },
-      spec: {
-        serviceName: this.name,
-        replicas: 1,
-        selector: { matchLabels: selectorLabels(this.identity) },
-        template: renderPodTemplate(this, labels, {
-          runAs: { user: uid, group: uid },
-          // A fast shutdown lets PostgreSQL checkpoint instead of being killed mid-write.
-          terminationGracePeriod: Duration.seconds(60),
-          containers: [{
-            name: 'postgres',
-            image: props.image ?? IMAGES.postgres16,
-            ports: [PORT],
-            env: {
-              POSTGRES_DB: this.database,
-              POSTGRES_USER: this.user,
-              POSTGRES_PASSWORD: EnvValue.fromSecret(props.passwordSecret.name, props.passwordSecret.key),
-              // A subfolder, so the volume's lost+found does not stop initdb.
-              PGDATA: `${dataDir}/pgdata`,
-            },
-            mounts: [
-              { volume: Volume.claimTemplate('data'), path: dataDir },
-              { volume: Volume.emptyDir('run'), path: '/var/run/postgresql' },
-              { volume: Volume.emptyDir('tmp'), path: '/tmp' },
-              // The container runtime's 64Mi /dev/shm is too small for parallel queries.
-              { volume: Volume.emptyDir('shm', { memory: true, sizeLimit: '256Mi' }), path: '/dev/shm' },
-            ],
-            resources: props.resources ?? { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-            readiness: Probe.exec(isReady, { period: Duration.seconds(10) }),
-            liveness: Probe.exec(isReady, { initialDelay: Duration.seconds(30), period: Duration.seconds(20), failureThreshold: 6 }),
-          }],
-        }),
-        volumeClaimTemplates: [{
-          metadata: { name: 'data', labels, annotations: KEEP_ON_PRUNE_AND_DELETE },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: props.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(props.storageSize) } },
-          },
-        }],
-      },
-    });
+    if (this.mode === 'cloudnative-pg') {
+      if (props.passwordSecret) fail(this, 'passwordSecret', `CloudNativePG generates the password into the "${this.name}-app" Secret; remove passwordSecret`);
+      if (props.dailyBackup) fail(this, 'dailyBackup', 'is for single instances; a CloudNativePG cluster backs up through objectStore');
+      this.cluster = new PostgresCluster(this, 'Cluster', {
+        name: this.name,
+        instances: props.instances,
+        imageName: props.image,
+        database: this.database,
+        owner: this.user,
+        storageSize: props.storageSize,
+        storageClassName: props.storageClassName,
+        parameters: props.parameters,
+        resources: props.resources,
+        objectStore: props.objectStore,
+      });
+      this.passwordSecret = this.cluster.passwordSecret;
+      if (props.pooler) this.pooler = new PostgresPooler(this, 'Pooler', { cluster: this.cluster, ...props.pooler });
+    } else if (this.mode === 'single-instance') {
+      if (props.instances !== undefined && props.instances !== 1) {
+        fail(this, 'instances', `a single instance runs exactly 1 (got ${props.instances}); use mode 'cloudnative-pg' for replicas`);
+      }
+      if (props.objectStore) fail(this, 'objectStore', "needs mode 'cloudnative-pg'; a single instance backs up through dailyBackup");
+      if (!props.passwordSecret) fail(this, 'passwordSecret', 'a single instance needs a pre-created Secret with the password');
+      this.passwordSecret = props.passwordSecret;
+      this.instance = new PostgresInstance(this, 'Instance', {
+        name: this.name,
+        image: props.image,
+        database: this.database,
+        user: this.user,
+        passwordSecret: props.passwordSecret,
+        storageSize: props.storageSize,
+        storageClassName: props.storageClassName,
+        resources: props.resources,
+        parameters: props.parameters,
+      });
+      if (props.pooler) {
+        if (props.pooler.instances !== undefined && props.pooler.instances !== 1) {
+          fail(this, 'pooler.instances', `the single-instance pooler runs 1 pod (got ${props.pooler.instances})`);
+        }
+        this.pooler = new PgBouncer(this, 'Pooler', { postgres: this.server, ...props.pooler });
+      }
+      if (props.dailyBackup) {
+        this.backup = new PostgresBackup(this, 'Backup', {
+          source: this.server,
+          image: props.image,
+          retentionDays: props.dailyBackup.retentionDays,
+          schedule: props.dailyBackup.schedule,
+          storageSize: props.dailyBackup.storageSize ?? props.storageSize,
+          storageClassName: props.storageClassName,
+        });
+      }
+    } else {
+      fail(this, 'mode', `"${String(props.mode)}" is not 'single-instance' or 'cloudnative-pg'`);
+    }
+    if (this.pooler) Platform.of(this).addConnection(connection(this.pooler, (this.instance ?? this.cluster)!));
   }
 
-  /** Host name apps in the same namespace connect to. */
+  /** Who clients connect to (the pooler when there is one, else the server), for declared connections. */
+  public get identity(): ComponentIdentity {
+    return (this.pooler ?? this.instance ?? this.cluster)!.identity;
+  }
+
+  /** The database server itself: the StatefulSet's Service, or the cluster's `-rw` Service. */
   public get host(): string {
-    return this.name;
+    return this.cluster ? this.cluster.host : this.name;
+  }
+
+  /** Where apps connect: the pooler when there is one, else the server. */
+  public get clientHost(): string {
+    return this.pooler?.host ?? this.host;
+  }
+
+  private get server() {
+    return { name: this.name, host: this.host, port: this.port, database: this.database, user: this.user, passwordSecret: this.passwordSecret };
   }
 }

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
 import type { AppChart } from './app-chart';
 import type { Connection } from './connections';
+import type { OperatorRequirement } from './operator';
 
 /** Where Argo CD finds this repository and which cluster it deploys to: set here and nowhere else. */
 export interface PlatformSettings {
@@ -51,6 +52,7 @@ export class Platform extends App {
   public readonly capacity?: NodeCapacity;
   private readonly registered: AppChart[] = [];
   private readonly edges: Connection[] = [];
+  private readonly required = new Map<string, { operator: OperatorRequirement; by: string }>();
 
   constructor(settings: PlatformSettings) {
     // The cdk8s outdir is unused: synthesis renders in memory and writes dist/ itself.
@@ -90,5 +92,23 @@ export class Platform extends App {
       throw new PlatformError(`${chart.node.path}: ${what} is already used by ${clash.node.path}; Argo CD needs one Application and one namespace per app`);
     }
     this.registered.push(chart);
+  }
+
+  /**
+   * Records that `by` needs `operator` (and what it requires) installed. Requiring one operator
+   * many times is fine; two different definitions under one name are refused.
+   */
+  public requireOperator(by: IConstruct, operator: OperatorRequirement): void {
+    for (const dependency of operator.requires ?? []) this.requireOperator(by, dependency);
+    const seen = this.required.get(operator.name);
+    if (seen && JSON.stringify(seen.operator) !== JSON.stringify(operator)) {
+      throw new PlatformError(`${by.node.path}: operator "${operator.name}" is already required by ${seen.by} with another definition (chart ${seen.operator.chart} ${seen.operator.version})`);
+    }
+    if (!seen) this.required.set(operator.name, { operator, by: by.node.path });
+  }
+
+  /** Every operator some construct requires, by name. */
+  public get operators(): OperatorRequirement[] {
+    return [...this.required.values()].map(r => r.operator).sort((a, b) => a.name.localeCompare(b.name));
   }
 }

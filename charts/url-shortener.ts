@@ -1,0 +1,119 @@
+import { Duration } from 'cdk8s';
+import { Overrides, withDefaults } from '../lib/config';
+import { Postgres } from '../lib/data/postgres';
+import type { ObjectStoreProps } from '../lib/data/postgres-cluster';
+import { Valkey } from '../lib/data/valkey';
+import type { SecretKeyRef } from '../lib/data/postgres';
+import { AppChart } from '../lib/platform/app-chart';
+import { Platform } from '../lib/platform/platform';
+import { ResourcesProps } from '../lib/workloads/resources';
+
+/** Seed 002: a URL shortener on a 3-node K3s cluster, CloudNativePG and Valkey with Sentinel. */
+export interface UrlShortenerConfig {
+  readonly database: {
+    readonly name: string;
+    readonly owner: string;
+    readonly instances: number;
+    readonly storage: string;
+    /** @default - the cluster's default class */
+    readonly storageClassName?: string;
+    readonly parameters: Record<string, string>;
+    readonly resources: ResourcesProps;
+    /** Connect through a CloudNativePG Pooler (PgBouncer, transaction mode, 2 pods). */
+    readonly pooler: boolean;
+    /** Barman Cloud backups to an S3-compatible bucket. @default - none (seed 002 names no bucket) */
+    readonly objectStore?: ObjectStoreProps;
+  };
+  readonly cache: {
+    readonly replicas: number;
+    readonly sentinels: number;
+    readonly quorum: number;
+    readonly resources: ResourcesProps;
+    /** Seconds a cached redirect lives (seed 002: 30); for the service's Deployment. */
+    readonly ttlSeconds: number;
+    /**
+     * Pre-created Secret with the password of Valkey and its Sentinels. Seed 002 ran without one;
+     * the platform is secure by default, so the service sends it to both.
+     */
+    readonly passwordSecret?: SecretKeyRef;
+  };
+}
+
+export const URL_SHORTENER_DEFAULTS: UrlShortenerConfig = {
+  database: {
+    name: 'urlshortener',
+    owner: 'urlshortener',
+    instances: 3,
+    storage: '5Gi',
+    parameters: { shared_buffers: '256MB', max_connections: '200' },
+    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    pooler: true,
+  },
+  cache: {
+    replicas: 3,
+    sentinels: 3,
+    quorum: 2,
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    ttlSeconds: 30,
+    passwordSecret: { name: 'url-shortener-valkey', key: 'password' },
+  },
+};
+
+/**
+ * The URL shortener's data layer: a 3-instance CloudNativePG cluster (with a PgBouncer Pooler)
+ * and Valkey primary + 3 replicas + 3 Sentinels. The service's Deployment reads the public fields.
+ */
+export class UrlShortenerChart extends AppChart {
+  public readonly config: UrlShortenerConfig;
+  public readonly postgres: Postgres;
+  public readonly cache: Valkey;
+  /** Host the service connects to: the Pooler (or the cluster's `-rw` Service). */
+  public readonly databaseHost: string;
+  public readonly databasePort: number;
+  public readonly databaseName: string;
+  /** CloudNativePG's `<cluster>-app` Secret: keys `username`, `password`, `uri`, ... */
+  public readonly databaseSecretName: string;
+  /** Sentinel Service (port 26379) the service asks for the current primary. */
+  public readonly sentinelHost: string;
+  public readonly sentinelPort: number;
+  public readonly sentinelMasterName: string;
+  /** Pre-created Secret with the Valkey and Sentinel password. */
+  public readonly cachePasswordSecret?: SecretKeyRef;
+  /** Lifetime of a cached entry. */
+  public readonly cacheTtl: Duration;
+
+  constructor(platform: Platform, id = 'url-shortener', overrides: Overrides<UrlShortenerConfig> = {}) {
+    super(platform, id, { category: 'apps' });
+    const config = withDefaults(URL_SHORTENER_DEFAULTS, overrides);
+    this.config = config;
+    const db = config.database;
+
+    this.postgres = new Postgres(this, 'postgres', {
+      mode: 'cloudnative-pg',
+      instances: db.instances,
+      database: db.name,
+      user: db.owner,
+      storageSize: db.storage,
+      storageClassName: db.storageClassName,
+      parameters: db.parameters,
+      resources: db.resources,
+      pooler: db.pooler ? { instances: 2, poolMode: 'transaction' } : undefined,
+      objectStore: db.objectStore,
+    });
+    this.cache = new Valkey(this, 'valkey', {
+      resources: config.cache.resources,
+      passwordSecret: config.cache.passwordSecret,
+      sentinel: { replicas: config.cache.replicas, sentinels: config.cache.sentinels, quorum: config.cache.quorum },
+    });
+
+    this.databaseHost = this.postgres.clientHost;
+    this.databasePort = this.postgres.port;
+    this.databaseName = this.postgres.database;
+    this.databaseSecretName = this.postgres.passwordSecret.name;
+    this.sentinelHost = this.cache.sentinelHost!;
+    this.sentinelPort = 26379;
+    this.sentinelMasterName = this.cache.sentinel!.masterName;
+    this.cachePasswordSecret = config.cache.passwordSecret;
+    this.cacheTtl = Duration.seconds(config.cache.ttlSeconds);
+  }
+}

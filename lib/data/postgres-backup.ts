@@ -1,0 +1,158 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { fail } from '../errors';
+import { IMAGES } from '../images';
+import { EnvValue } from '../k8s/env';
+import { ComponentIdentity, standardLabels } from '../k8s/labels';
+import { assertDnsLabel } from '../k8s/names';
+import { Volume } from '../k8s/volume';
+import { AppChart } from '../platform/app-chart';
+import { VolumeClaim } from '../storage/volume-claim';
+import { renderPodTemplate } from '../workloads/pod';
+import { ResourcesProps } from '../workloads/resources';
+import type { SecretKeyRef } from './postgres';
+
+/** The database a backup reads, and how to log in. */
+export interface DumpSource {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly passwordSecret: SecretKeyRef;
+}
+
+export interface PostgresBackupProps {
+  /** The database to dump. */
+  readonly source: DumpSource;
+  /** Name of the CronJob, its script ConfigMap and its volume claim. @default `<source>-backup` */
+  readonly name?: string;
+  /** Kubernetes cron (5 fields) in `timeZone`. @default '0 3 * * *' (daily at 03:00) */
+  readonly schedule?: string;
+  /** @default 'Etc/UTC' */
+  readonly timeZone?: string;
+  /** Days a dump is kept; the job deletes older ones after a successful dump. @default 30 (seed 004) */
+  readonly retentionDays?: number;
+  /** Size of the volume the dumps are written to. */
+  readonly storageSize: string;
+  /** @default - the cluster's default storage class */
+  readonly storageClassName?: string;
+  /** Must have the server's pg_dump major version (or newer). @default IMAGES.postgres16 */
+  readonly image?: string;
+  /** UID of the image's postgres user. @default 70 (the Alpine images) */
+  readonly uid?: number;
+  /** @default requests 100m / 128Mi, limits 1 / 512Mi */
+  readonly resources?: ResourcesProps;
+  /** The job fails (and alerts through the Job metrics) when a dump takes longer. @default 1 hour */
+  readonly timeout?: Duration;
+}
+
+/**
+ * The backup job's script: a custom-format pg_dump into `$BACKUP_DIR`, written under a temporary
+ * name and renamed when complete, then every dump of the database older than `$RETENTION_DAYS`
+ * days removed. A failed dump exits non-zero before anything is removed. POSIX sh (busybox).
+ */
+export const BACKUP_SCRIPT = `#!/bin/sh
+set -eu
+: "\${PGDATABASE:?}" "\${BACKUP_DIR:?}" "\${RETENTION_DAYS:?}"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+file="$BACKUP_DIR/$PGDATABASE-$stamp.dump"
+pg_dump --format=custom --no-password --file="$file.partial"
+mv "$file.partial" "$file"
+echo "backup: wrote $file ($(wc -c < "$file") bytes)"
+# Dumps older than the retention, and partial files left by interrupted runs.
+find "$BACKUP_DIR" -maxdepth 1 -type f -name "$PGDATABASE-*.dump" -mmin +$((RETENTION_DAYS * 1440)) -print -exec rm -f {} +
+find "$BACKUP_DIR" -maxdepth 1 -type f -name "$PGDATABASE-*.dump.partial" -mmin +1440 -exec rm -f {} +
+echo "backup: $(find "$BACKUP_DIR" -maxdepth 1 -type f -name "$PGDATABASE-*.dump" | wc -l) dump(s) kept"
+`;
+
+const FIVE_FIELD_CRON = /^\S+( \S+){4}$/;
+
+/**
+ * Daily logical backups of single-instance PostgreSQL (seed 004): a CronJob running pg_dump onto
+ * its own volume claim (kept by Argo CD on prune and delete), retention enforced by the job itself.
+ */
+export class PostgresBackup extends Construct {
+  public readonly name: string;
+  public readonly identity: ComponentIdentity;
+  public readonly retentionDays: number;
+  public readonly claim: VolumeClaim;
+  public readonly cronJob: k8s.KubeCronJob;
+
+  constructor(scope: Construct, id: string, props: PostgresBackupProps) {
+    super(scope, id);
+    const source = props.source;
+    this.name = assertDnsLabel(this, 'name', props.name ?? `${source.name}-backup`);
+    this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'backup' };
+    this.retentionDays = props.retentionDays ?? 30;
+    if (!Number.isInteger(this.retentionDays) || this.retentionDays < 1) {
+      fail(this, 'retentionDays', `must be a whole number of days, at least 1 (got ${this.retentionDays})`);
+    }
+    const schedule = props.schedule ?? '0 3 * * *';
+    if (!FIVE_FIELD_CRON.test(schedule)) fail(this, 'schedule', `"${schedule}" is not a 5-field cron expression`);
+    const timeout = props.timeout ?? Duration.hours(1);
+    const labels = standardLabels(this.identity);
+    const uid = props.uid ?? 70;
+
+    this.claim = new VolumeClaim(this, 'Claim', {
+      name: this.name,
+      size: props.storageSize,
+      storageClassName: props.storageClassName,
+      owner: this.identity,
+    });
+    new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata: { name: this.name, labels },
+      data: { 'backup.sh': BACKUP_SCRIPT },
+    });
+
+    this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
+      metadata: { name: this.name, labels },
+      spec: {
+        schedule,
+        timeZone: props.timeZone ?? 'Etc/UTC',
+        // Never two dumps at once; a run missed by more than an hour waits for the next day.
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: timeout.toSeconds(),
+            // Finished Jobs go after 3 days; their logs are in Loki.
+            ttlSecondsAfterFinished: Duration.days(3).toSeconds(),
+            template: withRestartPolicy(renderPodTemplate(this, labels, {
+              runAs: { user: uid, group: uid },
+              containers: [{
+                name: 'pg-dump',
+                image: props.image ?? IMAGES.postgres16,
+                command: ['sh', '/scripts/backup.sh'],
+                env: {
+                  PGHOST: source.host,
+                  PGPORT: String(source.port),
+                  PGDATABASE: source.database,
+                  PGUSER: source.user,
+                  PGPASSWORD: EnvValue.fromSecret(source.passwordSecret.name, source.passwordSecret.key),
+                  BACKUP_DIR: '/backups',
+                  RETENTION_DAYS: String(this.retentionDays),
+                },
+                mounts: [
+                  { volume: Volume.configMap('scripts', this.name), path: '/scripts', readOnly: true },
+                  { volume: this.claim.volume('backups'), path: '/backups' },
+                  { volume: Volume.emptyDir('tmp'), path: '/tmp' },
+                ],
+                resources: props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+              }],
+            }), 'Never'),
+          },
+        },
+      },
+    });
+  }
+}
+
+function withRestartPolicy(template: k8s.PodTemplateSpec, restartPolicy: string): k8s.PodTemplateSpec {
+  return { ...template, spec: { ...template.spec!, restartPolicy } };
+}

@@ -1,0 +1,192 @@
+import { Construct } from 'constructs';
+import { ObjectStore, ObjectStoreSpecConfigurationDataCompression, ObjectStoreSpecConfigurationWalCompression } from '../../imports/barman-objectstore-barmancloud.cnpg.io';
+import { Cluster, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../../imports/cnpg-cluster-postgresql.cnpg.io';
+import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod } from '../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
+import { fail } from '../errors';
+import { KEEP_ON_PRUNE_AND_DELETE } from '../gitops/protection';
+import { IMAGES } from '../images';
+import { assertPinnedImage } from '../k8s/image';
+import { ComponentIdentity, standardLabels } from '../k8s/labels';
+import { assertDnsLabel, isDnsSubdomain } from '../k8s/names';
+import { quantity } from '../k8s/quantity';
+import { scrapeAnnotations } from '../monitoring/scrape';
+import { BARMAN_CLOUD_PLUGIN, BARMAN_PLUGIN_NAME, CLOUDNATIVE_PG } from '../operators/cloudnative-pg';
+import { AppChart } from '../platform/app-chart';
+import { Platform } from '../platform/platform';
+import { ResourcesProps, checkResources } from '../workloads/resources';
+import { CNPG_FIXED_PARAMETERS, checkParameters } from './postgres-parameters';
+import type { SecretKeyRef } from './postgres';
+
+/** Port of the metrics exporter built into every CloudNativePG instance. */
+export const CNPG_METRICS_PORT = 9187;
+
+/** An S3-compatible bucket the Barman Cloud plugin archives WAL and base backups to. */
+export interface ObjectStoreProps {
+  /** `s3://bucket/path`, the folder backups of this cluster go under. */
+  readonly destinationPath: string;
+  /** Endpoint of an S3-compatible store (MinIO, Garage, R2). @default - AWS S3 */
+  readonly endpointURL?: string;
+  /** Pre-created Secret with the access key ID. */
+  readonly accessKeyId: SecretKeyRef;
+  /** Pre-created Secret with the secret access key. */
+  readonly secretAccessKey: SecretKeyRef;
+  /** How long base backups and WAL are kept, e.g. `30d`. @default '30d' */
+  readonly retention?: string;
+  /**
+   * When the ScheduledBackup takes a base backup: CloudNativePG's 6-field cron (seconds first).
+   * @default '0 0 3 * * *' (03:00 every day)
+   */
+  readonly schedule?: string;
+}
+
+export interface PostgresClusterProps {
+  /** Name of the Cluster; CloudNativePG names its Services `<name>-rw`, `-ro`, `-r` and its Secret `<name>-app`. */
+  readonly name: string;
+  /** PostgreSQL instances: one primary, the rest streaming replicas. @default 3 (seed 002) */
+  readonly instances?: number;
+  /** @default IMAGES.cnpgPostgres16 */
+  readonly imageName?: string;
+  /** Database created by `bootstrap.initdb`. */
+  readonly database: string;
+  /** Owner of that database; CloudNativePG generates its password into `<name>-app`. @default 'app' */
+  readonly owner?: string;
+  /** Size of each instance's volume, e.g. `5Gi`. */
+  readonly storageSize: string;
+  /** @default - the cluster's default storage class */
+  readonly storageClassName?: string;
+  /** `postgresql.conf` parameters, e.g. `{ shared_buffers: '256MB' }`. @default {} */
+  readonly parameters?: Record<string, string>;
+  /** Of each instance. @default requests 500m / 1Gi, limits 2 / 2Gi (seed 002) */
+  readonly resources?: ResourcesProps;
+  /** Backups through the Barman Cloud plugin. @default - none */
+  readonly objectStore?: ObjectStoreProps;
+}
+
+/** Seconds, minutes, hours, day of month, month, day of week: the cron of CloudNativePG. */
+const SIX_FIELD_CRON = /^\S+( \S+){5}$/;
+/** Barman's retention policy: a number of days, weeks or months. */
+const RETENTION = /^[1-9][0-9]*[dwm]$/;
+
+/**
+ * A highly available PostgreSQL cluster (seed 002) run by the CloudNativePG operator: streaming
+ * replication, automatic failover, instances spread across nodes, metrics on 9187 scraped by
+ * annotation, and optionally WAL archiving and scheduled base backups to an object store.
+ * Requires the operator (and the plugin for backups); the GitOps chart installs them.
+ */
+export class PostgresCluster extends Construct {
+  public readonly name: string;
+  public readonly identity: ComponentIdentity;
+  public readonly database: string;
+  public readonly owner: string;
+  public readonly instances: number;
+  public readonly port = 5432;
+  public readonly cluster: Cluster;
+  public readonly objectStore?: ObjectStore;
+  public readonly scheduledBackup?: ScheduledBackup;
+
+  constructor(scope: Construct, id: string, props: PostgresClusterProps) {
+    super(scope, id);
+    this.name = assertDnsLabel(this, 'name', props.name);
+    this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'database' };
+    this.database = props.database;
+    this.owner = props.owner ?? 'app';
+    this.instances = props.instances ?? 3;
+    if (!Number.isInteger(this.instances) || this.instances < 1) {
+      fail(this, 'instances', `must be a whole number of at least 1 (got ${this.instances})`);
+    }
+    const imageName = assertPinnedImage(this, 'imageName', props.imageName ?? IMAGES.cnpgPostgres16);
+    quantity(this, 'storageSize', props.storageSize);
+    const parameters = checkParameters(this, 'parameters', props.parameters ?? {}, CNPG_FIXED_PARAMETERS);
+    const resources = props.resources ?? { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } };
+    checkResources(this, 'resources', resources);
+    const labels = standardLabels(this.identity);
+    const platform = Platform.of(this);
+    platform.requireOperator(this, CLOUDNATIVE_PG);
+
+    const store = props.objectStore;
+    if (store) {
+      if (!/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/.test(store.destinationPath)) {
+        fail(this, 'objectStore.destinationPath', `"${store.destinationPath}" is not an s3://bucket/path URL`);
+      }
+      const schedule = store.schedule ?? '0 0 3 * * *';
+      if (!SIX_FIELD_CRON.test(schedule)) {
+        fail(this, 'objectStore.schedule', `"${schedule}" is not a 6-field cron (seconds minutes hours day month weekday)`);
+      }
+      const retention = store.retention ?? '30d';
+      if (!RETENTION.test(retention)) fail(this, 'objectStore.retention', `"${retention}" is not a retention such as 30d, 4w or 6m`);
+      platform.requireOperator(this, BARMAN_CLOUD_PLUGIN);
+      this.objectStore = new ObjectStore(this, 'ObjectStore', {
+        metadata: { name: this.name, labels },
+        spec: {
+          retentionPolicy: retention,
+          configuration: {
+            destinationPath: store.destinationPath,
+            endpointUrl: store.endpointURL,
+            s3Credentials: { accessKeyId: store.accessKeyId, secretAccessKey: store.secretAccessKey },
+            wal: { compression: ObjectStoreSpecConfigurationWalCompression.GZIP },
+            data: { compression: ObjectStoreSpecConfigurationDataCompression.GZIP },
+          },
+        },
+      });
+      this.scheduledBackup = new ScheduledBackup(this, 'ScheduledBackup', {
+        metadata: { name: this.name, labels },
+        spec: {
+          schedule,
+          cluster: { name: this.name },
+          method: ScheduledBackupSpecMethod.PLUGIN,
+          pluginConfiguration: { name: BARMAN_PLUGIN_NAME },
+          backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
+          // A base backup right away, so a fresh cluster is recoverable before the first night.
+          immediate: true,
+        },
+      });
+    }
+
+    this.cluster = new Cluster(this, 'Cluster', {
+      metadata: {
+        name: this.name,
+        labels,
+        annotations: KEEP_ON_PRUNE_AND_DELETE,
+      },
+      spec: {
+        instances: this.instances,
+        imageName,
+        primaryUpdateStrategy: ClusterSpecPrimaryUpdateStrategy.UNSUPERVISED,
+        storage: { size: props.storageSize, storageClass: props.storageClassName },
+        postgresql: Object.keys(parameters).length ? { parameters } : undefined,
+        bootstrap: { initdb: { database: this.database, owner: this.owner } },
+        resources: {
+          requests: { cpu: ClusterSpecResourcesRequests.fromString(resources.requests.cpu), memory: ClusterSpecResourcesRequests.fromString(resources.requests.memory) },
+          limits: { cpu: ClusterSpecResourcesLimits.fromString(resources.limits.cpu), memory: ClusterSpecResourcesLimits.fromString(resources.limits.memory) },
+        },
+        // One instance per node where possible; soft, so a smaller cluster still schedules all.
+        affinity: { enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname', podAntiAffinityType: 'preferred' },
+        // The pods opt in to scraping of the exporter on 9187 the way every other pod does. No
+        // inherited app.kubernetes.io labels: the operator sets its own on what it creates.
+        inheritedMetadata: { annotations: scrapeAnnotations({ port: CNPG_METRICS_PORT }) },
+        plugins: store ? [{ name: BARMAN_PLUGIN_NAME, isWalArchiver: true, parameters: { barmanObjectName: this.name } }] : undefined,
+      },
+    });
+    if (!isDnsSubdomain(this.secretName)) fail(this, 'name', `"${this.secretName}" is not a valid Secret name`);
+  }
+
+  /** Read-write Service: always the primary. */
+  public get host(): string {
+    return `${this.name}-rw`;
+  }
+
+  /** Read-only Service: the replicas. */
+  public get readOnlyHost(): string {
+    return `${this.name}-ro`;
+  }
+
+  /** The Secret CloudNativePG creates for the owner (keys username, password, uri, ...). */
+  public get secretName(): string {
+    return `${this.name}-app`;
+  }
+
+  /** The owner's password in that Secret. */
+  public get passwordSecret(): SecretKeyRef {
+    return { name: this.secretName, key: 'password' };
+  }
+}
