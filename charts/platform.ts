@@ -3,6 +3,7 @@ import { Platform, PlatformSettings } from '../lib/platform/platform';
 import { BlogChart } from './blog';
 import { BunBlogChart } from './bun-blog';
 import { CloudflaredChart } from './cloudflared';
+import { AlloyChart, MonitoringChart, NodeExporterChart } from './monitoring';
 
 /** Where Argo CD pulls this repository from. Change these two lines for your own fork. */
 export const PLATFORM_SETTINGS: PlatformSettings = {
@@ -19,6 +20,10 @@ export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): P
   const blog = new BlogChart(platform);
   new BunBlogChart(platform);
   new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID, routes: blog.publicRoutes });
+  // Monitoring last among the apps: it collects what the charts above declare.
+  new NodeExporterChart(platform);
+  const monitoring = new MonitoringChart(platform);
+  new AlloyChart(platform, 'alloy', { lokiPushUrl: monitoring.lokiPushUrl });
   new GitOpsChart(platform);
   return platform;
 }
