@@ -6,6 +6,10 @@ set -euo pipefail
 # command -> Debian package that provides it
 declare -A PACKAGES=(
   [nginx]=nginx-light
+  [promtool]=prometheus
+  [prometheus]=prometheus
+  [amtool]=prometheus-alertmanager
+  [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
 )
 
 missing=()
@@ -18,7 +22,21 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "The tests need these Debian packages: ${missing[*]}. Install them (apt-get install ${missing[*]}) and run again." >&2
   exit 1
 fi
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 echo "Installing ${missing[*]} for the tests..." >&2
 export DEBIAN_FRONTEND=noninteractive
+# The tests run the programs themselves: keep Debian's postinst from starting the daemons
+# (prometheus on 9090, alertmanager on 9093, blackbox exporter on 9115).
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[ -n "$own_policy" ] && rm -f "$policy"
+# Without systemd, policy-rc.d is the only guard; stop any daemon that still started.
+for service in prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter; do
+  if command -v service >/dev/null 2>&1 && [ -x "/etc/init.d/$service" ]; then service "$service" stop >/dev/null 2>&1 || true; fi
+done
+true
