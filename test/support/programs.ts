@@ -12,6 +12,7 @@ export interface ProgramResult {
   readonly status: number;
   /** stdout and stderr together. */
   readonly output: string;
+  readonly stdout: string;
 }
 
 /**
@@ -24,5 +25,5 @@ export function runProgram(command: string, args: string[], options: { cwd?: str
     throw new Error(`${command} is not installed (apt-get install ${PACKAGE[command] ?? command}, or run scripts/install-test-tools.sh as root)`);
   }
   if (result.error) throw result.error;
-  return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+  return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}`, stdout: result.stdout };
 }

@@ -1,0 +1,204 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { buildPlatform } from '../charts/platform';
+import { SCRAPE_ANNOTATION, scrapeAnnotations } from '../lib/monitoring/scrape';
+import { podAnnotationMetaLabel } from '../lib/monitoring/prometheus-config';
+import { render } from '../lib/synth/render';
+import { manifestsOf, tempDir } from './support/platform';
+import { runProgram } from './support/programs';
+
+const monitoring = manifestsOf(render(buildPlatform()), 'monitoring');
+const data = (name: string): Record<string, string> => (monitoring.get(`ConfigMap/${name}`) as any).data;
+const prometheusYml = data('prometheus-config')['prometheus.yml'];
+const ruleFiles = data('prometheus-rules');
+
+const dir = tempDir('monitoring-programs-');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, content: string) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+};
+
+/**
+ * A copy of prometheus.yml that Debian's Prometheus 2.42 can load: it is built without Kubernetes
+ * service discovery, so each `kubernetes_sd_configs` block is swapped for a static config whose
+ * labels are the `__meta_kubernetes_*` labels discovery would give a pod; the relabelling rules
+ * stay exactly as generated. Rule files are read from the test folder.
+ */
+function prometheusCopy(pods: Record<string, string>[]): string {
+  const config = parse(prometheusYml);
+  const rulesDir = path.join(dir, 'rules');
+  fs.mkdirSync(rulesDir, { recursive: true });
+  for (const [name, content] of Object.entries(ruleFiles)) fs.writeFileSync(path.join(rulesDir, name), content);
+  config.rule_files = [`${rulesDir}/*.yml`];
+  let swapped = 0;
+  for (const job of config.scrape_configs) {
+    if (!job.kubernetes_sd_configs) continue;
+    delete job.kubernetes_sd_configs;
+    job.static_configs = pods.map(labels => ({ targets: ['placeholder:1'], labels }));
+    swapped++;
+  }
+  expect(swapped).toBe(1);
+  return stringify(config);
+}
+
+/** The meta labels Kubernetes discovery gives a running pod with `scrapeAnnotations()`. */
+function discoveredPod(ip: string, annotations: Record<string, string>): Record<string, string> {
+  return {
+    ...Object.fromEntries(Object.entries(annotations).map(([k, v]) => [podAnnotationMetaLabel(k), v])),
+    __meta_kubernetes_pod_ip: ip,
+    __meta_kubernetes_pod_phase: 'Running',
+    __meta_kubernetes_namespace: 'bun-blog',
+    __meta_kubernetes_pod_name: 'blog-7d9f-abcde',
+    __meta_kubernetes_pod_node_name: 'node-1',
+    __meta_kubernetes_pod_label_app_kubernetes_io_name: 'blog',
+    __meta_kubernetes_pod_label_app_kubernetes_io_part_of: 'bun-blog',
+  };
+}
+
+describe('prometheus.yml', () => {
+  it('discovers pods through the annotations of scrapeAnnotations(), and nothing else', () => {
+    const job = parse(prometheusYml).scrape_configs.find((j: any) => j.job_name === 'kubernetes-pods');
+    expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod' }]);
+    expect(job.relabel_configs[0]).toEqual({ source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' });
+    const sources = job.relabel_configs.flatMap((r: any) => r.source_labels ?? []).filter((l: string) => l.includes('_annotation_'));
+    expect(new Set(sources)).toEqual(new Set(Object.values(SCRAPE_ANNOTATION).map(podAnnotationMetaLabel)));
+  });
+
+  it('probes every public hostname the charts declare, every 30 s, through the blackbox exporter', () => {
+    const job = parse(prometheusYml).scrape_configs.find((j: any) => j.job_name === 'blackbox-http');
+    expect(job.scrape_interval).toBe('30s');
+    expect(job.static_configs).toEqual([{ targets: ['https://blog.sudharsana.dev/', 'https://caiodonalisio.com/', 'https://www.caiodonalisio.com/'] }]);
+    expect(job.relabel_configs.at(-1)).toEqual({ target_label: '__address__', replacement: 'blackbox-exporter:9115' });
+  });
+
+  it('passes promtool check config (on the copy with static configs in place of Kubernetes discovery), rules included', () => {
+    const file = write('prometheus-check.yml', prometheusCopy([discoveredPod('10.42.0.7', scrapeAnnotations({ port: 3000 }))]));
+    const result = runProgram('promtool', ['check', 'config', file]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.output).toContain(`SUCCESS: ${Object.keys(ruleFiles).length} rule files found`);
+  });
+
+  it('makes the real Prometheus scrape an annotated pod on its annotated port and path, with the namespace, service and pod labels', async () => {
+    // The "pod": a loopback HTTP server serving metrics on a path that only the annotation names.
+    const server = http.createServer((req, res) => {
+      if (req.url === '/custom/metrics') {
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+        res.end('# TYPE demo_requests_total counter\ndemo_requests_total 42\n');
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const podPort = (server.address() as AddressInfo).port;
+    const promPort = await freePort();
+    const config = write('prometheus-run.yml', prometheusCopy([discoveredPod('127.0.0.1', scrapeAnnotations({ port: podPort, path: '/custom/metrics' }))]));
+    const log = fs.openSync(path.join(dir, 'prometheus.log'), 'w');
+    let prometheus: ChildProcess | undefined;
+    try {
+      prometheus = spawn('prometheus', [
+        `--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`, '--storage.tsdb.retention.time=1h',
+      ], { stdio: ['ignore', log, log] });
+      const spawnError = new Promise<never>((_, reject) => prometheus!.on('error', e => reject(new Error(`prometheus is not installed (apt-get install prometheus): ${e.message}`))));
+      const selector = '{namespace="bun-blog",service="blog",pod="blog-7d9f-abcde",app="bun-blog",node="node-1",job="kubernetes-pods"}';
+      const scraped = await Promise.race([spawnError, poll(async () => {
+        const up = await query(promPort, `up${selector}`);
+        const demo = await query(promPort, `demo_requests_total${selector}`);
+        return up?.[0]?.value?.[1] === '1' && demo?.[0]?.value?.[1] === '42' ? { up, demo } : undefined;
+      }, 50_000)]);
+      expect(scraped.demo[0].metric).toMatchObject({ instance: `127.0.0.1:${podPort}` });
+    } finally {
+      prometheus?.kill('SIGTERM');
+      if (prometheus && prometheus.exitCode === null) await new Promise(resolve => prometheus!.once('exit', resolve));
+      fs.closeSync(log);
+      server.close();
+    }
+  }, 60_000);
+});
+
+async function freePort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>(resolve => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise(resolve => s.close(resolve));
+  return port;
+}
+
+async function query(port: number, promql: string): Promise<any[] | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    if (!res.ok) return undefined;
+    return ((await res.json()) as any).data.result;
+  } catch {
+    return undefined;
+  }
+}
+
+async function poll<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Prometheus did not scrape the test target within ${timeoutMs / 1000} s; see ${path.join(dir, 'prometheus.log')}`);
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+}
+
+describe('alertmanager.yml', () => {
+  const config = data('alertmanager-config')['alertmanager.yml'];
+
+  it('reads every webhook URL from the mounted Secret, never from git', () => {
+    const receivers = parse(config).receivers;
+    expect(receivers).toEqual([
+      { name: 'default', discord_configs: [{ webhook_url_file: '/etc/alertmanager/secrets/discord-webhook-url', send_resolved: true }] },
+      { name: 'critical', discord_configs: [{ webhook_url_file: '/etc/alertmanager/secrets/discord-critical-webhook-url', send_resolved: true }] },
+    ]);
+    expect(config).not.toMatch(/https?:\/\/(?!.*\.svc)/);
+  });
+
+  /**
+   * amtool 0.25 (Debian 12) predates `webhook_url_file` and `url_file`: this copy swaps just those
+   * fields for test URLs; everything else is the generated file.
+   */
+  const copy = () => write('alertmanager.yml', config
+    .replace(/webhook_url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, 'webhook_url: https://discord.example.test/api/webhooks/$1')
+    .replace(/url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, 'url: https://hooks.example.test/$1'));
+
+  it('passes amtool check-config', () => {
+    const result = runProgram('amtool', ['check-config', copy()]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('SUCCESS');
+  });
+
+  it('routes critical alerts to the critical receiver and every other alert to the default one', () => {
+    const file = copy();
+    const route = (...labels: string[]) => runProgram('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels]).stdout.trim();
+    expect(route('alertname=ServiceDown', 'severity=critical')).toBe('critical');
+    expect(route('alertname=HighLatency', 'severity=warning')).toBe('default');
+    expect(route('alertname=Watchdog', 'severity=info')).toBe('default');
+    expect(route('alertname=Unlabelled')).toBe('default');
+  });
+
+  it('groups after 10 s, repeats every hour, and lets a firing critical silence the warnings of the same alert', () => {
+    const parsed = parse(config);
+    expect(parsed.route).toMatchObject({ receiver: 'default', group_wait: '10s', repeat_interval: '1h' });
+    expect(parsed.inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ['alertname', 'namespace', 'service'] }]);
+  });
+});
+
+describe('blackbox.yml', () => {
+  it('passes blackbox_exporter --config.check', () => {
+    const file = write('blackbox.yml', data('blackbox-exporter-config')['blackbox.yml']);
+    const result = runProgram('prometheus-blackbox-exporter', ['--config.check', `--config.file=${file}`]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('Config file is ok');
+  });
+});
