@@ -31,6 +31,8 @@ export const IMAGES = {
   grafana: 'docker.io/grafana/grafana:12.1.1',
   /** Loki in monolithic mode (seeds 002 and 004). */
   loki: 'docker.io/grafana/loki:3.5.3',
+  /** redis_exporter, the metrics sidecar of Valkey pods. */
+  redisExporter: 'docker.io/oliver006/redis_exporter:v1.67.0',
   /** Grafana Alloy, the log shipper that succeeds Promtail (end of life March 2026). */
   alloy: 'docker.io/grafana/alloy:v1.10.2',
 } as const;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { buildPlatform } from '../charts/platform';
+import { renderAlertmanagerConfig } from '../lib/monitoring/alertmanager';
 import { SCRAPE_ANNOTATION, scrapeAnnotations } from '../lib/monitoring/scrape';
 import { podAnnotationMetaLabel } from '../lib/monitoring/prometheus-config';
 import { render } from '../lib/synth/render';
@@ -191,6 +192,19 @@ describe('alertmanager.yml', () => {
     const parsed = parse(config);
     expect(parsed.route).toMatchObject({ receiver: 'default', group_wait: '10s', repeat_interval: '1h' });
     expect(parsed.inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ['alertname', 'namespace', 'service'] }]);
+  });
+});
+
+describe('alertmanager.yml with seed 004\'s Gotify (a generic webhook) for warnings', () => {
+  it('reads the URL from the Secret with url_file, and passes amtool check-config (url_file swapped for a test URL: amtool 0.25 predates it)', () => {
+    const config = renderAlertmanagerConfig({ default: { type: 'webhook', secretKey: 'gotify-url' }, critical: { type: 'discord', secretKey: 'discord-critical-webhook-url' } });
+    expect(parse(config).receivers[0]).toEqual({ name: 'default', webhook_configs: [{ url_file: '/etc/alertmanager/secrets/gotify-url', send_resolved: true }] });
+    const file = write('alertmanager-gotify.yml', config
+      .replace(/webhook_url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, 'webhook_url: https://discord.example.test/api/webhooks/$1')
+      .replace(/url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, 'url: https://hooks.example.test/$1'));
+    const result = runProgram('amtool', ['check-config', file]);
+    expect(result.status, result.output).toBe(0);
+    expect(runProgram('amtool', ['config', 'routes', 'test', `--config.file=${file}`, 'severity=warning']).stdout.trim()).toBe('default');
   });
 });
 

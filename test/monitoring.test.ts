@@ -6,6 +6,9 @@ import { AlloyChart, MonitoringChart, NodeExporterChart } from '../charts/monito
 import { buildPlatform } from '../charts/platform';
 import { collectDeclarations } from '../lib/monitoring/alerts';
 import { monitorPostgres, monitorValkey } from '../lib/monitoring/data-alerts';
+import { CNPG_METRICS, valkeyExporterAnnotations, valkeyExporterContainer } from '../lib/monitoring/data-exporters';
+import { scrapeAnnotations } from '../lib/monitoring/scrape';
+import { renderContainer } from '../lib/workloads/pod';
 import { CloudflareTunnel } from '../lib/networking/cloudflare-tunnel';
 import { Platform } from '../lib/platform/platform';
 import { Manifest, render } from '../lib/synth/render';
@@ -159,6 +162,21 @@ describe('declarations: a service gets scraping, alerts, a dashboard and probes 
     });
     const files = Object.keys((manifestsOf(render(platform), 'monitoring').get('ConfigMap/prometheus-rules') as any).data);
     expect(files).toEqual(['public-endpoints.yml', 'shop-cache-valkey.yml', 'shop-pg-postgres.yml']);
+  });
+
+  it('gives the data constructs a redis_exporter sidecar for Valkey that is scraped on 9121', () => {
+    const platform = emptyPlatform();
+    const app = testChart(platform, 'shop');
+    const c = new Construct(app, 'cache');
+    const rendered = renderContainer(c, 'exporter', valkeyExporterContainer({ passwordSecret: { name: 'cache-auth', key: 'password' } }));
+    expect(rendered.env).toEqual([
+      { name: 'REDIS_ADDR', value: 'redis://localhost:6379' },
+      { name: 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', value: ':9121' },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'cache-auth', key: 'password' } } },
+    ]);
+    expect(JSON.parse(JSON.stringify(rendered.readinessProbe))).toEqual({ httpGet: { path: '/health', port: { value: 'metrics' } }, periodSeconds: 10 });
+    expect(valkeyExporterAnnotations()).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9121', 'prometheus.io/path': '/metrics' });
+    expect(scrapeAnnotations(CNPG_METRICS)['prometheus.io/port']).toBe('9187');
   });
 
   it('reports a chart created after the monitoring chart, whose alerts nothing would load', () => {
