@@ -105,7 +105,6 @@ export class MonitoringChart extends AppChart {
     new KubeStateMetrics(this, 'kube-state-metrics');
     declareDashboard(this, platformOverviewDashboard());
     this.declarations = collectDeclarations(platform);
-
     this.alertmanager = new Alertmanager(this, 'alertmanager', {
       webhooksSecret: config.alertmanager.webhooksSecret,
       routing: {
@@ -113,6 +112,7 @@ export class MonitoringChart extends AppChart {
         critical: config.alertmanager.critical,
         groupWait: config.alertmanager.groupWait,
         repeatInterval: config.alertmanager.repeatInterval,
+        supersedes: this.declarations.ruleGroups.flatMap(g => g.rules.filter(r => r.supersedes).map((r): [string, string] => [r.alert, r.supersedes!])),
       },
     });
     this.prometheus = new Prometheus(this, 'prometheus', {

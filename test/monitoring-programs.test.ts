@@ -11,7 +11,7 @@ import { SCRAPE_ANNOTATION, scrapeAnnotations } from '../lib/monitoring/scrape';
 import { podAnnotationMetaLabel } from '../lib/monitoring/prometheus-config';
 import { render } from '../lib/synth/render';
 import { manifestsOf, tempDir } from './support/platform';
-import { runProgram } from './support/programs';
+import { freePort, poll, runProgram } from './support/programs';
 
 const monitoring = manifestsOf(render(buildPlatform()), 'monitoring');
 const data = (name: string): Record<string, string> => (monitoring.get(`ConfigMap/${name}`) as any).data;
@@ -114,7 +114,7 @@ describe('prometheus.yml', () => {
         const up = await query(promPort, `up${selector}`);
         const demo = await query(promPort, `demo_requests_total${selector}`);
         return up?.[0]?.value?.[1] === '1' && demo?.[0]?.value?.[1] === '42' ? { up, demo } : undefined;
-      }, 50_000)]);
+      }, 50_000, `Prometheus did not scrape the test target within 50 s; see ${path.join(dir, 'prometheus.log')}`)]);
       expect(scraped.demo[0].metric).toMatchObject({ instance: `127.0.0.1:${podPort}` });
     } finally {
       prometheus?.kill('SIGTERM');
@@ -125,14 +125,6 @@ describe('prometheus.yml', () => {
   }, 60_000);
 });
 
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>(resolve => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise(resolve => s.close(resolve));
-  return port;
-}
-
 async function query(port: number, promql: string): Promise<any[] | undefined> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`);
@@ -140,16 +132,6 @@ async function query(port: number, promql: string): Promise<any[] | undefined> {
     return ((await res.json()) as any).data.result;
   } catch {
     return undefined;
-  }
-}
-
-async function poll<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Prometheus did not scrape the test target within ${timeoutMs / 1000} s; see ${path.join(dir, 'prometheus.log')}`);
-    await new Promise(resolve => setTimeout(resolve, 500));
   }
 }
 
@@ -188,11 +170,52 @@ describe('alertmanager.yml', () => {
     expect(route('alertname=Unlabelled')).toBe('default');
   });
 
-  it('groups after 10 s, repeats every hour, and lets a firing critical silence the warnings of the same alert', () => {
-    const parsed = parse(config);
-    expect(parsed.route).toMatchObject({ receiver: 'default', group_wait: '10s', repeat_interval: '1h' });
-    expect(parsed.inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ['alertname', 'namespace', 'service'] }]);
+  it('groups after 10 s and repeats every hour (seed 002)', () => {
+    expect(parse(config).route).toMatchObject({ receiver: 'default', group_wait: '10s', repeat_interval: '1h' });
   });
+
+  it('makes the real Alertmanager hold back a warning while the critical of the same alert fires on the same service', async () => {
+    // Receivers point at a closed loopback port: nothing leaves the machine.
+    const closed = await freePort();
+    const file = write('alertmanager-run.yml', config.replace(/webhook_url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, `webhook_url: http://127.0.0.1:${closed}/$1`));
+    const port = await freePort();
+    const log = fs.openSync(path.join(dir, 'alertmanager.log'), 'w');
+    const am = spawn('prometheus-alertmanager', [
+      `--config.file=${file}`, `--storage.path=${path.join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
+    ], { stdio: ['ignore', log, log] });
+    const spawnError = new Promise<never>((_, reject) => am.on('error', e => reject(new Error(`prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager): ${e.message}`))));
+    const api = `http://127.0.0.1:${port}/api/v2/alerts`;
+    try {
+      await Promise.race([spawnError, poll(async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok ? true : undefined), 20_000, 'Alertmanager did not become ready')]);
+      const alert = (alertname: string, severity: string, service: string) => ({ labels: { alertname, severity, namespace: 'shop', service } });
+      const posted = await fetch(api, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify([
+          alert('HighErrorRateCritical', 'critical', 'web'), alert('HighErrorRate', 'warning', 'web'),
+          alert('HighErrorRate', 'warning', 'api'), alert('ServiceDown', 'critical', 'web'), alert('HighMemory', 'warning', 'web'),
+        ]),
+      });
+      expect(posted.status).toBe(200);
+      const states = await poll(async () => {
+        const alerts = (await (await fetch(api)).json()) as any[];
+        const byKey = Object.fromEntries(alerts.map(a => [`${a.labels.alertname}/${a.labels.service}`, a.status.state]));
+        return Object.keys(byKey).length === 5 && byKey['HighErrorRate/web'] === 'suppressed' ? byKey : undefined;
+      }, 20_000, 'Alertmanager never suppressed HighErrorRate on web');
+      expect(states).toEqual({
+        'HighErrorRateCritical/web': 'active',
+        'HighErrorRate/web': 'suppressed',
+        // Another service, and other alerts of the same service, still notify.
+        'HighErrorRate/api': 'active',
+        'ServiceDown/web': 'active',
+        'HighMemory/web': 'active',
+      });
+    } finally {
+      am.kill('SIGTERM');
+      if (am.exitCode === null) await new Promise(resolve => am.once('exit', resolve));
+      fs.closeSync(log);
+    }
+  }, 60_000);
 });
 
 describe('alertmanager.yml with seed 004\'s Gotify (a generic webhook) for warnings', () => {

@@ -36,6 +36,12 @@ export interface AlertmanagerRouting {
   readonly groupInterval?: Duration;
   /** @default 1 h (seed 002) */
   readonly repeatInterval?: Duration;
+  /**
+   * Pairs of alert names where the first, while firing, holds back the second on the same
+   * namespace and service (a critical variant and its warning), from the rules' `supersedes`.
+   * @default - none
+   */
+  readonly supersedes?: [critical: string, warning: string][];
 }
 
 /** Folder the webhooks Secret is mounted at. */
@@ -54,7 +60,8 @@ function receiver(name: string, n: Notifier): Record<string, unknown> {
 
 /**
  * alertmanager.yml: critical alerts to the critical receiver, the rest to the default one; a
- * firing critical silences the warnings and infos of the same alert on the same service.
+ * firing critical silences the warnings and infos of the same alert on the same service, and the
+ * critical variant of an alert silences its warning variant.
  */
 export function renderAlertmanagerConfig(r: AlertmanagerRouting): string {
   return stringify({
@@ -66,11 +73,18 @@ export function renderAlertmanagerConfig(r: AlertmanagerRouting): string {
       repeat_interval: promDuration(r.repeatInterval ?? Duration.hours(1)),
       routes: [{ receiver: RECEIVER.critical, matchers: ['severity="critical"'] }],
     },
-    inhibit_rules: [{
-      source_matchers: ['severity="critical"'],
-      target_matchers: ['severity=~"warning|info"'],
-      equal: ['alertname', 'namespace', 'service'],
-    }],
+    inhibit_rules: [
+      {
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity=~"warning|info"'],
+        equal: ['alertname', 'namespace', 'service'],
+      },
+      ...[...new Map((r.supersedes ?? []).map(p => [p.join('>'), p])).values()].sort().map(([critical, warning]) => ({
+        source_matchers: [`alertname="${critical}"`],
+        target_matchers: [`alertname="${warning}"`],
+        equal: ['namespace', 'service'],
+      })),
+    ],
     receivers: [receiver(RECEIVER.default, r.default), receiver(RECEIVER.critical, r.critical)],
   }, { lineWidth: 0 });
 }

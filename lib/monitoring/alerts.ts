@@ -25,6 +25,12 @@ export interface AlertRule {
   readonly description: string;
   /** Extra labels, e.g. the selector labels of the thing being watched. */
   readonly labels?: Record<string, string>;
+  /**
+   * The less severe variant of this alert (e.g. HighErrorRate for HighErrorRateCritical):
+   * Alertmanager holds it back while this one fires for the same namespace and service.
+   * @default - none
+   */
+  readonly supersedes?: string;
 }
 
 /** A named group of rules: one file `<name>.rules.yml` that Prometheus loads. */

@@ -49,6 +49,7 @@ export function httpServiceAlerts(labels: ServiceLabels, config: RulesConfig = R
         expr: `${errorRatio(sel, c)}\n> ${c.errorRatioCritical}`,
         for: c.errorRatioCriticalFor,
         severity: 'critical',
+        supersedes: 'HighErrorRate',
         summary: `${who} answers {{ $value | humanizePercentage }} of requests with 5xx.`,
         description: `More than ${pct(c.errorRatioCritical)} of the requests to ${who} failed with a server error over the last ${w}; users are affected.`,
       },

@@ -5,6 +5,7 @@ const PACKAGE: Record<string, string> = {
   'promtool': 'prometheus',
   'prometheus': 'prometheus',
   'amtool': 'prometheus-alertmanager',
+  'prometheus-alertmanager': 'prometheus-alertmanager',
   'prometheus-blackbox-exporter': 'prometheus-blackbox-exporter',
 };
 
@@ -26,4 +27,25 @@ export function runProgram(command: string, args: string[], options: { cwd?: str
   }
   if (result.error) throw result.error;
   return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}`, stdout: result.stdout };
+}
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const s = createServer();
+  await new Promise<void>(resolve => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as import('node:net').AddressInfo;
+  await new Promise(resolve => s.close(resolve));
+  return port;
+}
+
+/** Calls `check` every 500 ms until it returns a value, failing with `message` after `timeoutMs`. */
+export async function poll<T>(check: () => Promise<T | undefined>, timeoutMs: number, message: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(message);
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
 }
