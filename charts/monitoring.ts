@@ -2,11 +2,12 @@ import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import type { SecretKeyRef } from '../lib/data/postgres';
 import { ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/alertmanager';
-import { collectDeclarations, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/alerts';
+import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/alerts';
+import { alertingPipelineAlerts, stackTargetAlerts } from '../lib/monitoring/platform-alerts';
 import { GrafanaDashboard, platformOverviewDashboard } from '../lib/monitoring/dashboards';
 import { BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/exporters';
 import { Grafana } from '../lib/monitoring/grafana';
-import { Alloy, Loki, LOKI_PORT } from '../lib/monitoring/logs';
+import { Alloy, Loki, LOKI_PORT, lokiPushUrl } from '../lib/monitoring/logs';
 import { Prometheus, PROMETHEUS_PORT } from '../lib/monitoring/prometheus';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
@@ -104,6 +105,8 @@ export class MonitoringChart extends AppChart {
     this.blackbox = new BlackboxExporter(this, 'blackbox-exporter');
     new KubeStateMetrics(this, 'kube-state-metrics');
     declareDashboard(this, platformOverviewDashboard());
+    declareAlerts(this, stackTargetAlerts(this.namespace));
+    declareAlerts(this, alertingPipelineAlerts(this.namespace));
     this.declarations = collectDeclarations(platform);
     this.alertmanager = new Alertmanager(this, 'alertmanager', {
       webhooksSecret: config.alertmanager.webhooksSecret,
@@ -158,7 +161,7 @@ export class MonitoringChart extends AppChart {
 
   /** Loki's push endpoint, for log shippers in other namespaces. */
   public get lokiPushUrl(): string {
-    return `${this.loki.workload.clusterUrl(LOKI_PORT)}/loki/api/v1/push`;
+    return lokiPushUrl(this.namespace);
   }
 }
 
@@ -173,13 +176,16 @@ export class NodeExporterChart extends AppChart {
   }
 }
 
-/** Alloy in a namespace of its own: it reads every pod's log files on its node. */
+/**
+ * Alloy in a namespace of its own: it reads every pod's log files on its node. Create it before
+ * the monitoring chart (it declares an alert), pointing at Loki in that chart's namespace.
+ */
 export class AlloyChart extends AppChart {
-  constructor(platform: Platform, id: string, props: { lokiPushUrl: string; namespaces?: string[] }) {
+  constructor(platform: Platform, id = 'alloy', props: { lokiPushUrl?: string; namespaces?: string[] } = {}) {
     super(platform, id, {
       category: 'monitoring',
       podSecurity: PodSecurity.privileged('Alloy runs as root to read /var/log/pods of its node through a read-only hostPath'),
     });
-    new Alloy(this, 'alloy', props);
+    new Alloy(this, 'alloy', { lokiPushUrl: props.lokiPushUrl ?? lokiPushUrl('monitoring'), namespaces: props.namespaces });
   }
 }

@@ -20,10 +20,11 @@ export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): P
   const blog = new BlogChart(platform);
   new BunBlogChart(platform);
   new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID, routes: blog.publicRoutes });
-  // Monitoring last among the apps: it collects what the charts above declare.
   new NodeExporterChart(platform);
-  const monitoring = new MonitoringChart(platform);
-  new AlloyChart(platform, 'alloy', { lokiPushUrl: monitoring.lokiPushUrl });
+  // Ships to Loki in the monitoring chart's namespace, `monitoring`.
+  new AlloyChart(platform);
+  // Monitoring last among the apps: it collects what the charts above declare.
+  new MonitoringChart(platform);
   new GitOpsChart(platform);
   return platform;
 }

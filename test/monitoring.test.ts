@@ -161,7 +161,7 @@ describe('declarations: a service gets scraping, alerts, a dashboard and probes 
       monitorValkey(new Construct(app, 'cache'), { namespace: 'shop', service: 'cache' });
     });
     const files = Object.keys((manifestsOf(render(platform), 'monitoring').get('ConfigMap/prometheus-rules') as any).data);
-    expect(files).toEqual(['public-endpoints.yml', 'shop-cache-valkey.yml', 'shop-pg-postgres.yml']);
+    expect(files).toEqual(['monitoring-alerting.yml', 'monitoring-targets.yml', 'public-endpoints.yml', 'shop-cache-valkey.yml', 'shop-pg-postgres.yml']);
   });
 
   it('gives the data constructs a redis_exporter sidecar for Valkey that is scraped on 9121', () => {
@@ -257,7 +257,7 @@ describe('node-exporter', () => {
   it('lives in its own privileged namespace, so the monitoring namespace stays restricted', () => {
     const platform = emptyPlatform();
     expect(new NodeExporterChart(platform).podSecurity.level).toBe('privileged');
-    expect(new AlloyChart(platform, 'alloy', { lokiPushUrl: 'http://loki:3100/loki/api/v1/push' }).podSecurity.level).toBe('privileged');
+    expect(new AlloyChart(platform).podSecurity.level).toBe('privileged');
     expect(new MonitoringChart(platform).podSecurity.level).toBe('restricted');
   });
 });

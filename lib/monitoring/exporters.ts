@@ -10,7 +10,7 @@ import { AppChart } from '../platform/app-chart';
 import { exempt } from '../validate/exemption';
 import { ResourcesProps } from '../workloads/resources';
 import { declareAlerts } from './alerts';
-import { nodeAlerts, probeAlerts } from './platform-alerts';
+import { nodeAlerts, probeAlerts, stackTargetAlerts } from './platform-alerts';
 import { clusterReader, MonitoringWorkload } from './workload';
 
 export const BLACKBOX_PORT = 9115;
@@ -162,5 +162,6 @@ export class NodeExporter extends Construct {
     exempt(ds, 'pod-security.host-ports', `with the host network, its metrics port ${NODE_EXPORTER_PORT} is a port of the node`);
     exempt(ds, 'pod-security.host-path', 'node-exporter reads the host\'s /proc, /sys and root filesystem, read-only, to report node CPU, memory and disk');
     declareAlerts(this, nodeAlerts());
+    declareAlerts(this, stackTargetAlerts(AppChart.of(this).namespace));
   }
 }

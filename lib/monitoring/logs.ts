@@ -11,9 +11,16 @@ import { AppChart } from '../platform/app-chart';
 import { VolumeClaim } from '../storage/volume-claim';
 import { exempt } from '../validate/exemption';
 import { ResourcesProps } from '../workloads/resources';
+import { declareAlerts } from './alerts';
+import { stackTargetAlerts } from './platform-alerts';
 import { clusterReader, MonitoringWorkload } from './workload';
 
 export const LOKI_PORT = 3100;
+
+/** Loki's push endpoint for log shippers in other namespaces. */
+export function lokiPushUrl(namespace: string): string {
+  return `http://loki.${namespace}.svc.cluster.local:${LOKI_PORT}/loki/api/v1/push`;
+}
 
 /** Loki's config: monolithic, one replica, TSDB index and chunks on the local filesystem, retention by the compactor. */
 export function renderLokiConfig(retention: Duration): string {
@@ -231,5 +238,6 @@ export class Alloy extends Construct {
     ds.addJsonPatch(JsonPatch.replace('/spec/template/spec/securityContext/runAsNonRoot', false));
     exempt(ds, 'pod-security.run-as-non-root', 'the kubelet writes /var/log/pods readable by root only; Alloy runs as root with every capability dropped');
     exempt(ds, 'pod-security.host-path', 'Alloy tails the pod log files under /var/log/pods on its node, mounted read-only');
+    declareAlerts(this, stackTargetAlerts(AppChart.of(this).namespace));
   }
 }

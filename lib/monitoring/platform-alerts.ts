@@ -33,3 +33,46 @@ export function probeAlerts(config: RulesConfig = RULES_CONFIG): RuleGroup {
     }],
   };
 }
+
+/** MonitoringTargetDown for the pods of one namespace of the monitoring stack; each stack chart declares it. */
+export function stackTargetAlerts(namespace: string, config: RulesConfig = RULES_CONFIG): RuleGroup {
+  const c = config.stack;
+  return {
+    name: `${namespace}-targets`,
+    rules: [{
+      alert: 'MonitoringTargetDown',
+      expr: `up{namespace="${namespace}"} == 0`,
+      for: c.targetDownFor,
+      severity: 'warning',
+      summary: `{{ $labels.service }} ({{ $labels.pod }}) in ${namespace} does not answer scrapes.`,
+      description: `A pod of the monitoring stack has been down for ${promDuration(c.targetDownFor)}: metrics, logs or alerts it carries are missing.`,
+    }],
+  };
+}
+
+/** Prometheus and Alertmanager watching themselves: rules that cannot evaluate, notifications that do not leave. */
+export function alertingPipelineAlerts(namespace: string, config: RulesConfig = RULES_CONFIG): RuleGroup {
+  const c = config.stack;
+  const w = promDuration(config.http.rateWindow);
+  return {
+    name: `${namespace}-alerting`,
+    rules: [
+      {
+        alert: 'PrometheusRuleFailures',
+        expr: `sum by (namespace, pod, rule_group) (increase(prometheus_rule_evaluation_failures_total{namespace="${namespace}"}[${w}])) > 0`,
+        for: c.ruleFailuresFor,
+        severity: 'warning',
+        summary: 'Rules of group {{ $labels.rule_group }} fail to evaluate.',
+        description: `Prometheus has failed to evaluate rules of {{ $labels.rule_group }} for ${promDuration(c.ruleFailuresFor)}; the alerts in it cannot fire.`,
+      },
+      {
+        alert: 'AlertmanagerNotificationsFailing',
+        expr: `sum by (namespace, pod, integration) (rate(alertmanager_notifications_failed_total{namespace="${namespace}"}[${w}])) > 0`,
+        for: c.notificationsFailingFor,
+        severity: 'warning',
+        summary: 'Alertmanager fails to send {{ $labels.integration }} notifications.',
+        description: `Notifications through {{ $labels.integration }} have been failing for ${promDuration(c.notificationsFailingFor)}: check the webhook URL in the Secret and the Alertmanager logs.`,
+      },
+    ],
+  };
+}

@@ -67,6 +67,15 @@ export const RULES_CONFIG = {
     /** PostgresBackupFailing: no successful backup for this long (a daily schedule plus slack). */
     backupMaxAge: Duration.hours(26),
   },
+  /** The monitoring stack itself. */
+  stack: {
+    /** MonitoringTargetDown: a pod of the stack (an exporter, Alloy, Loki...) not answering scrapes. */
+    targetDownFor: Duration.minutes(5),
+    /** PrometheusRuleFailures: rules failing to evaluate (a query error means the alert can never fire). */
+    ruleFailuresFor: Duration.minutes(15),
+    /** AlertmanagerNotificationsFailing: a receiver refusing notifications. */
+    notificationsFailingFor: Duration.minutes(10),
+  },
   /** Valkey, from redis_exporter (port 9121). */
   valkey: {
     downFor: Duration.minutes(1),
