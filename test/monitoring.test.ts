@@ -88,6 +88,21 @@ describe('the monitoring namespace', () => {
   });
 });
 
+describe('kube-state-metrics', () => {
+  it('probes readiness on /readyz of its telemetry port and liveness on /livez of its metrics port', () => {
+    const c = pod(monitoring.get('Deployment/kube-state-metrics')).spec.containers[0];
+    expect(c.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'telemetry' }, periodSeconds: 10 });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080 }, { name: 'telemetry', containerPort: 8081 }]);
+  });
+
+  it('may only list and watch the objects it reports on', () => {
+    const rules = (monitoring.get('ClusterRole/monitoring-kube-state-metrics') as any).rules;
+    expect(rules.every((r: any) => JSON.stringify(r.verbs) === '["list","watch"]')).toBe(true);
+    expect(rules.flatMap((r: any) => r.resources)).not.toContain('secrets');
+  });
+});
+
 describe('Prometheus', () => {
   it('keeps 15 days (seed 004) capped at 18GB on a 20Gi claim that Argo CD never prunes', () => {
     const args = pod(monitoring.get('Deployment/prometheus')).spec.containers[0].args;

@@ -1,4 +1,4 @@
-import { Duration, JsonPatch } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
@@ -100,6 +100,8 @@ export class KubeStateMetrics extends Construct {
       automountServiceAccountToken: true,
       runAs: { user: 65534, group: 65534 },
       metrics: { port: 8080 },
+      // /readyz is served on the telemetry port, /livez on the main one.
+      readinessPort: 'telemetry',
       containers: [{
         name: 'kube-state-metrics',
         image: props.image ?? IMAGES.kubeStateMetrics,
@@ -110,8 +112,6 @@ export class KubeStateMetrics extends Construct {
         liveness: Probe.http('/livez', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
     });
-    // /readyz is served on the telemetry port, /livez on the main one.
-    this.workload.workload.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/readinessProbe/httpGet/port', 'telemetry'));
   }
 }
 

@@ -21,6 +21,12 @@ export interface MonitoringWorkloadProps extends PodSpecProps {
   readonly servicePorts?: { name: string; port: number; nodePort?: number }[];
   /** @default - none: the pods avoid tainted nodes */
   readonly tolerations?: k8s.Toleration[];
+  /**
+   * Named port of the first container's HTTP readiness probe, when it is not the port of the
+   * other probes (kube-state-metrics answers /readyz on its telemetry port).
+   * @default - the container's probe port
+   */
+  readonly readinessPort?: string;
 }
 
 /**
@@ -44,7 +50,14 @@ export class MonitoringWorkload extends Construct {
       ...props.annotations,
     };
     const rendered = renderPodTemplate(this, labels, { ...props, annotations: Object.keys(annotations).length ? annotations : undefined });
-    const template = props.tolerations ? { ...rendered, spec: { ...rendered.spec!, tolerations: props.tolerations } } : rendered;
+    const [first, ...others] = rendered.spec!.containers;
+    const readiness = props.readinessPort && first.readinessProbe?.httpGet
+      ? { ...first.readinessProbe, httpGet: { ...first.readinessProbe.httpGet, port: k8s.IntOrString.fromString(props.readinessPort) } }
+      : first.readinessProbe;
+    const template = {
+      ...rendered,
+      spec: { ...rendered.spec!, containers: [{ ...first, readinessProbe: readiness }, ...others], tolerations: props.tolerations },
+    };
     const selector = { matchLabels: selectorLabels(props.identity) };
     this.workload = props.kind === 'DaemonSet'
       ? new k8s.KubeDaemonSet(this, 'DaemonSet', {
