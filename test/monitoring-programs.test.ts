@@ -238,4 +238,38 @@ describe('blackbox.yml', () => {
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain('Config file is ok');
   });
+
+  it('makes the real blackbox exporter fail a public URL served without TLS, and pass the 2xx check otherwise', async () => {
+    const site = http.createServer((_, res) => res.writeHead(200).end('ok'));
+    await new Promise<void>(resolve => site.listen(0, '127.0.0.1', resolve));
+    const sitePort = (site.address() as AddressInfo).port;
+    const port = await freePort();
+    const file = write('blackbox-run.yml', data('blackbox-exporter-config')['blackbox.yml']);
+    // The same module without the TLS requirement, to see the rest of it pass against a loopback server.
+    const plain = write('blackbox-plain.yml', data('blackbox-exporter-config')['blackbox.yml'].replace('fail_if_not_ssl: true', 'fail_if_not_ssl: false'));
+    const probe = async (config: string) => {
+      const log = fs.openSync(path.join(dir, 'blackbox.log'), 'a');
+      const exporter = spawn('prometheus-blackbox-exporter', [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', log, log] });
+      const spawnError = new Promise<never>((_, reject) => exporter.on('error', e => reject(new Error(`prometheus-blackbox-exporter is not installed (apt-get install prometheus-blackbox-exporter): ${e.message}`))));
+      try {
+        return await Promise.race([spawnError, poll(async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/probe?module=http_2xx&target=${encodeURIComponent(`http://127.0.0.1:${sitePort}/`)}`);
+          return res.ok ? res.text() : undefined;
+        }, 20_000, 'the blackbox exporter did not answer')]);
+      } finally {
+        exporter.kill('SIGTERM');
+        if (exporter.exitCode === null) await new Promise(resolve => exporter.once('exit', resolve));
+        fs.closeSync(log);
+      }
+    };
+    try {
+      const strict = await probe(file);
+      expect(strict).toMatch(/^probe_success 0$/m);
+      expect(strict).toMatch(/^probe_http_status_code 200$/m);
+      expect(strict).toMatch(/^probe_http_ssl 0$/m);
+      expect(await probe(plain)).toMatch(/^probe_success 1$/m);
+    } finally {
+      site.close();
+    }
+  }, 60_000);
 });

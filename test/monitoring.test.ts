@@ -227,6 +227,20 @@ describe('Grafana', () => {
   });
 });
 
+describe('dashboards', () => {
+  it('lay out panels with unique ids inside 24 columns, on provisioned datasources only', () => {
+    for (const json of Object.values(data('grafana-dashboards'))) {
+      const d = JSON.parse(json);
+      expect(d.uid).toMatch(/^[a-z0-9-]{1,40}$/);
+      expect(new Set(d.panels.map((p: any) => p.id)).size).toBe(d.panels.length);
+      for (const p of d.panels) {
+        expect(p.gridPos.x + p.gridPos.w, `${d.uid}: ${p.title}`).toBeLessThanOrEqual(24);
+        expect(['prometheus', 'loki']).toContain(p.datasource.uid);
+      }
+    }
+  });
+});
+
 describe('logs', () => {
   it('runs Loki monolithic on a 20Gi claim (seed 004), filesystem storage, retention by the compactor', () => {
     const config = parse(data('loki-config')['loki.yaml']);
