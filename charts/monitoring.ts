@@ -2,9 +2,9 @@ import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import type { SecretKeyRef } from '../lib/data/postgres';
 import { ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/alertmanager';
-import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/alerts';
+import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/declarations';
 import { alertingPipelineAlerts, stackTargetAlerts } from '../lib/monitoring/platform-alerts';
-import { GrafanaDashboard, platformOverviewDashboard } from '../lib/monitoring/dashboards';
+import { platformOverviewDashboard } from '../lib/monitoring/dashboards';
 import { BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/exporters';
 import { Grafana } from '../lib/monitoring/grafana';
 import { Alloy, Loki, LOKI_PORT, lokiPushUrl } from '../lib/monitoring/logs';
@@ -136,7 +136,7 @@ export class MonitoringChart extends AppChart {
       prometheusUrl: `http://prometheus:${PROMETHEUS_PORT}`,
       lokiUrl: `http://loki:${LOKI_PORT}`,
       scrapeInterval: config.prometheus.scrapeInterval,
-      dashboards: this.declarations.dashboards as GrafanaDashboard[],
+      dashboards: this.declarations.dashboards,
       adminUser: config.grafana.adminUser,
       adminPassword: config.grafana.adminPassword,
       storageSize: config.grafana.storage,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AlloyChart, MonitoringChart, NodeExporterChart } from '../charts/monitoring';
 import { buildPlatform } from '../charts/platform';
-import { collectDeclarations } from '../lib/monitoring/alerts';
+import { collectDeclarations } from '../lib/monitoring/declarations';
 import { monitorPostgres, monitorValkey } from '../lib/monitoring/data-alerts';
 import { CNPG_METRICS, valkeyExporterAnnotations, valkeyExporterContainer } from '../lib/monitoring/data-exporters';
 import { scrapeAnnotations } from '../lib/monitoring/scrape';

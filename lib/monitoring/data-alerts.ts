@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { declareAlerts, promDuration, RuleGroup, selector } from './alerts';
+import { promDuration, RuleGroup, selector } from './alerts';
+import { declareAlerts } from './declarations';
 import { RULES_CONFIG, RulesConfig } from './rules-config';
 import type { ServiceLabels } from './service-alerts';
 

@@ -9,7 +9,7 @@ import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
 import { exempt } from '../validate/exemption';
 import { ResourcesProps } from '../workloads/resources';
-import { declareAlerts } from './alerts';
+import { declareAlerts } from './declarations';
 import { nodeAlerts, probeAlerts, stackTargetAlerts } from './platform-alerts';
 import { clusterReader, MonitoringWorkload } from './workload';
 

@@ -11,7 +11,7 @@ import { AppChart } from '../platform/app-chart';
 import { VolumeClaim } from '../storage/volume-claim';
 import { exempt } from '../validate/exemption';
 import { ResourcesProps } from '../workloads/resources';
-import { declareAlerts } from './alerts';
+import { declareAlerts } from './declarations';
 import { stackTargetAlerts } from './platform-alerts';
 import { clusterReader, MonitoringWorkload } from './workload';
 

@@ -7,7 +7,7 @@ import { IMAGES } from '../images';
 import { checksum } from '../k8s/checksum';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
 import { isHostname } from '../k8s/names';
-import { declareProbes } from '../monitoring/alerts';
+import { declareProbes } from '../monitoring/declarations';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';

@@ -8,7 +8,7 @@ import { assertDnsLabel, assertPort, isHostname } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { RunAs } from '../k8s/security';
 import { Mount } from '../k8s/volume';
-import { declareAlerts, declareDashboard, declareProbes } from '../monitoring/alerts';
+import { declareAlerts, declareDashboard, declareProbes } from '../monitoring/declarations';
 import { goldenSignalsDashboard } from '../monitoring/dashboards';
 import { MetricsEndpoint, scrapeAnnotations } from '../monitoring/scrape';
 import { httpServiceAlerts } from '../monitoring/service-alerts';
