@@ -8,7 +8,7 @@ import { parse, stringify } from 'yaml';
 import { buildPlatform } from '../charts/platform';
 import { renderAlertmanagerConfig } from '../lib/monitoring/alertmanager';
 import { SCRAPE_ANNOTATION, scrapeAnnotations } from '../lib/monitoring/scrape';
-import { podAnnotationMetaLabel } from '../lib/monitoring/prometheus-config';
+import { podAnnotationMetaLabel, serviceAnnotationMetaLabel } from '../lib/monitoring/prometheus-config';
 import { render } from '../lib/synth/render';
 import { manifestsOf, tempDir } from './support/platform';
 import { freePort, poll, runProgram } from './support/programs';
@@ -32,44 +32,64 @@ const write = (name: string, content: string) => {
  * labels are the `__meta_kubernetes_*` labels discovery would give a pod; the relabelling rules
  * stay exactly as generated. Rule files are read from the test folder.
  */
-function prometheusCopy(pods: Record<string, string>[]): string {
+function prometheusCopy(pods: Record<string, string>[], serviceEndpoints: Record<string, string>[] = []): string {
   const config = parse(prometheusYml);
   const rulesDir = path.join(dir, 'rules');
   fs.mkdirSync(rulesDir, { recursive: true });
   for (const [name, content] of Object.entries(ruleFiles)) fs.writeFileSync(path.join(rulesDir, name), content);
   config.rule_files = [`${rulesDir}/*.yml`];
-  let swapped = 0;
+  const swapped: string[] = [];
   for (const job of config.scrape_configs) {
     if (!job.kubernetes_sd_configs) continue;
+    const role = job.kubernetes_sd_configs[0].role;
     delete job.kubernetes_sd_configs;
-    job.static_configs = pods.map(labels => ({ targets: ['placeholder:1'], labels }));
-    swapped++;
+    const targets = role === 'pod' ? pods : serviceEndpoints;
+    // Discovery sets __address__ to the pod IP and a container port; relabelling replaces the port.
+    job.static_configs = targets.length ? targets.map(labels => ({ targets: [`${labels.__meta_kubernetes_pod_ip}:1`], labels })) : [];
+    swapped.push(role);
   }
-  expect(swapped).toBe(1);
+  expect(swapped).toEqual(['pod', 'endpointslice']);
   return stringify(config);
 }
 
 /** The meta labels Kubernetes discovery gives a running pod with `scrapeAnnotations()`. */
-function discoveredPod(ip: string, annotations: Record<string, string>): Record<string, string> {
+function discoveredPod(ip: string, annotations: Record<string, string>, name = 'blog-7d9f-abcde'): Record<string, string> {
   return {
     ...Object.fromEntries(Object.entries(annotations).map(([k, v]) => [podAnnotationMetaLabel(k), v])),
     __meta_kubernetes_pod_ip: ip,
     __meta_kubernetes_pod_phase: 'Running',
     __meta_kubernetes_namespace: 'bun-blog',
-    __meta_kubernetes_pod_name: 'blog-7d9f-abcde',
+    __meta_kubernetes_pod_name: name,
     __meta_kubernetes_pod_node_name: 'node-1',
     __meta_kubernetes_pod_label_app_kubernetes_io_name: 'blog',
     __meta_kubernetes_pod_label_app_kubernetes_io_part_of: 'bun-blog',
   };
 }
 
+/** The meta labels endpointslice discovery gives an endpoint of a Service with `scrapeAnnotations()`. */
+function discoveredEndpoint(ip: string, service: string, annotations: Record<string, string>, podAnnotations: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...Object.fromEntries(Object.entries(annotations).map(([k, v]) => [serviceAnnotationMetaLabel(k), v])),
+    ...Object.fromEntries(Object.entries(podAnnotations).map(([k, v]) => [podAnnotationMetaLabel(k), v])),
+    __meta_kubernetes_pod_ip: ip,
+    __meta_kubernetes_namespace: 'shop',
+    __meta_kubernetes_service_name: service,
+    __meta_kubernetes_pod_name: `${service}-1`,
+    __meta_kubernetes_pod_node_name: 'node-1',
+  };
+}
+
 describe('prometheus.yml', () => {
-  it('discovers pods through the annotations of scrapeAnnotations(), and nothing else', () => {
-    const job = parse(prometheusYml).scrape_configs.find((j: any) => j.job_name === 'kubernetes-pods');
-    expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod' }]);
-    expect(job.relabel_configs[0]).toEqual({ source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' });
-    const sources = job.relabel_configs.flatMap((r: any) => r.source_labels ?? []).filter((l: string) => l.includes('_annotation_'));
-    expect(new Set(sources)).toEqual(new Set(Object.values(SCRAPE_ANNOTATION).map(podAnnotationMetaLabel)));
+  it('discovers pods, and Services, through the annotations of scrapeAnnotations() and nothing else', () => {
+    const jobs = parse(prometheusYml).scrape_configs;
+    const pods = jobs.find((j: any) => j.job_name === 'kubernetes-pods');
+    expect(pods.kubernetes_sd_configs).toEqual([{ role: 'pod' }]);
+    expect(pods.relabel_configs[0]).toEqual({ source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' });
+    const annotationsRead = (job: any) => new Set(job.relabel_configs.flatMap((r: any) => r.source_labels ?? []).filter((l: string) => l.includes('_annotation_')));
+    expect(annotationsRead(pods)).toEqual(new Set(Object.values(SCRAPE_ANNOTATION).map(podAnnotationMetaLabel)));
+    const services = jobs.find((j: any) => j.job_name === 'kubernetes-services');
+    expect(services.kubernetes_sd_configs).toEqual([{ role: 'endpointslice' }]);
+    expect(annotationsRead(services)).toEqual(new Set([...Object.values(SCRAPE_ANNOTATION).map(serviceAnnotationMetaLabel), podAnnotationMetaLabel(SCRAPE_ANNOTATION.scrape)]));
   });
 
   it('probes every public hostname the charts declare, every 30 s, through the blackbox exporter', () => {
@@ -80,27 +100,31 @@ describe('prometheus.yml', () => {
   });
 
   it('passes promtool check config (on the copy with static configs in place of Kubernetes discovery), rules included', () => {
-    const file = write('prometheus-check.yml', prometheusCopy([discoveredPod('10.42.0.7', scrapeAnnotations({ port: 3000 }))]));
+    const file = write('prometheus-check.yml', prometheusCopy([discoveredPod('10.42.0.7', scrapeAnnotations({ port: 3000 }))], [discoveredEndpoint('10.42.0.9', 'pg-rw', scrapeAnnotations({ port: 9187 }))]));
     const result = runProgram('promtool', ['check', 'config', file]);
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain('SUCCESS');
     expect(result.output).toContain(`SUCCESS: ${Object.keys(ruleFiles).length} rule files found`);
   });
 
-  it('makes the real Prometheus scrape an annotated pod on its annotated port and path, with the namespace, service and pod labels', async () => {
-    // The "pod": a loopback HTTP server serving metrics on a path that only the annotation names.
+  it('makes the real Prometheus scrape an annotated pod and an annotated Service on their annotated port and path, each once, with the namespace, service and pod labels', async () => {
+    // The "pods": a loopback HTTP server serving metrics on paths that only the annotations name.
     const server = http.createServer((req, res) => {
-      if (req.url === '/custom/metrics') {
-        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-        res.end('# TYPE demo_requests_total counter\ndemo_requests_total 42\n');
-      } else {
-        res.writeHead(404).end();
-      }
+      const body = { '/custom/metrics': 'demo_requests_total 42\n', '/svc/metrics': 'demo_service_up 7\n', '/both/metrics': 'demo_both 1\n' }[req.url ?? ''];
+      if (body) res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body);
+      else res.writeHead(404).end();
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
     const podPort = (server.address() as AddressInfo).port;
     const promPort = await freePort();
-    const config = write('prometheus-run.yml', prometheusCopy([discoveredPod('127.0.0.1', scrapeAnnotations({ port: podPort, path: '/custom/metrics' }))]));
+    const config = write('prometheus-run.yml', prometheusCopy(
+      [discoveredPod('127.0.0.1', scrapeAnnotations({ port: podPort, path: '/custom/metrics' }))],
+      [
+        discoveredEndpoint('127.0.0.1', 'operator-managed', scrapeAnnotations({ port: podPort, path: '/svc/metrics' })),
+        // Pod and Service both annotated: the pods job has it, the services job must not scrape it again.
+        discoveredEndpoint('127.0.0.1', 'both', scrapeAnnotations({ port: podPort, path: '/both/metrics' }), scrapeAnnotations({ port: podPort, path: '/both/metrics' })),
+      ],
+    ));
     const log = fs.openSync(path.join(dir, 'prometheus.log'), 'w');
     let prometheus: ChildProcess | undefined;
     try {
@@ -113,9 +137,15 @@ describe('prometheus.yml', () => {
       const scraped = await Promise.race([spawnError, poll(async () => {
         const up = await query(promPort, `up${selector}`);
         const demo = await query(promPort, `demo_requests_total${selector}`);
-        return up?.[0]?.value?.[1] === '1' && demo?.[0]?.value?.[1] === '42' ? { up, demo } : undefined;
-      }, 50_000, `Prometheus did not scrape the test target within 50 s; see ${path.join(dir, 'prometheus.log')}`)]);
+        const svc = await query(promPort, 'demo_service_up{namespace="shop",service="operator-managed",pod="operator-managed-1",job="kubernetes-services"}');
+        return up?.[0]?.value?.[1] === '1' && demo?.[0]?.value?.[1] === '42' && svc?.[0]?.value?.[1] === '7' ? { up, demo } : undefined;
+      }, 50_000, `Prometheus did not scrape the test targets within 50 s; see ${path.join(dir, 'prometheus.log')}`)]);
       expect(scraped.demo[0].metric).toMatchObject({ instance: `127.0.0.1:${podPort}` });
+      const targets = ((await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as any).data.activeTargets;
+      expect(targets.filter((t: any) => t.labels.job !== 'blackbox-http').map((t: any) => `${t.labels.job} ${t.scrapePool} ${t.labels.service}`).sort()).toEqual([
+        'kubernetes-pods kubernetes-pods blog',
+        'kubernetes-services kubernetes-services operator-managed',
+      ]);
     } finally {
       prometheus?.kill('SIGTERM');
       if (prometheus && prometheus.exitCode === null) await new Promise(resolve => prometheus!.once('exit', resolve));

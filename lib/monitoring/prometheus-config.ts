@@ -8,6 +8,11 @@ export function podAnnotationMetaLabel(annotation: string): string {
   return `__meta_kubernetes_pod_annotation_${annotation.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 }
 
+/** The label Kubernetes service discovery gives a Service annotation. */
+export function serviceAnnotationMetaLabel(annotation: string): string {
+  return `__meta_kubernetes_service_annotation_${annotation.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
 function podLabelMetaLabel(label: string): string {
   return `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 }
@@ -31,10 +36,14 @@ export interface PrometheusConfigProps {
 
 /** The scrape job name of annotated pods. */
 export const PODS_JOB = 'kubernetes-pods';
+/** The scrape job name of the endpoints of annotated Services. */
+export const SERVICES_JOB = 'kubernetes-services';
 
 /**
  * prometheus.yml. One discovery mechanism: Kubernetes pods that carry the annotations of
- * `scrapeAnnotations()` are scraped on the port and path they name. Every series gets the labels
+ * `scrapeAnnotations()` are scraped on the port and path they name; so are the endpoints of a
+ * Service carrying them (for pods a chart does not template itself, e.g. an operator's), unless
+ * the pod is annotated too, so nothing is scraped twice. Every series gets the labels
  * `namespace`, `pod`, `node`, `app` (app.kubernetes.io/part-of) and `service`
  * (app.kubernetes.io/name, or the CloudNativePG cluster name); Alloy gives log streams the same
  * labels, so Grafana can go from a metric to the logs of the same pod.
@@ -66,6 +75,21 @@ export function renderPrometheusConfig(p: PrometheusConfigProps): string {
           { source_labels: [podLabelMetaLabel('app.kubernetes.io/part-of')], target_label: 'app' },
           { source_labels: [podLabelMetaLabel('cnpg.io/cluster')], regex: '(.+)', target_label: 'service' },
           { source_labels: [podLabelMetaLabel('app.kubernetes.io/name')], regex: '(.+)', target_label: 'service' },
+        ],
+      },
+      {
+        job_name: SERVICES_JOB,
+        kubernetes_sd_configs: [{ role: 'endpointslice' }],
+        relabel_configs: [
+          { source_labels: [serviceAnnotationMetaLabel(SCRAPE_ANNOTATION.scrape)], regex: 'true', action: 'keep' },
+          // Annotated pods are scraped by the pods job already.
+          { source_labels: [scrape], regex: 'true', action: 'drop' },
+          { source_labels: [serviceAnnotationMetaLabel(SCRAPE_ANNOTATION.path)], regex: '(.+)', target_label: '__metrics_path__' },
+          { source_labels: ['__address__', serviceAnnotationMetaLabel(SCRAPE_ANNOTATION.port)], regex: '(.+?)(?::\\d+)?;(\\d+)', replacement: '$1:$2', target_label: '__address__' },
+          { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+          { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+          { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
+          { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
         ],
       },
       ...(p.probeUrls.length ? [{
