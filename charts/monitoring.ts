@@ -12,6 +12,7 @@ import { Prometheus, PROMETHEUS_PORT } from '../lib/monitoring/prometheus';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { PodSecurity } from '../lib/platform/pod-security';
+import { RULES_CONFIG, RulesConfig } from '../lib/monitoring/rules-config';
 import { ResourcesProps } from '../lib/workloads/resources';
 
 /** Seeds 002 and 004: metrics, alerts, dashboards and logs for the whole platform. */
@@ -51,6 +52,11 @@ export interface MonitoringConfig {
   };
   /** Seed 002 opens Prometheus on 30090 and Grafana on 30030 on every node; off unless asked for. */
   readonly nodePorts: { readonly enabled: boolean; readonly prometheus: number; readonly grafana: number };
+  /**
+   * Metric names and thresholds of every alert rule and dashboard, wherever it is declared.
+   * Override one value by merging: `{ rules: { http: { latencyP95Seconds: 1 } } }`.
+   */
+  readonly rules: RulesConfig;
   /** @default - the cluster's default class (local-path on K3s) */
   readonly storageClassName?: string;
 }
@@ -80,6 +86,7 @@ export const MONITORING_DEFAULTS: MonitoringConfig = {
   },
   loki: { retention: Duration.days(14), storage: '20Gi' },
   nodePorts: { enabled: false, prometheus: 30090, grafana: 30030 },
+  rules: RULES_CONFIG,
 };
 
 /**
@@ -104,10 +111,10 @@ export class MonitoringChart extends AppChart {
 
     this.blackbox = new BlackboxExporter(this, 'blackbox-exporter');
     new KubeStateMetrics(this, 'kube-state-metrics');
-    declareDashboard(this, platformOverviewDashboard());
-    declareAlerts(this, stackTargetAlerts(this.namespace));
-    declareAlerts(this, alertingPipelineAlerts(this.namespace));
-    this.declarations = collectDeclarations(platform);
+    declareDashboard(this, platformOverviewDashboard);
+    declareAlerts(this, rules => stackTargetAlerts(this.namespace, rules));
+    declareAlerts(this, rules => alertingPipelineAlerts(this.namespace, rules));
+    this.declarations = collectDeclarations(platform, config.rules);
     this.alertmanager = new Alertmanager(this, 'alertmanager', {
       webhooksSecret: config.alertmanager.webhooksSecret,
       routing: {
@@ -125,6 +132,7 @@ export class MonitoringChart extends AppChart {
       storageClassName,
       scrapeInterval: config.prometheus.scrapeInterval,
       resources: config.prometheus.resources,
+      probes: config.rules.probes,
       alertmanager: `alertmanager:${ALERTMANAGER_PORT}`,
       blackboxExporter: this.blackbox.address,
       ruleGroups: this.declarations.ruleGroups,
@@ -148,7 +156,7 @@ export class MonitoringChart extends AppChart {
     // A chart created after this one would declare alerts that nothing loads: say so.
     this.node.addValidation({
       validate: () => {
-        const now = collectDeclarations(platform);
+        const now = collectDeclarations(platform, config.rules);
         const late = [
           ...now.ruleGroups.filter(g => !this.declarations.ruleGroups.some(x => x.name === g.name)).map(g => `rule group ${g.name}`),
           ...now.dashboards.filter(d => !this.declarations.dashboards.some(x => x.uid === d.uid)).map(d => `dashboard ${d.uid}`),

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AlloyChart, MonitoringChart, NodeExporterChart } from '../charts/monitoring';
 import { buildPlatform } from '../charts/platform';
-import { collectDeclarations } from '../lib/monitoring/declarations';
+import { collectDeclarations, declareAlerts } from '../lib/monitoring/declarations';
 import { monitorPostgres, monitorValkey } from '../lib/monitoring/data-alerts';
 import { CNPG_METRICS, valkeyExporterAnnotations, valkeyExporterContainer } from '../lib/monitoring/data-exporters';
 import { scrapeAnnotations } from '../lib/monitoring/scrape';
@@ -199,6 +199,22 @@ describe('declarations: a service gets scraping, alerts, a dashboard and probes 
     new MonitoringChart(platform);
     shopWeb(testChart(platform, 'shop'));
     expect(() => render(platform)).toThrow('monitoring: rule group shop-web-http is declared by a chart created after the monitoring chart; create that chart first');
+  });
+
+  it('renders every declared rule from the monitoring chart\'s one rules config, so one override reaches them all', () => {
+    const m = manifestsOf(render(platformWith(shopWeb, { rules: { http: { errorRatioWarning: 0.1 }, probes: { interval: Duration.minutes(1) } } })), 'monitoring');
+    const rules = parse((m.get('ConfigMap/prometheus-rules') as any).data['shop-web-http.yml']).groups[0].rules;
+    expect(rules.find((r: any) => r.alert === 'HighErrorRate').expr).toMatch(/\n> 0\.1$/);
+    expect(rules.find((r: any) => r.alert === 'HighErrorRateCritical').expr).toMatch(/\n> 0\.25$/);
+    const probes = parse((m.get('ConfigMap/prometheus-config') as any).data['prometheus.yml']).scrape_configs.find((j: any) => j.job_name === 'blackbox-http');
+    expect(probes.scrape_interval).toBe('1m');
+  });
+
+  it('refuses a rule that breaks the naming guide where it is declared', () => {
+    const platform = emptyPlatform();
+    const app = testChart(platform, 'shop');
+    expect(() => declareAlerts(new Construct(app, 'odd'), { name: 'odd', rules: [{ alert: 'too_snaky', expr: 'up == 0', severity: 'warning', summary: 's', description: 'd' }] }))
+      .toThrow('shop/odd: rule group odd: alert too_snaky: name must be CamelCase');
   });
 
   it('refuses two rule groups under one name', () => {

@@ -94,11 +94,11 @@ export function valkeyAlerts(labels: ServiceLabels, config: RulesConfig = RULES_
 }
 
 /** For the data constructs: declares a CloudNativePG cluster's alerts on the construct that creates it. */
-export function monitorPostgres(scope: IConstruct, labels: ServiceLabels, config?: RulesConfig): void {
-  declareAlerts(scope, postgresAlerts(labels, config));
+export function monitorPostgres(scope: IConstruct, labels: ServiceLabels): void {
+  declareAlerts(scope, config => postgresAlerts(labels, config));
 }
 
 /** For the data constructs: declares Valkey's alerts on the construct that creates it. */
-export function monitorValkey(scope: IConstruct, labels: ServiceLabels, config?: RulesConfig): void {
-  declareAlerts(scope, valkeyAlerts(labels, config));
+export function monitorValkey(scope: IConstruct, labels: ServiceLabels): void {
+  declareAlerts(scope, config => valkeyAlerts(labels, config));
 }

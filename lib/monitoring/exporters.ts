@@ -63,7 +63,7 @@ export class BlackboxExporter extends Construct {
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
     });
-    declareAlerts(this, probeAlerts());
+    declareAlerts(this, probeAlerts);
   }
 
   public get address(): string {
@@ -161,7 +161,8 @@ export class NodeExporter extends Construct {
     exempt(ds, 'pod-security.host-namespaces', 'node-exporter reports the network statistics of the node, which only the host network namespace shows');
     exempt(ds, 'pod-security.host-ports', `with the host network, its metrics port ${NODE_EXPORTER_PORT} is a port of the node`);
     exempt(ds, 'pod-security.host-path', 'node-exporter reads the host\'s /proc, /sys and root filesystem, read-only, to report node CPU, memory and disk');
-    declareAlerts(this, nodeAlerts());
-    declareAlerts(this, stackTargetAlerts(AppChart.of(this).namespace));
+    const namespace = AppChart.of(this).namespace;
+    declareAlerts(this, nodeAlerts);
+    declareAlerts(this, config => stackTargetAlerts(namespace, config));
   }
 }

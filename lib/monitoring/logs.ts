@@ -238,6 +238,7 @@ export class Alloy extends Construct {
     ds.addJsonPatch(JsonPatch.replace('/spec/template/spec/securityContext/runAsNonRoot', false));
     exempt(ds, 'pod-security.run-as-non-root', 'the kubelet writes /var/log/pods readable by root only; Alloy runs as root with every capability dropped');
     exempt(ds, 'pod-security.host-path', 'Alloy tails the pod log files under /var/log/pods on its node, mounted read-only');
-    declareAlerts(this, stackTargetAlerts(AppChart.of(this).namespace));
+    const namespace = AppChart.of(this).namespace;
+    declareAlerts(this, config => stackTargetAlerts(namespace, config));
   }
 }

@@ -42,6 +42,8 @@ export interface PrometheusProps {
   readonly ruleGroups: RuleGroup[];
   /** Public URLs to probe. */
   readonly probeUrls: string[];
+  /** Job name and interval of the probes. @default RULES_CONFIG.probes */
+  readonly probes?: { readonly job: string; readonly interval: Duration };
   /** @see https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport @default - ClusterIP only */
   readonly nodePort?: number;
 }
@@ -75,8 +77,8 @@ export class Prometheus extends Construct {
       rulesDir: RULES_DIR,
       probeUrls: props.probeUrls,
       blackboxExporter: props.blackboxExporter,
-      probeJob: RULES_CONFIG.probes.job,
-      probeInterval: RULES_CONFIG.probes.interval,
+      probeJob: (props.probes ?? RULES_CONFIG.probes).job,
+      probeInterval: (props.probes ?? RULES_CONFIG.probes).interval,
       probeModule: 'http_2xx',
     });
     this.ruleFiles = Object.fromEntries(props.ruleGroups.map(g => [`${g.name}.yml`, renderRuleFile(g, platform.repoURL, platform.targetRevision)]));

@@ -214,8 +214,8 @@ export class WebService extends Construct {
     if (props.ingress) this.ingress = this.addIngress(metadata, props.ingress);
     if (props.metrics) {
       const monitored = { namespace: chart.namespace, service: this.name };
-      declareAlerts(this, httpServiceAlerts(monitored));
-      declareDashboard(this, goldenSignalsDashboard(monitored));
+      declareAlerts(this, config => httpServiceAlerts(monitored, config));
+      declareDashboard(this, config => goldenSignalsDashboard(monitored, config));
     }
   }
 
