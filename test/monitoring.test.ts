@@ -274,6 +274,32 @@ describe('logs', () => {
     for (const label of ['namespace', 'pod', 'container', 'app', 'service']) expect(config).toContain(`target_label  = "${label}"`);
   });
 
+  it('wires Alloy\'s components: every reference names a component the config declares', () => {
+    const config = (alloy.get('ConfigMap/alloy-config') as any).data['config.alloy'] as string;
+    const declared = new Set([...config.matchAll(/^([a-z_.]+) "([a-z_]+)" \{$/gm)].map(m => `${m[1]}.${m[2]}`));
+    expect([...declared].sort()).toEqual(['discovery.kubernetes.pods', 'discovery.relabel.pod_logs', 'local.file_match.pod_logs', 'loki.process.pod_logs', 'loki.source.file.pod_logs', 'loki.write.default']);
+    const references = [...config.matchAll(/= \[?((?:discovery|local|loki)\.[a-z_.]+)\.(?:targets|output|receiver)\b/g)].map(m => m[1]);
+    expect(references.length).toBe(5);
+    for (const ref of references) expect(declared, ref).toContain(ref);
+    expect(config.split('{').length).toBe(config.split('}').length);
+  });
+
+  it('ships only the namespaces asked for, like seed 002\'s url-shortener filter', () => {
+    const platform = emptyPlatform();
+    new AlloyChart(platform, 'alloy', { namespaces: ['url-shortener'] });
+    const config = (manifestsOf(render(platform), 'alloy').get('ConfigMap/alloy-config') as any).data['config.alloy'] as string;
+    expect(config).toContain('  namespaces {\n    names = ["url-shortener"]\n  }');
+  });
+
+  it('keeps everything Loki writes on its claim, so its root filesystem stays read-only', () => {
+    const config = parse(data('loki-config')['loki.yaml']);
+    const paths = JSON.stringify(config).match(/"\/[^"]*"/g)!.map(p => JSON.parse(p));
+    expect(paths.length).toBeGreaterThan(3);
+    for (const p of paths) expect(p.startsWith('/loki')).toBe(true);
+    const mounts = pod(monitoring.get('Deployment/loki')).spec.containers[0].volumeMounts;
+    expect(mounts).toContainEqual({ name: 'data', mountPath: '/loki' });
+  });
+
   it('lets Alloy read /var/log/pods read-only as root, with no capabilities, and says why', () => {
     const ds = alloy.get('DaemonSet/alloy') as any;
     const spec = pod(ds).spec;
