@@ -17,12 +17,13 @@ for command in "${!PACKAGES[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${PACKAGES[$command]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+# promtool and prometheus come from one package.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "The tests need these Debian packages: ${missing[*]}. Install them (apt-get install ${missing[*]}) and run again." >&2
   exit 1
 fi
-mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 echo "Installing ${missing[*]} for the tests..." >&2
 export DEBIAN_FRONTEND=noninteractive
 # The tests run the programs themselves: keep Debian's postinst from starting the daemons
@@ -32,9 +33,9 @@ own_policy=
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
 fi
+trap '[ -z "$own_policy" ] || rm -f "$policy"' EXIT
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-[ -n "$own_policy" ] && rm -f "$policy"
 # Without systemd, policy-rc.d is the only guard; stop any daemon that still started.
 for service in prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter; do
   if command -v service >/dev/null 2>&1 && [ -x "/etc/init.d/$service" ]; then service "$service" stop >/dev/null 2>&1 || true; fi
