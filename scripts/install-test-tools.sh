@@ -18,7 +18,12 @@ for command in "${!PACKAGES[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 # promtool and prometheus come from one package.
-mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+declare -A seen=()
+unique=()
+for package in "${missing[@]}"; do
+  [ -n "${seen[$package]:-}" ] || { seen[$package]=1; unique+=("$package"); }
+done
+missing=("${unique[@]}")
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "The tests need these Debian packages: ${missing[*]}. Install them (apt-get install ${missing[*]}) and run again." >&2
