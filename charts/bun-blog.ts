@@ -78,6 +78,8 @@ export class BunBlogChart extends AppChart {
         PGPASSWORD: EnvValue.fromSecret(postgres.passwordSecret.name, postgres.passwordSecret.key),
       },
       ingress: { hosts: [config.hostname], className: config.ingressClassName },
+      // Seed 004: Prometheus scrapes request rates and error rates from every pod of the blog.
+      metrics: { port: config.web.port },
     }).connectsTo(postgres);
   }
 }

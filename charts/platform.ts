@@ -3,6 +3,7 @@ import { Platform, PlatformSettings } from '../lib/platform/platform';
 import { BlogChart } from './blog';
 import { BunBlogChart } from './bun-blog';
 import { CloudflaredChart } from './cloudflared';
+import { AlloyChart, MonitoringChart, NodeExporterChart } from './monitoring';
 import { UrlShortenerChart } from './url-shortener';
 
 /** Where Argo CD pulls this repository from. Change these two lines for your own fork. */
@@ -23,6 +24,11 @@ export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): P
   new BunBlogChart(platform);
   new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID, routes: blog.publicRoutes });
   new UrlShortenerChart(platform);
+  new NodeExporterChart(platform);
+  // Ships to Loki in the monitoring chart's namespace, `monitoring`.
+  new AlloyChart(platform);
+  // Monitoring last among the apps: it collects what the charts above declare.
+  new MonitoringChart(platform);
   new GitOpsChart(platform);
   return platform;
 }

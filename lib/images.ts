@@ -21,4 +21,22 @@ export const IMAGES = {
   valkeyExporter: 'docker.io/oliver006/redis_exporter:v1.80.1-alpine',
   /** Cloudflare Tunnel daemon (seed 000). */
   cloudflared: 'docker.io/cloudflare/cloudflared:2025.11.1',
+  /** Prometheus server (seeds 002 and 004). */
+  prometheus: 'quay.io/prometheus/prometheus:v3.5.0',
+  /** Alertmanager (seed 002). */
+  alertmanager: 'quay.io/prometheus/alertmanager:v0.28.1',
+  /** Blackbox exporter, probing public URLs (seed 004). */
+  blackboxExporter: 'quay.io/prometheus/blackbox-exporter:v0.27.0',
+  /** node-exporter, one per node. */
+  nodeExporter: 'quay.io/prometheus/node-exporter:v1.9.1',
+  /** kube-state-metrics, object state as metrics. */
+  kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0',
+  /** Grafana (seeds 002 and 004). */
+  grafana: 'docker.io/grafana/grafana:12.1.1',
+  /** Loki in monolithic mode (seeds 002 and 004). */
+  loki: 'docker.io/grafana/loki:3.5.3',
+  /** redis_exporter, the metrics sidecar of Valkey pods. */
+  redisExporter: 'docker.io/oliver006/redis_exporter:v1.67.0',
+  /** Grafana Alloy, the log shipper that succeeds Promtail (end of life March 2026). */
+  alloy: 'docker.io/grafana/alloy:v1.10.2',
 } as const;

@@ -11,6 +11,10 @@ declare -A PACKAGES=(
   [pg_dump]=postgresql-client
   [pg_restore]=postgresql-client
   [busybox]=busybox
+  [promtool]=prometheus
+  [prometheus]=prometheus
+  [amtool]=prometheus-alertmanager
+  [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
 )
 
 missing=()
@@ -21,6 +25,13 @@ done
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 [ ${#missing[@]} -eq 0 ] && exit 0
+# promtool and prometheus come from one package.
+declare -A seen=()
+unique=()
+for package in "${missing[@]}"; do
+  [ -n "${seen[$package]:-}" ] || { seen[$package]=1; unique+=("$package"); }
+done
+missing=("${unique[@]}")
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "The tests need these Debian packages: ${missing[*]}. Install them (apt-get install ${missing[*]}) and run again." >&2
@@ -28,5 +39,18 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "Installing ${missing[*]} for the tests..." >&2
 export DEBIAN_FRONTEND=noninteractive
+# The tests run the programs themselves: keep Debian's postinst from starting the daemons
+# (prometheus on 9090, alertmanager on 9093, blackbox exporter on 9115).
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
+fi
+trap '[ -z "$own_policy" ] || rm -f "$policy"' EXIT
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Without systemd, policy-rc.d is the only guard; stop any daemon that still started.
+for service in prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter; do
+  if command -v service >/dev/null 2>&1 && [ -x "/etc/init.d/$service" ]; then service "$service" stop >/dev/null 2>&1 || true; fi
+done
+true

@@ -77,7 +77,15 @@ describe('ApplicationSets', () => {
         }
       }
     }
-    expect(levels).toEqual({ 'dist/apps/blog': 'restricted', 'dist/apps/bun-blog': 'restricted', 'dist/apps/url-shortener': 'restricted', 'dist/networking/cloudflared': 'privileged' });
+    expect(levels).toEqual({
+      'dist/apps/blog': 'restricted',
+      'dist/apps/bun-blog': 'restricted',
+      'dist/apps/url-shortener': 'restricted',
+      'dist/monitoring/alloy': 'privileged',
+      'dist/monitoring/monitoring': 'restricted',
+      'dist/monitoring/node-exporter': 'privileged',
+      'dist/networking/cloudflared': 'privileged',
+    });
     const networking = applicationSets(argo).find(s => s.metadata.name === 'networking');
     expect(networking.spec.generators).toEqual([{
       git: {
@@ -105,6 +113,8 @@ describe('ApplicationSets', () => {
     const sets = Object.fromEntries(applicationSets(renderedPlatform().argo).map(s => [s.metadata.name, s]));
     expect(sets.apps.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
     expect(sets.apps.spec.template.metadata).not.toHaveProperty('finalizers');
+    // Prometheus, Loki and Grafana keep their data on claims.
+    expect(sets.monitoring.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
     expect(sets.networking.spec).not.toHaveProperty('syncPolicy');
     expect(sets.networking.spec.template.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
   });

@@ -9,6 +9,7 @@ import { assertPinnedImage } from '../k8s/image';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { assertDnsLabel, isDnsSubdomain } from '../k8s/names';
 import { quantity } from '../k8s/quantity';
+import { monitorPostgres } from '../monitoring/data-alerts';
 import { scrapeAnnotations } from '../monitoring/scrape';
 import { BARMAN_CLOUD_PLUGIN, BARMAN_PLUGIN_NAME, CLOUDNATIVE_PG } from '../operators/cloudnative-pg';
 import { AppChart } from '../platform/app-chart';
@@ -88,6 +89,8 @@ export class PostgresCluster extends Construct {
     super(scope, id);
     this.name = assertDnsLabel(this, 'name', props.name);
     this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'database' };
+    // Alerts travel with what emits the metrics: the exporter of every instance, on 9187.
+    monitorPostgres(this, { namespace: AppChart.of(this).namespace, service: this.name });
     this.database = props.database;
     this.owner = props.owner ?? 'app';
     this.instances = props.instances ?? 3;

@@ -8,6 +8,7 @@ import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels
 import { assertDnsLabel } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
+import { monitorValkey } from '../monitoring/data-alerts';
 import { scrapeAnnotations } from '../monitoring/scrape';
 import { AppChart } from '../platform/app-chart';
 import { ContainerSpec, renderPodTemplate } from '../workloads/pod';
@@ -98,6 +99,8 @@ export class Valkey extends Construct {
     this.name = assertDnsLabel(this, 'name', props.name ?? id);
     const app = AppChart.of(this);
     this.identity = { name: this.name, app: app.appName, component: 'cache' };
+    // Alerts travel with what emits the metrics: the redis_exporter sidecar of every pod.
+    monitorValkey(this, { namespace: app.namespace, service: this.name });
     const resources = props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
     const figures = checkResources(this, 'resources', resources);
     const ratio = props.maxmemoryRatio ?? 0.75;

@@ -22,6 +22,14 @@ export class Volume {
     return new Volume({ name, secret: { secretName } });
   }
 
+  /**
+   * A folder of the node. Only for the few node agents whose chart's Pod Security level admits it
+   * and whose workload is exempted with the reason.
+   */
+  public static hostPath(name: string, path: string, type: 'Directory' | 'DirectoryOrCreate' = 'Directory'): Volume {
+    return new Volume({ name, hostPath: { path, type } });
+  }
+
   /** Scratch space that lives as long as the pod; the way to keep the root filesystem read-only. */
   public static emptyDir(name: string, options: { sizeLimit?: string; memory?: boolean } = {}): Volume {
     return new Volume({

@@ -1,7 +1,9 @@
 /**
  * How Prometheus finds metrics: the one mechanism every chart uses. A pod opts in with these
  * annotations; the monitoring stack's Kubernetes service discovery keeps only annotated pods and
- * reads the port and path from them.
+ * reads the port and path from them. A Service may carry the same annotations for pods a chart
+ * does not template itself (an operator's); its endpoints are then scraped, unless the pods are
+ * annotated too.
  */
 export const SCRAPE_ANNOTATION = {
   scrape: 'prometheus.io/scrape',

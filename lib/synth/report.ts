@@ -1,3 +1,4 @@
+import { uniqueExemptions } from '../validate/format';
 import { SynthesisSummary } from './synthesize';
 
 const MAX_LISTED = 20;
@@ -19,6 +20,6 @@ export function formatSummary(summary: SynthesisSummary, elapsedMs: number, chec
   const { warnings, exempted, strictSchemas, schemas } = summary.validation;
   lines.push(`  validated: 0 errors, ${warnings.length} warnings, ${exempted.length} exempted${strictSchemas ? '' : `; schemas: ${schemas}`}`);
   for (const f of warnings) lines.push(`  warning ${f.rule} ${f.object}: ${f.message}`);
-  for (const f of exempted) lines.push(`  exempt ${f.rule} ${f.object}: ${f.exemption}`);
+  for (const f of uniqueExemptions(exempted)) lines.push(`  exempt ${f.rule} ${f.object}: ${f.exemption}`);
   return lines.join('\n');
 }

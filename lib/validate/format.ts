@@ -5,6 +5,12 @@ export type ReportFormat = 'text' | 'json' | 'markdown';
 
 const COLOUR = { red: '\x1b[31m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
+/** One line per exempt object and rule, however many findings the exemption covers. */
+export function uniqueExemptions(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter(f => !seen.has(`${f.rule} ${f.object}`) && Boolean(seen.add(`${f.rule} ${f.object}`)));
+}
+
 function where(f: Finding): string {
   return `${f.file}${f.line ? `:${f.line}` : ''}${f.constructPath ? ` (${f.constructPath})` : ''}`;
 }
@@ -23,7 +29,7 @@ export function formatText(report: ValidationReport, colour = false): string {
   }
   if (report.exempted.length) {
     lines.push(c('dim', 'Exempted:'));
-    for (const f of report.exempted) lines.push(c('dim', `  ${f.rule}  ${f.object}: ${f.exemption}`));
+    for (const f of uniqueExemptions(report.exempted)) lines.push(c('dim', `  ${f.rule}  ${f.object}: ${f.exemption}`));
   }
   lines.push(counts(report));
   return lines.join('\n');
@@ -46,7 +52,7 @@ export function formatMarkdown(report: ValidationReport): string {
   }
   if (report.exempted.length) {
     lines.push('| exempt rule | object | reason |', '| --- | --- | --- |');
-    for (const f of report.exempted) lines.push(`| \`${f.rule}\` | ${cell(f.object)} | ${cell(f.exemption ?? '')} |`);
+    for (const f of uniqueExemptions(report.exempted)) lines.push(`| \`${f.rule}\` | ${cell(f.object)} | ${cell(f.exemption ?? '')} |`);
   }
   return lines.join('\n');
 }

@@ -8,7 +8,10 @@ import { assertDnsLabel, assertPort, isHostname } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { RunAs } from '../k8s/security';
 import { Mount } from '../k8s/volume';
+import { declareAlerts, declareDashboard, declareProbes } from '../monitoring/declarations';
+import { goldenSignalsDashboard } from '../monitoring/dashboards';
 import { MetricsEndpoint, scrapeAnnotations } from '../monitoring/scrape';
+import { httpServiceAlerts } from '../monitoring/service-alerts';
 import { AppChart } from '../platform/app-chart';
 import { ConnectionTarget, connection } from '../platform/connections';
 import { Platform } from '../platform/platform';
@@ -103,7 +106,8 @@ export interface WebServiceProps {
    */
   readonly nodePort?: number;
   /**
-   * Where the container serves Prometheus metrics; the pods are then scraped.
+   * Where the container serves Prometheus metrics; the pods are then scraped, and the service gets
+   * the HTTP alerts of seed 002 and a golden-signals dashboard (lib/monitoring).
    * @default - not scraped
    */
   readonly metrics?: MetricsEndpoint;
@@ -219,6 +223,11 @@ export class WebService extends Construct {
     }
     if (props.autoscaling) this.autoscaler = this.addAutoscaler(metadata, props.autoscaling);
     if (props.ingress) this.ingress = this.addIngress(metadata, props.ingress);
+    if (props.metrics) {
+      const monitored = { namespace: chart.namespace, service: this.name };
+      declareAlerts(this, config => httpServiceAlerts(monitored, config));
+      declareDashboard(this, config => goldenSignalsDashboard(monitored, config));
+    }
   }
 
   /** The port clients connect to (the Service port). */
@@ -286,6 +295,8 @@ export class WebService extends Construct {
     const path = props.path ?? '/';
     if (!path.startsWith('/')) fail(this, 'ingress.path', `"${path}" must start with /`);
     const backend = { service: { name: this.name, port: { name: PORT_NAME } } };
+    // Public hostnames: the blackbox exporter probes them.
+    declareProbes(this, props.hosts.map(host => `https://${host}${path}`));
     return new k8s.KubeIngress(this, 'Ingress', {
       metadata,
       spec: {

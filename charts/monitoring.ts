@@ -1,0 +1,199 @@
+import { Duration } from 'cdk8s';
+import { Overrides, withDefaults } from '../lib/config';
+import type { SecretKeyRef } from '../lib/data/postgres';
+import { ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/alertmanager';
+import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/declarations';
+import { alertingPipelineAlerts, stackTargetAlerts } from '../lib/monitoring/platform-alerts';
+import { platformOverviewDashboard } from '../lib/monitoring/dashboards';
+import { BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/exporters';
+import { Grafana } from '../lib/monitoring/grafana';
+import { Alloy, Loki, LOKI_PORT, lokiPushUrl } from '../lib/monitoring/logs';
+import { Prometheus, PROMETHEUS_PORT } from '../lib/monitoring/prometheus';
+import { AppChart } from '../lib/platform/app-chart';
+import { Platform } from '../lib/platform/platform';
+import { PodSecurity } from '../lib/platform/pod-security';
+import { RULES_CONFIG, RulesConfig } from '../lib/monitoring/rules-config';
+import { ResourcesProps } from '../lib/workloads/resources';
+
+/** Seeds 002 and 004: metrics, alerts, dashboards and logs for the whole platform. */
+export interface MonitoringConfig {
+  readonly prometheus: {
+    /** Seed 004 keeps 15 days; seed 002 keeps 7. */
+    readonly retention: Duration;
+    /** TSDB size cap; keep it about 10 % below the volume. */
+    readonly retentionSize: string;
+    readonly storage: string;
+    /** Seed 002: every 15 s. */
+    readonly scrapeInterval: Duration;
+    readonly resources: ResourcesProps;
+  };
+  readonly alertmanager: {
+    /** Pre-created Secret with one key per notifier URL. */
+    readonly webhooksSecret: string;
+    /** Seed 002: Discord. Seed 004: `{ type: 'webhook', secretKey: 'gotify-url' }` through a Gotify bridge. */
+    readonly default: Notifier;
+    readonly critical: Notifier;
+    /** Seed 002: 10 s. */
+    readonly groupWait: Duration;
+    /** Seed 002: 1 h. */
+    readonly repeatInterval: Duration;
+  };
+  readonly grafana: {
+    readonly adminUser: SecretKeyRef;
+    readonly adminPassword: SecretKeyRef;
+    /** Seed 004: 10 GB. */
+    readonly storage: string;
+    readonly resources: ResourcesProps;
+  };
+  readonly loki: {
+    readonly retention: Duration;
+    /** Seed 004: 20 GB. */
+    readonly storage: string;
+  };
+  /** Seed 002 opens Prometheus on 30090 and Grafana on 30030 on every node; off unless asked for. */
+  readonly nodePorts: { readonly enabled: boolean; readonly prometheus: number; readonly grafana: number };
+  /**
+   * Metric names and thresholds of every alert rule and dashboard, wherever it is declared.
+   * Override one value by merging: `{ rules: { http: { latencyP95Seconds: 1 } } }`.
+   */
+  readonly rules: RulesConfig;
+  /** @default - the cluster's default class (local-path on K3s) */
+  readonly storageClassName?: string;
+}
+
+export const MONITORING_DEFAULTS: MonitoringConfig = {
+  prometheus: {
+    retention: Duration.days(15),
+    retentionSize: '18GB',
+    storage: '20Gi',
+    scrapeInterval: Duration.seconds(15),
+    // Seed 004: Prometheus gets 1 GB of memory and 500m of CPU.
+    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+  },
+  alertmanager: {
+    webhooksSecret: 'alertmanager-webhooks',
+    default: { type: 'discord', secretKey: 'discord-webhook-url' },
+    critical: { type: 'discord', secretKey: 'discord-critical-webhook-url' },
+    groupWait: Duration.seconds(10),
+    repeatInterval: Duration.hours(1),
+  },
+  grafana: {
+    adminUser: { name: 'grafana-admin', key: 'admin-user' },
+    adminPassword: { name: 'grafana-admin', key: 'admin-password' },
+    storage: '10Gi',
+    // Seed 004: Grafana gets 512Mi.
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  },
+  loki: { retention: Duration.days(14), storage: '20Gi' },
+  nodePorts: { enabled: false, prometheus: 30090, grafana: 30030 },
+  rules: RULES_CONFIG,
+};
+
+/**
+ * The monitoring stack, Pod Security "restricted": Prometheus, Alertmanager, Grafana, Loki, the
+ * blackbox exporter and kube-state-metrics. Create it after every app chart: it collects the
+ * alerts, dashboards and public URLs they declare.
+ */
+export class MonitoringChart extends AppChart {
+  public readonly config: MonitoringConfig;
+  public readonly declarations: MonitoringDeclarations;
+  public readonly prometheus: Prometheus;
+  public readonly grafana: Grafana;
+  public readonly alertmanager: Alertmanager;
+  public readonly blackbox: BlackboxExporter;
+  public readonly loki: Loki;
+
+  constructor(platform: Platform, id = 'monitoring', overrides: Overrides<MonitoringConfig> = {}) {
+    super(platform, id, { category: 'monitoring' });
+    const config = withDefaults(MONITORING_DEFAULTS, overrides);
+    this.config = config;
+    const storageClassName = config.storageClassName;
+
+    this.blackbox = new BlackboxExporter(this, 'blackbox-exporter');
+    new KubeStateMetrics(this, 'kube-state-metrics');
+    declareDashboard(this, platformOverviewDashboard);
+    declareAlerts(this, rules => stackTargetAlerts(this.namespace, rules));
+    declareAlerts(this, rules => alertingPipelineAlerts(this.namespace, rules));
+    this.declarations = collectDeclarations(platform, config.rules);
+    this.alertmanager = new Alertmanager(this, 'alertmanager', {
+      webhooksSecret: config.alertmanager.webhooksSecret,
+      routing: {
+        default: config.alertmanager.default,
+        critical: config.alertmanager.critical,
+        groupWait: config.alertmanager.groupWait,
+        repeatInterval: config.alertmanager.repeatInterval,
+        supersedes: this.declarations.ruleGroups.flatMap(g => g.rules.filter(r => r.supersedes).map((r): [string, string] => [r.alert, r.supersedes!])),
+      },
+    });
+    this.prometheus = new Prometheus(this, 'prometheus', {
+      retention: config.prometheus.retention,
+      retentionSize: config.prometheus.retentionSize,
+      storageSize: config.prometheus.storage,
+      storageClassName,
+      scrapeInterval: config.prometheus.scrapeInterval,
+      resources: config.prometheus.resources,
+      probes: config.rules.probes,
+      alertmanager: `alertmanager:${ALERTMANAGER_PORT}`,
+      blackboxExporter: this.blackbox.address,
+      ruleGroups: this.declarations.ruleGroups,
+      probeUrls: this.declarations.probeUrls,
+      nodePort: config.nodePorts.enabled ? config.nodePorts.prometheus : undefined,
+    });
+    this.loki = new Loki(this, 'loki', { retention: config.loki.retention, storageSize: config.loki.storage, storageClassName });
+    this.grafana = new Grafana(this, 'grafana', {
+      prometheusUrl: `http://prometheus:${PROMETHEUS_PORT}`,
+      lokiUrl: `http://loki:${LOKI_PORT}`,
+      scrapeInterval: config.prometheus.scrapeInterval,
+      dashboards: this.declarations.dashboards,
+      adminUser: config.grafana.adminUser,
+      adminPassword: config.grafana.adminPassword,
+      storageSize: config.grafana.storage,
+      storageClassName,
+      resources: config.grafana.resources,
+      nodePort: config.nodePorts.enabled ? config.nodePorts.grafana : undefined,
+    });
+
+    // A chart created after this one would declare alerts that nothing loads: say so.
+    this.node.addValidation({
+      validate: () => {
+        const now = collectDeclarations(platform, config.rules);
+        const late = [
+          ...now.ruleGroups.filter(g => !this.declarations.ruleGroups.some(x => x.name === g.name)).map(g => `rule group ${g.name}`),
+          ...now.dashboards.filter(d => !this.declarations.dashboards.some(x => x.uid === d.uid)).map(d => `dashboard ${d.uid}`),
+          ...now.probeUrls.filter(u => !this.declarations.probeUrls.includes(u)).map(u => `probe ${u}`),
+        ];
+        return late.map(what => `${what} is declared by a chart created after the monitoring chart; create that chart first`);
+      },
+    });
+  }
+
+  /** Loki's push endpoint, for log shippers in other namespaces. */
+  public get lokiPushUrl(): string {
+    return lokiPushUrl(this.namespace);
+  }
+}
+
+/** node-exporter in a namespace of its own, the only monitoring piece besides Alloy with host access. */
+export class NodeExporterChart extends AppChart {
+  constructor(platform: Platform, id = 'node-exporter') {
+    super(platform, id, {
+      category: 'monitoring',
+      podSecurity: PodSecurity.privileged('node-exporter uses the host network and reads /proc, /sys and / of the node, read-only'),
+    });
+    new NodeExporter(this, 'node-exporter');
+  }
+}
+
+/**
+ * Alloy in a namespace of its own: it reads every pod's log files on its node. Create it before
+ * the monitoring chart (it declares an alert), pointing at Loki in that chart's namespace.
+ */
+export class AlloyChart extends AppChart {
+  constructor(platform: Platform, id = 'alloy', props: { lokiPushUrl?: string; namespaces?: string[] } = {}) {
+    super(platform, id, {
+      category: 'monitoring',
+      podSecurity: PodSecurity.privileged('Alloy runs as root to read /var/log/pods of its node through a read-only hostPath'),
+    });
+    new Alloy(this, 'alloy', { lokiPushUrl: props.lokiPushUrl ?? lokiPushUrl('monitoring'), namespaces: props.namespaces });
+  }
+}

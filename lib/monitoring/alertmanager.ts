@@ -1,0 +1,141 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { IMAGES } from '../images';
+import { standardLabels } from '../k8s/labels';
+import { Probe } from '../k8s/probe';
+import { Volume } from '../k8s/volume';
+import { AppChart } from '../platform/app-chart';
+import { ResourcesProps } from '../workloads/resources';
+import { promDuration } from './alerts';
+import { MonitoringWorkload } from './workload';
+
+/**
+ * Where one receiver sends notifications. The URL is read from a key of the webhooks Secret,
+ * mounted as a file (`webhook_url_file` / `url_file`), so it is never written to git.
+ */
+export interface Notifier {
+  /**
+   * `discord`: a Discord channel webhook (seed 002). `webhook`: Alertmanager's generic JSON
+   * webhook, e.g. a Gotify bridge (seed 004) or ntfy.
+   */
+  readonly type: 'discord' | 'webhook';
+  /** Key of the webhooks Secret holding the URL. */
+  readonly secretKey: string;
+}
+
+export interface AlertmanagerRouting {
+  /** Everything not critical. */
+  readonly default: Notifier;
+  /** Alerts with `severity="critical"`. */
+  readonly critical: Notifier;
+  /** @default 10 s (seed 002) */
+  readonly groupWait?: Duration;
+  /** @default 5 m */
+  readonly groupInterval?: Duration;
+  /** @default 1 h (seed 002) */
+  readonly repeatInterval?: Duration;
+  /**
+   * Pairs of alert names where the first, while firing, holds back the second on the same
+   * namespace and service (a critical variant and its warning), from the rules' `supersedes`.
+   * @default - none
+   */
+  readonly supersedes?: [critical: string, warning: string][];
+}
+
+/** Folder the webhooks Secret is mounted at. */
+export const SECRETS_DIR = '/etc/alertmanager/secrets';
+export const ALERTMANAGER_PORT = 9093;
+
+/** Receiver names, as routes and `amtool config routes test` print them. */
+export const RECEIVER = { default: 'default', critical: 'critical' } as const;
+
+function receiver(name: string, n: Notifier): Record<string, unknown> {
+  const file = `${SECRETS_DIR}/${n.secretKey}`;
+  return n.type === 'discord'
+    ? { name, discord_configs: [{ webhook_url_file: file, send_resolved: true }] }
+    : { name, webhook_configs: [{ url_file: file, send_resolved: true }] };
+}
+
+/**
+ * alertmanager.yml: critical alerts to the critical receiver, the rest to the default one; a
+ * firing critical silences the warnings and infos of the same alert on the same service, and the
+ * critical variant of an alert silences its warning variant.
+ */
+export function renderAlertmanagerConfig(r: AlertmanagerRouting): string {
+  return stringify({
+    route: {
+      receiver: RECEIVER.default,
+      group_by: ['alertname', 'namespace', 'service'],
+      group_wait: promDuration(r.groupWait ?? Duration.seconds(10)),
+      group_interval: promDuration(r.groupInterval ?? Duration.minutes(5)),
+      repeat_interval: promDuration(r.repeatInterval ?? Duration.hours(1)),
+      routes: [{ receiver: RECEIVER.critical, matchers: ['severity="critical"'] }],
+    },
+    inhibit_rules: [
+      {
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity=~"warning|info"'],
+        equal: ['alertname', 'namespace', 'service'],
+      },
+      ...[...new Map((r.supersedes ?? []).map(p => [p.join('>'), p])).values()].sort().map(([critical, warning]) => ({
+        source_matchers: [`alertname="${critical}"`],
+        target_matchers: [`alertname="${warning}"`],
+        equal: ['namespace', 'service'],
+      })),
+    ],
+    receivers: [receiver(RECEIVER.default, r.default), receiver(RECEIVER.critical, r.critical)],
+  }, { lineWidth: 0 });
+}
+
+export interface AlertmanagerProps {
+  readonly routing: AlertmanagerRouting;
+  /** Pre-created Secret with the webhook URLs, one key per notifier; never written to git. */
+  readonly webhooksSecret: string;
+  /** @default IMAGES.alertmanager */
+  readonly image?: string;
+  /** @default requests 50m / 64Mi, limits 200m / 128Mi */
+  readonly resources?: ResourcesProps;
+}
+
+/** Alertmanager, one replica (silences and notification state live in memory and an emptyDir). */
+export class Alertmanager extends Construct {
+  public readonly config: string;
+  public readonly workload: MonitoringWorkload;
+
+  constructor(scope: Construct, id: string, props: AlertmanagerProps) {
+    super(scope, id);
+    const identity = { name: 'alertmanager', app: AppChart.of(this).appName, component: 'alerting' };
+    this.config = renderAlertmanagerConfig(props.routing);
+    new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: 'alertmanager-config', labels: standardLabels(identity) }, data: { 'alertmanager.yml': this.config } });
+    const health = Probe.http('/-/ready', { period: Duration.seconds(10) });
+    this.workload = new MonitoringWorkload(this, 'Workload', {
+      identity,
+      runAs: { user: 65534, group: 65534 },
+      metrics: { port: ALERTMANAGER_PORT },
+      configFiles: { 'alertmanager.yml': this.config },
+      servicePorts: [{ name: 'http', port: ALERTMANAGER_PORT }],
+      containers: [{
+        name: 'alertmanager',
+        image: props.image ?? IMAGES.alertmanager,
+        args: [
+          '--config.file=/etc/alertmanager/alertmanager.yml',
+          '--storage.path=/alertmanager',
+          `--web.listen-address=:${ALERTMANAGER_PORT}`,
+          // A single replica: no gossip port.
+          '--cluster.listen-address=',
+        ],
+        ports: [{ name: 'http', port: ALERTMANAGER_PORT }],
+        mounts: [
+          { volume: Volume.configMap('config', 'alertmanager-config'), path: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
+          { volume: Volume.secret('webhooks', props.webhooksSecret), path: SECRETS_DIR, readOnly: true },
+          { volume: Volume.emptyDir('data'), path: '/alertmanager' },
+        ],
+        resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+        readiness: health,
+        liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
+      }],
+    });
+  }
+}

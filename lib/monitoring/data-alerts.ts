@@ -1,0 +1,104 @@
+import { IConstruct } from 'constructs';
+import { promDuration, RuleGroup, selector } from './alerts';
+import { declareAlerts } from './declarations';
+import { RULES_CONFIG, RulesConfig } from './rules-config';
+import type { ServiceLabels } from './service-alerts';
+
+/**
+ * Alerts for a CloudNativePG cluster, on the metrics of its instance manager's exporter (port 9187).
+ * `service` is the cluster's name: Prometheus copies the pods' `cnpg.io/cluster` label into it.
+ * @see https://cloudnative-pg.io/documentation/current/monitoring/
+ */
+export function postgresAlerts(labels: ServiceLabels, config: RulesConfig = RULES_CONFIG): RuleGroup {
+  const c = config.postgres;
+  const sel = selector({ namespace: labels.namespace, service: labels.service });
+  const maxConnections = selector({ namespace: labels.namespace, service: labels.service }, ['name="max_connections"']);
+  const who = `PostgreSQL ${labels.namespace}/${labels.service}`;
+  const by = 'by (namespace, service)';
+  return {
+    name: `${labels.namespace}-${labels.service}-postgres`,
+    rules: [
+      {
+        alert: 'PostgresInstanceDown',
+        expr: `cnpg_collector_up${sel} == 0`,
+        for: c.downFor,
+        severity: 'critical',
+        summary: `${who}: instance {{ $labels.pod }} is down.`,
+        description: `The instance manager of {{ $labels.pod }} reports PostgreSQL as not running for ${promDuration(c.downFor)}.`,
+      },
+      {
+        alert: 'PostgresReplicationLag',
+        expr: `cnpg_pg_replication_lag${sel} > ${c.replicationLagSeconds}`,
+        for: c.replicationLagFor,
+        severity: 'warning',
+        summary: `${who}: standby {{ $labels.pod }} is {{ $value | humanizeDuration }} behind.`,
+        description: `Standby {{ $labels.pod }} has lagged its primary by more than ${c.replicationLagSeconds} s for ${promDuration(c.replicationLagFor)}; a failover now would lose those writes.`,
+      },
+      {
+        alert: 'PostgresConnectionsNearMax',
+        expr: `sum by (namespace, service, pod) (cnpg_backends_total${sel})\n/ on (namespace, service, pod)\nmax by (namespace, service, pod) (cnpg_pg_settings_setting${maxConnections})\n> ${c.connectionsRatio}`,
+        for: c.connectionsFor,
+        severity: 'warning',
+        summary: `${who}: {{ $labels.pod }} uses {{ $value | humanizePercentage }} of max_connections.`,
+        description: `More than ${Math.round(c.connectionsRatio * 100)} % of max_connections are in use; new clients will soon be refused. Check for leaking pools or add PgBouncer.`,
+      },
+      {
+        alert: 'PostgresBackupFailing',
+        expr: `time() - max ${by} (cnpg_collector_last_available_backup_timestamp${sel}) > ${c.backupMaxAge.toSeconds()}\nor\nmax ${by} (cnpg_collector_last_failed_backup_timestamp${sel}) > max ${by} (cnpg_collector_last_available_backup_timestamp${sel})`,
+        severity: 'warning',
+        summary: `${who}: backups are failing.`,
+        description: `The last backup failed, or none succeeded in the last ${promDuration(c.backupMaxAge)}. Check the Backup objects and the object store credentials.`,
+      },
+    ],
+  };
+}
+
+/**
+ * Alerts for Valkey, on the metrics of redis_exporter (a sidecar on port 9121).
+ * @see https://github.com/oliver006/redis_exporter
+ */
+export function valkeyAlerts(labels: ServiceLabels, config: RulesConfig = RULES_CONFIG): RuleGroup {
+  const c = config.valkey;
+  const sel = selector({ namespace: labels.namespace, service: labels.service });
+  const primary = selector({ namespace: labels.namespace, service: labels.service }, ['role="master"']);
+  const who = `Valkey ${labels.namespace}/${labels.service}`;
+  return {
+    name: `${labels.namespace}-${labels.service}-valkey`,
+    rules: [
+      {
+        alert: 'ValkeyDown',
+        expr: `redis_up${sel} == 0`,
+        for: c.downFor,
+        severity: 'critical',
+        summary: `${who}: {{ $labels.pod }} is down.`,
+        description: `The exporter next to {{ $labels.pod }} cannot reach Valkey for ${promDuration(c.downFor)}.`,
+      },
+      {
+        alert: 'ValkeyNoPrimary',
+        expr: `count by (namespace, service) (redis_up${sel})\nunless on (namespace, service)\ncount by (namespace, service) (redis_instance_info${primary})`,
+        for: c.noPrimaryFor,
+        severity: 'critical',
+        summary: `${who} has no primary.`,
+        description: `No instance reports the master role for ${promDuration(c.noPrimaryFor)}; writes fail until Sentinel or an operator promotes a replica.`,
+      },
+      {
+        alert: 'ValkeyMemoryNearMax',
+        expr: `redis_memory_used_bytes${sel} / redis_memory_max_bytes${sel} > ${c.memoryRatio}\nand\nredis_memory_max_bytes${sel} > 0`,
+        for: c.memoryFor,
+        severity: 'warning',
+        summary: `${who}: {{ $labels.pod }} uses {{ $value | humanizePercentage }} of maxmemory.`,
+        description: `Memory use is above ${Math.round(c.memoryRatio * 100)} % of maxmemory; keys are being evicted or writes refused, depending on the eviction policy.`,
+      },
+    ],
+  };
+}
+
+/** For the data constructs: declares a CloudNativePG cluster's alerts on the construct that creates it. */
+export function monitorPostgres(scope: IConstruct, labels: ServiceLabels): void {
+  declareAlerts(scope, config => postgresAlerts(labels, config));
+}
+
+/** For the data constructs: declares Valkey's alerts on the construct that creates it. */
+export function monitorValkey(scope: IConstruct, labels: ServiceLabels): void {
+  declareAlerts(scope, config => valkeyAlerts(labels, config));
+}

@@ -1,0 +1,305 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { buildPlatform } from '../charts/platform';
+import { renderAlertmanagerConfig } from '../lib/monitoring/alertmanager';
+import { SCRAPE_ANNOTATION, scrapeAnnotations } from '../lib/monitoring/scrape';
+import { podAnnotationMetaLabel, serviceAnnotationMetaLabel } from '../lib/monitoring/prometheus-config';
+import { render } from '../lib/synth/render';
+import { manifestsOf, tempDir } from './support/platform';
+import { freePort, poll, runProgram } from './support/programs';
+
+const monitoring = manifestsOf(render(buildPlatform()), 'monitoring');
+const data = (name: string): Record<string, string> => (monitoring.get(`ConfigMap/${name}`) as any).data;
+const prometheusYml = data('prometheus-config')['prometheus.yml'];
+const ruleFiles = data('prometheus-rules');
+
+const dir = tempDir('monitoring-programs-');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, content: string) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+};
+
+/**
+ * A copy of prometheus.yml that Debian's Prometheus 2.42 can load: it is built without Kubernetes
+ * service discovery, so each `kubernetes_sd_configs` block is swapped for a static config whose
+ * labels are the `__meta_kubernetes_*` labels discovery would give a pod; the relabelling rules
+ * stay exactly as generated. Rule files are read from the test folder.
+ */
+function prometheusCopy(pods: Record<string, string>[], serviceEndpoints: Record<string, string>[] = []): string {
+  const config = parse(prometheusYml);
+  const rulesDir = path.join(dir, 'rules');
+  fs.mkdirSync(rulesDir, { recursive: true });
+  for (const [name, content] of Object.entries(ruleFiles)) fs.writeFileSync(path.join(rulesDir, name), content);
+  config.rule_files = [`${rulesDir}/*.yml`];
+  const swapped: string[] = [];
+  for (const job of config.scrape_configs) {
+    if (!job.kubernetes_sd_configs) continue;
+    const role = job.kubernetes_sd_configs[0].role;
+    delete job.kubernetes_sd_configs;
+    const targets = role === 'pod' ? pods : serviceEndpoints;
+    // Discovery sets __address__ to the pod IP and a container port; relabelling replaces the port.
+    job.static_configs = targets.length ? targets.map(labels => ({ targets: [`${labels.__meta_kubernetes_pod_ip}:1`], labels })) : [];
+    swapped.push(role);
+  }
+  expect(swapped).toEqual(['pod', 'endpointslice']);
+  return stringify(config);
+}
+
+/** The meta labels Kubernetes discovery gives a running pod with `scrapeAnnotations()`. */
+function discoveredPod(ip: string, annotations: Record<string, string>, name = 'blog-7d9f-abcde'): Record<string, string> {
+  return {
+    ...Object.fromEntries(Object.entries(annotations).map(([k, v]) => [podAnnotationMetaLabel(k), v])),
+    __meta_kubernetes_pod_ip: ip,
+    __meta_kubernetes_pod_phase: 'Running',
+    __meta_kubernetes_namespace: 'bun-blog',
+    __meta_kubernetes_pod_name: name,
+    __meta_kubernetes_pod_node_name: 'node-1',
+    __meta_kubernetes_pod_label_app_kubernetes_io_name: 'blog',
+    __meta_kubernetes_pod_label_app_kubernetes_io_part_of: 'bun-blog',
+  };
+}
+
+/** The meta labels endpointslice discovery gives an endpoint of a Service with `scrapeAnnotations()`. */
+function discoveredEndpoint(ip: string, service: string, annotations: Record<string, string>, podAnnotations: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...Object.fromEntries(Object.entries(annotations).map(([k, v]) => [serviceAnnotationMetaLabel(k), v])),
+    ...Object.fromEntries(Object.entries(podAnnotations).map(([k, v]) => [podAnnotationMetaLabel(k), v])),
+    __meta_kubernetes_pod_ip: ip,
+    __meta_kubernetes_namespace: 'shop',
+    __meta_kubernetes_service_name: service,
+    __meta_kubernetes_pod_name: `${service}-1`,
+    __meta_kubernetes_pod_node_name: 'node-1',
+  };
+}
+
+describe('prometheus.yml', () => {
+  it('discovers pods, and Services, through the annotations of scrapeAnnotations() and nothing else', () => {
+    const jobs = parse(prometheusYml).scrape_configs;
+    const pods = jobs.find((j: any) => j.job_name === 'kubernetes-pods');
+    expect(pods.kubernetes_sd_configs).toEqual([{ role: 'pod' }]);
+    expect(pods.relabel_configs[0]).toEqual({ source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' });
+    const annotationsRead = (job: any) => new Set(job.relabel_configs.flatMap((r: any) => r.source_labels ?? []).filter((l: string) => l.includes('_annotation_')));
+    expect(annotationsRead(pods)).toEqual(new Set(Object.values(SCRAPE_ANNOTATION).map(podAnnotationMetaLabel)));
+    const services = jobs.find((j: any) => j.job_name === 'kubernetes-services');
+    expect(services.kubernetes_sd_configs).toEqual([{ role: 'endpointslice' }]);
+    expect(annotationsRead(services)).toEqual(new Set([...Object.values(SCRAPE_ANNOTATION).map(serviceAnnotationMetaLabel), podAnnotationMetaLabel(SCRAPE_ANNOTATION.scrape)]));
+  });
+
+  it('probes every public hostname the charts declare, every 30 s, through the blackbox exporter', () => {
+    const job = parse(prometheusYml).scrape_configs.find((j: any) => j.job_name === 'blackbox-http');
+    expect(job.scrape_interval).toBe('30s');
+    expect(job.static_configs).toEqual([{ targets: ['https://blog.sudharsana.dev/', 'https://caiodonalisio.com/', 'https://www.caiodonalisio.com/'] }]);
+    expect(job.relabel_configs.at(-1)).toEqual({ target_label: '__address__', replacement: 'blackbox-exporter:9115' });
+  });
+
+  it('passes promtool check config (on the copy with static configs in place of Kubernetes discovery), rules included', () => {
+    const file = write('prometheus-check.yml', prometheusCopy([discoveredPod('10.42.0.7', scrapeAnnotations({ port: 3000 }))], [discoveredEndpoint('10.42.0.9', 'pg-rw', scrapeAnnotations({ port: 9187 }))]));
+    const result = runProgram('promtool', ['check', 'config', file]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.output).toContain(`SUCCESS: ${Object.keys(ruleFiles).length} rule files found`);
+  });
+
+  it('makes the real Prometheus scrape an annotated pod and an annotated Service on their annotated port and path, each once, with the namespace, service and pod labels', async () => {
+    // The "pods": a loopback HTTP server serving metrics on paths that only the annotations name.
+    const server = http.createServer((req, res) => {
+      const body = { '/custom/metrics': 'demo_requests_total 42\n', '/svc/metrics': 'demo_service_up 7\n', '/both/metrics': 'demo_both 1\n' }[req.url ?? ''];
+      if (body) res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const podPort = (server.address() as AddressInfo).port;
+    const promPort = await freePort();
+    const config = write('prometheus-run.yml', prometheusCopy(
+      [discoveredPod('127.0.0.1', scrapeAnnotations({ port: podPort, path: '/custom/metrics' }))],
+      [
+        discoveredEndpoint('127.0.0.1', 'operator-managed', scrapeAnnotations({ port: podPort, path: '/svc/metrics' })),
+        // Pod and Service both annotated: the pods job has it, the services job must not scrape it again.
+        discoveredEndpoint('127.0.0.1', 'both', scrapeAnnotations({ port: podPort, path: '/both/metrics' }), scrapeAnnotations({ port: podPort, path: '/both/metrics' })),
+      ],
+    ));
+    const log = fs.openSync(path.join(dir, 'prometheus.log'), 'w');
+    let prometheus: ChildProcess | undefined;
+    try {
+      prometheus = spawn('prometheus', [
+        `--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`, '--storage.tsdb.retention.time=1h',
+      ], { stdio: ['ignore', log, log] });
+      const spawnError = new Promise<never>((_, reject) => prometheus!.on('error', e => reject(new Error(`prometheus is not installed (apt-get install prometheus): ${e.message}`))));
+      const selector = '{namespace="bun-blog",service="blog",pod="blog-7d9f-abcde",app="bun-blog",node="node-1",job="kubernetes-pods"}';
+      const scraped = await Promise.race([spawnError, poll(async () => {
+        const up = await query(promPort, `up${selector}`);
+        const demo = await query(promPort, `demo_requests_total${selector}`);
+        const svc = await query(promPort, 'demo_service_up{namespace="shop",service="operator-managed",pod="operator-managed-1",job="kubernetes-services"}');
+        return up?.[0]?.value?.[1] === '1' && demo?.[0]?.value?.[1] === '42' && svc?.[0]?.value?.[1] === '7' ? { up, demo } : undefined;
+      }, 50_000, `Prometheus did not scrape the test targets within 50 s; see ${path.join(dir, 'prometheus.log')}`)]);
+      expect(scraped.demo[0].metric).toMatchObject({ instance: `127.0.0.1:${podPort}` });
+      const targets = ((await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as any).data.activeTargets;
+      expect(targets.filter((t: any) => t.labels.job !== 'blackbox-http').map((t: any) => `${t.labels.job} ${t.scrapePool} ${t.labels.service}`).sort()).toEqual([
+        'kubernetes-pods kubernetes-pods blog',
+        'kubernetes-services kubernetes-services operator-managed',
+      ]);
+    } finally {
+      prometheus?.kill('SIGTERM');
+      if (prometheus && prometheus.exitCode === null) await new Promise(resolve => prometheus!.once('exit', resolve));
+      fs.closeSync(log);
+      server.close();
+    }
+  }, 60_000);
+});
+
+async function query(port: number, promql: string): Promise<any[] | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    if (!res.ok) return undefined;
+    return ((await res.json()) as any).data.result;
+  } catch {
+    return undefined;
+  }
+}
+
+describe('alertmanager.yml', () => {
+  const config = data('alertmanager-config')['alertmanager.yml'];
+
+  it('reads every webhook URL from the mounted Secret, never from git', () => {
+    const receivers = parse(config).receivers;
+    expect(receivers).toEqual([
+      { name: 'default', discord_configs: [{ webhook_url_file: '/etc/alertmanager/secrets/discord-webhook-url', send_resolved: true }] },
+      { name: 'critical', discord_configs: [{ webhook_url_file: '/etc/alertmanager/secrets/discord-critical-webhook-url', send_resolved: true }] },
+    ]);
+    expect(config).not.toMatch(/https?:\/\/(?!.*\.svc)/);
+  });
+
+  /**
+   * amtool 0.25 (Debian 12) predates `webhook_url_file` and `url_file`: this copy swaps just those
+   * fields for test URLs; everything else is the generated file.
+   */
+  const copy = () => write('alertmanager.yml', config
+    .replace(/webhook_url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, 'webhook_url: https://discord.example.test/api/webhooks/$1')
+    .replace(/url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, 'url: https://hooks.example.test/$1'));
+
+  it('passes amtool check-config', () => {
+    const result = runProgram('amtool', ['check-config', copy()]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('SUCCESS');
+  });
+
+  it('routes critical alerts to the critical receiver and every other alert to the default one', () => {
+    const file = copy();
+    const route = (...labels: string[]) => runProgram('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels]).stdout.trim();
+    expect(route('alertname=ServiceDown', 'severity=critical')).toBe('critical');
+    expect(route('alertname=HighLatency', 'severity=warning')).toBe('default');
+    expect(route('alertname=Watchdog', 'severity=info')).toBe('default');
+    expect(route('alertname=Unlabelled')).toBe('default');
+  });
+
+  it('groups after 10 s and repeats every hour (seed 002)', () => {
+    expect(parse(config).route).toMatchObject({ receiver: 'default', group_wait: '10s', repeat_interval: '1h' });
+  });
+
+  it('makes the real Alertmanager hold back a warning while the critical of the same alert fires on the same service', async () => {
+    // Receivers point at a closed loopback port: nothing leaves the machine.
+    const closed = await freePort();
+    const file = write('alertmanager-run.yml', config.replace(/webhook_url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, `webhook_url: http://127.0.0.1:${closed}/$1`));
+    const port = await freePort();
+    const log = fs.openSync(path.join(dir, 'alertmanager.log'), 'w');
+    const am = spawn('prometheus-alertmanager', [
+      `--config.file=${file}`, `--storage.path=${path.join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
+    ], { stdio: ['ignore', log, log] });
+    const spawnError = new Promise<never>((_, reject) => am.on('error', e => reject(new Error(`prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager): ${e.message}`))));
+    const api = `http://127.0.0.1:${port}/api/v2/alerts`;
+    try {
+      await Promise.race([spawnError, poll(async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok ? true : undefined), 20_000, 'Alertmanager did not become ready')]);
+      const alert = (alertname: string, severity: string, service: string) => ({ labels: { alertname, severity, namespace: 'shop', service } });
+      const posted = await fetch(api, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify([
+          alert('HighErrorRateCritical', 'critical', 'web'), alert('HighErrorRate', 'warning', 'web'),
+          alert('HighErrorRate', 'warning', 'api'), alert('ServiceDown', 'critical', 'web'), alert('HighMemory', 'warning', 'web'),
+        ]),
+      });
+      expect(posted.status).toBe(200);
+      const states = await poll(async () => {
+        const alerts = (await (await fetch(api)).json()) as any[];
+        const byKey = Object.fromEntries(alerts.map(a => [`${a.labels.alertname}/${a.labels.service}`, a.status.state]));
+        return Object.keys(byKey).length === 5 && byKey['HighErrorRate/web'] === 'suppressed' ? byKey : undefined;
+      }, 20_000, 'Alertmanager never suppressed HighErrorRate on web');
+      expect(states).toEqual({
+        'HighErrorRateCritical/web': 'active',
+        'HighErrorRate/web': 'suppressed',
+        // Another service, and other alerts of the same service, still notify.
+        'HighErrorRate/api': 'active',
+        'ServiceDown/web': 'active',
+        'HighMemory/web': 'active',
+      });
+    } finally {
+      am.kill('SIGTERM');
+      if (am.exitCode === null) await new Promise(resolve => am.once('exit', resolve));
+      fs.closeSync(log);
+    }
+  }, 60_000);
+});
+
+describe('alertmanager.yml with seed 004\'s Gotify (a generic webhook) for warnings', () => {
+  it('reads the URL from the Secret with url_file, and passes amtool check-config (url_file swapped for a test URL: amtool 0.25 predates it)', () => {
+    const config = renderAlertmanagerConfig({ default: { type: 'webhook', secretKey: 'gotify-url' }, critical: { type: 'discord', secretKey: 'discord-critical-webhook-url' } });
+    expect(parse(config).receivers[0]).toEqual({ name: 'default', webhook_configs: [{ url_file: '/etc/alertmanager/secrets/gotify-url', send_resolved: true }] });
+    const file = write('alertmanager-gotify.yml', config
+      .replace(/webhook_url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, 'webhook_url: https://discord.example.test/api/webhooks/$1')
+      .replace(/url_file: \/etc\/alertmanager\/secrets\/(\S+)/g, 'url: https://hooks.example.test/$1'));
+    const result = runProgram('amtool', ['check-config', file]);
+    expect(result.status, result.output).toBe(0);
+    expect(runProgram('amtool', ['config', 'routes', 'test', `--config.file=${file}`, 'severity=warning']).stdout.trim()).toBe('default');
+  });
+});
+
+describe('blackbox.yml', () => {
+  it('passes blackbox_exporter --config.check', () => {
+    const file = write('blackbox.yml', data('blackbox-exporter-config')['blackbox.yml']);
+    const result = runProgram('prometheus-blackbox-exporter', ['--config.check', `--config.file=${file}`]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('Config file is ok');
+  });
+
+  it('makes the real blackbox exporter fail a public URL served without TLS, and pass the 2xx check otherwise', async () => {
+    const site = http.createServer((_, res) => res.writeHead(200).end('ok'));
+    await new Promise<void>(resolve => site.listen(0, '127.0.0.1', resolve));
+    const sitePort = (site.address() as AddressInfo).port;
+    const port = await freePort();
+    const file = write('blackbox-run.yml', data('blackbox-exporter-config')['blackbox.yml']);
+    // The same module without the TLS requirement, to see the rest of it pass against a loopback server.
+    const plain = write('blackbox-plain.yml', data('blackbox-exporter-config')['blackbox.yml'].replace('fail_if_not_ssl: true', 'fail_if_not_ssl: false'));
+    const probe = async (config: string) => {
+      const log = fs.openSync(path.join(dir, 'blackbox.log'), 'a');
+      const exporter = spawn('prometheus-blackbox-exporter', [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', log, log] });
+      const spawnError = new Promise<never>((_, reject) => exporter.on('error', e => reject(new Error(`prometheus-blackbox-exporter is not installed (apt-get install prometheus-blackbox-exporter): ${e.message}`))));
+      try {
+        return await Promise.race([spawnError, poll(async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/probe?module=http_2xx&target=${encodeURIComponent(`http://127.0.0.1:${sitePort}/`)}`);
+          return res.ok ? res.text() : undefined;
+        }, 20_000, 'the blackbox exporter did not answer')]);
+      } finally {
+        exporter.kill('SIGTERM');
+        if (exporter.exitCode === null) await new Promise(resolve => exporter.once('exit', resolve));
+        fs.closeSync(log);
+      }
+    };
+    try {
+      const strict = await probe(file);
+      expect(strict).toMatch(/^probe_success 0$/m);
+      expect(strict).toMatch(/^probe_http_status_code 200$/m);
+      expect(strict).toMatch(/^probe_http_ssl 0$/m);
+      expect(await probe(plain)).toMatch(/^probe_success 1$/m);
+    } finally {
+      site.close();
+    }
+  }, 60_000);
+});
