@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The URL shortener's tests talk to a real PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379.
+# Starts whichever of them is down (Debian's packages, as on the CI machine); fails if it cannot.
+set -euo pipefail
+
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  echo "PostgreSQL is down; starting it" >&2
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "Redis is down; starting it" >&2
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+fi
+for _ in $(seq 1 30); do
+  pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0
+  sleep 1
+done
+echo "PostgreSQL or Redis did not come up on 127.0.0.1 (5432, 6379)" >&2
+exit 1
