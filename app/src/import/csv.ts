@@ -24,11 +24,17 @@ export async function readCsv<T>(
   const rows: T[] = [];
   const problems: string[] = [];
   const parser = input.pipe(
-    parse({ columns: (header: string[]) => header.map((name) => name.trim()), bom: true, skip_empty_lines: true, max_record_size: 65_536 }),
+    parse({
+      columns: (header: string[]) => header.map((name) => name.trim()),
+      bom: true,
+      skip_empty_lines: true,
+      max_record_size: 65_536,
+      info: true,
+    }),
   );
   let checkedHeader = false;
   try {
-    for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       if (!checkedHeader) {
         const missing = columns.filter((name) => !(name in record));
         if (missing.length > 0) {
@@ -39,7 +45,7 @@ export async function readCsv<T>(
       }
       const row = toRow(record);
       if (typeof row === 'string') {
-        if (problems.length < MAX_REPORTED) problems.push(`line ${parser.info.lines}: ${row}`);
+        if (problems.length < MAX_REPORTED) problems.push(`line ${info.lines}: ${row}`);
       } else {
         rows.push(row);
       }

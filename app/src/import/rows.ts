@@ -33,9 +33,10 @@ export interface EventRow {
   details: string;
 }
 
-export const USER_COLUMNS = ['id', 'username', 'email', 'created_at'] as const;
-export const URL_COLUMNS = ['id', 'user_id', 'short_code', 'original_url', 'title', 'is_active', 'created_at', 'updated_at'] as const;
-export const EVENT_COLUMNS = ['id', 'url_id', 'user_id', 'event_type', 'timestamp', 'details'] as const;
+// Columns a file must have; the others (times, title, is_active, details) have defaults.
+export const USER_COLUMNS = ['id', 'username', 'email'] as const;
+export const URL_COLUMNS = ['id', 'user_id', 'short_code', 'original_url'] as const;
+export const EVENT_COLUMNS = ['id', 'url_id', 'user_id', 'event_type'] as const;
 
 class RowError extends Error {}
 
@@ -103,7 +104,7 @@ export const toUrlRow = guard<UrlRow>((r) => {
     short_code: shortCode,
     original_url: originalUrl,
     title: text(r.title, 'title', 200, { required: false }),
-    is_active: bool(r.is_active, 'is_active'),
+    is_active: r.is_active === undefined || r.is_active === '' ? true : bool(r.is_active, 'is_active'),
     created_at: time(r.created_at, 'created_at'),
     updated_at: time(r.updated_at, 'updated_at'),
   };

@@ -42,6 +42,7 @@ const routes: FastifyPluginAsync = async (app) => {
     const key = cacheKeys.url(id);
     const cached = await cache.get('url', key);
     if (cached !== null) return sendHit(reply, cached);
+    reply.header('x-cache', 'MISS');
     const url = await urls.findById(id);
     if (!url) throw urlNotFound(request.params.id);
     return sendMiss(reply, url, (json) => cache.set(key, json));

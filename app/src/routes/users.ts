@@ -45,6 +45,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const key = cacheKeys.user(id);
       const cached = await cache.get('user', key);
       if (cached !== null) return sendHit(reply, cached);
+      reply.header('x-cache', 'MISS');
       const user = await users.findById(id);
       if (!user) throw userNotFound(request.params.id);
       return sendMiss(reply, user, (json) => cache.set(key, json));
