@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import cache from './plugins/cache.js';
 import db from './plugins/db.js';
 import errors from './plugins/errors.js';
+import lifecycle from './plugins/lifecycle.js';
 import metrics from './plugins/metrics.js';
 import redirectEvents from './plugins/redirect-events.js';
 import repositories from './plugins/repositories.js';
@@ -20,8 +21,6 @@ import userRoutes from './routes/users.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
-    /** Set by the server shell on SIGTERM: /ready answers 503 from then on. */
-    lifecycle: { draining: boolean };
   }
 }
 
@@ -34,8 +33,8 @@ export const CSV_UPLOAD_LIMIT = 10 * 1024 * 1024;
 /** The URL shortener as a plugin: external clients first, then app plugins, then routes. */
 async function urlShortener(app: FastifyInstance, { config }: AppOptions): Promise<void> {
   app.decorate('config', config);
-  app.decorate('lifecycle', { draining: false });
 
+  await app.register(lifecycle);
   await app.register(errors);
   await app.register(metrics);
   await app.register(requestLog);
