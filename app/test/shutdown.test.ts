@@ -32,8 +32,8 @@ describe('SIGTERM with requests in flight', () => {
       SHUTDOWN_DELAY_MS: '1500',
     });
     const base = server.baseUrl;
-    const user = await (await post(base, '/users', { username: 'owner', email: 'owner@example.com' })).json();
-    const url = await (await post(base, '/urls', { user_id: user.id, original_url: 'https://example.com/bye' })).json();
+    const user = (await (await post(base, '/users', { username: 'owner', email: 'owner@example.com' })).json()) as { id: number };
+    const url = (await (await post(base, '/urls', { user_id: user.id, original_url: 'https://example.com/bye' })).json()) as { short_code: string };
     for (let i = 0; i < 50; i++) {
       const response = await fetch(`${base}/${url.short_code}`, { redirect: 'manual' });
       expect(response.status).toBe(302);
