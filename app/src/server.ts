@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  const server = Fastify(serverOptions(config));
+  const server = Fastify(serverOptions(config, { asyncLog: true }));
   await server.register(app, { config });
 
   closeWithGrace({ delay: config.shutdownGraceMs, logger: server.log }, async ({ signal, err }) => {

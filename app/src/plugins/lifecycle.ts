@@ -16,8 +16,9 @@ export default fp(
   async (app) => {
     const lifecycle = { draining: false };
     app.decorate('lifecycle', lifecycle);
-    app.addHook('onSend', async (_request, reply) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (lifecycle.draining) reply.header('connection', 'close');
+      done(null, payload);
     });
   },
   { name: 'lifecycle' },

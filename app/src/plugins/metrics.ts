@@ -37,15 +37,18 @@ export default fp(
     });
 
     app.decorate('metrics', { registry });
-    app.addHook('onRequest', async () => {
+    // callback-style hooks: they run on every request, and skip a promise each
+    app.addHook('onRequest', (_request, _reply, done) => {
       inFlight.inc();
+      done();
     });
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       inFlight.dec();
       // the route pattern, never the raw path, so short codes do not explode the label set
       const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode };
       requests.inc(labels);
       duration.observe(labels, reply.elapsedTime / 1000);
+      done();
     });
   },
   { name: 'metrics' },

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 /** One JSON line per request (Fastify's own request logging is off: it writes two). */
 export default fp(
   async (app) => {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       request.log.info(
         {
           method: request.method,
@@ -14,6 +14,7 @@ export default fp(
         },
         'request completed',
       );
+      done();
     });
   },
   { name: 'request-log' },
