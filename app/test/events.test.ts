@@ -63,6 +63,23 @@ describe('POST /events', () => {
     expect(response.json()).toMatchObject({ code: 422, status: 'Unprocessable Entity' });
   });
 
+  it('answers 422, not 500, for details nested 400,000 levels deep in a body under 1 MB', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/events',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"url_id":${url.id},"user_id":${user.id},"event_type":"x","details":{"d":${'['.repeat(400_000)}${']'.repeat(400_000)}}}`,
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().errors).toEqual({ json: { details: ['Nested deeper than 64 levels.'] } });
+  });
+
+  it('accepts details nested 64 levels deep', async () => {
+    let details: Record<string, unknown> = {};
+    for (let i = 1; i < 64; i++) details = { d: details };
+    expect((await post({ url_id: url.id, user_id: user.id, event_type: 'deep', details })).statusCode).toBe(201);
+  });
+
   it('accepts details of exactly 8192 bytes', async () => {
     const details = { blob: 'x'.repeat(8192 - '{"blob":""}'.length) };
     expect(Buffer.byteLength(JSON.stringify(details))).toBe(8192);

@@ -1,4 +1,4 @@
-import { containsNul, isHttpUrl } from '../lib/validation.js';
+import { containsNul, isHttpUrl, jsonDepth } from '../lib/validation.js';
 
 // Row checks for the seed files. They mirror the API's field limits, so an imported row
 // is one the API could have created (imported short codes may differ in shape).
@@ -118,6 +118,7 @@ export const toEventRow = guard<EventRow>((r) => {
     throw new RowError('details: not valid JSON');
   }
   if (details === null || typeof details !== 'object' || Array.isArray(details)) throw new RowError('details: not a JSON object');
+  if (jsonDepth(details) > 64) throw new RowError('details: nested deeper than 64 levels');
   if (containsNul(details)) throw new RowError('details: contains a NUL character');
   const serialized = JSON.stringify(details);
   return {

@@ -106,6 +106,23 @@ export function toFieldErrors(errors: ErrorObject[], context: string): FieldErro
   return { [locations[context] ?? context]: fields };
 }
 
+/**
+ * Nesting depth of a JSON value, counted without recursion: a 1 MB body can nest arrays
+ * hundreds of thousands deep, which would overflow the stack of any recursive walk
+ * (JSON.stringify included).
+ */
+export function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    for (const inner of Object.values(current)) stack.push([inner, depth + 1]);
+  }
+  return deepest;
+}
+
 /** True when any string anywhere in a JSON value (keys included) holds a NUL, which PostgreSQL cannot store. */
 export function containsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes(NUL);

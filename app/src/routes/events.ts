@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { invalid } from '../lib/http-errors.js';
-import { containsNul } from '../lib/validation.js';
+import { containsNul, jsonDepth } from '../lib/validation.js';
 import { toPage } from '../repositories/sql.js';
 import {
   DETAILS_MAX_BYTES,
+  DETAILS_MAX_DEPTH,
   createEventBody,
   createdEventResponses,
   eventListResponses,
@@ -29,6 +30,9 @@ const routes: FastifyPluginAsync = async (app) => {
     { schema: { body: createEventBody, response: createdEventResponses } },
     async (request, reply) => {
       const { details } = request.body;
+      if (jsonDepth(details) > DETAILS_MAX_DEPTH) {
+        throw invalid('json', 'details', `Nested deeper than ${DETAILS_MAX_DEPTH} levels.`);
+      }
       if (Buffer.byteLength(JSON.stringify(details)) > DETAILS_MAX_BYTES) {
         throw invalid('json', 'details', `Longer than maximum length ${DETAILS_MAX_BYTES} bytes as JSON.`);
       }

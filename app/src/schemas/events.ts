@@ -1,6 +1,7 @@
 import { errorResponses, idValue, pageQuery } from './common.js';
 
 export const DETAILS_MAX_BYTES = 8192;
+export const DETAILS_MAX_DEPTH = 64;
 
 export const event = {
   type: 'object',
