@@ -59,13 +59,15 @@ async function invalidateLists(redisUrl: string, prefix: string): Promise<void> 
 }
 
 async function main(): Promise<void> {
-  const dir = process.argv[2];
-  if (!dir) {
+  const given = process.argv[2];
+  if (!given) {
     process.stderr.write('usage: npm run app:seed -- <dir with users.csv, urls.csv, events.csv>\n');
     process.exit(2);
   }
+  // npm runs scripts from the repository root; a relative path means where the user typed it
+  const dir = resolve(process.env.INIT_CWD ?? process.cwd(), given);
   if (!['users.csv', 'urls.csv', 'events.csv'].some((file) => existsSync(join(dir, file)))) {
-    process.stderr.write(`no users.csv, urls.csv or events.csv in ${resolve(dir)}\n`);
+    process.stderr.write(`no users.csv, urls.csv or events.csv in ${dir}\n`);
     process.exit(2);
   }
   const config = loadConfig();
