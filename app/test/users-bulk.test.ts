@@ -98,6 +98,16 @@ describe('POST /users/bulk', () => {
     expect(notMultipart.json().errors.files.file[0]).toMatch(/multipart\/form-data/);
   });
 
+  it.each([
+    ['a body without boundary lines', 'multipart/form-data; boundary=xyz', 'garbage'],
+    ['no boundary parameter', 'multipart/form-data', 'garbage'],
+    ['a truncated part', 'multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nid,username'],
+  ])('answers 422, not 500, for a malformed multipart body: %s', async (_name, type, payload) => {
+    const response = await t.app.inject({ method: 'POST', url: '/users/bulk', headers: { 'content-type': type }, payload });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().errors.files.file[0]).toMatch(/^Malformed multipart\/form-data body: /);
+  });
+
   it('accepts a file of almost 10 MB and answers 413 above 10 MB', async () => {
     const row = (i: number) => `${100_000 + i},user${i},user${i}@big.example,2025-01-01 00:00:00\n`;
     const rows: string[] = [];

@@ -56,6 +56,7 @@ describe('POST /users', () => {
     ['an email of 255 characters', { username: 'a', email: `${'x'.repeat(243)}@example.com` }, { email: ['Longer than maximum length 254.'] }],
     ['a number as username', { username: 5, email: 'e@example.com' }, { username: ['Not a valid string.'] }],
     ['an unknown field', { username: 'a', email: 'e@example.com', admin: true }, { admin: ['Unknown field.'] }],
+    ['unknown fields named like Object methods', { username: 'a', email: 'e@example.com', constructor: 1, toString: 'x' }, { constructor: ['Unknown field.'], toString: ['Unknown field.'] }],
     ['a NUL in the username', { username: 'a\u0000b', email: 'e@example.com' }, { username: ['Must not contain NUL characters.'] }],
   ])('answers 422 for %s', async (_name, body, fields) => {
     const response = await t.app.inject({ method: 'POST', url: '/users', ...json(body) });

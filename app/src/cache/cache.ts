@@ -99,6 +99,7 @@ export class Cache implements ResponseCache {
   private readonly pendingLists = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private connectionErrorLogged = false;
 
   constructor(options: CacheOptions) {
     this.ttlMs = options.ttlSeconds * 1000;
@@ -122,9 +123,14 @@ export class Cache implements ResponseCache {
     this.redis.defineCommand('listSet', { numberOfKeys: 1, lua: LIST_SET });
     this.redis.on('error', (error: Error) => {
       this.events.error('connection');
-      this.log.warn({ reason: error.message }, 'cache connection error');
+      // once per outage: ioredis reports every reconnection attempt
+      if (this.connectionErrorLogged) return;
+      this.connectionErrorLogged = true;
+      this.log.warn({ reason: error.message }, 'cache connection lost; serving from PostgreSQL and reconnecting');
     });
     this.redis.on('ready', () => {
+      if (this.connectionErrorLogged) this.log.info({}, 'cache connection restored');
+      this.connectionErrorLogged = false;
       this.unhealthyUntil = 0;
       void this.flushPending();
     });

@@ -96,14 +96,16 @@ const locations: Record<string, string> = { body: 'json', querystring: 'query', 
 
 /** Turns Ajv errors into the seed's `{"json": {"field": ["message"]}}` shape. */
 export function toFieldErrors(errors: ErrorObject[], context: string): FieldErrors {
-  const fields: Record<string, string[]> = {};
+  // a Map: field names come from the client, and "constructor" or "toString" must not meet Object.prototype
+  const fields = new Map<string, string[]>();
   for (const error of errors) {
     const field = fieldOf(error);
     const message = messageFor(error);
-    const list = (fields[field] ??= []);
+    const list = fields.get(field) ?? [];
     if (!list.includes(message)) list.push(message);
+    fields.set(field, list);
   }
-  return { [locations[context] ?? context]: fields };
+  return { [locations[context] ?? context]: Object.fromEntries(fields) };
 }
 
 /**

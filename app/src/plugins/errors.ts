@@ -22,6 +22,10 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     if (error.statusCode >= 500) request.log.warn({ reason: error.message }, 'request failed');
     return sendError(reply, error.statusCode, error.message, error.errors);
   }
+  // Fastify's and the multipart parser's client errors (body too large, bad length, ...)
+  const status = error.statusCode ?? 500;
+  if (status === 413) return sendError(reply, 413, BODY_TOO_LARGE);
+  if (status >= 400 && status < 500) return sendError(reply, status, error.message);
   if (isUnavailable(error)) {
     request.log.warn({ reason: error.message }, 'database unavailable');
     return sendError(reply, 503, 'The database is unavailable; try again shortly.');
@@ -30,9 +34,6 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     request.log.info({ reason: error.message }, 'value rejected by PostgreSQL');
     return sendError(reply, 422, '', { json: { _schema: ['A value cannot be stored: ' + error.message] } });
   }
-  const status = error.statusCode ?? 500;
-  if (status === 413) return sendError(reply, 413, BODY_TOO_LARGE);
-  if (status >= 400 && status < 500) return sendError(reply, status, error.message);
   request.log.error({ err: error }, 'unhandled error');
   return sendError(reply, 500, 'Internal server error.');
 }

@@ -11,12 +11,18 @@ const routes: FastifyPluginAsync = async (app) => {
   app.post('/users/bulk', { schema: { response: bulkResponses } }, async (request, reply) => {
     if (!request.isMultipart()) throw invalid('files', 'file', 'Expected multipart/form-data with a users.csv in the field "file".');
     let file: Buffer | undefined;
-    for await (const part of request.parts()) {
-      // read every part so the request is consumed; only `file` matters
-      if (part.type === 'file') {
-        const content = await part.toBuffer();
-        if (part.fieldname === 'file' && file === undefined) file = content;
+    try {
+      for await (const part of request.parts()) {
+        // read every part so the request is consumed; only `file` matters
+        if (part.type === 'file') {
+          const content = await part.toBuffer();
+          if (part.fieldname === 'file' && file === undefined) file = content;
+        }
       }
+    } catch (error) {
+      // size limits stay 413; anything else the parser rejects is the client's malformed body
+      if ((error as { statusCode?: number }).statusCode === 413) throw error;
+      throw invalid('files', 'file', `Malformed multipart/form-data body: ${(error as Error).message}`);
     }
     if (file === undefined) throw invalid('files', 'file', 'Missing data for required field.');
 
