@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createServer } from 'node:net';
@@ -26,6 +26,8 @@ export interface BenchOptions {
   connections?: number[];
   /** Where to write the figures as JSON. @default app/bench/results.json */
   jsonPath?: string | null;
+  /** Run only the scenarios whose name contains one of these strings. @default - all */
+  only?: string[];
   /** Progress lines. @default console.log */
   log?: (line: string) => void;
 }
@@ -46,7 +48,8 @@ export interface ScenarioResult {
 
 export interface BenchResult {
   date: string;
-  machine: { cpus: number; model: string; node: string };
+  /** `loadAverage` is the 1-minute load when the run started: other work on the machine skews the figures. */
+  machine: { cpus: number; model: string; node: string; loadAverage: number };
   dataset: { users: number; urls: number; events: number };
   scenarios: ScenarioResult[];
   /** Redirect events found in PostgreSQL after the cached redirect runs, against the 302s answered. */
@@ -232,6 +235,8 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
   const duration = options.durationSeconds ?? 10;
   const connectionCounts = options.connections ?? [100, 500];
   const log = options.log ?? ((line: string) => console.log(line));
+  const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
+  const selected = (name: string) => !options.only || options.only.some((part) => name.includes(part));
   const name = `urlshort_bench_${randomBytes(4).toString('hex')}`;
   const prefix = `${name}:`;
   const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
@@ -312,6 +317,7 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
 
     const scenarios: ScenarioResult[] = [];
     const run = async (baseUrl: string, scenario: Scenario, connections: number) => {
+      if (!selected(scenario.name)) return undefined;
       log(`running ${scenario.name} at ${connections} connections for ${duration} s`);
       const result = await runScenario(baseUrl, scenario, connections, duration);
       scenarios.push(result);
@@ -327,7 +333,7 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
     const eventsBefore = await redirectCount();
     let answered = 0;
     for (const connections of connectionCounts) {
-      answered += (await run(cached.baseUrl, redirect('redirect (cache hit)'), connections)).statusCodes['302'] ?? 0;
+      answered += (await run(cached.baseUrl, redirect('redirect (cache hit)'), connections))?.statusCodes['302'] ?? 0;
     }
     // batches are flushed at least once a second
     await new Promise((done) => setTimeout(done, 1500));
@@ -339,19 +345,22 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
     await cached.stop();
 
     // 2. without a cache every redirect is a PostgreSQL lookup
-    const uncached = await startService({ DATABASE_URL: databaseUrl }, join(work, 'service-uncached.log'));
-    services.push(uncached);
-    for (const connections of connectionCounts) await run(uncached.baseUrl, redirect('redirect (cache miss)'), connections);
-    await uncached.stop();
+    if (selected('redirect (cache miss)')) {
+      const uncached = await startService({ DATABASE_URL: databaseUrl }, join(work, 'service-uncached.log'));
+      services.push(uncached);
+      for (const connections of connectionCounts) await run(uncached.baseUrl, redirect('redirect (cache miss)'), connections);
+      await uncached.stop();
+    }
 
     const result: BenchResult = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage },
       dataset,
       scenarios,
       redirectEvents: { answered, recorded },
     };
     log('');
+    log(`1-minute load average when the run started: ${loadAverage} on ${cpus().length} CPUs`);
     log(formatTable(scenarios));
     log('');
     log(`redirect events: ${recorded} recorded for ${answered} redirects answered from the cache`);
@@ -382,7 +391,8 @@ function parseArgs(argv: string[]): BenchOptions {
     if (flag === '--json' && value) options.jsonPath = argv[++i]!;
     else if (flag === '--duration' && value) options.durationSeconds = Number(argv[++i]);
     else if (flag === '--connections' && value) options.connections = argv[++i]!.split(',').map(Number);
-    else throw new Error(`unknown or incomplete option ${flag}; use --json <file>, --duration <s>, --connections 100,500`);
+    else if (flag === '--only' && value) options.only = argv[++i]!.split(',');
+    else throw new Error(`unknown or incomplete option ${flag}; use --json <file>, --duration <s>, --connections 100,500, --only <name,...>`);
   }
   if (options.durationSeconds !== undefined && !(options.durationSeconds > 0)) throw new Error('--duration must be a positive number of seconds');
   if (options.connections?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--connections takes positive integers, e.g. 100,500');
