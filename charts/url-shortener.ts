@@ -6,10 +6,25 @@ import { Valkey } from '../lib/data/valkey';
 import type { SecretKeyRef } from '../lib/data/postgres';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
+import { IMAGES } from '../lib/images';
+import { EnvValue } from '../lib/k8s/env';
+import { Probe } from '../lib/k8s/probe';
 import { ResourcesProps } from '../lib/workloads/resources';
+import { WebService } from '../lib/workloads/web-service';
 
 /** Seed 002: a URL shortener on a 3-node K3s cluster, CloudNativePG and Valkey with Sentinel. */
 export interface UrlShortenerConfig {
+  /** The service of app/ (its Dockerfile builds this image). */
+  readonly service: {
+    readonly image: string;
+    readonly replicas: number;
+    readonly port: number;
+    /** Seed 002 also publishes the API on this port of every node. */
+    readonly nodePort: number;
+    /** Hostname of the Ingress (seed 002 reaches it through Traefik on port 80). */
+    readonly hostname: string;
+    readonly resources: ResourcesProps;
+  };
   readonly database: {
     readonly name: string;
     readonly owner: string;
@@ -40,6 +55,14 @@ export interface UrlShortenerConfig {
 }
 
 export const URL_SHORTENER_DEFAULTS: UrlShortenerConfig = {
+  service: {
+    image: IMAGES.urlShortener,
+    replicas: 3,
+    port: 5000,
+    nodePort: 30080,
+    hostname: 'short.example.com',
+    resources: { requests: { cpu: '2', memory: '2Gi' }, limits: { cpu: '4', memory: '4Gi' } },
+  },
   database: {
     name: 'urlshortener',
     owner: 'urlshortener',
@@ -60,8 +83,8 @@ export const URL_SHORTENER_DEFAULTS: UrlShortenerConfig = {
 };
 
 /**
- * The URL shortener's data layer: a 3-instance CloudNativePG cluster (with a PgBouncer Pooler)
- * and Valkey primary + 3 replicas + 3 Sentinels. The service's Deployment reads the public fields.
+ * The URL shortener (seed 002): the service of app/ in 3 replicas, a 3-instance CloudNativePG
+ * cluster behind a PgBouncer Pooler, and Valkey primary + 3 replicas + 3 Sentinels as its cache.
  */
 export class UrlShortenerChart extends AppChart {
   public readonly config: UrlShortenerConfig;
@@ -81,6 +104,7 @@ export class UrlShortenerChart extends AppChart {
   public readonly cachePasswordSecret?: SecretKeyRef;
   /** Lifetime of a cached entry. */
   public readonly cacheTtl: Duration;
+  public readonly web: WebService;
 
   constructor(platform: Platform, id = 'url-shortener', overrides: Overrides<UrlShortenerConfig> = {}) {
     super(platform, id, { category: 'apps' });
@@ -115,5 +139,31 @@ export class UrlShortenerChart extends AppChart {
     this.sentinelMasterName = this.cache.sentinel!.masterName;
     this.cachePasswordSecret = config.cache.passwordSecret;
     this.cacheTtl = Duration.seconds(config.cache.ttlSeconds);
+
+    const svc = config.service;
+    const password = this.cachePasswordSecret;
+    this.web = new WebService(this, 'api', {
+      image: svc.image,
+      port: svc.port,
+      replicas: svc.replicas,
+      resources: svc.resources,
+      readiness: Probe.http('/ready', { period: Duration.seconds(5), failureThreshold: 2 }),
+      liveness: Probe.http('/health', { initialDelay: Duration.seconds(10), period: Duration.seconds(10), failureThreshold: 3 }),
+      metrics: { port: svc.port },
+      nodePort: svc.nodePort,
+      ingress: { hosts: [svc.hostname] },
+      env: {
+        PORT: String(svc.port),
+        DB_USER: EnvValue.fromSecret(this.databaseSecretName, 'username'),
+        DB_PASSWORD: EnvValue.fromSecret(this.databaseSecretName, 'password'),
+        DATABASE_URL: `postgresql://$(DB_USER):$(DB_PASSWORD)@${this.databaseHost}:${this.databasePort}/${this.databaseName}`,
+        REDIS_SENTINELS: `${this.sentinelHost}:${this.sentinelPort}`,
+        REDIS_SENTINEL_MASTER: this.sentinelMasterName,
+        ...(password ? { REDIS_PASSWORD: EnvValue.fromSecret(password.name, password.key) } : {}),
+        CACHE_TTL_SECONDS: String(config.cache.ttlSeconds),
+        // The app stops taking requests after the preStop drain and must finish before SIGKILL.
+        SHUTDOWN_GRACE_MS: '25000',
+      },
+    }).connectsTo(this.postgres, this.cache, this.cache.sentinel!.endpoint);
   }
 }

@@ -5,6 +5,8 @@
 export const IMAGES = {
   /** Django/Gunicorn site of seed 000 (the operator's own image). */
   blogWeb: 'docker.io/caiodonalisio/website:1.4.2',
+  /** The URL shortener of this repository (app/Dockerfile), built and pushed by CI. */
+  urlShortener: 'ghcr.io/homelab/url-shortener:0.1.0',
   /** Bun.js blog of seed 004 (the operator's own image). */
   bunBlog: 'docker.io/sudhan03/blog:2.3.0',
   /** NGINX built to run as a non-root user on port 8080. */

@@ -141,3 +141,31 @@ describe('bun-blog (seed 004)', () => {
     expect(spec(objects.get('StatefulSet/postgres')).volumeClaimTemplates[0].spec.resources.requests.storage).toBe('20Gi');
   });
 });
+
+describe('url-shortener (seed 002)', () => {
+  const app = manifestsOf(rendering, 'url-shortener');
+  const api = container(app.get('Deployment/api'));
+  const env = Object.fromEntries(api.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+  it('runs the service of app/ in 3 replicas on port 5000, live on /health and ready on /ready', () => {
+    expect(spec(app.get('Deployment/api')).replicas).toBe(3);
+    expect(api.ports).toEqual([{ name: 'http', containerPort: 5000 }]);
+    expect(api.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+    expect(api.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
+    expect(api.resources).toEqual({ requests: { cpu: '2', memory: '2Gi' }, limits: { cpu: '4', memory: '4Gi' } });
+  });
+
+  it('is reached on NodePort 30080 and through the Ingress, and scraped on /metrics', () => {
+    expect(spec(app.get('Service/api'))).toMatchObject({ type: 'NodePort', ports: [{ port: 5000, nodePort: 30080 }] });
+    expect(spec(app.get('Ingress/api')).rules[0].host).toBe('short.example.com');
+    expect(spec(app.get('Deployment/api')).template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '5000' });
+  });
+
+  it('connects to PostgreSQL through the Pooler with CloudNativePG\'s credentials, and to Valkey through its Sentinels', () => {
+    expect(env.DATABASE_URL).toBe('postgresql://$(DB_USER):$(DB_PASSWORD)@postgres-pooler-rw:5432/urlshortener');
+    expect(env.DB_PASSWORD).toEqual({ secretKeyRef: { name: 'postgres-app', key: 'password' } });
+    expect(env.REDIS_SENTINELS).toBe('valkey-sentinel:26379');
+    expect(env.REDIS_PASSWORD).toEqual({ secretKeyRef: { name: 'url-shortener-valkey', key: 'password' } });
+    expect(env.CACHE_TTL_SECONDS).toBe('30');
+  });
+});

@@ -68,7 +68,9 @@ export class PostgresPooler extends Construct {
         type: PoolerSpecType.RW,
         pgbouncer: {
           poolMode: props.poolMode === 'session' ? PoolerSpecPgbouncerPoolMode.SESSION : PoolerSpecPgbouncerPoolMode.TRANSACTION,
-          parameters: { max_client_conn: String(maxClient), default_pool_size: String(poolSize) },
+          // Clients may use named prepared statements (node-postgres does): PgBouncer tracks them
+          // per server connection in transaction mode when this is above 0.
+          parameters: { max_client_conn: String(maxClient), default_pool_size: String(poolSize), max_prepared_statements: '200' },
         },
         template: {
           // The operator labels the pods itself; they opt in to scraping like every other pod.

@@ -11,6 +11,7 @@ import { Volume } from '../k8s/volume';
 import { monitorValkey } from '../monitoring/data-alerts';
 import { scrapeAnnotations } from '../monitoring/scrape';
 import { AppChart } from '../platform/app-chart';
+import type { ConnectionTarget } from '../platform/connections';
 import { ContainerSpec, renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps, checkResources } from '../workloads/resources';
 import { componentService } from '../workloads/service';
@@ -92,6 +93,8 @@ export class Valkey extends Construct {
     readonly statefulSet: k8s.KubeStatefulSet;
     /** ClusterIP Service clients ask for the primary. */
     readonly service: k8s.KubeService;
+    /** What clients connect to, to ask for the primary: for `connectsTo`. */
+    readonly endpoint: ConnectionTarget;
   };
 
   constructor(scope: Construct, id: string, props: ValkeyProps = {}) {
@@ -278,7 +281,10 @@ export class Valkey extends Construct {
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(identity) } },
       });
     }
-    this.sentinel = { masterName, quorum, config: sentinelConf, statefulSet: sentinelStatefulSet, service: sentinelService };
+    this.sentinel = {
+      masterName, quorum, config: sentinelConf, statefulSet: sentinelStatefulSet, service: sentinelService,
+      endpoint: { node: this.node, identity: sentinelIdentity, port: SENTINEL.port },
+    };
   }
 
   /** `redis://<service>:6379`, for clients in the same namespace (standalone). */

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import { Node } from 'constructs';
 import { PlatformError } from '../errors';
 import { LABEL, MANAGED_BY } from '../k8s/labels';
 import { assertDnsLabel } from '../k8s/names';
@@ -58,8 +58,8 @@ export class AppChart extends PlatformChart {
   }
 
   /** The app chart a construct belongs to. */
-  public static of(construct: IConstruct): AppChart {
-    for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
+  public static of(construct: { readonly node: Node }): AppChart {
+    for (let scope: { readonly node: Node } | undefined = construct; scope; scope = scope.node.scope) {
       if (AppChart.isAppChart(scope)) return scope;
     }
     throw new PlatformError(`${construct.node.path}: is not inside an AppChart`);

@@ -1,9 +1,11 @@
-import { IConstruct } from 'constructs';
+import { IConstruct, Node } from 'constructs';
 import { ComponentIdentity } from '../k8s/labels';
 import { AppChart } from './app-chart';
 
 /** Something other components connect to: a component with a port (database, cache, web service). */
-export interface ConnectionTarget extends IConstruct {
+export interface ConnectionTarget {
+  /** Its place in the construct tree, which tells its namespace. */
+  readonly node: Node;
   readonly identity: ComponentIdentity;
   /** The port clients use. */
   readonly port: number;

@@ -1,0 +1,407 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { generateShortCode } from '../src/lib/short-code.js';
+import { seed } from '../src/seed.js';
+
+// The service's load benchmark: its own database and key prefix, a seeded data set
+// (400 users, 2,000 URLs, 3,000+ events), the compiled server started as in production,
+// and autocannon scenarios at 100 and 500 connections on this machine.
+
+export interface BenchOptions {
+  /** A PostgreSQL URL whose server the benchmark may create a database on. @default postgres://postgres@127.0.0.1:5432/postgres */
+  databaseUrl?: string;
+  /** Redis/Valkey for the cached runs; keys go under a unique prefix and are removed after. @default redis://127.0.0.1:6379/0 */
+  redisUrl?: string;
+  /** Seconds per scenario. @default 10 */
+  durationSeconds?: number;
+  /** Connection counts to run each scenario at. @default [100, 500] */
+  connections?: number[];
+  /** Where to write the figures as JSON. @default app/bench/results.json */
+  jsonPath?: string | null;
+  /** Run only the scenarios whose name contains one of these strings. @default - all */
+  only?: string[];
+  /** Progress lines. @default console.log */
+  log?: (line: string) => void;
+}
+
+export interface ScenarioResult {
+  name: string;
+  connections: number;
+  durationSeconds: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  errors: number;
+  timeouts: number;
+  /** responses outside 2xx and 3xx */
+  non2xx3xx: number;
+  statusCodes: Record<string, number>;
+}
+
+export interface BenchResult {
+  date: string;
+  /** `loadAverage` is the 1-minute load when the run started: other work on the machine skews the figures. */
+  machine: { cpus: number; model: string; node: string; loadAverage: number };
+  dataset: { users: number; urls: number; events: number };
+  scenarios: ScenarioResult[];
+  /** Redirect events found in PostgreSQL after the cached redirect runs, against the 302s answered. */
+  redirectEvents: { answered: number; recorded: number };
+}
+
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+const SERVER = join(APP_DIR, 'build', 'server.js');
+const USERS = 400;
+const URLS = 2000;
+const EXTRA_EVENTS = 1200;
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
+const csvTime = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
+
+function writeDataset(dir: string): { codes: string[] } {
+  const now = Date.now();
+  const users = ['id,username,email,created_at'];
+  for (let id = 1; id <= USERS; id++) users.push(`${id},user${id},user${id}@bench.example,${csvTime(new Date(now - 86_400_000 * 30))}`);
+  const urls = ['id,user_id,short_code,original_url,title,is_active,created_at,updated_at'];
+  const events = ['id,url_id,user_id,event_type,timestamp,details'];
+  const codes = new Set<string>();
+  let eventId = 0;
+  for (let id = 1; id <= URLS; id++) {
+    let code = generateShortCode();
+    while (codes.has(code)) code = generateShortCode();
+    codes.add(code);
+    const userId = 1 + (id % USERS);
+    const target = `https://example.com/articles/${id}?ref=bench`;
+    const time = csvTime(new Date(now - 86_400_000 * 10));
+    urls.push(`${id},${userId},${code},${target},Article ${id},True,${time},${time}`);
+    const details = JSON.stringify({ short_code: code, original_url: target }).replace(/"/g, '""');
+    events.push(`${++eventId},${id},${userId},created,${time},"${details}"`);
+  }
+  const codeList = [...codes];
+  for (let i = 0; i < EXTRA_EVENTS; i++) {
+    const urlId = 1 + Math.floor(Math.random() * URLS);
+    const details = JSON.stringify({ short_code: codeList[urlId - 1], original_url: `https://example.com/articles/${urlId}?ref=bench` }).replace(/"/g, '""');
+    events.push(`${++eventId},${urlId},${1 + (urlId % USERS)},redirect,${csvTime(new Date(now - 3_600_000))},"${details}"`);
+  }
+  writeFileSync(join(dir, 'users.csv'), `${users.join('\n')}\n`);
+  writeFileSync(join(dir, 'urls.csv'), `${urls.join('\n')}\n`);
+  writeFileSync(join(dir, 'events.csv'), `${events.join('\n')}\n`);
+  return { codes: codeList };
+}
+
+interface Service {
+  baseUrl: string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts the compiled server the way `npm run app:start` does, logging to a file as a pod would to stdout. */
+async function startService(env: Record<string, string>, logPath: string): Promise<Service> {
+  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run app:build first (npm run app:bench does)`);
+  const port = await freePort();
+  const log = createWriteStream(logPath);
+  const child: ChildProcess = spawn(process.execPath, [SERVER], {
+    cwd: APP_DIR,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited during start; see ${logPath}`);
+    try {
+      if ((await fetch(`${baseUrl}/ready`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the service was not ready within 30 s; see ${logPath}`);
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return {
+    baseUrl,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+interface Scenario {
+  name: string;
+  requests: autocannon.Request[];
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function runScenario(baseUrl: string, scenario: Scenario, connections: number, durationSeconds: number): Promise<ScenarioResult> {
+  let latencies = new Float64Array(1 << 18);
+  let count = 0;
+  const statusCodes: Record<string, number> = {};
+  let instance!: autocannon.Instance;
+  const finished = new Promise<autocannon.Result>((done, fail) => {
+    instance = autocannon({ url: baseUrl, connections, duration: durationSeconds, timeout: 10, requests: scenario.requests }, (error, result) =>
+      error ? fail(error) : done(result),
+    );
+  });
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (count === latencies.length) {
+      const grown = new Float64Array(latencies.length * 2);
+      grown.set(latencies);
+      latencies = grown;
+    }
+    latencies[count++] = responseTime;
+    statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+  });
+  const result = await finished;
+  const sorted = latencies.subarray(0, count).sort();
+  const round = (value: number) => Math.round(value * 100) / 100;
+  const non2xx3xx = Object.entries(statusCodes)
+    .filter(([code]) => !code.startsWith('2') && !code.startsWith('3'))
+    .reduce((sum, [, n]) => sum + n, 0);
+  return {
+    name: scenario.name,
+    connections,
+    durationSeconds,
+    requests: count,
+    requestsPerSecond: Math.round(count / durationSeconds),
+    latencyMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[count - 1] ?? 0) },
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx3xx,
+    statusCodes,
+  };
+}
+
+export function formatTable(scenarios: ScenarioResult[]): string {
+  const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'non-2xx/3xx'];
+  const rows = scenarios.map((s) => [
+    s.name,
+    String(s.connections),
+    String(s.requestsPerSecond),
+    s.latencyMs.p50.toFixed(1),
+    s.latencyMs.p95.toFixed(1),
+    s.latencyMs.p99.toFixed(1),
+    String(s.errors + s.timeouts),
+    String(s.non2xx3xx),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function runLoadBenchmark(options: BenchOptions = {}): Promise<BenchResult> {
+  const adminUrl = options.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = options.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+  const duration = options.durationSeconds ?? 10;
+  const connectionCounts = options.connections ?? [100, 500];
+  const log = options.log ?? ((line: string) => console.log(line));
+  const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
+  const selected = (name: string) => !options.only || options.only.some((part) => name.includes(part));
+  const name = `urlshort_bench_${randomBytes(4).toString('hex')}`;
+  const prefix = `${name}:`;
+  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  const work = mkdtempSync(join(tmpdir(), 'urlshort-bench-'));
+
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const services: Service[] = [];
+  try {
+    log(`seeding ${name}: ${USERS} users, ${URLS} URLs, ${URLS + EXTRA_EVENTS} events`);
+    const { codes } = writeDataset(work);
+    await seed(work, pool);
+    const count = async (sql: string) => (await pool.query<{ n: number }>(sql)).rows[0]!.n;
+    const dataset = {
+      users: await count('SELECT count(*)::int AS n FROM users'),
+      urls: await count('SELECT count(*)::int AS n FROM urls'),
+      events: await count('SELECT count(*)::int AS n FROM events'),
+    };
+
+    const redirect = (label: string): Scenario => ({
+      name: label,
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/${pick(codes)}` }) }],
+    });
+    const createUrl: Scenario = {
+      name: 'create URL',
+      requests: [
+        {
+          method: 'POST',
+          path: '/urls',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ user_id: 1 + Math.floor(Math.random() * USERS), original_url: `https://example.com/new/${Math.random()}`, title: 'bench' }),
+          }),
+        },
+      ],
+    };
+    const listUrls: Scenario = {
+      name: 'list URLs',
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: Math.random() < 0.5 ? `/urls?user_id=${1 + Math.floor(Math.random() * USERS)}` : `/urls?page=${1 + Math.floor(Math.random() * 50)}&per_page=20`,
+          }),
+        },
+      ],
+    };
+    const getUser: Scenario = {
+      name: 'get user',
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/users/${1 + Math.floor(Math.random() * USERS)}` }) }],
+    };
+    const mixed: Scenario = {
+      name: 'mixed (80% redirect, 10% list, 5% user, 5% create)',
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const roll = Math.random();
+            if (roll < 0.8) return { ...request, method: 'GET', path: `/${pick(codes)}`, body: undefined };
+            if (roll < 0.9) return { ...request, method: 'GET', path: `/urls?user_id=${1 + Math.floor(Math.random() * USERS)}`, body: undefined };
+            if (roll < 0.95) return { ...request, method: 'GET', path: `/users/${1 + Math.floor(Math.random() * USERS)}`, body: undefined };
+            return {
+              ...request,
+              method: 'POST',
+              path: '/urls',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ user_id: 1 + Math.floor(Math.random() * USERS), original_url: `https://example.com/mixed/${Math.random()}` }),
+            };
+          },
+        },
+      ],
+    };
+
+    const scenarios: ScenarioResult[] = [];
+    const run = async (baseUrl: string, scenario: Scenario, connections: number) => {
+      if (!selected(scenario.name)) return undefined;
+      log(`running ${scenario.name} at ${connections} connections for ${duration} s`);
+      const result = await runScenario(baseUrl, scenario, connections, duration);
+      scenarios.push(result);
+      return result;
+    };
+    const redirectCount = () => count("SELECT count(*)::int AS n FROM events WHERE event_type = 'redirect'");
+
+    // 1. with Valkey: redirects from the cache (warmed first), then the API routes
+    const cached = await startService({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, CACHE_PREFIX: prefix }, join(work, 'service-cached.log'));
+    services.push(cached);
+    await Promise.all(codes.map((code) => fetch(`${cached.baseUrl}/${code}`, { redirect: 'manual' }).then((r) => r.arrayBuffer())));
+    await new Promise((done) => setTimeout(done, 1500));
+    const eventsBefore = await redirectCount();
+    let answered = 0;
+    for (const connections of connectionCounts) {
+      answered += (await run(cached.baseUrl, redirect('redirect (cache hit)'), connections))?.statusCodes['302'] ?? 0;
+    }
+    // batches are flushed at least once a second
+    await new Promise((done) => setTimeout(done, 1500));
+    const recorded = (await redirectCount()) - eventsBefore;
+    for (const scenario of [createUrl, listUrls, getUser]) {
+      for (const connections of connectionCounts) await run(cached.baseUrl, scenario, connections);
+    }
+    await run(cached.baseUrl, mixed, Math.max(...connectionCounts));
+    await cached.stop();
+
+    // 2. without a cache every redirect is a PostgreSQL lookup
+    if (selected('redirect (cache miss)')) {
+      const uncached = await startService({ DATABASE_URL: databaseUrl }, join(work, 'service-uncached.log'));
+      services.push(uncached);
+      for (const connections of connectionCounts) await run(uncached.baseUrl, redirect('redirect (cache miss)'), connections);
+      await uncached.stop();
+    }
+
+    const result: BenchResult = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage },
+      dataset,
+      scenarios,
+      redirectEvents: { answered, recorded },
+    };
+    log('');
+    log(`1-minute load average when the run started: ${loadAverage} on ${cpus().length} CPUs`);
+    log(formatTable(scenarios));
+    log('');
+    log(`redirect events: ${recorded} recorded for ${answered} redirects answered from the cache`);
+    const jsonPath = options.jsonPath === undefined ? join(APP_DIR, 'bench', 'results.json') : options.jsonPath;
+    if (jsonPath) {
+      mkdirSync(dirname(resolve(jsonPath)), { recursive: true });
+      writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+      log(`figures written to ${jsonPath}`);
+    }
+    return result;
+  } finally {
+    await Promise.all(services.map((service) => service.stop().catch(() => undefined)));
+    await pool.end();
+    const cleanup = new pg.Client({ connectionString: adminUrl });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await cleanup.end();
+    await deleteKeys(redisUrl, prefix).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function parseArgs(argv: string[]): BenchOptions {
+  const options: BenchOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '--json' && value) options.jsonPath = argv[++i]!;
+    else if (flag === '--duration' && value) options.durationSeconds = Number(argv[++i]);
+    else if (flag === '--connections' && value) options.connections = argv[++i]!.split(',').map(Number);
+    else if (flag === '--only' && value) options.only = argv[++i]!.split(',');
+    else throw new Error(`unknown or incomplete option ${flag}; use --json <file>, --duration <s>, --connections 100,500, --only <name,...>`);
+  }
+  if (options.durationSeconds !== undefined && !(options.durationSeconds > 0)) throw new Error('--duration must be a positive number of seconds');
+  if (options.connections?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--connections takes positive integers, e.g. 100,500');
+  return options;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  runLoadBenchmark(parseArgs(process.argv.slice(2))).catch((error: unknown) => {
+    console.error(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,31 @@
+import { STATUS_CODES } from 'node:http';
+
+/** Field errors by location, as the seed's marshmallow/webargs stack reports them: `{json: {field: [msg]}}`. */
+export type FieldErrors = Record<string, Record<string, string[]>>;
+
+/** An error whose status and message are safe to show the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly errors?: FieldErrors,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const statusText = (code: number): string => STATUS_CODES[code] ?? 'Error';
+
+export const notFound = (message: string): HttpError => new HttpError(404, message);
+export const conflict = (message: string): HttpError => new HttpError(409, message);
+export const unavailable = (message: string): HttpError => new HttpError(503, message);
+
+/** 422 for one field in one location (`json`, `query`, `files`). */
+export const invalid = (location: string, field: string, message: string): HttpError =>
+  new HttpError(422, 'The request was well-formed but was unable to be followed due to semantic errors.', {
+    [location]: { [field]: [message] },
+  });
+
+export const invalidWith = (errors: FieldErrors): HttpError =>
+  new HttpError(422, 'The request was well-formed but was unable to be followed due to semantic errors.', errors);

@@ -1,0 +1,55 @@
+import fp from 'fastify-plugin';
+import { Counter, Gauge } from 'prom-client';
+import { Cache, NoCache, type CacheEvents, type ResponseCache } from '../cache/cache.js';
+import type { Config } from '../config.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    cache: ResponseCache;
+  }
+}
+
+/** Decorates `app.cache`: Valkey when REDIS_URL or REDIS_SENTINELS is set, otherwise a cache that always misses. */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const registers = [app.metrics.registry];
+    const hits = new Counter({ name: 'cache_hits_total', help: 'Cache hits by resource', labelNames: ['resource'], registers });
+    const misses = new Counter({ name: 'cache_misses_total', help: 'Cache misses by resource', labelNames: ['resource'], registers });
+    const errors = new Counter({ name: 'cache_errors_total', help: 'Failed cache operations', labelNames: ['operation'], registers });
+    const events: CacheEvents = {
+      hit: (resource) => hits.inc({ resource }),
+      miss: (resource) => misses.inc({ resource }),
+      error: (operation) => errors.inc({ operation }),
+    };
+
+    const target = config.redisUrl ? { url: config.redisUrl } : config.redisSentinel ? { sentinel: config.redisSentinel } : undefined;
+    const cache: ResponseCache = target
+      ? new Cache({
+          target,
+          prefix: config.cachePrefix,
+          ttlSeconds: config.cacheTtlSeconds,
+          timeoutMs: config.cacheTimeoutMs,
+          events,
+          log: app.log,
+        })
+      : new NoCache(events);
+    new Gauge({
+      name: 'cache_bypassed',
+      help: '1 while requests are served from PostgreSQL without the cache',
+      registers,
+      collect() {
+        this.set(cache.bypassed ? 1 : 0);
+      },
+    });
+
+    app.decorate('cache', cache);
+    app.addHook('onClose', async () => {
+      await cache.close();
+    });
+    if (cache instanceof Cache) {
+      await cache.connect(Math.max(config.cacheTimeoutMs, 1000));
+      if (cache.status !== 'ready') app.log.warn({}, 'cache unreachable at start; serving from PostgreSQL until it connects');
+    }
+  },
+  { name: 'cache', dependencies: ['metrics'] },
+);

@@ -1,0 +1,25 @@
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set by the server shell on SIGTERM: /ready answers 503 from then on. */
+    lifecycle: { draining: boolean };
+  }
+}
+
+/**
+ * While draining, every response closes its connection. Node's server.close() only reaps
+ * connections idle at that moment; a keep-alive connection whose request was in flight
+ * would otherwise stay open and hold the shutdown until the grace period runs out.
+ */
+export default fp(
+  async (app) => {
+    const lifecycle = { draining: false };
+    app.decorate('lifecycle', lifecycle);
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      if (lifecycle.draining) reply.header('connection', 'close');
+      done(null, payload);
+    });
+  },
+  { name: 'lifecycle' },
+);

@@ -1,0 +1,146 @@
+import fp from 'fastify-plugin';
+import { Counter, Gauge } from 'prom-client';
+import type { Pool } from 'pg';
+import type { Config } from '../config.js';
+import { insertRedirectEvents, type RedirectEvent } from '../repositories/redirect-events.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    redirectEvents: RedirectEventBuffer;
+  }
+}
+
+interface Log {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Redirects are the hot path, so their events are buffered in memory and written in
+ * batches: on a timer (at least once a second), as soon as a batch is full, and on close.
+ * While PostgreSQL is unreachable they stay buffered (up to a bound) and are retried.
+ */
+export class RedirectEventBuffer {
+  private buffer: RedirectEvent[] = [];
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failing = false;
+  readonly counters = { written: 0, dropped: 0, failures: 0 };
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: { intervalMs: number; batchMax: number; bufferMax: number },
+    private readonly log: Log,
+  ) {}
+
+  get size(): number {
+    return this.buffer.length;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  record(event: RedirectEvent): void {
+    if (this.buffer.length >= this.options.bufferMax) {
+      this.counters.dropped++;
+      return;
+    }
+    this.buffer.push(event);
+    if (this.buffer.length >= this.options.batchMax && !this.flushing) void this.flush();
+  }
+
+  /** Writes everything buffered so far; one flush at a time. Never throws. */
+  flush(): Promise<void> {
+    if (!this.flushing) {
+      this.flushing = this.writeAll().finally(() => {
+        this.flushing = undefined;
+      });
+    }
+    return this.flushing;
+  }
+
+  /** Stops the timer and keeps flushing until the buffer is empty or `deadline` passes. */
+  async close(deadline: number): Promise<void> {
+    clearInterval(this.timer);
+    while (this.buffer.length > 0 || this.flushing) {
+      await this.flush();
+      if (this.buffer.length === 0) break;
+      if (Date.now() >= deadline) {
+        this.log.error({ lost: this.buffer.length }, 'redirect events could not be written before shutdown');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const pending = this.buffer;
+      this.buffer = [];
+      let done = 0;
+      try {
+        while (done < pending.length) {
+          const batch = pending.slice(done, done + this.options.batchMax);
+          await insertRedirectEvents(this.pool, batch);
+          done += batch.length;
+          this.counters.written += batch.length;
+        }
+        if (this.failing) this.log.info({}, 'redirect events are being written again');
+        this.failing = false;
+      } catch (error) {
+        // put the unwritten events back in front of those recorded meanwhile
+        this.buffer = pending.slice(done).concat(this.buffer);
+        this.counters.failures++;
+        if (!this.failing) {
+          this.log.warn({ reason: (error as Error).message, buffered: this.buffer.length }, 'writing redirect events failed; will retry');
+        }
+        this.failing = true;
+        return;
+      }
+    }
+  }
+}
+
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const buffer = new RedirectEventBuffer(
+      app.pg,
+      { intervalMs: config.eventFlushIntervalMs, batchMax: config.eventBatchMax, bufferMax: config.eventBufferMax },
+      app.log,
+    );
+    const registers = [app.metrics.registry];
+    new Gauge({
+      name: 'redirect_events_buffered',
+      help: 'Redirect events waiting to be written',
+      registers,
+      collect() {
+        this.set(buffer.size);
+      },
+    });
+    for (const [name, key, help] of [
+      ['redirect_events_written_total', 'written', 'Redirect events written to PostgreSQL'],
+      ['redirect_events_dropped_total', 'dropped', 'Redirect events dropped because the buffer was full'],
+      ['redirect_event_flush_failures_total', 'failures', 'Failed attempts to write buffered redirect events'],
+    ] as const) {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(buffer.counters[key]);
+        },
+      });
+    }
+
+    app.decorate('redirectEvents', buffer);
+    app.addHook('onReady', async () => buffer.start());
+    app.addHook('onClose', async () => {
+      await buffer.close(Date.now() + Math.max(config.shutdownGraceMs - 2000, 1000));
+    });
+  },
+  { name: 'redirect-events', dependencies: ['db', 'metrics'] },
+);

@@ -1,0 +1,21 @@
+import fp from 'fastify-plugin';
+import { EventsRepository } from '../repositories/events.js';
+import { UrlsRepository } from '../repositories/urls.js';
+import { UsersRepository } from '../repositories/users.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    repos: { users: UsersRepository; urls: UrlsRepository; events: EventsRepository };
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('repos', {
+      users: new UsersRepository(app.pg),
+      urls: new UrlsRepository(app.pg),
+      events: new EventsRepository(app.pg),
+    });
+  },
+  { name: 'repositories', dependencies: ['db'] },
+);

@@ -1,0 +1,95 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { cacheKeys, cacheLists, listQueryKey } from '../cache/keys.js';
+import { conflict, notFound } from '../lib/http-errors.js';
+import { toPage } from '../repositories/sql.js';
+import { errorResponses, idParams, parseId, type IdParams, type PageQuery } from '../schemas/common.js';
+import {
+  createUserBody,
+  createdUserResponses,
+  listUsersQuery,
+  updateUserBody,
+  userListResponses,
+  userResponses,
+  type CreateUserBody,
+  type UpdateUserBody,
+} from '../schemas/users.js';
+import { sendHit, sendMiss } from './cached.js';
+
+const userNotFound = (id: string) => notFound(`User ${id} not found.`);
+
+const routes: FastifyPluginAsync = async (app) => {
+  const { cache } = app;
+  const users = app.repos.users;
+
+  app.get<{ Querystring: PageQuery }>(
+    '/users',
+    { schema: { querystring: listUsersQuery, response: userListResponses } },
+    async (request, reply) => {
+      const { page, per_page } = request.query;
+      // paging applies as soon as either parameter is given
+      const paged = page !== undefined || per_page !== undefined;
+      const key = paged ? listQueryKey({ page: page ?? 1, per_page: per_page ?? 20 }) : 'all';
+      const cached = await cache.getList('users', cacheLists.users, key);
+      if (cached.value !== null) return sendHit(reply, cached.value);
+      const rows = await users.list(paged ? toPage(page, per_page) : null);
+      return sendMiss(reply, rows, (json) => cache.setList(cacheLists.users, cached.gen, key, json));
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/users/:id',
+    { schema: { params: idParams, response: userResponses } },
+    async (request, reply) => {
+      const id = parseId(request.params.id);
+      if (id === null) throw userNotFound(request.params.id);
+      const key = cacheKeys.user(id);
+      const cached = await cache.get('user', key);
+      if (cached !== null) return sendHit(reply, cached);
+      reply.header('x-cache', 'MISS');
+      const user = await users.findById(id);
+      if (!user) throw userNotFound(request.params.id);
+      return sendMiss(reply, user, (json) => cache.set(key, json));
+    },
+  );
+
+  app.post<{ Body: CreateUserBody }>(
+    '/users',
+    { schema: { body: createUserBody, response: createdUserResponses } },
+    async (request, reply) => {
+      const user = await users.create(request.body);
+      await cache.invalidate({ lists: [cacheLists.users] });
+      return reply.code(201).send(user);
+    },
+  );
+
+  app.put<{ Params: IdParams; Body: UpdateUserBody }>(
+    '/users/:id',
+    { schema: { params: idParams, body: updateUserBody, response: userResponses } },
+    async (request) => {
+      const id = parseId(request.params.id);
+      if (id === null) throw userNotFound(request.params.id);
+      const user = await users.update(id, request.body);
+      if (!user) throw userNotFound(request.params.id);
+      await cache.invalidate({ keys: [cacheKeys.user(id)], lists: [cacheLists.users] });
+      return user;
+    },
+  );
+
+  app.delete<{ Params: IdParams }>(
+    '/users/:id',
+    { schema: { params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
+    async (request, reply) => {
+      const id = parseId(request.params.id);
+      if (id === null) throw userNotFound(request.params.id);
+      const result = await users.delete(id);
+      if (!result) throw userNotFound(request.params.id);
+      if (!result.deleted) {
+        throw conflict(`User ${id} still owns ${result.urls} URL${result.urls === 1 ? '' : 's'}; delete ${result.urls === 1 ? 'it' : 'them'} first.`);
+      }
+      await cache.invalidate({ keys: [cacheKeys.user(id)], lists: [cacheLists.users] });
+      return reply.code(204).send();
+    },
+  );
+};
+
+export default routes;

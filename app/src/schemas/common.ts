@@ -1,0 +1,62 @@
+// Shared pieces of the route schemas. Plain objects (no $ref) so both Ajv instances
+// and fast-json-stringify see the same thing.
+
+export const MAX_INT = 2_147_483_647;
+
+export const errorResponse = {
+  type: 'object',
+  properties: {
+    code: { type: 'integer' },
+    status: { type: 'string' },
+    message: { type: 'string' },
+    errors: { type: 'object', additionalProperties: true },
+  },
+  required: ['code', 'status'],
+} as const;
+
+/** Path ids are matched as text and range-checked by the handler: anything else is a 404, not a 422. */
+export const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[0-9]{1,10}$' } },
+  required: ['id'],
+} as const;
+
+export const shortCodeParams = {
+  type: 'object',
+  properties: { short_code: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f/]+$' } },
+  required: ['short_code'],
+} as const;
+
+export const pageQuery = {
+  page: { type: 'integer', minimum: 1, maximum: MAX_INT },
+  per_page: { type: 'integer', minimum: 1, maximum: 100 },
+} as const;
+
+export const idValue = { type: 'integer', minimum: 1, maximum: MAX_INT } as const;
+
+/** `True`/`False` as the seed data spells them, plus the usual lower-case and 1/0 forms. */
+export const booleanQuery = { type: 'string', enum: ['true', 'false', 'True', 'False', '1', '0'] } as const;
+
+export const parseBooleanQuery = (value: string): boolean => value === 'true' || value === 'True' || value === '1';
+
+export const errorResponses = {
+  404: errorResponse,
+  409: errorResponse,
+  413: errorResponse,
+  422: errorResponse,
+  503: errorResponse,
+} as const;
+
+/** Parses a path id already matched by `idParams`; null when it cannot be a row id. */
+export function parseId(raw: string): number | null {
+  const id = Number(raw);
+  return id >= 1 && id <= MAX_INT ? id : null;
+}
+
+export interface IdParams {
+  id: string;
+}
+export interface PageQuery {
+  page?: number;
+  per_page?: number;
+}

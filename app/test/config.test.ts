@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration from the environment', () => {
+  it('defaults everything but DATABASE_URL, and runs uncached without REDIS_URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:secret@db:5432/app' });
+    expect(config).toMatchObject({
+      port: 5000,
+      host: '0.0.0.0',
+      redisUrl: undefined,
+      cacheTtlSeconds: 30,
+      eventFlushIntervalMs: 500,
+      logLevel: 'info',
+    });
+  });
+
+  it('lists every problem at once and never echoes a URL that may hold a password', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url:secret', REDIS_URL: 'http://cache', EVENT_FLUSH_INTERVAL_MS: '5000', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'PORT must be an integer, got "eighty"',
+      'DATABASE_URL is not a valid URL',
+      'REDIS_URL must use redis: or rediss: or valkey: or valkeys:, got http:',
+      'EVENT_FLUSH_INTERVAL_MS must be between 10 and 1000, got 5000',
+    ]);
+    expect((error as Error).message).not.toContain('secret');
+  });
+
+  it('requires DATABASE_URL', () => {
+    expect(() => loadConfig({})).toThrow('DATABASE_URL is required');
+  });
+});
