@@ -2,7 +2,7 @@
  * `npm run bench`: measures what this project exists to do fast and prints a table, writes the
  * figures to bench/results.json and regenerates docs/benchmarks.md with the machine's description.
  * Every figure is a median of several runs; comparisons alternate the two commands run by run.
- * `--quick` runs each measurement fewer times.
+ * `--quick` runs each measurement fewer times; `--no-service` leaves out the URL shortener's load test.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -87,6 +87,39 @@ function growth(figures: Figure[]): void {
   figures.push({ name: '1000-app diff (1% of objects changed)', value: s(diff), target: '≤ 10 s', met: diff <= 10_000 });
 }
 
+/** Figures of the URL shortener's load benchmark (app/bench/load.ts), as it writes them in JSON. */
+interface ServiceScenario { name: string; connections: number; requestsPerSecond: number; latencyMs: { p95: number; p99: number }; errors: number; non2xx3xx: number }
+
+/** The URL shortener started as in production against the local PostgreSQL and Redis, under autocannon. */
+function service(figures: Figure[]): string {
+  const json = path.join(os.tmpdir(), `platform-bench-${process.pid}.json`);
+  const run = spawnSync('npm', ['run', '-s', 'app:bench', '--', '--json', json, '--duration', QUICK ? '5' : '10'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`npm run app:bench failed:\n${run.stderr}`);
+  const result = JSON.parse(fs.readFileSync(json, 'utf8')) as { scenarios: ServiceScenario[] };
+  fs.rmSync(json, { force: true });
+  const find = (name: string, connections: number) => result.scenarios.find(r => r.name.startsWith(name) && r.connections === connections);
+  const cached = find('redirect (cache hit)', 100);
+  const mixed = find('mixed', 500);
+  if (cached) {
+    figures.push({
+      name: 'redirect from cache, 100 connections',
+      value: `${Math.round(cached.requestsPerSecond)} req/s, p99 ${cached.latencyMs.p99} ms, ${cached.errors} errors`,
+      target: '≥ 10,000 req/s, p99 ≤ 50 ms, 0 errors',
+      met: cached.requestsPerSecond >= 10_000 && cached.latencyMs.p99 <= 50 && cached.errors === 0,
+    });
+  }
+  if (mixed) {
+    figures.push({
+      name: '500 connections, mixed',
+      value: `${Math.round(mixed.requestsPerSecond)} req/s, p95 ${mixed.latencyMs.p95} ms, ${mixed.errors} errors, ${mixed.non2xx3xx} non-2xx/3xx`,
+      target: '0 errors, p95 ≤ 100 ms',
+      met: mixed.errors === 0 && mixed.latencyMs.p95 <= 100,
+    });
+  }
+  // The app's own table of every scenario.
+  return run.stdout.trim();
+}
+
 function machine(): string {
   const cpus = os.cpus();
   return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node.js ${process.version}`;
@@ -101,8 +134,10 @@ function main(): void {
   const figures: Figure[] = [];
   fullPlatform(figures);
   growth(figures);
+  const serviceTable = process.argv.includes('--no-service') ? undefined : service(figures);
   const table = report(figures);
   console.log(table);
+  if (serviceTable) console.log(`\n${serviceTable}`);
   fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify({ machine: machine(), runs: RUNS, figures }, null, 2)}\n`);
   fs.writeFileSync(path.join(ROOT, 'docs/benchmarks.md'), [
     '# Benchmarks',
@@ -114,6 +149,7 @@ function main(): void {
     '',
     table,
     '',
+    ...(serviceTable ? ['## The URL shortener, scenario by scenario', '', 'Started as in production (`npm run app:start`), against the local PostgreSQL and Redis, seeded with 400 users, 2,000 URLs and 3,000+ events; autocannon on the same machine.', '', '```', serviceTable, '```', ''] : []),
   ].join('\n'));
 }
 

@@ -30,7 +30,7 @@ describe('the generated rule files', () => {
   it('are the eight alerts of seed 002, the blackbox alert of seed 004, PostgreSQL and Valkey, the stack watching itself, one group per declaring construct', () => {
     expect(Object.keys(ruleFiles).sort()).toEqual([
       'alloy-targets.yml', 'blog-valkey-valkey.yml', 'bun-blog-blog-http.yml', 'monitoring-alerting.yml', 'monitoring-targets.yml', 'node-exporter-targets.yml', 'nodes.yml',
-      'public-endpoints.yml', 'url-shortener-postgres-postgres.yml', 'url-shortener-valkey-valkey.yml',
+      'public-endpoints.yml', 'url-shortener-api-http.yml', 'url-shortener-postgres-postgres.yml', 'url-shortener-valkey-valkey.yml',
     ]);
     const alerts = Object.values(ruleFiles).flatMap(f => parse(f).groups[0].rules.map((r: any) => r.alert));
     expect([...new Set(alerts)].sort()).toEqual([

@@ -310,7 +310,7 @@ describe('every data-layer pod meets what the validator checks', () => {
   const rendering = render(buildPlatform());
   const dataKinds = new Set(['StatefulSet', 'Deployment', 'CronJob']);
   const workloads = rendering.objects.filter(o => o.file.startsWith('dist/apps/')).map(o => o.manifest as any)
-    .filter(m => dataKinds.has(m.kind) && !['web', 'blog', 'nginx'].includes(m.metadata.name));
+    .filter(m => dataKinds.has(m.kind) && !['web', 'blog', 'nginx', 'api'].includes(m.metadata.name));
   const templateOf = (m: any) => (m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : m.spec.template);
 
   it('covers the databases, poolers, caches, Sentinels and backup jobs', () => {

@@ -216,7 +216,7 @@ describe('Grafana', () => {
   });
 
   it('loads a platform overview and one dashboard per scraped service, named after it', () => {
-    expect(Object.keys(data('grafana-dashboards')).sort()).toEqual(['platform-overview.json', 'svc-bun-blog-blog.json']);
+    expect(Object.keys(data('grafana-dashboards')).sort()).toEqual(['platform-overview.json', 'svc-bun-blog-blog.json', 'svc-url-shortener-api.json']);
     const overview = JSON.parse(data('grafana-dashboards')['platform-overview.json']);
     expect(overview.panels.map((p: any) => p.title)).toEqual([
       'Alerts firing', 'Scrape targets down', 'Public URLs up', 'Node CPU busy', 'Node memory used', 'Pods running by namespace',
