@@ -1,33 +1,16 @@
 import { expect } from 'vitest';
 import type { TestApp } from './app.js';
 import { json } from './app.js';
+import type { Event } from '../../src/repositories/events.js';
+import type { Url } from '../../src/repositories/urls.js';
+import type { User } from '../../src/repositories/users.js';
 
 // Small builders on top of the API, so tests read as the scenario they check.
 
-export interface UserBody {
-  id: number;
-  username: string;
-  email: string;
-  created_at: string;
-}
-export interface UrlBody {
-  id: number;
-  user_id: number;
-  short_code: string;
-  original_url: string;
-  title: string;
-  is_active: boolean;
-  created_at: string;
-  updated_at: string;
-}
-export interface EventBody {
-  id: number;
-  url_id: number | null;
-  user_id: number | null;
-  event_type: string;
-  timestamp: string;
-  details: Record<string, unknown>;
-}
+// The API answers with the repositories' row shapes.
+export type UserBody = User;
+export type UrlBody = Url;
+export type EventBody = Event;
 
 let sequence = 0;
 
