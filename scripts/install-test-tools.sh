@@ -23,15 +23,9 @@ for command in "${!PACKAGES[@]}"; do
 done
 # The PostgreSQL server's programs (initdb, postgres) live under /usr/lib/postgresql/<major>/bin.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# Several commands come from one package (promtool and prometheus): name each package once.
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 [ ${#missing[@]} -eq 0 ] && exit 0
-# promtool and prometheus come from one package.
-declare -A seen=()
-unique=()
-for package in "${missing[@]}"; do
-  [ -n "${seen[$package]:-}" ] || { seen[$package]=1; unique+=("$package"); }
-done
-missing=("${unique[@]}")
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "The tests need these Debian packages: ${missing[*]}. Install them (apt-get install ${missing[*]}) and run again." >&2
