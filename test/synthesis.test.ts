@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPlatform } from '../charts/platform';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { LABEL } from '../lib/k8s/labels';
+import { Probe } from '../lib/k8s/probe';
+import { WebService } from '../lib/workloads/web-service';
 import { Platform } from '../lib/platform/platform';
 import { SynthesisFailed, render } from '../lib/synth/render';
 import { OUTPUT_DIRS, renderAndValidate, synthesize } from '../lib/synth/synthesize';
@@ -116,6 +118,19 @@ describe('synthesis', () => {
       'demo/anonymous: metadata.name: not set; name objects after the app, never after the construct path',
       'demo/anonymous: metadata.labels: missing app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component',
     ]);
+  });
+
+  it('refuses an object the validator finds fault with, one line per finding with rule, object, file and construct path', () => {
+    const platform = emptyPlatform();
+    const same = Probe.http('/health');
+    new WebService(testChart(platform), 'web', { image: 'demo:1.0.0', port: 8080, readiness: same, liveness: same });
+    new GitOpsChart(platform);
+    let failure: SynthesisFailed | undefined;
+    try { renderAndValidate(() => platform); } catch (error) { failure = error as SynthesisFailed; }
+    expect(failure?.findings).toEqual([
+      'readiness-probe Deployment demo/web at dist/apps/demo/deployment-web.yaml (demo/web/Deployment): container web has identical readiness and liveness probes: a slow pod is restarted instead of taken out of rotation',
+    ]);
+    expect(failure?.message).toMatch(/^synthesis failed with 1 finding:\n {2}readiness-probe /);
   });
 
   it('refuses app charts added after the GitOps chart', () => {

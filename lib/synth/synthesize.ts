@@ -1,6 +1,6 @@
 import { Platform } from '../platform/platform';
 import { architectureReport } from '../report/architecture';
-import { formatText } from '../validate/format';
+import { formatFinding } from '../validate/format';
 import { ValidationReport, validateSubjects } from '../validate/validate';
 import { Rendering, SynthesisFailed, render } from './render';
 import { WriteHooks, WriteResult, compareTrees, readTree, replaceTrees } from './writer';
@@ -32,7 +32,7 @@ export function renderAndValidate(build: () => Platform): { rendering: Rendering
   const platform = build();
   const rendering = render(platform);
   const validation = validateSubjects(rendering.objects);
-  if (validation.errors.length) throw new SynthesisFailed(formatText({ ...validation, exempted: [] }).split('\n'));
+  if (validation.errors.length) throw new SynthesisFailed(validation.errors.map(formatFinding));
   const report = architectureReport(platform, rendering.objects);
   if (report.problems.length) throw new SynthesisFailed(report.problems);
   rendering.files.set(REPORT_FILE, report.markdown);

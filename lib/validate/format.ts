@@ -19,6 +19,11 @@ function counts(report: ValidationReport): string {
   return `${report.objects} objects: ${report.errors.length} errors, ${report.warnings.length} warnings, ${report.exempted.length} exempted (schemas: ${report.schemas})`;
 }
 
+/** One finding on one line: rule, object, where (file, line, construct path), message. */
+export function formatFinding(f: Finding): string {
+  return `${f.rule} ${f.object} at ${where(f)}: ${f.message}`;
+}
+
 /** Findings for a terminal: one block per finding, then the exemptions, then the counts. */
 export function formatText(report: ValidationReport, colour = false): string {
   const c = (code: keyof typeof COLOUR, s: string) => (colour ? `${COLOUR[code]}${s}${COLOUR.reset}` : s);
