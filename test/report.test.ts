@@ -42,7 +42,7 @@ describe('the architecture report (dist/README.md)', () => {
   });
 
   it('sums requests and limits per app against the declared capacity', () => {
-    expect(report).toContain('| `dist/apps/bun-blog` | bun-blog | 800m | 3750m | 0.91 GiB | 3.63 GiB |');
+    expect(report).toContain('| `dist/apps/bun-blog` | bun-blog | 900m | 4750m | 1.03 GiB | 4.13 GiB |');
     expect(report).toMatch(/\| \*\*capacity\*\* \| \| 16 \(\d+% requested\) \|/);
   });
 

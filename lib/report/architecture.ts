@@ -4,7 +4,7 @@ import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
 import type { Manifest, RenderedObject } from '../synth/render';
 import { Budget, budgetOf, gib } from './budget';
-import { isAllowed } from './reachability';
+import { firstHost, isAllowed } from './reachability';
 import { Workload, workloadsOf } from './workloads';
 
 /** The report, and what in it must fail synthesis. */
@@ -82,7 +82,9 @@ function budgetTable(budget: Budget): string[] {
  */
 export function architectureReport(platform: Platform, objects: RenderedObject[]): ArchitectureReport {
   const nodes = platform.capacity?.nodes ?? 1;
-  const workloads = workloadsOf(objects.filter(o => o.file.startsWith('dist/')), nodes);
+  // A host-network pod's traffic carries its node's address.
+  const nodeAddress = firstHost(platform.network.nodeCidr);
+  const workloads = workloadsOf(objects.filter(o => o.file.startsWith('dist/')), nodes).map(w => (w.hostNetwork ? { ...w, address: nodeAddress } : w));
   const budget = budgetOf(workloads, platform.capacity);
   const policies = objects.filter(o => o.manifest.kind === 'NetworkPolicy').map(o => o.manifest as Manifest);
   const find = (c: { namespace: string; name: string }) => workloads.find(w => w.namespace === c.namespace && w.name === c.name);
@@ -109,7 +111,7 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
     '',
     '## Resource budget',
     '',
-    'Per app: pods (autoscaler maximum, DaemonSets once per node) times the requests and limits of their containers.',
+    'Per app: pods (autoscaler maximum, DaemonSets once per node, one run of each CronJob) times the requests and limits of their containers.',
     '',
     ...budgetTable(budget),
     '',
