@@ -175,6 +175,21 @@ describe('NetworkPolicies derived from the declared edges', () => {
     ]);
   });
 
+  it('let CloudNativePG\'s join and initdb Jobs reach the instances and the API server, and nothing else', () => {
+    const join: Endpoint = { name: 'postgres-2-join', namespace: 'url-shortener', labels: { 'cnpg.io/cluster': 'postgres', 'cnpg.io/jobRole': 'join' }, ports: [] };
+    expect(isAllowed(policies, join, byName('url-shortener', 'postgres'), 5432)).toBe(true);
+    expect(isAllowed(policies, join, outside.node, 6443)).toBe(true);
+    expect(isAllowed(policies, join, byName('url-shortener', 'valkey'), 6379)).toBe(false);
+    expect(isAllowed(policies, join, outside.internet, 443)).toBe(false);
+  });
+
+  it('select CloudNativePG instances by role: the pooler\'s pods carry the cluster label too, but none of the instances\' rules', () => {
+    const pooler = byName('url-shortener', 'postgres-pooler-rw');
+    expect(pooler.labels).toEqual({ 'cnpg.io/poolerName': 'postgres-pooler-rw', 'cnpg.io/cluster': 'postgres', 'cnpg.io/podRole': 'pooler' });
+    expect(isAllowed(policies, outside['cnpg-operator'], pooler, 5432)).toBe(false);
+    expect(isAllowed(policies, pooler, byName('url-shortener', 'postgres'), 5432)).toBe(true);
+  });
+
   it('refuse an app chart created after the policies', () => {
     const p = new Platform({ repoURL: 'https://git.example.com/t.git' });
     new NetworkPolicies(p);

@@ -67,6 +67,8 @@ export function nodeSources(network: ClusterNetwork, nodes: number): { cidr: str
 }
 
 const SELECT_KEYS = ['kubernetes.io/metadata.name'];
+const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
+const CNPG_JOB_ROLE_LABEL = 'cnpg.io/jobRole';
 
 /** A workload as a peer: its pods, or for a host-network workload its node (as a source, its gateways too). */
 function workloadPeer(w: Workload, network: ClusterNetwork, nodes: number, as: 'source' | 'destination'): Peer {
@@ -165,7 +167,9 @@ export function policyEdges(platform: Platform, objects: { file: string; manifes
     if (!w) continue;
     if (o.manifest.kind === 'Cluster') {
       if (operator) for (const port of [8000, 5432]) add(operator, dst(w), undefined, w, port);
-      add(src(w), dst(w), w, w, 5432);
+      // Any pod of the cluster (instances, its Jobs; poolers carry the label too) may reach the instances.
+      add({ description: `pods of cluster ${w.namespace}/${w.name}`, pods: { namespace: w.namespace, labels: { [CNPG_CLUSTER_LABEL]: w.name } } }, dst(w), undefined, w, 5432);
+      add(src(w), dst(w), w, undefined, 5432);
     }
     if (o.manifest.kind === 'Cluster' || o.manifest.kind === 'Pooler') add(src(w), apiServer, w, undefined, network.apiServerPort);
   }
@@ -248,6 +252,25 @@ export class NetworkPolicies extends Construct {
       }],
     });
     const used = new Set(['default-deny', 'allow-dns']);
+    // CloudNativePG's Jobs (initdb, join: pg_basebackup from the primary) read the API server and the instances.
+    for (const w of workloads.filter(x => x.kind === 'Cluster')) {
+      const name = `${w.name}-jobs`;
+      used.add(name);
+      const network = this.platformNetwork(app);
+      new ApiObject(scope, name, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name, namespace: app.namespace, labels: standardLabels({ name, app: app.appName, component: 'network-policy' }) },
+        spec: {
+          podSelector: { matchLabels: { [CNPG_CLUSTER_LABEL]: w.name }, matchExpressions: [{ key: CNPG_JOB_ROLE_LABEL, operator: 'Exists' }] },
+          policyTypes: ['Egress'],
+          egress: [
+            { to: [{ ipBlock: { cidr: network.nodeCidr } }], ports: [{ protocol: 'TCP', port: network.apiServerPort }] },
+            { to: [{ podSelector: { matchLabels: w.selector } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+          ],
+        },
+      });
+    }
     for (const w of workloads) {
       if (w.hostNetwork) continue;
       const same = (x?: Workload) => x !== undefined && x.namespace === w.namespace && x.name === w.name && x.kind === w.kind;

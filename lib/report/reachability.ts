@@ -17,8 +17,12 @@ export interface Endpoint {
   readonly address?: string;
 }
 
+interface Selector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
 interface Peer {
-  podSelector?: { matchLabels?: Record<string, string> };
+  podSelector?: Selector;
   namespaceSelector?: { matchLabels?: Record<string, string> };
   ipBlock?: { cidr: string; except?: string[] };
 }
@@ -26,6 +30,20 @@ interface Rule { from?: Peer[]; to?: Peer[]; ports?: { port?: number | string }[
 
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
   Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+
+/** A label selector, with its expressions, against a pod's labels. */
+function selectorMatches(selector: Selector | undefined, labels: Record<string, string>): boolean {
+  return matches(selector?.matchLabels, labels) && (selector?.matchExpressions ?? []).every(e => {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    switch (e.operator) {
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      case 'In': return has && (e.values ?? []).includes(labels[e.key]);
+      case 'NotIn': return !has || !(e.values ?? []).includes(labels[e.key]);
+      default: return false;
+    }
+  });
+}
 
 const ipv4 = (address: string) => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
 
@@ -45,7 +63,7 @@ function peerMatches(peer: Peer, policyNs: string, w: Endpoint): boolean {
   if (w.hostNetwork || !w.namespace) return false;
   // Kubernetes sets kubernetes.io/metadata.name on every namespace; that is the label selectors here use.
   const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector.matchLabels, { 'kubernetes.io/metadata.name': w.namespace }) : w.namespace === policyNs;
-  return nsOk && (!peer.podSelector || matches(peer.podSelector.matchLabels, w.labels));
+  return nsOk && (!peer.podSelector || selectorMatches(peer.podSelector, w.labels));
 }
 
 function portMatches(rule: Rule, dest: Endpoint, port: number): boolean {
@@ -62,7 +80,7 @@ export function isAllowed(policies: Manifest[], from: Endpoint, to: Endpoint, po
   const ofType = (w: Endpoint, type: 'Ingress' | 'Egress') => (w.hostNetwork || !w.namespace ? [] : policies.filter(p => {
     const spec = p.spec as any;
     const types: string[] = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
-    return p.metadata.namespace === w.namespace && types.includes(type) && matches(spec.podSelector?.matchLabels, w.labels);
+    return p.metadata.namespace === w.namespace && types.includes(type) && selectorMatches(spec.podSelector, w.labels);
   }));
   const ingress = ofType(to, 'Ingress');
   const ingressOk = ingress.length === 0 || ingress.some(p => ((p.spec as any).ingress ?? []).some((r: Rule) =>

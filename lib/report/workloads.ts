@@ -44,14 +44,16 @@ function rolloutSurge(m: any, pods: number): number {
 
 /** Pods CloudNativePG runs for its custom resources: spec path of their resources, and their labels. */
 function cnpgWorkload(m: any): {
-  containers: any[]; pods: number; labels: Record<string, string>; ports: { name?: string; port: number }[]; annotations: Record<string, string>; surge: number;
+  containers: any[]; pods: number; labels: Record<string, string>; selector: Record<string, string>; ports: { name?: string; port: number }[]; annotations: Record<string, string>; surge: number;
 } | undefined {
   if (!m.apiVersion?.startsWith('postgresql.cnpg.io/')) return undefined;
   if (m.kind === 'Cluster') {
     return {
       containers: [{ resources: m.spec?.resources }],
       pods: m.spec?.instances ?? 1,
-      labels: { 'cnpg.io/cluster': m.metadata.name },
+      // Instance pods; the cluster's Jobs (initdb, join) carry cnpg.io/cluster and a cnpg.io/jobRole instead.
+      labels: { 'cnpg.io/cluster': m.metadata.name, 'cnpg.io/podRole': 'instance' },
+      selector: { 'cnpg.io/cluster': m.metadata.name, 'cnpg.io/podRole': 'instance' },
       ports: [{ name: 'postgresql', port: 5432 }, { name: 'metrics', port: 9187 }, { name: 'status', port: 8000 }],
       annotations: m.spec?.inheritedMetadata?.annotations ?? {},
       // Joining a new or re-created instance runs a Job of an instance's size beside the others.
@@ -62,7 +64,8 @@ function cnpgWorkload(m: any): {
     return {
       containers: m.spec?.template?.spec?.containers ?? [],
       pods: m.spec?.instances ?? 1,
-      labels: { 'cnpg.io/poolerName': m.metadata.name },
+      labels: { 'cnpg.io/poolerName': m.metadata.name, 'cnpg.io/cluster': m.spec?.cluster?.name, 'cnpg.io/podRole': 'pooler' },
+      selector: { 'cnpg.io/poolerName': m.metadata.name },
       ports: [{ name: 'pgbouncer', port: 5432 }, { name: 'metrics', port: 9127 }],
       annotations: m.spec?.template?.metadata?.annotations ?? {},
       // The operator's Deployment keeps Kubernetes's default maxSurge, 25%.
@@ -93,7 +96,7 @@ export function workloadsOf(objects: { file: string; manifest: Manifest }[], nod
       namespace: m.metadata.namespace,
       app: o.file.slice(0, o.file.lastIndexOf('/')),
       labels: operated?.labels ?? template?.metadata?.labels ?? {},
-      selector: operated?.labels ?? m.spec?.selector?.matchLabels ?? template?.metadata?.labels ?? {},
+      selector: operated?.selector ?? m.spec?.selector?.matchLabels ?? template?.metadata?.labels ?? {},
       podAnnotations: operated?.annotations ?? template?.metadata?.annotations ?? {},
       hostNetwork: template?.spec?.hostNetwork === true,
       surge: operated?.surge ?? rolloutSurge(m, pods),

@@ -145,7 +145,8 @@ export function checkReferences(ctx: ValidationContext): void {
       const selectsAll = !selector || Object.keys(selector).length === 0;
       // CloudNativePG's pods are not templated here: they carry the labels the operator sets.
       const operated = ctx.inNamespace(ns).map(o => o.manifest as any).filter(o => o.apiVersion?.startsWith('postgresql.cnpg.io/'))
-        .map((o): Record<string, string> | undefined => (o.kind === 'Cluster' ? { 'cnpg.io/cluster': o.metadata.name } : o.kind === 'Pooler' ? { 'cnpg.io/poolerName': o.metadata.name } : undefined))
+        .map((o): Record<string, string> | undefined => (o.kind === 'Cluster' ? { 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance' }
+          : o.kind === 'Pooler' ? { 'cnpg.io/poolerName': o.metadata.name, 'cnpg.io/cluster': o.spec?.cluster?.name, 'cnpg.io/podRole': 'pooler' } : undefined))
         .filter((l): l is Record<string, string> => l !== undefined);
       const pods = [...ctx.podTemplatesIn(ns).map(p => p.template.metadata?.labels), ...operated];
       if (selectsAll ? pods.length === 0 : !pods.some(labels => selects(selector, labels))) {
