@@ -190,6 +190,11 @@ describe('NetworkPolicies derived from the declared edges', () => {
     expect(isAllowed(policies, pooler, byName('url-shortener', 'postgres'), 5432)).toBe(true);
   });
 
+  it('refuse a node range that is not an IPv4 CIDR, naming the setting', () => {
+    const p = new Platform({ repoURL: 'https://git.example.com/t.git', network: { ...K3S_NETWORK, nodeCidr: '192.168.0.0' } });
+    expect(() => new NetworkPolicies(p)).toThrow('network-policies: network.nodeCidr: "192.168.0.0" is not an IPv4 CIDR such as 10.42.0.0/16');
+  });
+
   it('refuse an app chart created after the policies', () => {
     const p = new Platform({ repoURL: 'https://git.example.com/t.git' });
     new NetworkPolicies(p);

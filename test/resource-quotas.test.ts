@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlatform } from '../charts/platform';
 import { parseQuantity } from '../lib/k8s/quantity';
-import { CONTAINER_DEFAULTS, QUOTA_HEADROOM, needsOf } from '../lib/platform/resource-quotas';
+import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { AppChart } from '../lib/platform/app-chart';
+import { Platform } from '../lib/platform/platform';
+import { CONTAINER_DEFAULTS, QUOTA_HEADROOM, ResourceQuotas, needsOf } from '../lib/platform/resource-quotas';
+import { WebService } from '../lib/workloads/web-service';
 import { workloadsOf } from '../lib/report/workloads';
 import { renderAndValidate } from '../lib/synth/synthesize';
 
@@ -58,5 +62,20 @@ describe('ResourceQuota and LimitRange per app namespace', () => {
         limits: [{ type: 'Container', defaultRequest: CONTAINER_DEFAULTS.defaultRequest, default: CONTAINER_DEFAULTS.default }],
       });
     }
+  });
+
+  it('take the headroom as a setting: 1 leaves exactly the pods, requests and limits of a 2-replica service and its surge pod', () => {
+    const p = new Platform({ repoURL: 'https://git.example.com/t.git' });
+    const chart = new AppChart(p, 'shop', { category: 'apps' });
+    new WebService(chart, 'web', { image: 'shop:1.0.0', port: 8080, replicas: 2, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } } });
+    new ResourceQuotas(p, 'resource-quotas', { headroom: 1 });
+    new GitOpsChart(p);
+    const quota = renderAndValidate(() => p).rendering.objects.map(o => o.manifest as any).find(m => m.kind === 'ResourceQuota');
+    expect(quota.spec.hard).toEqual({ pods: '3', 'requests.cpu': '300m', 'requests.memory': '384Mi', 'limits.cpu': '600m', 'limits.memory': '768Mi' });
+  });
+
+  it('refuse a headroom below 1, which would not fit the pods the app declares', () => {
+    const p = new Platform({ repoURL: 'https://git.example.com/t.git' });
+    expect(() => new ResourceQuotas(p, 'resource-quotas', { headroom: 0.8 })).toThrow('resource-quotas: headroom: must be at least 1, or pods the app declares would not fit (got 0.8)');
   });
 });

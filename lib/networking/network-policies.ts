@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { fail } from '../errors';
 import { standardLabels } from '../k8s/labels';
 import { Prometheus } from '../monitoring/prometheus';
 import { SCRAPE_ANNOTATION } from '../monitoring/scrape';
@@ -201,6 +202,21 @@ function rules(list: { peer: Peer; port: number; protocol: string }[], namespace
   return sorted;
 }
 
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Refuses address ranges a policy could not carry, naming the setting. */
+function checkNetwork(scope: Construct, network: ClusterNetwork): void {
+  for (const field of ['podCidr', 'nodeCidr'] as const) {
+    const m = CIDR.exec(network[field]);
+    if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
+      fail(scope, `network.${field}`, `"${network[field]}" is not an IPv4 CIDR such as 10.42.0.0/16`);
+    }
+  }
+  if (!Number.isInteger(network.apiServerPort) || network.apiServerPort < 1 || network.apiServerPort > 65535) {
+    fail(scope, 'network.apiServerPort', `must be a port between 1 and 65535 (got ${network.apiServerPort})`);
+  }
+}
+
 /** The manifests of an app chart's objects, as they render. */
 function manifestsOf(chart: AppChart): { file: string; manifest: Manifest }[] {
   return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => {
@@ -218,6 +234,7 @@ export class NetworkPolicies extends Construct {
 
   constructor(platform: Platform, id = 'network-policies') {
     super(platform, id);
+    checkNetwork(this, platform.network);
     const apps = platform.apps;
     const objects = apps.flatMap(manifestsOf);
     this.edges = policyEdges(platform, objects);

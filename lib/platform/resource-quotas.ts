@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { fail } from '../errors';
 import { standardLabels } from '../k8s/labels';
 import { Workload, workloadsOf } from '../report/workloads';
 import type { Manifest } from '../synth/render';
@@ -10,10 +11,29 @@ import { Platform } from './platform';
 export const QUOTA_HEADROOM = 1.5;
 
 /** Defaults a LimitRange gives a container that sets no resources (an operator's, a debug pod). */
-export const CONTAINER_DEFAULTS = {
+export const CONTAINER_DEFAULTS: ContainerDefaults = {
   defaultRequest: { cpu: '50m', memory: '64Mi' },
   default: { cpu: '250m', memory: '256Mi' },
-} as const;
+};
+
+export interface ContainerDefaults {
+  readonly defaultRequest: { readonly cpu: string; readonly memory: string };
+  readonly default: { readonly cpu: string; readonly memory: string };
+}
+
+export interface ResourceQuotasProps {
+  /**
+   * How much room each quota leaves above what the app's workloads need at most.
+   * @default QUOTA_HEADROOM (1.5)
+   */
+  readonly headroom?: number;
+  /**
+   * Requests and limits the LimitRange gives containers that set none.
+   * @default CONTAINER_DEFAULTS (50m/64Mi requested, 250m/256Mi at most)
+   * @see https://kubernetes.io/docs/concepts/policy/limit-range/
+   */
+  readonly containerDefaults?: ContainerDefaults;
+}
 
 const MI = 1024 * 1024;
 
@@ -53,11 +73,24 @@ export function quotaOf(needs: AppNeeds, headroom = QUOTA_HEADROOM): Record<stri
  * instances), plus one rollout's surge each, times QUOTA_HEADROOM. The LimitRange gives containers
  * that set nothing CONTAINER_DEFAULTS, so the quota never refuses a pod for lacking requests.
  * Create it after the last app chart.
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
  */
 export class ResourceQuotas extends Construct {
-  constructor(platform: Platform, id = 'resource-quotas') {
+  public readonly headroom: number;
+  public readonly containerDefaults: ContainerDefaults;
+
+  constructor(platform: Platform, id = 'resource-quotas', props: ResourceQuotasProps = {}) {
     super(platform, id);
+    this.headroom = props.headroom ?? QUOTA_HEADROOM;
+    if (!(this.headroom >= 1)) fail(this, 'headroom', `must be at least 1, or pods the app declares would not fit (got ${this.headroom})`);
+    this.containerDefaults = props.containerDefaults ?? CONTAINER_DEFAULTS;
     const nodes = platform.capacity?.nodes ?? 1;
+    const described = platform.apps.length;
+    this.node.addValidation({
+      validate: () => (platform.apps.length === described ? [] : [
+        `${platform.apps.length - described} app chart(s) were added after the ResourceQuotas; create them before, so their namespaces get a quota`,
+      ]),
+    });
     for (const app of platform.apps) {
       const objects = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => {
         const manifest = o.toJson() as Manifest;
@@ -65,7 +98,7 @@ export class ResourceQuotas extends Construct {
       });
       const workloads = workloadsOf(objects, nodes);
       if (!workloads.length) continue;
-      this.render(app, quotaOf(needsOf(workloads)));
+      this.render(app, quotaOf(needsOf(workloads), this.headroom));
     }
   }
 
@@ -77,7 +110,7 @@ export class ResourceQuotas extends Construct {
       apiVersion: 'v1',
       kind: 'LimitRange',
       metadata,
-      spec: { limits: [{ type: 'Container', defaultRequest: { ...CONTAINER_DEFAULTS.defaultRequest }, default: { ...CONTAINER_DEFAULTS.default } }] },
+      spec: { limits: [{ type: 'Container', defaultRequest: { ...this.containerDefaults.defaultRequest }, default: { ...this.containerDefaults.default } }] },
     });
   }
 }
