@@ -37,7 +37,7 @@ export type ExternalPeer = 'internet' | 'kubernetes-api';
 export interface ExternalConnection {
   readonly from: ComponentIdentity & { readonly namespace: string };
   readonly to: ExternalPeer;
-  /** Why it needs it, rendered next to the rule for reviewers. */
+  /** Why it needs it, listed in dist/README.md for reviewers. */
   readonly reason: string;
 }
 

@@ -125,6 +125,15 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
     '| --- | --- | ---: | --- |',
     ...connectionRows,
   ];
+  const external = platform.externalConnections;
+  if (external.length) {
+    lines.push('', 'Declared connections out of the pod network, each with its reason. Nothing else reaches the internet; besides these, only CloudNativePG\'s instances, poolers and Jobs reach the API server, as their instance manager must:', '');
+    lines.push('| from | to | port | why |', '| --- | --- | ---: | --- |');
+    for (const c of external) {
+      const to = c.to === 'internet' ? 'the internet (not the private ranges)' : 'the Kubernetes API server';
+      lines.push(`| ${c.from.namespace}/${c.from.name} | ${to} | ${c.to === 'internet' ? 443 : platform.network.apiServerPort} | ${c.reason} |`);
+    }
+  }
   if (workloads.length <= MAX_MATRIX) {
     lines.push('', 'Which workloads may open a connection to which (on any of the destination\'s ports):', '');
     lines.push(`| from \\ to | ${workloads.map(w => `${w.namespace}/${w.name}`).join(' | ')} |`, `| --- |${workloads.map(() => ' :---: |').join('')}`);
