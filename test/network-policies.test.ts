@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlatform } from '../charts/platform';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
-import { NetworkPolicies, PRIVATE_RANGES } from '../lib/networking/network-policies';
+import { NetworkPolicies, PRIVATE_RANGES, policyEdges } from '../lib/networking/network-policies';
 import { SCRAPE_ANNOTATION } from '../lib/monitoring/scrape';
 import { AppChart } from '../lib/platform/app-chart';
 import { K3S_NETWORK, Platform } from '../lib/platform/platform';
@@ -188,6 +188,24 @@ describe('NetworkPolicies derived from the declared edges', () => {
     expect(pooler.labels).toEqual({ 'cnpg.io/poolerName': 'postgres-pooler-rw', 'cnpg.io/cluster': 'postgres', 'cnpg.io/podRole': 'pooler' });
     expect(isAllowed(policies, outside['cnpg-operator'], pooler, 5432)).toBe(false);
     expect(isAllowed(policies, pooler, byName('url-shortener', 'postgres'), 5432)).toBe(true);
+  });
+
+  it('let the ingress controller reach the container port behind a Gateway API HTTPRoute\'s backendRef, as behind an Ingress', () => {
+    const p = new Platform({ repoURL: 'https://git.example.com/t.git' });
+    const chart = new AppChart(p, 'shop', { category: 'apps' });
+    const resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi' } };
+    new WebService(chart, 'web', { image: 'shop:1.0.0', port: 8080, resources });
+    const rendered = renderAndValidate(() => { new GitOpsChart(p); return p; }).rendering.objects
+      .filter(o => o.file.startsWith('dist/')).map(o => ({ file: o.file, manifest: o.manifest }));
+    const service = rendered.find(o => o.manifest.kind === 'Service')!.manifest as any;
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { parentRefs: [{ name: 'external', namespace: 'gateways' }], rules: [{ backendRefs: [{ name: 'web', port: service.spec.ports[0].port }] }] },
+    };
+    const edges = policyEdges(p, [...rendered, { file: 'dist/apps/shop/httproute-web.yaml', manifest: route as Manifest }]);
+    expect(edges.map(e => `${e.from.description} -> ${e.to.description}:${e.port}`)).toEqual(['the ingress controller -> shop/web:8080']);
   });
 
   it('refuse a node range that is not an IPv4 CIDR, naming the setting', () => {

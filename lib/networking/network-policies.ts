@@ -20,7 +20,7 @@ import type { Manifest } from '../synth/render';
  *   Valkey replication and Sentinels, the monitoring stack's own edges);
  * - declared external connections: the internet on 443, the API server;
  * - Prometheus -> every pod its scrape annotations (or its Service's) name, on that port;
- * - the ingress controller -> every pod behind an Ingress backend, on the container port;
+ * - the ingress controller -> every pod behind an Ingress backend or HTTPRoute backendRef, on the container port;
  * - the nodes -> pods behind a NodePort Service and pods a host-network pod connects to;
  * - the CloudNativePG operator's namespace -> instances (status 8000, PostgreSQL 5432), instances
  *   -> each other (replication, join Jobs), instances and poolers -> the API server.
@@ -88,6 +88,23 @@ function targetPort(service: any, port: string | number | undefined, w: Workload
 const selects = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
   Boolean(selector && Object.keys(selector).length) && Object.entries(selector!).every(([k, v]) => labels[k] === v);
 
+/** The Services (and their ports, by name or number) that Ingresses and HTTPRoutes send traffic to. */
+export function routeBackends(manifests: Manifest[]): { namespace: string; service: string; port?: string | number }[] {
+  const backends: { namespace: string; service: string; port?: string | number }[] = [];
+  for (const m of manifests as any[]) {
+    const namespace = m.metadata.namespace;
+    if (m.kind === 'Ingress' && m.apiVersion.startsWith('networking.k8s.io/')) {
+      const refs = [m.spec?.defaultBackend, ...(m.spec?.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend))];
+      for (const b of refs.filter((x: any) => x?.service)) backends.push({ namespace, service: b.service.name, port: b.service.port?.name ?? b.service.port?.number });
+    }
+    if (m.kind === 'HTTPRoute' && m.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+      const refs = (m.spec?.rules ?? []).flatMap((r: any) => r.backendRefs ?? []);
+      for (const b of refs.filter((x: any) => (x.kind ?? 'Service') === 'Service' && !x.group)) backends.push({ namespace: b.namespace ?? namespace, service: b.name, port: b.port });
+    }
+  }
+  return backends;
+}
+
 /** Every allowed flow of the platform besides DNS, from its rendered objects and its declarations. */
 export function policyEdges(platform: Platform, objects: { file: string; manifest: Manifest }[]): PolicyEdge[] {
   const network = platform.network;
@@ -135,17 +152,14 @@ export function policyEdges(platform: Platform, objects: { file: string; manifes
     for (const [w, port] of scraped) add(src(prometheus), dst(w), prometheus, w, port);
   }
 
-  // The ingress controller -> the pods behind every Ingress backend.
+  // The ingress controller -> the pods behind every Ingress backend and Gateway API HTTPRoute backendRef.
   const ingressController: Peer = { description: 'the ingress controller', pods: { namespace: network.ingressController.namespace, labels: network.ingressController.podLabels } };
-  for (const ing of objects.filter(o => o.manifest.kind === 'Ingress').map(o => o.manifest as any)) {
-    const backends = [ing.spec?.defaultBackend, ...(ing.spec?.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend))].filter(Boolean);
-    for (const backend of backends) {
-      const svc = services.find(s => s.metadata.namespace === ing.metadata.namespace && s.metadata.name === backend.service?.name);
-      if (!svc) continue;
-      for (const w of workloads.filter(x => x.namespace === svc.metadata.namespace && selects(svc.spec?.selector, x.labels))) {
-        const port = targetPort(svc, backend.service.port?.name ?? backend.service.port?.number, w);
-        if (port !== undefined) add(ingressController, dst(w), undefined, w, port);
-      }
+  for (const backend of routeBackends(objects.map(o => o.manifest))) {
+    const svc = services.find(s => s.metadata.namespace === backend.namespace && s.metadata.name === backend.service);
+    if (!svc) continue;
+    for (const w of workloads.filter(x => x.namespace === svc.metadata.namespace && selects(svc.spec?.selector, x.labels))) {
+      const port = targetPort(svc, backend.port, w);
+      if (port !== undefined) add(ingressController, dst(w), undefined, w, port);
     }
   }
   // A NodePort reaches the pods from the node kube-proxy received it on (SNAT, externalTrafficPolicy Cluster).

@@ -37,7 +37,7 @@ export interface ClusterNetwork {
   readonly apiServerPort: number;
   /** Namespace and pod labels of the cluster DNS (K3s: CoreDNS, `k8s-app: kube-dns`). */
   readonly dns: { readonly namespace: string; readonly podLabels: Record<string, string> };
-  /** Namespace and pod labels of the ingress controller (K3s: Traefik in kube-system). */
+  /** Namespace and pod labels of the pods that proxy Ingress and Gateway API traffic (K3s: Traefik in kube-system). */
   readonly ingressController: { readonly namespace: string; readonly podLabels: Record<string, string> };
 }
 
