@@ -27,7 +27,10 @@ import type { Manifest } from '../synth/render';
  *
  * Host-network pods (cloudflared, node-exporter) are outside NetworkPolicies: the policies their
  * namespace carries select them but do not apply. Their traffic arrives from the node, so the
- * destinations allow the node addresses instead of a pod selector (see `nodeSources`).
+ * destinations allow the node addresses instead of a pod selector (see `nodeSources`): traffic
+ * to and from a pod's own node is always allowed, so these rules matter for the other nodes. The
+ * kubelet's probes need no rule for the same reason.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 
 /** One end of an edge as a policy names it. */
@@ -60,14 +63,17 @@ export const INTERNET_PORT = 443;
 /**
  * Where traffic from a node (a host-network pod, a NodePort after kube-proxy's SNAT) comes from:
  * the node's LAN address, or on K3s's flannel the node's own addresses in the pod network, its
- * `flannel.1` (10.42.N.0) and `cni0` (10.42.N.1) gateways, which are the 10.42.N.0/31 of node N.
+ * `flannel.1` (10.42.N.0) and `cni0` (10.42.N.1) gateways, which are the 10.42.N.0/31 of node N
+ * (K3s gives each node a /24 of the pod CIDR, numbered from 0; a node's number depends on the order
+ * it joined in, so all `nodes` are listed).
  */
 export function nodeSources(network: ClusterNetwork, nodes: number): { cidr: string }[] {
   const [a, b] = network.podCidr.split('/')[0].split('.');
   return [{ cidr: network.nodeCidr }, ...Array.from({ length: nodes }, (_, n) => ({ cidr: `${a}.${b}.${n}.0/31` }))];
 }
 
-const SELECT_KEYS = ['kubernetes.io/metadata.name'];
+/** The label Kubernetes sets on every namespace, which namespace selectors here use. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
 const CNPG_JOB_ROLE_LABEL = 'cnpg.io/jobRole';
 
@@ -195,7 +201,7 @@ export function policyEdges(platform: Platform, objects: { file: string; manifes
 function renderPeers(p: Peer, namespace: string): Record<string, unknown>[] {
   if (p.ipBlocks) return p.ipBlocks.map(b => ({ ipBlock: b.except ? { cidr: b.cidr, except: b.except } : { cidr: b.cidr } }));
   const ns = p.pods?.namespace ?? p.namespace!;
-  const namespaceSelector = ns === namespace ? {} : { namespaceSelector: { matchLabels: { [SELECT_KEYS[0]]: ns } } };
+  const namespaceSelector = ns === namespace ? {} : { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } };
   return [{ ...namespaceSelector, ...(p.pods ? { podSelector: { matchLabels: p.pods.labels } } : {}) }];
 }
 
@@ -266,7 +272,8 @@ export class NetworkPolicies extends Construct {
 
   private renderApp(app: AppChart, workloads: Workload[]): void {
     const scope = new Construct(app, 'NetworkPolicies');
-    const dns = this.platformNetwork(app).dns;
+    const network = Platform.of(app).network;
+    const dns = network.dns;
     const policy = (name: string, podSelector: Record<string, string>, spec: Record<string, unknown>) => new ApiObject(scope, name, {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -278,7 +285,7 @@ export class NetworkPolicies extends Construct {
     policy('allow-dns', {}, {
       policyTypes: ['Egress'],
       egress: [{
-        to: [{ namespaceSelector: { matchLabels: { [SELECT_KEYS[0]]: dns.namespace } }, podSelector: { matchLabels: dns.podLabels } }],
+        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.namespace } }, podSelector: { matchLabels: dns.podLabels } }],
         ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
       }],
     });
@@ -287,7 +294,6 @@ export class NetworkPolicies extends Construct {
     for (const w of workloads.filter(x => x.kind === 'Cluster')) {
       const name = `${w.name}-jobs`;
       used.add(name);
-      const network = this.platformNetwork(app);
       new ApiObject(scope, name, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
@@ -316,9 +322,5 @@ export class NetworkPolicies extends Construct {
         ...(egress.length ? { egress: egress.map(r => ({ to: r.peers, ports: r.ports })) } : {}),
       });
     }
-  }
-
-  private platformNetwork(app: AppChart): ClusterNetwork {
-    return Platform.of(app).network;
   }
 }
