@@ -144,7 +144,8 @@ export function checkReferences(ctx: ValidationContext): void {
       const selector = m.spec?.podSelector?.matchLabels;
       const selectsAll = !selector || Object.keys(selector).length === 0;
       // CloudNativePG's pods are not templated here: they carry the labels the operator sets.
-      const operated = ctx.inNamespace(ns).map(o => o.manifest as any).filter(o => o.apiVersion?.startsWith('postgresql.cnpg.io/'))
+      const operated = [...ctx.ofKind('Cluster'), ...ctx.ofKind('Pooler')].map(o => o.manifest as any)
+        .filter(o => o.metadata?.namespace === ns && o.apiVersion?.startsWith('postgresql.cnpg.io/'))
         .map((o): Record<string, string> | undefined => (o.kind === 'Cluster' ? { 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance' }
           : o.kind === 'Pooler' ? { 'cnpg.io/poolerName': o.metadata.name, 'cnpg.io/cluster': o.spec?.cluster?.name, 'cnpg.io/podRole': 'pooler' } : undefined))
         .filter((l): l is Record<string, string> => l !== undefined);
