@@ -5,7 +5,7 @@ import { ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/ale
 import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/declarations';
 import { alertingPipelineAlerts, stackTargetAlerts } from '../lib/monitoring/platform-alerts';
 import { platformOverviewDashboard } from '../lib/monitoring/dashboards';
-import { BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/exporters';
+import { BLACKBOX_PORT, BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/exporters';
 import { Grafana } from '../lib/monitoring/grafana';
 import { Alloy, Loki, LOKI_PORT, lokiPushUrl } from '../lib/monitoring/logs';
 import { Prometheus, PROMETHEUS_PORT } from '../lib/monitoring/prometheus';
@@ -153,6 +153,8 @@ export class MonitoringChart extends AppChart {
       nodePort: config.nodePorts.enabled ? config.nodePorts.grafana : undefined,
     });
 
+    this.declareConnections(platform);
+
     // A chart created after this one would declare alerts that nothing loads: say so.
     this.node.addValidation({
       validate: () => {
@@ -165,6 +167,34 @@ export class MonitoringChart extends AppChart {
         return late.map(what => `${what} is declared by a chart created after the monitoring chart; create that chart first`);
       },
     });
+  }
+
+  /**
+   * The stack's own edges, which its NetworkPolicies allow: Grafana reads Prometheus and Loki,
+   * Prometheus alerts through Alertmanager and probes through the blackbox exporter, every Alloy
+   * pushes to Loki. Prometheus's scrapes are derived from the scrape annotations, not listed here.
+   */
+  private declareConnections(platform: Platform): void {
+    const at = (name: string, component: string, app = this.appName, namespace = this.namespace) => ({ name, app, component, namespace });
+    const prometheus = at('prometheus', 'metrics');
+    const grafana = at('grafana', 'dashboards');
+    const loki = at('loki', 'logs');
+    const alertmanager = at('alertmanager', 'alerting');
+    const blackbox = at('blackbox-exporter', 'probes');
+    platform.addConnection({ from: grafana, to: prometheus, port: PROMETHEUS_PORT });
+    platform.addConnection({ from: grafana, to: loki, port: LOKI_PORT });
+    platform.addConnection({ from: prometheus, to: alertmanager, port: ALERTMANAGER_PORT });
+    platform.addConnection({ from: prometheus, to: blackbox, port: BLACKBOX_PORT });
+    platform.addExternalConnection({ from: prometheus, to: 'kubernetes-api', reason: 'Kubernetes service discovery of the pods and endpoints it scrapes' });
+    platform.addExternalConnection({ from: at('kube-state-metrics', 'metrics-exporter'), to: 'kubernetes-api', reason: 'reads the state of every object it reports' });
+    platform.addExternalConnection({ from: alertmanager, to: 'internet', reason: 'sends notifications to the receivers\' webhooks' });
+    platform.addExternalConnection({ from: blackbox, to: 'internet', reason: 'probes the public hostnames from outside' });
+    for (const alloy of platform.node.findAll().filter((c): c is Alloy => c instanceof Alloy)) {
+      const chart = AppChart.of(alloy);
+      const shipper = at('alloy', 'log-shipper', chart.appName, chart.namespace);
+      platform.addConnection({ from: shipper, to: loki, port: LOKI_PORT });
+      platform.addExternalConnection({ from: shipper, to: 'kubernetes-api', reason: 'discovers the pods whose logs it ships' });
+    }
   }
 
   /** Loki's push endpoint, for log shippers in other namespaces. */

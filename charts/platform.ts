@@ -1,4 +1,6 @@
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { NetworkPolicies } from '../lib/networking/network-policies';
+import { ResourceQuotas } from '../lib/platform/resource-quotas';
 import { Platform, PlatformSettings } from '../lib/platform/platform';
 import { BlogChart } from './blog';
 import { BunBlogChart } from './bun-blog';
@@ -29,6 +31,9 @@ export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): P
   new AlloyChart(platform);
   // Monitoring last among the apps: it collects what the charts above declare.
   new MonitoringChart(platform);
+  // Derived from every app chart above: each namespace closed but for its declared edges, and its quota.
+  new NetworkPolicies(platform);
+  new ResourceQuotas(platform);
   new GitOpsChart(platform);
   return platform;
 }

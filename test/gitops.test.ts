@@ -151,7 +151,10 @@ describe('AppProjects', () => {
     expect(projects.networking.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'cloudflared' }]);
     expect(projects.networking.namespaceResourceWhitelist).toEqual([
       { group: '', kind: 'ConfigMap' },
+      { group: '', kind: 'LimitRange' },
+      { group: '', kind: 'ResourceQuota' },
       { group: 'apps', kind: 'Deployment' },
+      { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
     ]);
   });
 

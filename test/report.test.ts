@@ -41,8 +41,13 @@ describe('the architecture report (dist/README.md)', () => {
     expect(report).toContain('blog__web -->|5432| blog__postgres');
   });
 
+  it('lists every connection out of the pod network with its port and reason', () => {
+    expect(report).toContain('| monitoring/alertmanager | the internet (not the private ranges) | 443 | sends notifications to the receivers\' webhooks |');
+    expect(report).toContain('| monitoring/kube-state-metrics | the Kubernetes API server | 6443 | reads the state of every object it reports |');
+  });
+
   it('sums requests and limits per app against the declared capacity', () => {
-    expect(report).toContain('| `dist/apps/bun-blog` | bun-blog | 800m | 3750m | 0.91 GiB | 3.63 GiB |');
+    expect(report).toContain('| `dist/apps/bun-blog` | bun-blog | 900m | 4750m | 1.03 GiB | 4.13 GiB |');
     expect(report).toMatch(/\| \*\*capacity\*\* \| \| 16 \(\d+% requested\) \|/);
   });
 

@@ -155,6 +155,7 @@ export class Postgres extends Construct {
           storageSize: props.dailyBackup.storageSize ?? props.storageSize,
           storageClassName: props.storageClassName,
         });
+        Platform.of(this).addConnection(connection(this.backup, (this.instance ?? this.cluster)!));
       }
     } else {
       fail(this, 'mode', `"${String(props.mode)}" is not 'single-instance' or 'cloudnative-pg'`);

@@ -11,7 +11,8 @@ import { Volume } from '../k8s/volume';
 import { monitorValkey } from '../monitoring/data-alerts';
 import { scrapeAnnotations } from '../monitoring/scrape';
 import { AppChart } from '../platform/app-chart';
-import type { ConnectionTarget } from '../platform/connections';
+import { ConnectionTarget, connection } from '../platform/connections';
+import { Platform } from '../platform/platform';
 import { ContainerSpec, renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps, checkResources } from '../workloads/resources';
 import { componentService } from '../workloads/service';
@@ -285,6 +286,15 @@ export class Valkey extends Construct {
       masterName, quorum, config: sentinelConf, statefulSet: sentinelStatefulSet, service: sentinelService,
       endpoint: { node: this.node, identity: sentinelIdentity, port: SENTINEL.port },
     };
+    // Replicas follow the primary; each pod asks the Sentinels for the primary when it starts;
+    // the Sentinels watch every Valkey pod and talk to each other.
+    const sentinelTarget = this.sentinel.endpoint;
+    const valkeyTarget: ConnectionTarget = { node: this.node, identity: this.identity, port: VALKEY_PORT };
+    const platform = Platform.of(this);
+    platform.addConnection(connection(this, valkeyTarget));
+    platform.addConnection(connection(this, sentinelTarget));
+    platform.addConnection(connection({ node: this.node, identity: sentinelIdentity }, valkeyTarget));
+    platform.addConnection(connection({ node: this.node, identity: sentinelIdentity }, sentinelTarget));
   }
 
   /** `redis://<service>:6379`, for clients in the same namespace (standalone). */

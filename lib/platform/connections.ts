@@ -19,10 +19,29 @@ export interface Connection {
 }
 
 /** The edge from one component to a target, with the namespaces of both. */
-export function connection(from: IConstruct & { identity: ComponentIdentity }, to: ConnectionTarget): Connection {
+export function connection(from: { readonly node: Node; readonly identity: ComponentIdentity }, to: ConnectionTarget): Connection {
   return {
     from: { ...from.identity, namespace: AppChart.of(from).namespace },
     to: { ...to.identity, namespace: AppChart.of(to).namespace },
     port: to.port,
   };
+}
+
+/** Something outside the cluster's pods a component connects to. */
+export type ExternalPeer = 'internet' | 'kubernetes-api';
+
+/**
+ * A declared edge to outside the pods: the internet (on 443 only) or the Kubernetes API server.
+ * Nothing gets egress to either without one.
+ */
+export interface ExternalConnection {
+  readonly from: ComponentIdentity & { readonly namespace: string };
+  readonly to: ExternalPeer;
+  /** Why it needs it, listed in dist/README.md for reviewers. */
+  readonly reason: string;
+}
+
+/** The edge from one component to the internet or the API server. */
+export function externalConnection(from: IConstruct & { identity: ComponentIdentity }, to: ExternalPeer, reason: string): ExternalConnection {
+  return { from: { ...from.identity, namespace: AppChart.of(from).namespace }, to, reason };
 }

@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
 import type { AppChart } from './app-chart';
-import type { Connection } from './connections';
+import type { Connection, ExternalConnection } from './connections';
 import type { OperatorRequirement } from './operator';
 
 /** Where Argo CD finds this repository and which cluster it deploys to: set here and nowhere else. */
@@ -20,7 +20,35 @@ export interface PlatformSettings {
    * @default - not checked
    */
   readonly capacity?: NodeCapacity;
+  /**
+   * The cluster's address ranges, which the NetworkPolicies name.
+   * @default K3S_NETWORK: K3s's defaults and a 192.168.0.0/24 LAN
+   */
+  readonly network?: ClusterNetwork;
 }
+
+/** Address ranges and system components of the cluster, as NetworkPolicies need them. */
+export interface ClusterNetwork {
+  /** Pod CIDR (K3s: `--cluster-cidr`, 10.42.0.0/16); node N's flannel gateway is 10.42.N.0/31. */
+  readonly podCidr: string;
+  /** Addresses of the nodes themselves (the LAN they sit on). */
+  readonly nodeCidr: string;
+  /** Port the API server listens on at the nodes' addresses (K3s: 6443). */
+  readonly apiServerPort: number;
+  /** Namespace and pod labels of the cluster DNS (K3s: CoreDNS, `k8s-app: kube-dns`). */
+  readonly dns: { readonly namespace: string; readonly podLabels: Record<string, string> };
+  /** Namespace and pod labels of the pods that proxy Ingress and Gateway API traffic (K3s: Traefik in kube-system). */
+  readonly ingressController: { readonly namespace: string; readonly podLabels: Record<string, string> };
+}
+
+/** K3s's defaults (flannel, CoreDNS, Traefik) on a 192.168.0.0/24 LAN (seed 003). */
+export const K3S_NETWORK: ClusterNetwork = {
+  podCidr: '10.42.0.0/16',
+  nodeCidr: '192.168.0.0/24',
+  apiServerPort: 6443,
+  dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
+  ingressController: { namespace: 'kube-system', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
+};
 
 /** The schedulable capacity of the cluster, as Kubernetes quantities. */
 export interface NodeCapacity {
@@ -50,8 +78,10 @@ export class Platform extends App {
   public readonly argocdNamespace: string;
   public readonly destinationServer: string;
   public readonly capacity?: NodeCapacity;
+  public readonly network: ClusterNetwork;
   private readonly registered: AppChart[] = [];
   private readonly edges: Connection[] = [];
+  private readonly externalEdges: ExternalConnection[] = [];
   private readonly required = new Map<string, { operator: OperatorRequirement; by: string }>();
 
   constructor(settings: PlatformSettings) {
@@ -62,6 +92,7 @@ export class Platform extends App {
     this.argocdNamespace = settings.argocdNamespace ?? 'argocd';
     this.destinationServer = settings.destinationServer ?? 'https://kubernetes.default.svc';
     this.capacity = settings.capacity;
+    this.network = settings.network ?? K3S_NETWORK;
   }
 
   /** Declares that one component connects to another; the report draws it and checks it is reachable. */
@@ -72,6 +103,16 @@ export class Platform extends App {
   /** Every declared connection, in declaration order. */
   public get connections(): Connection[] {
     return [...this.edges];
+  }
+
+  /** Declares that a component needs the internet (443) or the API server; policies allow nothing else outside. */
+  public addExternalConnection(edge: ExternalConnection): void {
+    this.externalEdges.push(edge);
+  }
+
+  /** Every declared connection to the internet or the API server, in declaration order. */
+  public get externalConnections(): ExternalConnection[] {
+    return [...this.externalEdges];
   }
 
   /** Every app chart, ordered by category then name. */

@@ -4,7 +4,7 @@ import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
 import type { Manifest, RenderedObject } from '../synth/render';
 import { Budget, budgetOf, gib } from './budget';
-import { isAllowed } from './reachability';
+import { firstHost, isAllowed } from './reachability';
 import { Workload, workloadsOf } from './workloads';
 
 /** The report, and what in it must fail synthesis. */
@@ -82,7 +82,9 @@ function budgetTable(budget: Budget): string[] {
  */
 export function architectureReport(platform: Platform, objects: RenderedObject[]): ArchitectureReport {
   const nodes = platform.capacity?.nodes ?? 1;
-  const workloads = workloadsOf(objects.filter(o => o.file.startsWith('dist/')), nodes);
+  // A host-network pod's traffic carries its node's address.
+  const nodeAddress = firstHost(platform.network.nodeCidr);
+  const workloads = workloadsOf(objects.filter(o => o.file.startsWith('dist/')), nodes).map(w => (w.hostNetwork ? { ...w, address: nodeAddress } : w));
   const budget = budgetOf(workloads, platform.capacity);
   const policies = objects.filter(o => o.manifest.kind === 'NetworkPolicy').map(o => o.manifest as Manifest);
   const find = (c: { namespace: string; name: string }) => workloads.find(w => w.namespace === c.namespace && w.name === c.name);
@@ -109,7 +111,7 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
     '',
     '## Resource budget',
     '',
-    'Per app: pods (autoscaler maximum, DaemonSets once per node) times the requests and limits of their containers.',
+    'Per app: pods (autoscaler maximum, DaemonSets once per node, one run of each CronJob) times the requests and limits of their containers.',
     '',
     ...budgetTable(budget),
     '',
@@ -123,6 +125,15 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
     '| --- | --- | ---: | --- |',
     ...connectionRows,
   ];
+  const external = platform.externalConnections;
+  if (external.length) {
+    lines.push('', 'Declared connections out of the pod network, each with its reason. Nothing else reaches the internet; besides these, only CloudNativePG\'s instances, poolers and Jobs reach the API server, as their instance manager must:', '');
+    lines.push('| from | to | port | why |', '| --- | --- | ---: | --- |');
+    for (const c of external) {
+      const to = c.to === 'internet' ? 'the internet (not the private ranges)' : 'the Kubernetes API server';
+      lines.push(`| ${c.from.namespace}/${c.from.name} | ${to} | ${c.to === 'internet' ? 443 : platform.network.apiServerPort} | ${c.reason} |`);
+    }
+  }
   if (workloads.length <= MAX_MATRIX) {
     lines.push('', 'Which workloads may open a connection to which (on any of the destination\'s ports):', '');
     lines.push(`| from \\ to | ${workloads.map(w => `${w.namespace}/${w.name}`).join(' | ')} |`, `| --- |${workloads.map(() => ' :---: |').join('')}`);

@@ -1,40 +1,98 @@
 import type { Manifest } from '../synth/render';
-import type { Workload } from './workloads';
 
-interface Peer { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: { matchLabels?: Record<string, string> }; ipBlock?: unknown }
+/**
+ * One end of a connection as NetworkPolicies see it: pods of a workload (labels in a namespace),
+ * or something with an address and no pod identity (the internet, a node, the API server). A
+ * host-network pod has both a namespace and its node's address: policies do not apply to it, and
+ * its traffic is matched by ipBlock, never by a pod or namespace selector.
+ */
+export interface Endpoint {
+  readonly name: string;
+  /** '' for an address outside every namespace. */
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly ports: { name?: string; port: number }[];
+  readonly hostNetwork?: boolean;
+  /** The IPv4 address its traffic carries, for host-network pods and addresses outside the cluster. */
+  readonly address?: string;
+}
+
+interface Selector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+interface Peer {
+  podSelector?: Selector;
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+  ipBlock?: { cidr: string; except?: string[] };
+}
 interface Rule { from?: Peer[]; to?: Peer[]; ports?: { port?: number | string }[] }
 
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
   Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
 
-/** Whether `peer`, written in a policy of namespace `policyNs`, matches workload `w`. */
-function peerMatches(peer: Peer, policyNs: string, w: Workload): boolean {
-  if (peer.ipBlock) return false;
-  // Kubernetes sets kubernetes.io/metadata.name on every namespace; that is the label selectors here use.
-  const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector.matchLabels, { 'kubernetes.io/metadata.name': w.namespace }) : w.namespace === policyNs;
-  return nsOk && (!peer.podSelector || matches(peer.podSelector.matchLabels, w.labels));
+/** A label selector, with its expressions, against a pod's labels. */
+function selectorMatches(selector: Selector | undefined, labels: Record<string, string>): boolean {
+  return matches(selector?.matchLabels, labels) && (selector?.matchExpressions ?? []).every(e => {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    switch (e.operator) {
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      case 'In': return has && (e.values ?? []).includes(labels[e.key]);
+      case 'NotIn': return !has || !(e.values ?? []).includes(labels[e.key]);
+      default: return false;
+    }
+  });
 }
 
-function portMatches(rule: Rule, dest: Workload, port: number): boolean {
+const ipv4 = (address: string) => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+
+/** Whether IPv4 `address` is inside `cidr`. */
+export function inCidr(address: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits ?? 32));
+  return Math.floor(ipv4(address) / size) === Math.floor(ipv4(base) / size);
+}
+
+/** Whether `peer`, written in a policy of namespace `policyNs`, matches endpoint `w`. */
+function peerMatches(peer: Peer, policyNs: string, w: Endpoint): boolean {
+  if (peer.ipBlock) {
+    return w.address !== undefined && inCidr(w.address, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some(c => inCidr(w.address!, c));
+  }
+  // Pod and namespace selectors match pods on the pod network only.
+  if (w.hostNetwork || !w.namespace) return false;
+  // Kubernetes sets kubernetes.io/metadata.name on every namespace; that is the label selectors here use.
+  const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector.matchLabels, { 'kubernetes.io/metadata.name': w.namespace }) : w.namespace === policyNs;
+  return nsOk && (!peer.podSelector || selectorMatches(peer.podSelector, w.labels));
+}
+
+function portMatches(rule: Rule, dest: Endpoint, port: number): boolean {
   if (!rule.ports?.length) return true;
   return rule.ports.some(p => p.port === undefined || p.port === port || dest.ports.some(dp => dp.name === p.port && dp.port === port));
 }
 
 /**
  * Whether pods of `from` may open connections to `to` on `port`, under the NetworkPolicies given:
- * a pod selected by no policy of a direction is open in that direction.
+ * a pod selected by no policy of a direction is open in that direction, and so is a host-network
+ * pod, which policies do not apply to. Protocols are not told apart.
  */
-export function isAllowed(policies: Manifest[], from: Workload, to: Workload, port: number): boolean {
-  const ofType = (ns: string, w: Workload, type: 'Ingress' | 'Egress') => policies.filter(p => {
+export function isAllowed(policies: Manifest[], from: Endpoint, to: Endpoint, port: number): boolean {
+  const ofType = (w: Endpoint, type: 'Ingress' | 'Egress') => (w.hostNetwork || !w.namespace ? [] : policies.filter(p => {
     const spec = p.spec as any;
     const types: string[] = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
-    return p.metadata.namespace === ns && types.includes(type) && matches(spec.podSelector?.matchLabels, w.labels);
-  });
-  const ingress = ofType(to.namespace, to, 'Ingress');
+    return p.metadata.namespace === w.namespace && types.includes(type) && selectorMatches(spec.podSelector, w.labels);
+  }));
+  const ingress = ofType(to, 'Ingress');
   const ingressOk = ingress.length === 0 || ingress.some(p => ((p.spec as any).ingress ?? []).some((r: Rule) =>
     (!r.from?.length || r.from.some(peer => peerMatches(peer, to.namespace, from))) && portMatches(r, to, port)));
-  const egress = ofType(from.namespace, from, 'Egress');
+  const egress = ofType(from, 'Egress');
   const egressOk = egress.length === 0 || egress.some(p => ((p.spec as any).egress ?? []).some((r: Rule) =>
     (!r.to?.length || r.to.some(peer => peerMatches(peer, from.namespace, to))) && portMatches(r, to, port)));
   return ingressOk && egressOk;
+}
+
+/** An address inside `cidr` (its first host) that stands for a node of that range. */
+export function firstHost(cidr: string): string {
+  const n = ipv4(cidr.split('/')[0]) + 1;
+  return [24, 16, 8, 0].map(shift => Math.floor(n / 2 ** shift) % 256).join('.');
 }

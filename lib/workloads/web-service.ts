@@ -13,7 +13,7 @@ import { goldenSignalsDashboard } from '../monitoring/dashboards';
 import { MetricsEndpoint, scrapeAnnotations } from '../monitoring/scrape';
 import { httpServiceAlerts } from '../monitoring/service-alerts';
 import { AppChart } from '../platform/app-chart';
-import { ConnectionTarget, connection } from '../platform/connections';
+import { ConnectionTarget, connection, externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import { renderPodTemplate } from './pod';
 import { ResourcesProps } from './resources';
@@ -238,6 +238,12 @@ export class WebService extends Construct {
   /** Declares that this service's pods open connections to each target (a database, a cache, another service). */
   public connectsTo(...targets: ConnectionTarget[]): this {
     for (const target of targets) Platform.of(this).addConnection(connection(this, target));
+    return this;
+  }
+
+  /** Declares that this service's pods call out to the internet (HTTPS, 443 only); without it they cannot. */
+  public connectsToInternet(reason: string): this {
+    Platform.of(this).addExternalConnection(externalConnection(this, 'internet', reason));
     return this;
   }
 

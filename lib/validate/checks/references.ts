@@ -143,8 +143,14 @@ export function checkReferences(ctx: ValidationContext): void {
     if (m.kind === 'NetworkPolicy') {
       const selector = m.spec?.podSelector?.matchLabels;
       const selectsAll = !selector || Object.keys(selector).length === 0;
-      const pods = ctx.podTemplatesIn(ns);
-      if (selectsAll ? pods.length === 0 : !pods.some(p => selects(selector, p.template.metadata?.labels))) {
+      // CloudNativePG's pods are not templated here: they carry the labels the operator sets.
+      const operated = [...ctx.ofKind('Cluster'), ...ctx.ofKind('Pooler')].map(o => o.manifest as any)
+        .filter(o => o.metadata?.namespace === ns && o.apiVersion?.startsWith('postgresql.cnpg.io/'))
+        .map((o): Record<string, string> | undefined => (o.kind === 'Cluster' ? { 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance' }
+          : o.kind === 'Pooler' ? { 'cnpg.io/poolerName': o.metadata.name, 'cnpg.io/cluster': o.spec?.cluster?.name, 'cnpg.io/podRole': 'pooler' } : undefined))
+        .filter((l): l is Record<string, string> => l !== undefined);
+      const pods = [...ctx.podTemplatesIn(ns).map(p => p.template.metadata?.labels), ...operated];
+      if (selectsAll ? pods.length === 0 : !pods.some(labels => selects(selector, labels))) {
         ctx.report(subject, 'networkpolicy-selects', `podSelector matches no pods in ${ns}`);
       }
     }

@@ -1,0 +1,116 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../errors';
+import { standardLabels } from '../k8s/labels';
+import { Workload, workloadsOf } from '../report/workloads';
+import type { Manifest } from '../synth/render';
+import { AppChart } from './app-chart';
+import { Platform } from './platform';
+
+/** How much room a quota leaves above what the app's own objects ask for. */
+export const QUOTA_HEADROOM = 1.5;
+
+/** Defaults a LimitRange gives a container that sets no resources (an operator's, a debug pod). */
+export const CONTAINER_DEFAULTS: ContainerDefaults = {
+  defaultRequest: { cpu: '50m', memory: '64Mi' },
+  default: { cpu: '250m', memory: '256Mi' },
+};
+
+export interface ContainerDefaults {
+  readonly defaultRequest: { readonly cpu: string; readonly memory: string };
+  readonly default: { readonly cpu: string; readonly memory: string };
+}
+
+export interface ResourceQuotasProps {
+  /**
+   * How much room each quota leaves above what the app's workloads need at most.
+   * @default QUOTA_HEADROOM (1.5)
+   */
+  readonly headroom?: number;
+  /**
+   * Requests and limits the LimitRange gives containers that set none.
+   * @default CONTAINER_DEFAULTS (50m/64Mi requested, 250m/256Mi at most)
+   * @see https://kubernetes.io/docs/concepts/policy/limit-range/
+   */
+  readonly containerDefaults?: ContainerDefaults;
+}
+
+const MI = 1024 * 1024;
+
+/** What an app's workloads need at most: every pod at its maximum count plus every rollout's surge pods. */
+export interface AppNeeds {
+  readonly pods: number;
+  readonly requests: { cpu: number; memory: number };
+  readonly limits: { cpu: number; memory: number };
+}
+
+export function needsOf(workloads: Workload[]): AppNeeds {
+  const total = (pick: (w: Workload) => number) => workloads.reduce((n, w) => n + (w.pods + w.surge) * pick(w), 0);
+  return {
+    pods: workloads.reduce((n, w) => n + w.pods + w.surge, 0),
+    requests: { cpu: total(w => w.requests.cpu), memory: total(w => w.requests.memory) },
+    limits: { cpu: total(w => w.limits.cpu), memory: total(w => w.limits.memory) },
+  };
+}
+
+/** `needs` with headroom, CPU rounded up to 100m, memory to 64Mi. */
+export function quotaOf(needs: AppNeeds, headroom = QUOTA_HEADROOM): Record<string, string> {
+  const cpu = (cores: number) => `${Math.max(1, Math.ceil((cores * headroom * 1000) / 100 - 1e-9)) * 100}m`;
+  const memory = (bytes: number) => `${Math.max(1, Math.ceil((bytes * headroom) / (64 * MI) - 1e-9)) * 64}Mi`;
+  return {
+    pods: String(Math.ceil(needs.pods * headroom)),
+    'requests.cpu': cpu(needs.requests.cpu),
+    'requests.memory': memory(needs.requests.memory),
+    'limits.cpu': cpu(needs.limits.cpu),
+    'limits.memory': memory(needs.limits.memory),
+  };
+}
+
+/**
+ * A ResourceQuota and a LimitRange in every app namespace (seed 004), both named after the app.
+ * The quota is sized from the app's own rendered workloads (`workloadsOf`, the report's
+ * calculation): pods at their maximum (replicas, autoscaler maximum, DaemonSet per node, CNPG
+ * instances), plus one rollout's surge each, times QUOTA_HEADROOM. The LimitRange gives containers
+ * that set nothing CONTAINER_DEFAULTS, so the quota never refuses a pod for lacking requests.
+ * Create it after the last app chart.
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+ */
+export class ResourceQuotas extends Construct {
+  public readonly headroom: number;
+  public readonly containerDefaults: ContainerDefaults;
+
+  constructor(platform: Platform, id = 'resource-quotas', props: ResourceQuotasProps = {}) {
+    super(platform, id);
+    this.headroom = props.headroom ?? QUOTA_HEADROOM;
+    if (!(this.headroom >= 1)) fail(this, 'headroom', `must be at least 1, or pods the app declares would not fit (got ${this.headroom})`);
+    this.containerDefaults = props.containerDefaults ?? CONTAINER_DEFAULTS;
+    const nodes = platform.capacity?.nodes ?? 1;
+    const described = platform.apps.length;
+    this.node.addValidation({
+      validate: () => (platform.apps.length === described ? [] : [
+        `${platform.apps.length - described} app chart(s) were added after the ResourceQuotas; create them before, so their namespaces get a quota`,
+      ]),
+    });
+    for (const app of platform.apps) {
+      const objects = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => {
+        const manifest = o.toJson() as Manifest;
+        return { file: `${app.outputDir}/${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`, manifest };
+      });
+      const workloads = workloadsOf(objects, nodes);
+      if (!workloads.length) continue;
+      this.render(app, quotaOf(needsOf(workloads), this.headroom));
+    }
+  }
+
+  private render(app: AppChart, hard: Record<string, string>): void {
+    const scope = new Construct(app, 'ResourceQuota');
+    const metadata = { name: app.appName, namespace: app.namespace, labels: standardLabels({ name: app.appName, app: app.appName, component: 'resource-limits' }) };
+    new ApiObject(scope, 'ResourceQuota', { apiVersion: 'v1', kind: 'ResourceQuota', metadata, spec: { hard } });
+    new ApiObject(scope, 'LimitRange', {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata,
+      spec: { limits: [{ type: 'Container', defaultRequest: { ...this.containerDefaults.defaultRequest }, default: { ...this.containerDefaults.default } }] },
+    });
+  }
+}
