@@ -6,7 +6,8 @@ import { Valkey } from '../lib/data/valkey';
 import { IMAGES } from '../lib/images';
 import { EnvValue } from '../lib/k8s/env';
 import { Volume } from '../lib/k8s/volume';
-import type { TunnelRoute } from '../lib/networking/cloudflare-tunnel';
+import { Routes } from '../lib/networking/routes';
+import { externalSecret } from '../lib/secrets/external-secret';
 import { StaticFilesProxy } from '../lib/networking/static-files-proxy';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
@@ -64,6 +65,7 @@ export class BlogChart extends AppChart {
   public readonly config: BlogConfig;
   public readonly web: WebService;
   public readonly proxy: StaticFilesProxy;
+  public readonly routes: Routes;
 
   constructor(platform: Platform, id = 'blog', overrides: Overrides<BlogConfig> = {}) {
     super(platform, id, { category: 'apps' });
@@ -82,6 +84,8 @@ export class BlogChart extends AppChart {
       storageClassName: config.storage.storageClassName,
     });
     const cache = new Valkey(this, 'valkey');
+    externalSecret(this, { name: config.web.secretKey.name, keys: [config.web.secretKey.key], usedBy: "Django's `SECRET_KEY`" });
+    externalSecret(this, { name: config.database.passwordSecret.name, keys: [config.database.passwordSecret.key], usedBy: "the blog's PostgreSQL user" });
 
     this.web = new WebService(this, 'web', {
       image: config.web.image,
@@ -119,10 +123,11 @@ export class BlogChart extends AppChart {
         { urlPath: '/media/', claim: media },
       ],
     });
+    // Every public hostname to NGINX: through the tunnel, and the Ingress or HTTPRoute.
+    this.routes = new Routes(this, 'routes', {
+      hostnames: config.hostnames,
+      backend: { service: this.proxy.web.name, port: this.proxy.web.port, target: this.proxy.web },
+    });
   }
 
-  /** What the Cloudflare tunnel sends to this app: every public hostname to NGINX. */
-  public get publicRoutes(): TunnelRoute[] {
-    return this.config.hostnames.map(hostname => ({ hostname, service: this.proxy.web.clusterUrl, target: this.proxy.web }));
-  }
 }

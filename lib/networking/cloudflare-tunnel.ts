@@ -24,6 +24,8 @@ export interface TunnelRoute {
   readonly service: string;
   /** The component behind `service`, so the connection is declared and drawn. */
   readonly target?: ConnectionTarget;
+  /** Regular expression the request path must match. @default - any path */
+  readonly path?: string;
 }
 
 export interface CloudflareTunnelProps {
@@ -64,7 +66,7 @@ export function renderTunnelConfig(tunnelId: string, protocol: string, routes: T
     'protocol': protocol,
     'metrics': `0.0.0.0:${METRICS.port}`,
     'no-autoupdate': true,
-    'ingress': [...routes.map(r => ({ hostname: r.hostname, service: r.service })), { service: 'http_status:404' }],
+    'ingress': [...routes.map(r => ({ hostname: r.hostname, ...(r.path ? { path: r.path } : {}), service: r.service })), { service: 'http_status:404' }],
   }, { lineWidth: 0 });
 }
 
@@ -88,8 +90,9 @@ export class CloudflareTunnel extends Construct {
     });
     const seen = new Set<string>();
     for (const r of props.routes) {
-      if (seen.has(r.hostname)) fail(this, 'routes', `hostname ${r.hostname} is routed twice`);
-      seen.add(r.hostname);
+      const key = `${r.hostname}${r.path ?? ''}`;
+      if (seen.has(key)) fail(this, 'routes', `hostname ${key} is routed twice`);
+      seen.add(key);
     }
 
     this.routes = [...props.routes];

@@ -1,6 +1,9 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { Overrides } from '../config';
 import { PlatformError } from '../errors';
+import { EntryPointSettings, entryPointSettings } from '../networking/entry-points';
+import { SecretStoreSettings, secretStoreSettings } from '../secrets/secret-store';
 import type { AppChart } from './app-chart';
 import type { Connection } from './connections';
 import type { OperatorRequirement } from './operator';
@@ -20,6 +23,17 @@ export interface PlatformSettings {
    * @default - not checked
    */
   readonly capacity?: NodeCapacity;
+  /**
+   * How declared routes are rendered (Ingress or Gateway API), the Gateways, and the Let's Encrypt
+   * account of the ClusterIssuer.
+   * @default - ENTRY_POINT_DEFAULTS: Traefik Ingresses (K3s, seed 004); no ACME email
+   */
+  readonly entryPoints?: Overrides<EntryPointSettings>;
+  /**
+   * The ClusterSecretStore every ExternalSecret reads from.
+   * @default - SECRET_STORE_DEFAULTS: a 1Password vault `homelab` (seed 003)
+   */
+  readonly secretStore?: Overrides<SecretStoreSettings>;
 }
 
 /** The schedulable capacity of the cluster, as Kubernetes quantities. */
@@ -50,6 +64,8 @@ export class Platform extends App {
   public readonly argocdNamespace: string;
   public readonly destinationServer: string;
   public readonly capacity?: NodeCapacity;
+  public readonly entryPoints: EntryPointSettings;
+  public readonly secretStore: SecretStoreSettings;
   private readonly registered: AppChart[] = [];
   private readonly edges: Connection[] = [];
   private readonly required = new Map<string, { operator: OperatorRequirement; by: string }>();
@@ -62,6 +78,8 @@ export class Platform extends App {
     this.argocdNamespace = settings.argocdNamespace ?? 'argocd';
     this.destinationServer = settings.destinationServer ?? 'https://kubernetes.default.svc';
     this.capacity = settings.capacity;
+    this.entryPoints = entryPointSettings(settings.entryPoints);
+    this.secretStore = secretStoreSettings(settings.secretStore);
   }
 
   /** Declares that one component connects to another; the report draws it and checks it is reachable. */
