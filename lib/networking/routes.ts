@@ -36,6 +36,8 @@ export interface RoutesProps {
   readonly path?: string;
   /** Name of the rendered Ingress or HTTPRoute and Certificate. @default the Service's name */
   readonly name?: string;
+  /** Value of app.kubernetes.io/component on the rendered objects. @default 'route' */
+  readonly component?: string;
   /** IngressClass, when routes render as Ingress. @default the platform's `entryPoints.ingressClassName` */
   readonly ingressClassName?: string;
 }
@@ -106,7 +108,8 @@ export class Routes extends Construct {
     const isPublic = this.exposure === 'public';
     // Every hostname is probed once, from its declaration: https where a certificate serves it.
     declareProbes(this, props.hostnames.map(h => `${isPublic ? 'https' : 'http'}://${h}${path}`));
-    const labels = standardLabels({ name, app: chart.appName, component: 'route' });
+    const component = props.component ?? 'route';
+    const labels = standardLabels({ name, app: chart.appName, component });
     const annotations = isPublic ? { [EXTERNAL_DNS_HOSTNAME]: props.hostnames.join(',') } : undefined;
 
     if (settings.routes === 'gateway-api') {
@@ -121,7 +124,7 @@ export class Routes extends Construct {
       });
     } else {
       const secretName = `${name}-tls`;
-      if (isPublic) this.certificate = certificate(this, name, props.hostnames, secretName);
+      if (isPublic) this.certificate = certificate(this, name, props.hostnames, secretName, component);
       this.resource = new k8s.KubeIngress(this, 'Ingress', {
         metadata: { name, labels, annotations },
         spec: {
@@ -141,12 +144,12 @@ export class Routes extends Construct {
 }
 
 /** A Let's Encrypt Certificate for `hostnames`, from the platform's ClusterIssuer, in `scope`'s namespace. */
-export function certificate(scope: Construct, name: string, hostnames: string[], secretName: string): Certificate {
+export function certificate(scope: Construct, name: string, hostnames: string[], secretName: string, component = 'certificate'): Certificate {
   const platform = Platform.of(scope);
   platform.requireOperator(scope, CERT_MANAGER);
   const chart = AppChart.of(scope);
   return new Certificate(scope, `Certificate-${name}`, {
-    metadata: { name, labels: standardLabels({ name, app: chart.appName, component: 'certificate' }) },
+    metadata: { name, labels: standardLabels({ name, app: chart.appName, component }) },
     spec: {
       secretName,
       dnsNames: hostnames,

@@ -241,6 +241,7 @@ export class WebService extends Construct {
         path: props.ingress.path,
         exposure: props.ingress.exposure,
         ingressClassName: props.ingress.className,
+        component: this.identity.component,
         backend: { service: this.name, port: this.servicePort, target: this },
       });
     }
