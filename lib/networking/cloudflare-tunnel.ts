@@ -7,7 +7,6 @@ import { IMAGES } from '../images';
 import { checksum } from '../k8s/checksum';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
 import { isHostname } from '../k8s/names';
-import { declareProbes } from '../monitoring/declarations';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
@@ -96,8 +95,7 @@ export class CloudflareTunnel extends Construct {
     }
 
     this.routes = [...props.routes];
-    // Public hostnames: the blackbox exporter probes them.
-    declareProbes(this, props.routes.map(r => `https://${r.hostname}/`));
+    // The routes' declarations (lib/networking/routes.ts) give the blackbox exporter their hostnames.
     this.config = renderTunnelConfig(props.tunnelId, props.protocol ?? 'http2', props.routes);
     const labels = standardLabels(this.identity);
     const name = this.identity.name;
