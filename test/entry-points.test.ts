@@ -97,6 +97,7 @@ describe('routes', () => {
       },
       { route: 'url-shortener/api', parentRefs: [{ name: 'envoy-internal', namespace: 'edge' }], hostnames: ['short.example.com'], annotations: undefined, dnsLabel: undefined },
     ]);
+    expect(gateway.rendering.files.get('dist/README.md')).toContain('internet -->|"short.example.com (HTTPRoute via envoy-internal)"| url_shortener__api');
     expect(routes.find(r => r.metadata.name === 'api').spec.rules).toEqual([
       { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'api', port: 5000 }] },
     ]);
