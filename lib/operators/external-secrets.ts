@@ -14,9 +14,8 @@ export const EXTERNAL_SECRETS: OperatorRequirement = {
   version: '2.9.0',
   description: 'external-secrets v2.9.0',
   values: {
+    // The CRDs come with the chart; the operators project is the only one allowed them.
     installCRDs: true,
-    // Leader election in its own namespace, not kube-system, which the operators project does not reach.
-    leaderElect: true,
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
   },
   syncWave: -3,
