@@ -8,6 +8,9 @@ import { SecretsChart } from './secrets';
 import { AlloyChart, MonitoringChart, NodeExporterChart } from './monitoring';
 import { UrlShortenerChart } from './url-shortener';
 
+/** The Cloudflare tunnel this cluster connects through (`cloudflared tunnel create`). */
+export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
+
 /** Where Argo CD pulls this repository from. Change these two lines for your own fork. */
 export const PLATFORM_SETTINGS: PlatformSettings = {
   repoURL: 'https://git.example.com/homelab/platform.git',
@@ -16,11 +19,10 @@ export const PLATFORM_SETTINGS: PlatformSettings = {
   capacity: { nodes: 1, cpuPerNode: '16', memoryPerNode: '64Gi' },
   // Routes render as Traefik Ingresses (K3s); `routes: 'gateway-api'` renders seed 003's two Gateways.
   // The Let's Encrypt account of the ClusterIssuer: use your own address.
-  entryPoints: { routes: 'ingress', acme: { email: 'admin@example.com' } },
+  // Public hostnames resolve to the tunnel, which serves them (seed 000).
+  entryPoints: { routes: 'ingress', externalDnsTarget: `${TUNNEL_ID}.cfargotunnel.com`, acme: { email: 'admin@example.com' } },
 };
 
-/** The Cloudflare tunnel this cluster connects through (`cloudflared tunnel create`). */
-export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
 
 /** The whole platform: every app chart, then the GitOps layer derived from them. */
 export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): Platform {

@@ -61,7 +61,11 @@ describe('routes', () => {
   it('render as Traefik Ingresses by default, with a Certificate and external-dns annotation for public hostnames only', () => {
     expect(all(ingress.rendering).filter(m => m.kind === 'HTTPRoute' || m.kind === 'Gateway')).toEqual([]);
     const bunBlog = find(ingress.rendering, 'Ingress', 'bun-blog', 'blog');
-    expect(bunBlog.metadata.annotations).toEqual({ 'external-dns.alpha.kubernetes.io/hostname': 'blog.sudharsana.dev' });
+    // Public records point at the Cloudflare tunnel, which serves them.
+    expect(bunBlog.metadata.annotations).toEqual({
+      'external-dns.alpha.kubernetes.io/hostname': 'blog.sudharsana.dev',
+      'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com',
+    });
     expect(bunBlog.spec.ingressClassName).toBe('traefik');
     expect(bunBlog.spec.tls).toEqual([{ hosts: ['blog.sudharsana.dev'], secretName: 'blog-tls' }]);
     const internal = find(ingress.rendering, 'Ingress', 'url-shortener', 'api');
@@ -85,14 +89,14 @@ describe('routes', () => {
         route: 'blog/nginx',
         parentRefs: [{ name: 'envoy-external', namespace: 'edge' }],
         hostnames: ['caiodonalisio.com', 'www.caiodonalisio.com'],
-        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'caiodonalisio.com,www.caiodonalisio.com' },
+        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'caiodonalisio.com,www.caiodonalisio.com', 'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com' },
         dnsLabel: 'true',
       },
       {
         route: 'bun-blog/blog',
         parentRefs: [{ name: 'envoy-external', namespace: 'edge' }],
         hostnames: ['blog.sudharsana.dev'],
-        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'blog.sudharsana.dev' },
+        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'blog.sudharsana.dev', 'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com' },
         dnsLabel: 'true',
       },
       { route: 'url-shortener/api', parentRefs: [{ name: 'envoy-internal', namespace: 'edge' }], hostnames: ['short.example.com'], annotations: undefined, dnsLabel: undefined },

@@ -55,6 +55,13 @@ export interface EntryPointSettings {
   readonly routes: RouteRendering;
   /** IngressClass of rendered Ingresses. @default 'traefik' */
   readonly ingressClassName: string;
+  /**
+   * Where external-dns points public hostnames (`external-dns.alpha.kubernetes.io/target` on each
+   * public Ingress or HTTPRoute). Behind a Cloudflare tunnel: `<tunnel-id>.cfargotunnel.com`, so
+   * the records reach the tunnel and no port is opened at home.
+   * @default - external-dns uses the address of the ingress controller or Gateway
+   */
+  readonly externalDnsTarget?: string;
   readonly gateway: GatewaySettings;
   /** @default - email unset: synth fails when a public route needs a certificate */
   readonly acme: AcmeSettings;

@@ -11,7 +11,7 @@ import { CERT_MANAGER } from '../operators/cert-manager';
 import { AppChart } from '../platform/app-chart';
 import { ConnectionTarget } from '../platform/connections';
 import { Platform } from '../platform/platform';
-import { EDGE_APP, EXTERNAL_DNS_ENABLED, EXTERNAL_DNS_HOSTNAME } from './entry-points';
+import { EDGE_APP, EXTERNAL_DNS_ENABLED, EXTERNAL_DNS_HOSTNAME, EXTERNAL_DNS_TARGET } from './entry-points';
 
 /** `public`: answered on the internet (tunnel, external Gateway, DNS, certificate); `internal`: LAN and VPN only. */
 export type Exposure = 'public' | 'internal';
@@ -110,7 +110,9 @@ export class Routes extends Construct {
     declareProbes(this, props.hostnames.map(h => `${isPublic ? 'https' : 'http'}://${h}${path}`));
     const component = props.component ?? 'route';
     const labels = standardLabels({ name, app: chart.appName, component });
-    const annotations = isPublic ? { [EXTERNAL_DNS_HOSTNAME]: props.hostnames.join(',') } : undefined;
+    const annotations = isPublic
+      ? { [EXTERNAL_DNS_HOSTNAME]: props.hostnames.join(','), ...(settings.externalDnsTarget ? { [EXTERNAL_DNS_TARGET]: settings.externalDnsTarget } : {}) }
+      : undefined;
 
     if (settings.routes === 'gateway-api') {
       const gateway = isPublic ? settings.gateway.externalName : settings.gateway.internalName;
