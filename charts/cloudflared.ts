@@ -36,6 +36,14 @@ export class CloudflaredChart extends AppChart {
     const credentialsSecret = config.credentialsSecret ?? 'cloudflared-credentials';
     externalSecret(this, { name: credentialsSecret, keys: ['credentials.json'], usedBy: 'the tunnel (`cloudflared tunnel create` writes it)' });
     new CloudflareTunnel(this, 'tunnel', { tunnelId: config.tunnelId, routes, hostNetwork, credentialsSecret });
+    if (!config.routes) {
+      this.node.addValidation({
+        validate: () => {
+          const late = publicTunnelRoutes(platform).length - routes.length;
+          return late ? [`${late} public route(s) were declared after the cloudflared chart; create it after the app charts so the tunnel serves them`] : [];
+        },
+      });
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PLATFORM_SETTINGS, buildPlatform } from '../charts/platform';
+import { CloudflaredChart } from '../charts/cloudflared';
+import { EdgeChart } from '../charts/edge';
+import { PLATFORM_SETTINGS, TUNNEL_ID, buildPlatform } from '../charts/platform';
 import { Routes } from '../lib/networking/routes';
 import { Platform } from '../lib/platform/platform';
 import { Manifest, render } from '../lib/synth/render';
@@ -56,6 +58,16 @@ describe('routes', () => {
       new Routes(chart, 'a', { hostnames: ['demo.example.org'], backend: { service: 'web', port: 8080 } });
       new Routes(chart, 'b', { name: 'other', hostnames: ['demo.example.org'], backend: { service: 'web', port: 8080 } });
     })).toThrow('demo/b: hostnames: demo.example.org/ is already routed by demo/a');
+  });
+
+  it('fail synthesis when declared after the charts that derive from them', () => {
+    const platform = new Platform({ repoURL: 'https://git.example.com/test/platform.git', entryPoints: { acme: { email: 'ops@example.org' } } });
+    const web = (app: string) => new WebService(testChart(platform, app), 'web', { image: 'registry.example.com/web:1.0.0', port: 8080, ingress: { hosts: [`${app}.example.org`] } });
+    web('early');
+    new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID });
+    new EdgeChart(platform);
+    web('late');
+    expect(() => render(platform)).toThrow(/cloudflared: 1 public route\(s\) were declared after the cloudflared chart; create it after the app charts so the tunnel serves them\n.*edge: 1 route\(s\) were declared after the edge chart/);
   });
 
   it('render as Traefik Ingresses by default, with a Certificate and external-dns annotation for public hostnames only', () => {

@@ -60,6 +60,14 @@ export class Edge extends Construct {
       }
     }
 
+    // Gateways, certificates and the tunnel derive from the routes declared so far.
+    this.node.addValidation({
+      validate: () => {
+        const late = Routes.declared(platform).length - routes.length;
+        return late ? [`${late} route(s) were declared after the edge chart; create EdgeChart after the app charts so their hostnames get Gateways and certificates`] : [];
+      },
+    });
+
     if (settings.routes === 'gateway-api') {
       const g = settings.gateway;
       this.gateways.push(
