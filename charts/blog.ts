@@ -72,6 +72,9 @@ export class BlogChart extends AppChart {
     const config = withDefaults(BLOG_DEFAULTS, overrides);
     this.config = config;
 
+    // Credentials first: the pods that read them then know an ExternalSecret creates them.
+    externalSecret(this, { name: config.web.secretKey.name, keys: [config.web.secretKey.key], usedBy: "Django's `SECRET_KEY`" });
+    externalSecret(this, { name: config.database.passwordSecret.name, keys: [config.database.passwordSecret.key], usedBy: "the blog's PostgreSQL user" });
     const owner = { name: 'web', app: this.appName, component: 'storage' };
     const staticfiles = new VolumeClaim(this, 'staticfiles', { size: config.storage.staticfiles, storageClassName: config.storage.storageClassName, owner });
     const media = new VolumeClaim(this, 'media', { size: config.storage.media, storageClassName: config.storage.storageClassName, owner });
@@ -84,8 +87,6 @@ export class BlogChart extends AppChart {
       storageClassName: config.storage.storageClassName,
     });
     const cache = new Valkey(this, 'valkey');
-    externalSecret(this, { name: config.web.secretKey.name, keys: [config.web.secretKey.key], usedBy: "Django's `SECRET_KEY`" });
-    externalSecret(this, { name: config.database.passwordSecret.name, keys: [config.database.passwordSecret.key], usedBy: "the blog's PostgreSQL user" });
 
     this.web = new WebService(this, 'web', {
       image: config.web.image,

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { buildPlatform } from '../charts/platform';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { EnvValue } from '../lib/k8s/env';
 import { credentialsOf, externalSecret } from '../lib/secrets/external-secret';
+import { WebService } from '../lib/workloads/web-service';
 import { render } from '../lib/synth/render';
 import { REPO_ROOT, emptyPlatform, testChart } from './support/platform';
 
@@ -84,6 +86,22 @@ describe('secrets', () => {
       ],
     });
     for (const m of manifests.filter(x => x.kind === 'ExternalSecret')) expect(m.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'homelab' });
+  });
+
+  it('pods list in platform.homelab/external-secrets only the Secrets no ExternalSecret of their app creates', () => {
+    const annotated = manifests.flatMap(m => {
+      const value = m.spec?.template?.metadata?.annotations?.['platform.homelab/external-secrets'] ?? m.spec?.jobTemplate?.spec?.template?.metadata?.annotations?.['platform.homelab/external-secrets'];
+      return value ? [`${m.kind} ${m.metadata.namespace}/${m.metadata.name}: ${value}`] : [];
+    });
+    // CloudNativePG creates postgres-app; everything else comes from an ExternalSecret.
+    expect(annotated).toEqual(['Deployment url-shortener/api: postgres-app']);
+
+    const p = emptyPlatform();
+    const chart = testChart(p);
+    externalSecret(chart, { name: 'api', keys: ['token'], usedBy: 'the client' });
+    new WebService(chart, 'web', { image: 'registry.example.com/web:1.0.0', port: 8080, env: { A: EnvValue.fromSecret('api', 'token'), B: EnvValue.fromSecret('by-hand', 'token') } });
+    const web = render(p).objects.find(o => o.manifest.kind === 'Deployment')!.manifest as any;
+    expect(web.spec.template.metadata.annotations).toEqual({ 'platform.homelab/external-secrets': 'by-hand' });
   });
 
   it('merges the keys of one credential declared twice in an app', () => {

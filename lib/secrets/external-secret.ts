@@ -78,6 +78,17 @@ export function externalSecret(scope: IConstruct, props: CredentialProps): Provi
 }
 
 /**
+ * Whether an ExternalSecret of `scope`'s chart, declared before now, creates Secret `name`. Pods
+ * then need not list it as created outside the platform.
+ */
+export function providedByExternalSecret(scope: IConstruct, name: string): boolean {
+  for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+    if (AppChart.isAppChart(s)) return s.node.tryFindChild(`ExternalSecret-${name}`) instanceof CredentialExternalSecret;
+  }
+  return false;
+}
+
+/**
  * Declares a Secret someone creates by hand before the first sync (the store's own credentials,
  * a DNS API token): nothing is rendered; the README lists it.
  */
