@@ -6,7 +6,8 @@ import { Valkey } from '../lib/data/valkey';
 import { IMAGES } from '../lib/images';
 import { EnvValue } from '../lib/k8s/env';
 import { Volume } from '../lib/k8s/volume';
-import type { TunnelRoute } from '../lib/networking/cloudflare-tunnel';
+import { Routes } from '../lib/networking/routes';
+import { externalSecret } from '../lib/secrets/external-secret';
 import { StaticFilesProxy } from '../lib/networking/static-files-proxy';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
@@ -64,12 +65,16 @@ export class BlogChart extends AppChart {
   public readonly config: BlogConfig;
   public readonly web: WebService;
   public readonly proxy: StaticFilesProxy;
+  public readonly routes: Routes;
 
   constructor(platform: Platform, id = 'blog', overrides: Overrides<BlogConfig> = {}) {
     super(platform, id, { category: 'apps' });
     const config = withDefaults(BLOG_DEFAULTS, overrides);
     this.config = config;
 
+    // Credentials first: the pods that read them then know an ExternalSecret creates them.
+    externalSecret(this, { name: config.web.secretKey.name, keys: [config.web.secretKey.key], usedBy: "Django's `SECRET_KEY`" });
+    externalSecret(this, { name: config.database.passwordSecret.name, keys: [config.database.passwordSecret.key], usedBy: "the blog's PostgreSQL user" });
     const owner = { name: 'web', app: this.appName, component: 'storage' };
     const staticfiles = new VolumeClaim(this, 'staticfiles', { size: config.storage.staticfiles, storageClassName: config.storage.storageClassName, owner });
     const media = new VolumeClaim(this, 'media', { size: config.storage.media, storageClassName: config.storage.storageClassName, owner });
@@ -119,10 +124,11 @@ export class BlogChart extends AppChart {
         { urlPath: '/media/', claim: media },
       ],
     });
+    // Every public hostname to NGINX: through the tunnel, and the Ingress or HTTPRoute.
+    this.routes = new Routes(this, 'routes', {
+      hostnames: config.hostnames,
+      backend: { service: this.proxy.web.name, port: this.proxy.web.port, target: this.proxy.web },
+    });
   }
 
-  /** What the Cloudflare tunnel sends to this app: every public hostname to NGINX. */
-  public get publicRoutes(): TunnelRoute[] {
-    return this.config.hostnames.map(hostname => ({ hostname, service: this.proxy.web.clusterUrl, target: this.proxy.web }));
-  }
 }

@@ -4,6 +4,7 @@ import { Postgres, SecretKeyRef } from '../lib/data/postgres';
 import { IMAGES } from '../lib/images';
 import { EnvValue } from '../lib/k8s/env';
 import { Probe } from '../lib/k8s/probe';
+import { externalSecret } from '../lib/secrets/external-secret';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { ResourcesProps } from '../lib/workloads/resources';
@@ -50,6 +51,7 @@ export class BunBlogChart extends AppChart {
     const config = withDefaults(BUN_BLOG_DEFAULTS, overrides);
     this.config = config;
 
+    externalSecret(this, { name: config.database.passwordSecret.name, keys: [config.database.passwordSecret.key], usedBy: "the Bun blog's PostgreSQL user, PgBouncer and the backup job" });
     const postgres = new Postgres(this, 'postgres', {
       database: config.database.name,
       user: config.database.user,

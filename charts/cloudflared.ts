@@ -1,4 +1,6 @@
 import { CloudflareTunnel, HOST_NETWORK_REASON, TunnelRoute } from '../lib/networking/cloudflare-tunnel';
+import { Routes } from '../lib/networking/routes';
+import { externalSecret } from '../lib/secrets/external-secret';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { PodSecurity } from '../lib/platform/pod-security';
@@ -6,8 +8,13 @@ import { PodSecurity } from '../lib/platform/pod-security';
 export interface CloudflaredConfig {
   /** ID of the tunnel (`cloudflared tunnel create <name>` prints it). */
   readonly tunnelId: string;
-  /** Public hostnames and the services that answer them, declared by the app charts. */
-  readonly routes: TunnelRoute[];
+  /**
+   * Public hostnames and the services that answer them.
+   * @default - every public route the app charts declared (`Routes`); create this chart after them
+   */
+  readonly routes?: TunnelRoute[];
+  /** Pre-created Secret with the tunnel's credentials.json. @default 'cloudflared-credentials' */
+  readonly credentialsSecret?: string;
   /** @default true (seed 000) */
   readonly hostNetwork?: boolean;
 }
@@ -25,6 +32,24 @@ export class CloudflaredChart extends AppChart {
         ? PodSecurity.privileged(HOST_NETWORK_REASON)
         : PodSecurity.RESTRICTED,
     });
-    new CloudflareTunnel(this, 'tunnel', { tunnelId: config.tunnelId, routes: config.routes, hostNetwork });
+    const routes = config.routes ?? publicTunnelRoutes(platform);
+    const credentialsSecret = config.credentialsSecret ?? 'cloudflared-credentials';
+    externalSecret(this, { name: credentialsSecret, keys: ['credentials.json'], usedBy: 'the tunnel (`cloudflared tunnel create` writes it)' });
+    new CloudflareTunnel(this, 'tunnel', { tunnelId: config.tunnelId, routes, hostNetwork, credentialsSecret });
+    if (!config.routes) {
+      this.node.addValidation({
+        validate: () => {
+          const late = publicTunnelRoutes(platform).length - routes.length;
+          return late ? [`${late} public route(s) were declared after the cloudflared chart; create it after the app charts so the tunnel serves them`] : [];
+        },
+      });
+    }
   }
+}
+
+/** The tunnel's rules: every declared public route, to its Service, in hostname order. */
+export function publicTunnelRoutes(platform: Platform): TunnelRoute[] {
+  return Routes.declared(platform)
+    .filter(r => r.exposure === 'public')
+    .map(r => ({ hostname: r.hostname, service: r.url, target: r.target, ...(r.path === '/' ? {} : { path: `^${r.path}` }) }));
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import type { SecretKeyRef } from '../lib/data/postgres';
+import { externalSecret } from '../lib/secrets/external-secret';
 import { ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/alertmanager';
 import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/declarations';
 import { alertingPipelineAlerts, stackTargetAlerts } from '../lib/monitoring/platform-alerts';
@@ -115,6 +116,8 @@ export class MonitoringChart extends AppChart {
     declareAlerts(this, rules => stackTargetAlerts(this.namespace, rules));
     declareAlerts(this, rules => alertingPipelineAlerts(this.namespace, rules));
     this.declarations = collectDeclarations(platform, config.rules);
+    const am = config.alertmanager;
+    externalSecret(this, { name: am.webhooksSecret, keys: [am.default.secretKey, am.critical.secretKey], usedBy: "Alertmanager's receivers (read as files)" });
     this.alertmanager = new Alertmanager(this, 'alertmanager', {
       webhooksSecret: config.alertmanager.webhooksSecret,
       routing: {
@@ -140,6 +143,9 @@ export class MonitoringChart extends AppChart {
       nodePort: config.nodePorts.enabled ? config.nodePorts.prometheus : undefined,
     });
     this.loki = new Loki(this, 'loki', { retention: config.loki.retention, storageSize: config.loki.storage, storageClassName });
+    for (const ref of [config.grafana.adminUser, config.grafana.adminPassword]) {
+      externalSecret(this, { name: ref.name, keys: [ref.key], usedBy: "Grafana's admin login" });
+    }
     this.grafana = new Grafana(this, 'grafana', {
       prometheusUrl: `http://prometheus:${PROMETHEUS_PORT}`,
       lokiUrl: `http://loki:${LOKI_PORT}`,

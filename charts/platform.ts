@@ -5,8 +5,13 @@ import { Platform, PlatformSettings } from '../lib/platform/platform';
 import { BlogChart } from './blog';
 import { BunBlogChart } from './bun-blog';
 import { CloudflaredChart } from './cloudflared';
+import { EdgeChart } from './edge';
+import { SecretsChart } from './secrets';
 import { AlloyChart, MonitoringChart, NodeExporterChart } from './monitoring';
 import { UrlShortenerChart } from './url-shortener';
+
+/** The Cloudflare tunnel this cluster connects through (`cloudflared tunnel create`). */
+export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
 
 /** Where Argo CD pulls this repository from. Change these two lines for your own fork. */
 export const PLATFORM_SETTINGS: PlatformSettings = {
@@ -14,18 +19,23 @@ export const PLATFORM_SETTINGS: PlatformSettings = {
   targetRevision: 'main',
   // Seed 004's single mini PC: 8 cores / 16 threads, 64 GB.
   capacity: { nodes: 1, cpuPerNode: '16', memoryPerNode: '64Gi' },
+  // Routes render as Traefik Ingresses (K3s); `routes: 'gateway-api'` renders seed 003's two Gateways.
+  // The Let's Encrypt account of the ClusterIssuer: use your own address.
+  // Public hostnames resolve to the tunnel, which serves them (seed 000).
+  entryPoints: { routes: 'ingress', externalDnsTarget: `${TUNNEL_ID}.cfargotunnel.com`, acme: { email: 'admin@example.com' } },
 };
 
-/** The Cloudflare tunnel this cluster connects through (`cloudflared tunnel create`). */
-export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
 
 /** The whole platform: every app chart, then the GitOps layer derived from them. */
 export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): Platform {
   const platform = new Platform(settings);
-  const blog = new BlogChart(platform);
+  new BlogChart(platform);
   new BunBlogChart(platform);
-  new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID, routes: blog.publicRoutes });
   new UrlShortenerChart(platform);
+  // The shared entry points derive from the routes the apps above declared.
+  new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID });
+  new EdgeChart(platform);
+  new SecretsChart(platform);
   new NodeExporterChart(platform);
   // Ships to Loki in the monitoring chart's namespace, `monitoring`.
   new AlloyChart(platform);

@@ -4,6 +4,7 @@ import { Postgres } from '../lib/data/postgres';
 import type { ObjectStoreProps } from '../lib/data/postgres-cluster';
 import { Valkey } from '../lib/data/valkey';
 import type { SecretKeyRef } from '../lib/data/postgres';
+import { externalSecret } from '../lib/secrets/external-secret';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { IMAGES } from '../lib/images';
@@ -124,6 +125,9 @@ export class UrlShortenerChart extends AppChart {
       pooler: db.pooler ? { instances: 2, poolMode: 'transaction' } : undefined,
       objectStore: db.objectStore,
     });
+    if (config.cache.passwordSecret) {
+      externalSecret(this, { name: config.cache.passwordSecret.name, keys: [config.cache.passwordSecret.key], usedBy: 'Valkey (`requirepass`, `masterauth`) and its Sentinels (`sentinel auth-pass`, `requirepass`)' });
+    }
     this.cache = new Valkey(this, 'valkey', {
       resources: config.cache.resources,
       passwordSecret: config.cache.passwordSecret,
@@ -151,7 +155,8 @@ export class UrlShortenerChart extends AppChart {
       liveness: Probe.http('/health', { initialDelay: Duration.seconds(10), period: Duration.seconds(10), failureThreshold: 3 }),
       metrics: { port: svc.port },
       nodePort: svc.nodePort,
-      ingress: { hosts: [svc.hostname] },
+      // Seed 002 reaches the API on the LAN, through Traefik and the node port.
+      ingress: { hosts: [svc.hostname], exposure: 'internal' },
       env: {
         PORT: String(svc.port),
         DB_USER: EnvValue.fromSecret(this.databaseSecretName, 'username'),

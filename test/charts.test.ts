@@ -82,8 +82,9 @@ describe('blog (seed 000)', () => {
 describe('cloudflared (seed 000)', () => {
   const config = parse((tunnel.get('ConfigMap/cloudflared') as any).data['config.yaml']);
 
-  it('routes each blog hostname to the NGINX Service and everything else to a 404', () => {
+  it('routes each public hostname to its Service (the blog\'s to NGINX) and everything else to a 404', () => {
     expect(config.ingress).toEqual([
+      { hostname: 'blog.sudharsana.dev', service: 'http://blog.bun-blog.svc.cluster.local:3000' },
       { hostname: 'caiodonalisio.com', service: 'http://nginx.blog.svc.cluster.local:8080' },
       { hostname: 'www.caiodonalisio.com', service: 'http://nginx.blog.svc.cluster.local:8080' },
       { service: 'http_status:404' },

@@ -11,6 +11,7 @@ import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { scrapeAnnotations } from '../lib/monitoring/scrape';
 import { CLOUDNATIVE_PG } from '../lib/operators/cloudnative-pg';
 import { Manifest, render } from '../lib/synth/render';
+import { WebService } from '../lib/workloads/web-service';
 import { emptyPlatform, manifestsOf, testChart } from './support/platform';
 
 const KEEP = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' };
@@ -185,7 +186,7 @@ describe('url-shortener (seed 002)', () => {
 describe('backups through the Barman Cloud plugin', () => {
   const platform = emptyPlatform();
   new UrlShortenerChart(platform, 'url-shortener', { database: { objectStore: STORE } });
-  new UrlShortenerChart(platform, 'other', { database: { objectStore: { ...STORE, destinationPath: 's3://backups/other' } } });
+  new UrlShortenerChart(platform, 'other', { service: { hostname: 'short.other.example.com' }, database: { objectStore: { ...STORE, destinationPath: 's3://backups/other' } } });
   new GitOpsChart(platform);
   const rendering = render(platform);
   const objects = manifestsOf(rendering, 'url-shortener');
@@ -214,6 +215,7 @@ describe('backups through the Barman Cloud plugin', () => {
     expect(apps.map(a => [a.metadata.name, a.spec.source.chart, a.spec.source.targetRevision, a.spec.destination.namespace, a.spec.project])).toEqual([
       ['cert-manager', 'cert-manager', 'v1.21.1', 'cert-manager', 'operators'],
       ['cloudnative-pg', 'cloudnative-pg', '0.29.0', 'cnpg-system', 'operators'],
+      ['external-secrets', 'external-secrets', '2.9.0', 'external-secrets', 'operators'],
       ['plugin-barman-cloud', 'plugin-barman-cloud', '0.8.0', 'cnpg-system', 'operators'],
     ]);
     expect(argo.map(o => o.file)).toContain('argocd/application-cloudnative-pg.yaml');
@@ -224,10 +226,17 @@ describe('backups through the Barman Cloud plugin', () => {
 describe('operators are derived from what the charts use', () => {
   it('installs no operator when no chart uses one', () => {
     const platform = emptyPlatform();
-    new BlogChart(platform);
+    new WebService(testChart(platform), 'web', { image: 'registry.example.com/web:1.0.0', port: 8080 });
     new GitOpsChart(platform);
     const kinds = render(platform).objects.filter(o => o.file.startsWith('argocd/')).map(o => o.file);
-    expect(kinds.some(f => f.includes('cloudnative-pg') || f.includes('operators'))).toBe(false);
+    expect(kinds.some(f => f.includes('application-') && !f.includes('application-root') || f.includes('operators'))).toBe(false);
+  });
+
+  it('installs cert-manager for certificates and external-secrets for ExternalSecrets, and CloudNativePG only for its clusters', () => {
+    const platform = emptyPlatform();
+    new BlogChart(platform);
+    new GitOpsChart(platform);
+    expect(platform.operators.map(o => o.name)).toEqual(['cert-manager', 'external-secrets']);
   });
 
   it('allows CustomResourceDefinitions in the operators project only', () => {

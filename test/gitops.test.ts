@@ -58,8 +58,9 @@ describe('ApplicationSets', () => {
       for (const generator of set.spec.generators as GitGenerator[]) {
         for (const folder of matchedBy(generator, directories)) {
           const destination = evaluate(set.spec.template.spec.destination.namespace, folder, generator.git.values);
+          // An app may hold only cluster-scoped objects (the ClusterIssuer, the ClusterSecretStore).
+          expect(objectsIn(folder).length, folder).toBeGreaterThan(0);
           const namespaced = objectsIn(folder).filter(o => !isClusterScoped(o.apiVersion, o.kind));
-          expect(namespaced.length, folder).toBeGreaterThan(0);
           for (const object of namespaced) expect(object.metadata.namespace, `${folder} ${object.kind}/${object.metadata.name}`).toBe(destination);
           expect(evaluate(set.spec.template.spec.source.path, folder, generator.git.values)).toBe(folder);
         }
@@ -85,9 +86,18 @@ describe('ApplicationSets', () => {
       'dist/monitoring/monitoring': 'restricted',
       'dist/monitoring/node-exporter': 'privileged',
       'dist/networking/cloudflared': 'privileged',
+      'dist/networking/edge': 'restricted',
+      'dist/security/secrets': 'restricted',
     });
     const networking = applicationSets(argo).find(s => s.metadata.name === 'networking');
     expect(networking.spec.generators).toEqual([{
+      git: {
+        repoURL: 'https://git.example.com/homelab/platform.git',
+        revision: 'main',
+        directories: [{ path: 'dist/networking/*' }, { path: 'dist/networking/cloudflared', exclude: true }],
+        values: { namespace: '{{.path.basename}}', podSecurity: 'restricted' },
+      },
+    }, {
       git: {
         repoURL: 'https://git.example.com/homelab/platform.git',
         revision: 'main',
@@ -148,13 +158,22 @@ describe('AppProjects', () => {
       { group: '', kind: 'Namespace', name: 'bun-blog' },
       { group: '', kind: 'Namespace', name: 'url-shortener' },
     ]);
-    expect(projects.networking.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'cloudflared' }]);
+    expect(projects.networking.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace', name: 'cloudflared' },
+      { group: '', kind: 'Namespace', name: 'edge' },
+      { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' },
+    ]);
     expect(projects.networking.namespaceResourceWhitelist).toEqual([
       { group: '', kind: 'ConfigMap' },
       { group: '', kind: 'LimitRange' },
       { group: '', kind: 'ResourceQuota' },
       { group: 'apps', kind: 'Deployment' },
+      { group: 'external-secrets.io', kind: 'ExternalSecret' },
       { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+    ]);
+    expect(projects.security.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace', name: 'secrets' },
+      { group: 'external-secrets.io', kind: 'ClusterSecretStore', name: 'homelab' },
     ]);
   });
 

@@ -92,10 +92,10 @@ describe('prometheus.yml', () => {
     expect(annotationsRead(services)).toEqual(new Set([...Object.values(SCRAPE_ANNOTATION).map(serviceAnnotationMetaLabel), podAnnotationMetaLabel(SCRAPE_ANNOTATION.scrape)]));
   });
 
-  it('probes every public hostname the charts declare, every 30 s, through the blackbox exporter', () => {
+  it('probes every hostname the charts route, every 30 s, through the blackbox exporter: https when public, http when internal', () => {
     const job = parse(prometheusYml).scrape_configs.find((j: any) => j.job_name === 'blackbox-http');
     expect(job.scrape_interval).toBe('30s');
-    expect(job.static_configs).toEqual([{ targets: ['https://blog.sudharsana.dev/', 'https://caiodonalisio.com/', 'https://short.example.com/', 'https://www.caiodonalisio.com/'] }]);
+    expect(job.static_configs).toEqual([{ targets: ['http://short.example.com/', 'https://blog.sudharsana.dev/', 'https://caiodonalisio.com/', 'https://www.caiodonalisio.com/'] }]);
     expect(job.relabel_configs.at(-1)).toEqual({ target_label: '__address__', replacement: 'blackbox-exporter:9115' });
   });
 

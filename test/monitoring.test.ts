@@ -6,6 +6,7 @@ import { AlloyChart, MonitoringChart, NodeExporterChart } from '../charts/monito
 import { buildPlatform } from '../charts/platform';
 import { collectDeclarations, declareAlerts } from '../lib/monitoring/declarations';
 import { monitorPostgres, monitorValkey } from '../lib/monitoring/data-alerts';
+import { Routes } from '../lib/networking/routes';
 import { CloudflareTunnel } from '../lib/networking/cloudflare-tunnel';
 import { Platform } from '../lib/platform/platform';
 import { Manifest, render } from '../lib/synth/render';
@@ -156,15 +157,18 @@ describe('declarations: a service gets scraping, alerts, a dashboard and probes 
     expect(dashboard.panels[5].targets[0].expr).toBe('{namespace="shop", service="web"}');
   });
 
-  it('probes the hostnames of ingresses and tunnel routes, each once', () => {
+  it('probes the hostname of every declared route once: public ones over https, internal ones over http', () => {
     const platform = platformWith(app => {
       shopWeb(app);
+      new Routes(app, 'www', { name: 'www', hostnames: ['www.example.org'], backend: { service: 'web', port: 8080 } });
+      new Routes(app, 'lan', { name: 'lan', hostnames: ['shop.lan.example.org'], exposure: 'internal', backend: { service: 'web', port: 8080 } });
+      // The tunnel serves routes declared elsewhere: it adds no probe of its own.
       new CloudflareTunnel(app, 'tunnel', {
         tunnelId: '6ff42ae2-765d-4adf-8112-31c55c1551ef',
-        routes: [{ hostname: 'shop.example.org', service: 'http://web:8080' }, { hostname: 'www.example.org', service: 'http://web:8080' }],
+        routes: [{ hostname: 'shop.example.org', service: 'http://web:8080' }, { hostname: 'tunnel-only.example.org', service: 'http://web:8080' }],
       });
     });
-    expect(collectDeclarations(platform).probeUrls).toEqual(['https://shop.example.org/', 'https://www.example.org/']);
+    expect(collectDeclarations(platform).probeUrls).toEqual(['http://shop.lan.example.org/', 'https://shop.example.org/', 'https://www.example.org/']);
   });
 
   it('lets the data constructs declare PostgreSQL and Valkey alerts with one call each', () => {

@@ -35,7 +35,7 @@ describe('the architecture report (dist/README.md)', () => {
 
   it('draws every app, the ways in from the Internet and the declared connections', () => {
     expect(report).toContain('subgraph app_cloudflared__cloudflared["cloudflared · namespace cloudflared · privileged"]');
-    expect(report).toContain('internet -->|"caiodonalisio.com, www.caiodonalisio.com (Cloudflare Tunnel)"| cloudflared__cloudflared');
+    expect(report).toContain('internet -->|"blog.sudharsana.dev, caiodonalisio.com, www.caiodonalisio.com (Cloudflare Tunnel)"| cloudflared__cloudflared');
     expect(report).toContain('internet -->|"blog.sudharsana.dev (Ingress)"| bun_blog__blog');
     expect(report).toContain('cloudflared__cloudflared -->|8080| blog__nginx');
     expect(report).toContain('blog__web -->|5432| blog__postgres');

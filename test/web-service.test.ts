@@ -114,14 +114,28 @@ describe('WebService defaults (seed 000)', () => {
     expect(objects.has('PodDisruptionBudget/web')).toBe(true);
   });
 
-  it('routes every ingress host to the Service through Traefik', () => {
-    expect(renderWeb({ ingress: { hosts: ['a.example.com', 'b.example.com'] } }).get('Ingress/web')!.spec).toEqual({
+  it('routes every ingress host to the Service port through Traefik, with TLS from a Let\'s Encrypt certificate', () => {
+    const objects = renderWeb({ ingress: { hosts: ['a.example.com', 'b.example.com'] } });
+    expect(objects.get('Ingress/web')!.spec).toEqual({
       ingressClassName: 'traefik',
       rules: ['a.example.com', 'b.example.com'].map(host => ({
         host,
-        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] },
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } }] },
       })),
+      tls: [{ hosts: ['a.example.com', 'b.example.com'], secretName: 'web-tls' }],
     });
+    expect(objects.get('Certificate/web')!.spec).toEqual({
+      secretName: 'web-tls',
+      dnsNames: ['a.example.com', 'b.example.com'],
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' },
+    });
+  });
+
+  it('routes internal hosts without a certificate or DNS annotation', () => {
+    const objects = renderWeb({ ingress: { hosts: ['a.lan.example.com'], exposure: 'internal' } });
+    expect((objects.get('Ingress/web')!.spec as any).tls).toBeUndefined();
+    expect(objects.get('Ingress/web')!.metadata.annotations).toBeUndefined();
+    expect(objects.has('Certificate/web')).toBe(false);
   });
 });
 

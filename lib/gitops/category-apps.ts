@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { fail } from '../errors';
 import { ApplicationSet, ApplicationSetSpecGenerators } from '../../imports/argocd-applicationset-argoproj.io';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
 import { standardLabels } from '../k8s/labels';
@@ -70,6 +71,10 @@ export class CategoryApps extends Construct {
   constructor(scope: Construct, id: string, category: Category) {
     super(scope, id);
     const platform = Platform.of(this);
+    const crds = category.clusterResources.filter(r => r.group === 'apiextensions.k8s.io' && r.kind === 'CustomResourceDefinition');
+    if (crds.length) {
+      fail(this, 'clusterResourceWhitelist', `category ${category.name} renders CustomResourceDefinition ${crds.map(r => r.name).join(', ')}; only the operators project may install CRDs (declare an OperatorRequirement)`);
+    }
     const metadata = { name: category.name, labels: standardLabels({ name: category.name, app: GITOPS_PART_OF, component: 'gitops' }) };
 
     new AppProject(this, 'AppProject', {

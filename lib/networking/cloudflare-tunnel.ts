@@ -7,7 +7,6 @@ import { IMAGES } from '../images';
 import { checksum } from '../k8s/checksum';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
 import { isHostname } from '../k8s/names';
-import { declareProbes } from '../monitoring/declarations';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
@@ -24,6 +23,8 @@ export interface TunnelRoute {
   readonly service: string;
   /** The component behind `service`, so the connection is declared and drawn. */
   readonly target?: ConnectionTarget;
+  /** Regular expression the request path must match. @default - any path */
+  readonly path?: string;
 }
 
 export interface CloudflareTunnelProps {
@@ -64,7 +65,7 @@ export function renderTunnelConfig(tunnelId: string, protocol: string, routes: T
     'protocol': protocol,
     'metrics': `0.0.0.0:${METRICS.port}`,
     'no-autoupdate': true,
-    'ingress': [...routes.map(r => ({ hostname: r.hostname, service: r.service })), { service: 'http_status:404' }],
+    'ingress': [...routes.map(r => ({ hostname: r.hostname, ...(r.path ? { path: r.path } : {}), service: r.service })), { service: 'http_status:404' }],
   }, { lineWidth: 0 });
 }
 
@@ -88,13 +89,13 @@ export class CloudflareTunnel extends Construct {
     });
     const seen = new Set<string>();
     for (const r of props.routes) {
-      if (seen.has(r.hostname)) fail(this, 'routes', `hostname ${r.hostname} is routed twice`);
-      seen.add(r.hostname);
+      const key = `${r.hostname}${r.path ?? ''}`;
+      if (seen.has(key)) fail(this, 'routes', `hostname ${key} is routed twice`);
+      seen.add(key);
     }
 
     this.routes = [...props.routes];
-    // Public hostnames: the blackbox exporter probes them.
-    declareProbes(this, props.routes.map(r => `https://${r.hostname}/`));
+    // The routes' declarations (lib/networking/routes.ts) give the blackbox exporter their hostnames.
     this.config = renderTunnelConfig(props.tunnelId, props.protocol ?? 'http2', props.routes);
     const labels = standardLabels(this.identity);
     const name = this.identity.name;

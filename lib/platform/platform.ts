@@ -1,6 +1,9 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { Overrides } from '../config';
 import { PlatformError } from '../errors';
+import { EntryPointSettings, entryPointSettings } from '../networking/entry-points';
+import { SecretStoreSettings, secretStoreSettings } from '../secrets/secret-store';
 import type { AppChart } from './app-chart';
 import type { Connection, ExternalConnection } from './connections';
 import type { OperatorRequirement } from './operator';
@@ -25,6 +28,17 @@ export interface PlatformSettings {
    * @default K3S_NETWORK: K3s's defaults and a 192.168.0.0/24 LAN
    */
   readonly network?: ClusterNetwork;
+  /**
+   * How declared routes are rendered (Ingress or Gateway API), the Gateways, and the Let's Encrypt
+   * account of the ClusterIssuer.
+   * @default - ENTRY_POINT_DEFAULTS: Traefik Ingresses (K3s, seed 004); no ACME email
+   */
+  readonly entryPoints?: Overrides<EntryPointSettings>;
+  /**
+   * The ClusterSecretStore every ExternalSecret reads from.
+   * @default - SECRET_STORE_DEFAULTS: a 1Password vault `homelab` (seed 003)
+   */
+  readonly secretStore?: Overrides<SecretStoreSettings>;
 }
 
 /** Address ranges and system components of the cluster, as NetworkPolicies need them. */
@@ -79,6 +93,8 @@ export class Platform extends App {
   public readonly destinationServer: string;
   public readonly capacity?: NodeCapacity;
   public readonly network: ClusterNetwork;
+  public readonly entryPoints: EntryPointSettings;
+  public readonly secretStore: SecretStoreSettings;
   private readonly registered: AppChart[] = [];
   private readonly edges: Connection[] = [];
   private readonly externalEdges: ExternalConnection[] = [];
@@ -93,6 +109,8 @@ export class Platform extends App {
     this.destinationServer = settings.destinationServer ?? 'https://kubernetes.default.svc';
     this.capacity = settings.capacity;
     this.network = settings.network ?? K3S_NETWORK;
+    this.entryPoints = entryPointSettings(settings.entryPoints);
+    this.secretStore = secretStoreSettings(settings.secretStore);
   }
 
   /** Declares that one component connects to another; the report draws it and checks it is reachable. */

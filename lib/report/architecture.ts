@@ -46,6 +46,15 @@ function diagram(platform: Platform, objects: RenderedObject[], workloads: Workl
       }
     }
   }
+  for (const o of objects.filter(x => x.manifest.kind === 'HTTPRoute')) {
+    const m = o.manifest as any;
+    const via = (m.spec.parentRefs ?? []).map((p: any) => p.name).join(', ');
+    for (const rule of m.spec.rules ?? []) {
+      for (const ref of rule.backendRefs ?? []) {
+        for (const w of behind(m.metadata.namespace, ref.name)) lines.push(`  internet -->|"${m.spec.hostnames.join(', ')} (HTTPRoute via ${via})"| ${id(w)}`);
+      }
+    }
+  }
   for (const svc of services.filter(s => s.spec.type === 'NodePort')) {
     for (const w of behind(svc.metadata.namespace, svc.metadata.name)) {
       lines.push(`  internet -->|"NodePort ${(svc.spec.ports ?? []).map((p: any) => p.nodePort).filter(Boolean).join(', ')}"| ${id(w)}`);

@@ -8,6 +8,7 @@ import { assertPort, assertPortName } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { RunAs, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/security';
 import { Mount, Volume } from '../k8s/volume';
+import { providedByExternalSecret } from '../secrets/external-secret';
 import { EXTERNAL_SECRETS_ANNOTATION } from '../validate/declarations';
 import { ResourcesProps, checkResources, toKubeResources } from './resources';
 
@@ -108,22 +109,23 @@ function collectVolumes(scope: IConstruct, containers: ContainerSpec[]): k8s.Vol
 }
 
 /**
- * Secrets the pods read: none is ever rendered into git, so every one is declared as created
- * outside it (by hand, an ExternalSecret or an operator), for the validator and for reviewers.
+ * Secrets the pods read that no ExternalSecret of the app (declared before the pods) creates: none
+ * is ever rendered into git, so each is declared as created outside the platform (by hand or by an
+ * operator), for the validator and for reviewers.
  */
-function secretsRead(containers: ContainerSpec[]): string[] {
+function secretsRead(scope: IConstruct, containers: ContainerSpec[]): string[] {
   const names = new Set<string>();
   for (const c of containers) {
     for (const value of Object.values(c.env ?? {})) if (typeof value !== 'string' && value.secretName) names.add(value.secretName);
     for (const m of c.mounts ?? []) if (m.volume.secretName) names.add(m.volume.secretName);
   }
-  return [...names].sort();
+  return [...names].filter(name => !providedByExternalSecret(scope, name)).sort();
 }
 
 /** A pod template with Pod Security "restricted" settings and the given labels. */
 export function renderPodTemplate(scope: IConstruct, labels: Record<string, string>, props: PodSpecProps): k8s.PodTemplateSpec {
   const all = [...(props.initContainers ?? []), ...props.containers];
-  const secrets = secretsRead(all);
+  const secrets = secretsRead(scope, all);
   const annotations = { ...props.annotations, ...(secrets.length ? { [EXTERNAL_SECRETS_ANNOTATION]: secrets.join(',') } : {}) };
   return {
     metadata: { labels, annotations: Object.keys(annotations).length ? annotations : undefined },

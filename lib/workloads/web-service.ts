@@ -8,13 +8,14 @@ import { assertDnsLabel, assertPort, isHostname } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { RunAs } from '../k8s/security';
 import { Mount } from '../k8s/volume';
-import { declareAlerts, declareDashboard, declareProbes } from '../monitoring/declarations';
+import { declareAlerts, declareDashboard } from '../monitoring/declarations';
 import { goldenSignalsDashboard } from '../monitoring/dashboards';
 import { MetricsEndpoint, scrapeAnnotations } from '../monitoring/scrape';
 import { httpServiceAlerts } from '../monitoring/service-alerts';
 import { AppChart } from '../platform/app-chart';
 import { ConnectionTarget, connection, externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
+import { Exposure, Routes } from '../networking/routes';
 import { renderPodTemplate } from './pod';
 import { ResourcesProps } from './resources';
 
@@ -31,18 +32,25 @@ export interface AutoscalingProps {
   readonly cpuUtilization?: number;
 }
 
-/** Publish the service through the cluster's ingress controller. */
+/**
+ * Publish the service: routes rendered as an Ingress or an HTTPRoute by the platform's
+ * `entryPoints` setting (lib/networking/routes.ts).
+ */
 export interface WebIngressProps {
   readonly hosts: string[];
   /** @default '/' */
   readonly path?: string;
   /**
-   * IngressClass to use.
-   * @default 'traefik' (K3s's built-in controller, seed 004)
+   * IngressClass to use when routes render as Ingress.
+   * @default the platform's `entryPoints.ingressClassName` ('traefik', K3s's built-in controller, seed 004)
    */
   readonly className?: string;
-  /** Secret holding the certificate for the hosts. @default - no TLS section */
-  readonly tlsSecretName?: string;
+  /**
+   * Public hostnames get DNS records, a Let's Encrypt certificate and the external Gateway; internal
+   * ones the internal Gateway only.
+   * @default 'public'
+   */
+  readonly exposure?: Exposure;
 }
 
 export interface WebServiceProps {
@@ -143,7 +151,8 @@ export class WebService extends Construct {
   public readonly service: k8s.KubeService;
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
-  public readonly ingress?: k8s.KubeIngress;
+  /** The routes of `ingress`, rendered as an Ingress or an HTTPRoute. */
+  public readonly routes?: Routes;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
@@ -222,7 +231,20 @@ export class WebService extends Construct {
       });
     }
     if (props.autoscaling) this.autoscaler = this.addAutoscaler(metadata, props.autoscaling);
-    if (props.ingress) this.ingress = this.addIngress(metadata, props.ingress);
+    if (props.ingress) {
+      if (props.ingress.hosts.length === 0) fail(this, 'ingress.hosts', 'needs at least one hostname');
+      props.ingress.hosts.forEach((host, i) => {
+        if (!isHostname(host)) fail(this, `ingress.hosts[${i}]`, `"${host}" is not a fully qualified hostname`);
+      });
+      this.routes = new Routes(this, 'Routes', {
+        hostnames: props.ingress.hosts,
+        path: props.ingress.path,
+        exposure: props.ingress.exposure,
+        ingressClassName: props.ingress.className,
+        component: this.identity.component,
+        backend: { service: this.name, port: this.servicePort, target: this },
+      });
+    }
     if (props.metrics) {
       const monitored = { namespace: chart.namespace, service: this.name };
       declareAlerts(this, config => httpServiceAlerts(monitored, config));
@@ -289,26 +311,6 @@ export class WebService extends Construct {
             target: { type: 'Utilization', averageUtilization: props.cpuUtilization ?? WEB_SERVICE_DEFAULTS.cpuUtilization },
           },
         }],
-      },
-    });
-  }
-
-  private addIngress(metadata: k8s.ObjectMeta, props: WebIngressProps): k8s.KubeIngress {
-    if (props.hosts.length === 0) fail(this, 'ingress.hosts', 'needs at least one hostname');
-    props.hosts.forEach((host, i) => {
-      if (!isHostname(host)) fail(this, `ingress.hosts[${i}]`, `"${host}" is not a fully qualified hostname`);
-    });
-    const path = props.path ?? '/';
-    if (!path.startsWith('/')) fail(this, 'ingress.path', `"${path}" must start with /`);
-    const backend = { service: { name: this.name, port: { name: PORT_NAME } } };
-    // Public hostnames: the blackbox exporter probes them.
-    declareProbes(this, props.hosts.map(host => `https://${host}${path}`));
-    return new k8s.KubeIngress(this, 'Ingress', {
-      metadata,
-      spec: {
-        ingressClassName: props.className ?? WEB_SERVICE_DEFAULTS.ingressClass,
-        rules: props.hosts.map(host => ({ host, http: { paths: [{ path, pathType: 'Prefix', backend }] } })),
-        tls: props.tlsSecretName ? [{ hosts: props.hosts, secretName: props.tlsSecretName }] : undefined,
       },
     });
   }

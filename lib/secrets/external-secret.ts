@@ -1,0 +1,115 @@
+import { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { ExternalSecret as ExternalSecretObject, ExternalSecretProps, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/external-secrets-externalsecret-external-secrets.io';
+import { fail } from '../errors';
+import { standardLabels } from '../k8s/labels';
+import { assertDnsLabel } from '../k8s/names';
+import { EXTERNAL_SECRETS } from '../operators/external-secrets';
+import { AppChart } from '../platform/app-chart';
+import { Platform } from '../platform/platform';
+import { PreCreatedSecret } from './secret-store';
+
+/** A credential an app reads: the Secret's name, its keys, and what uses it (for the README). */
+export interface CredentialProps {
+  readonly name: string;
+  readonly keys: string[];
+  readonly usedBy: string;
+}
+
+/** A Secret written by an ExternalSecret: where in the store its values come from. */
+export interface ProvidedSecret extends CredentialProps {
+  readonly namespace: string;
+  /** The store's item, `<namespace>-<name>`; each key is the field of the same name. */
+  readonly item: string;
+}
+
+/** The ExternalSecret of one credential; its `data` follows the keys declared up to synthesis. */
+class CredentialExternalSecret extends ExternalSecretObject {
+  constructor(scope: Construct, id: string, props: ExternalSecretProps, public provided: ProvidedSecret) {
+    super(scope, id, props);
+  }
+
+  public override toJson(): any {
+    const json = super.toJson();
+    json.spec.data = this.provided.keys.map(key => ({ secretKey: key, remoteRef: { key: `${this.provided.item}/${key}` } }));
+    return json;
+  }
+}
+
+const PRE_CREATED = 'platform.secrets/pre-created';
+const PROVIDED = 'platform.secrets/external';
+
+/**
+ * Declares a credential the pods of `scope`'s app read and renders the ExternalSecret that creates
+ * it from the platform's ClusterSecretStore: item `<namespace>-<name>`, one field per key
+ * (`<item>/<key>`). Declaring one name twice in an app merges the keys. Requires the
+ * external-secrets operator.
+ * @see https://external-secrets.io/latest/api/externalsecret/
+ */
+export function externalSecret(scope: IConstruct, props: CredentialProps): ProvidedSecret {
+  const chart = AppChart.of(scope);
+  const platform = Platform.of(scope);
+  assertDnsLabel(scope, 'name', props.name);
+  if (props.keys.length === 0) fail(scope, 'keys', `Secret ${props.name} needs at least one key`);
+  for (const [i, key] of props.keys.entries()) {
+    if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(scope, `keys[${i}]`, `"${key}" is not a valid Secret key`);
+  }
+  const id = `ExternalSecret-${props.name}`;
+  const existing = chart.node.tryFindChild(id) as CredentialExternalSecret | undefined;
+  const keys = [...new Set([...(existing?.provided.keys ?? []), ...props.keys])].sort();
+  const usedBy = existing && existing.provided.usedBy !== props.usedBy ? `${existing.provided.usedBy}; ${props.usedBy}` : props.usedBy;
+  const item = `${chart.namespace}-${props.name}`;
+  const provided: ProvidedSecret = { namespace: chart.namespace, name: props.name, keys, usedBy, item };
+  if (existing) {
+    existing.provided = provided;
+    return provided;
+  }
+  platform.requireOperator(scope, EXTERNAL_SECRETS);
+  const object = new CredentialExternalSecret(chart, id, {
+    metadata: { name: props.name, labels: standardLabels({ name: props.name, app: chart.appName, component: 'credentials' }) },
+    spec: {
+      refreshInterval: platform.secretStore.refreshInterval,
+      secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: platform.secretStore.name },
+      target: { name: props.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
+    },
+  }, provided);
+  object.node.addMetadata(PROVIDED, true, { stackTrace: false });
+  return provided;
+}
+
+/**
+ * Whether an ExternalSecret of `scope`'s chart, declared before now, creates Secret `name`. Pods
+ * then need not list it as created outside the platform.
+ */
+export function providedByExternalSecret(scope: IConstruct, name: string): boolean {
+  for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+    if (AppChart.isAppChart(s)) return s.node.tryFindChild(`ExternalSecret-${name}`) instanceof CredentialExternalSecret;
+  }
+  return false;
+}
+
+/**
+ * Declares a Secret someone creates by hand before the first sync (the store's own credentials,
+ * a DNS API token): nothing is rendered; the README lists it.
+ */
+export function preCreatedSecret(scope: IConstruct, secret: PreCreatedSecret): void {
+  scope.node.addMetadata(PRE_CREATED, secret, { stackTrace: false });
+}
+
+/** Every credential of the platform: the ExternalSecrets' targets and the pre-created Secrets, sorted by namespace and name. */
+export function credentialsOf(root: IConstruct): { external: ProvidedSecret[]; preCreated: PreCreatedSecret[] } {
+  const external: ProvidedSecret[] = [];
+  const preCreated = new Map<string, PreCreatedSecret>();
+  for (const c of root.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type === PROVIDED) external.push((c as unknown as { provided: ProvidedSecret }).provided);
+      if (entry.type === PRE_CREATED) {
+        const s = entry.data as PreCreatedSecret;
+        preCreated.set(`${s.namespace}/${s.name}`, s);
+      }
+    }
+  }
+  const order = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
+    a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+  return { external: external.sort(order), preCreated: [...preCreated.values()].sort(order) };
+}

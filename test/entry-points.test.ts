@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CloudflaredChart } from '../charts/cloudflared';
+import { EdgeChart } from '../charts/edge';
+import { PLATFORM_SETTINGS, TUNNEL_ID, buildPlatform } from '../charts/platform';
+import { Routes } from '../lib/networking/routes';
+import { Platform } from '../lib/platform/platform';
+import { Manifest, render } from '../lib/synth/render';
+import { renderAndValidate } from '../lib/synth/synthesize';
+import { validateSubjects } from '../lib/validate/validate';
+import { WebService } from '../lib/workloads/web-service';
+import { manifestsOf, testChart } from './support/platform';
+
+const GATEWAY_SETTINGS = { ...PLATFORM_SETTINGS, entryPoints: { ...PLATFORM_SETTINGS.entryPoints, routes: 'gateway-api' as const } };
+const ingressPlatform = buildPlatform();
+const ingress = renderAndValidate(() => ingressPlatform);
+const gateway = renderAndValidate(() => buildPlatform(GATEWAY_SETTINGS));
+const all = (rendering: typeof ingress.rendering): Manifest[] => rendering.objects.map(o => o.manifest);
+const find = (rendering: typeof ingress.rendering, kind: string, namespace: string | undefined, name: string): any =>
+  all(rendering).find(m => m.kind === kind && m.metadata.namespace === namespace && m.metadata.name === name);
+
+/** A platform with one web service on port 8080 in app `demo`, and a route declared by `declare`. */
+function demoPlatform(declare: (chart: ReturnType<typeof testChart>) => void): Platform {
+  const platform = new Platform({ repoURL: 'https://git.example.com/test/platform.git', entryPoints: { acme: { email: 'ops@example.org' } } });
+  const chart = testChart(platform);
+  new WebService(chart, 'web', { image: 'registry.example.com/web:1.0.0', port: 8080 });
+  declare(chart);
+  return platform;
+}
+
+describe('routes', () => {
+  it('reach an existing port of an existing Service, for every public route of the platform', () => {
+    const routes = Routes.declared(ingressPlatform).filter(r => r.exposure === 'public');
+    expect(routes.map(r => `${r.hostname} -> ${r.namespace}/${r.service}:${r.port}`)).toEqual([
+      'blog.sudharsana.dev -> bun-blog/blog:3000',
+      'caiodonalisio.com -> blog/nginx:8080',
+      'www.caiodonalisio.com -> blog/nginx:8080',
+    ]);
+    for (const route of routes) {
+      const service = find(ingress.rendering, 'Service', route.namespace, route.service);
+      expect(service, route.hostname).toBeDefined();
+      expect(service.spec.ports.map((p: { port: number }) => p.port), route.hostname).toContain(route.port);
+    }
+  });
+
+  it('fail synthesis naming the construct path and field when the Service does not exist', () => {
+    const platform = demoPlatform(chart => new Routes(chart, 'routes', { hostnames: ['demo.example.org'], backend: { service: 'missing', port: 8080 } }));
+    expect(() => render(platform)).toThrow('demo/routes: backend.service: Service demo/missing is not in app demo');
+  });
+
+  it('fail synthesis naming the construct path and field when the Service has no such port', () => {
+    const platform = demoPlatform(chart => new Routes(chart, 'routes', { hostnames: ['demo.example.org'], backend: { service: 'web', port: 80 } }));
+    expect(() => render(platform)).toThrow('demo/routes: backend.port: Service demo/web has no port 80 (it has 8080)');
+  });
+
+  it('refuse a hostname and path that another construct already routes', () => {
+    expect(() => demoPlatform(chart => {
+      new Routes(chart, 'a', { hostnames: ['demo.example.org'], backend: { service: 'web', port: 8080 } });
+      new Routes(chart, 'b', { name: 'other', hostnames: ['demo.example.org'], backend: { service: 'web', port: 8080 } });
+    })).toThrow('demo/b: hostnames: demo.example.org/ is already routed by demo/a');
+  });
+
+  it('fail synthesis when declared after the charts that derive from them', () => {
+    const platform = new Platform({ repoURL: 'https://git.example.com/test/platform.git', entryPoints: { acme: { email: 'ops@example.org' } } });
+    const web = (app: string) => new WebService(testChart(platform, app), 'web', { image: 'registry.example.com/web:1.0.0', port: 8080, ingress: { hosts: [`${app}.example.org`] } });
+    web('early');
+    new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID });
+    new EdgeChart(platform);
+    web('late');
+    expect(() => render(platform)).toThrow(/cloudflared: 1 public route\(s\) were declared after the cloudflared chart; create it after the app charts so the tunnel serves them\n.*edge: 1 route\(s\) were declared after the edge chart/);
+  });
+
+  it('render as Traefik Ingresses by default, with a Certificate and external-dns annotation for public hostnames only', () => {
+    expect(all(ingress.rendering).filter(m => m.kind === 'HTTPRoute' || m.kind === 'Gateway')).toEqual([]);
+    const bunBlog = find(ingress.rendering, 'Ingress', 'bun-blog', 'blog');
+    // Public records point at the Cloudflare tunnel, which serves them.
+    expect(bunBlog.metadata.annotations).toEqual({
+      'external-dns.alpha.kubernetes.io/hostname': 'blog.sudharsana.dev',
+      'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com',
+    });
+    expect(bunBlog.spec.ingressClassName).toBe('traefik');
+    expect(bunBlog.spec.tls).toEqual([{ hosts: ['blog.sudharsana.dev'], secretName: 'blog-tls' }]);
+    const internal = find(ingress.rendering, 'Ingress', 'url-shortener', 'api');
+    expect(internal.metadata.annotations).toBeUndefined();
+    expect(internal.spec.tls).toBeUndefined();
+    const certificates = all(ingress.rendering).filter(m => m.kind === 'Certificate');
+    expect(certificates.flatMap(c => (c.spec as any).dnsNames).sort()).toEqual(['blog.sudharsana.dev', 'caiodonalisio.com', 'www.caiodonalisio.com']);
+  });
+
+  it('render as HTTPRoutes attached to the external or internal Gateway with the Gateway API setting', () => {
+    expect(all(gateway.rendering).filter(m => m.kind === 'Ingress')).toEqual([]);
+    const routes = all(gateway.rendering).filter(m => m.kind === 'HTTPRoute') as any[];
+    expect(routes.map(r => ({
+      route: `${r.metadata.namespace}/${r.metadata.name}`,
+      parentRefs: r.spec.parentRefs,
+      hostnames: r.spec.hostnames,
+      annotations: r.metadata.annotations,
+      dnsLabel: r.metadata.labels['external-dns.alpha.kubernetes.io/enabled'],
+    }))).toEqual([
+      {
+        route: 'blog/nginx',
+        parentRefs: [{ name: 'envoy-external', namespace: 'edge' }],
+        hostnames: ['caiodonalisio.com', 'www.caiodonalisio.com'],
+        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'caiodonalisio.com,www.caiodonalisio.com', 'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com' },
+        dnsLabel: 'true',
+      },
+      {
+        route: 'bun-blog/blog',
+        parentRefs: [{ name: 'envoy-external', namespace: 'edge' }],
+        hostnames: ['blog.sudharsana.dev'],
+        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'blog.sudharsana.dev', 'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com' },
+        dnsLabel: 'true',
+      },
+      { route: 'url-shortener/api', parentRefs: [{ name: 'envoy-internal', namespace: 'edge' }], hostnames: ['short.example.com'], annotations: undefined, dnsLabel: undefined },
+    ]);
+    expect(gateway.rendering.files.get('dist/README.md')).toContain('internet -->|"short.example.com (HTTPRoute via envoy-internal)"| url_shortener__api');
+    expect(routes.find(r => r.metadata.name === 'api').spec.rules).toEqual([
+      { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'api', port: 5000 }] },
+    ]);
+  });
+
+  it('give the external Gateway an HTTPS listener and a Certificate per public hostname, and the internal one HTTP only', () => {
+    const external = find(gateway.rendering, 'Gateway', 'edge', 'envoy-external');
+    expect(external.spec.gatewayClassName).toBe('envoy');
+    expect(external.metadata.annotations).toEqual({ 'external-dns.alpha.kubernetes.io/target': 'external.example.com' });
+    expect(external.spec.listeners.map((l: any) => [l.name, l.protocol, l.port, l.hostname, l.tls?.certificateRefs?.[0]?.name])).toEqual([
+      ['http', 'HTTP', 80, undefined, undefined],
+      ['https-blog-sudharsana-dev', 'HTTPS', 443, 'blog.sudharsana.dev', 'blog-sudharsana-dev-tls'],
+      ['https-caiodonalisio-com', 'HTTPS', 443, 'caiodonalisio.com', 'caiodonalisio-com-tls'],
+      ['https-www-caiodonalisio-com', 'HTTPS', 443, 'www.caiodonalisio.com', 'www-caiodonalisio-com-tls'],
+    ]);
+    const internal = find(gateway.rendering, 'Gateway', 'edge', 'envoy-internal');
+    expect(internal.spec.listeners.map((l: any) => l.name)).toEqual(['http']);
+    const certificates = all(gateway.rendering).filter(m => m.kind === 'Certificate') as any[];
+    expect(certificates.map(c => [c.metadata.namespace, c.spec.secretName, c.spec.dnsNames])).toEqual([
+      ['edge', 'blog-sudharsana-dev-tls', ['blog.sudharsana.dev']],
+      ['edge', 'caiodonalisio-com-tls', ['caiodonalisio.com']],
+      ['edge', 'www-caiodonalisio-com-tls', ['www.caiodonalisio.com']],
+    ]);
+  });
+});
+
+describe('the Cloudflare tunnel', () => {
+  it('has exactly the declared public routes as rules, then a 404', () => {
+    for (const { rendering } of [ingress, gateway]) {
+      const config = parse((find(rendering, 'ConfigMap', 'cloudflared', 'cloudflared').data as Record<string, string>)['config.yaml']);
+      const declared = Routes.declared(ingressPlatform).filter(r => r.exposure === 'public');
+      expect(config.ingress).toEqual([...declared.map(r => ({ hostname: r.hostname, service: r.url })), { service: 'http_status:404' }]);
+      expect(JSON.stringify(config.ingress)).not.toContain('short.example.com');
+    }
+  });
+});
+
+describe('TLS', () => {
+  it('issues from a Let\'s Encrypt ClusterIssuer whose email and solvers are settings', () => {
+    const issuer = find(ingress.rendering, 'ClusterIssuer', undefined, 'letsencrypt');
+    expect(issuer.spec.acme).toEqual({
+      email: 'admin@example.com',
+      server: 'https://acme-v02.api.letsencrypt.org/directory',
+      privateKeySecretRef: { name: 'letsencrypt-account-key' },
+      solvers: [{ dns01: { cloudflare: { apiTokenSecretRef: { name: 'cloudflare-api-token', key: 'api-token' } } } }],
+    });
+    const solvers = [{ http01: { ingress: { ingressClassName: 'traefik' } } }];
+    const platform = buildPlatform({ ...PLATFORM_SETTINGS, entryPoints: { acme: { email: 'ops@example.org', solvers } } });
+    const custom = manifestsOf(renderAndValidate(() => platform).rendering, 'edge').get('ClusterIssuer/letsencrypt') as any;
+    expect(custom.spec.acme.email).toBe('ops@example.org');
+    expect(custom.spec.acme.solvers).toEqual(solvers);
+  });
+
+  it('refuses public routes without a Let\'s Encrypt email', () => {
+    expect(() => buildPlatform({ ...PLATFORM_SETTINGS, entryPoints: {} })).toThrow(
+      "edge/edge: entryPoints.acme.email: public routes (blog.sudharsana.dev, caiodonalisio.com, www.caiodonalisio.com) need certificates: set the Let's Encrypt account's email in the platform settings");
+  });
+
+  it('installs cert-manager from a pinned chart through an Argo CD Application in the operators project', () => {
+    const app = find(ingress.rendering, 'Application', 'argocd', 'cert-manager');
+    expect(app.spec.project).toBe('operators');
+    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', targetRevision: 'v1.21.1' });
+  });
+});
+
+describe('custom resources', () => {
+  it('ExternalSecret, ClusterSecretStore, Certificate, ClusterIssuer, Gateway and HTTPRoute validate against their CRD schemas', () => {
+    const kinds = ['ExternalSecret', 'ClusterSecretStore', 'Certificate', 'ClusterIssuer', 'Gateway', 'HTTPRoute'];
+    const subjects = [...ingress.rendering.objects, ...gateway.rendering.objects].filter(o => kinds.includes(o.manifest.kind));
+    expect([...new Set(subjects.map(s => s.manifest.kind))].sort()).toEqual([...kinds].sort());
+    const report = validateSubjects(subjects.map(s => ({ ...s, file: `${s.file}` })));
+    expect(report.strictSchemas).toBe(true);
+    expect(report.errors.filter(f => f.rule === 'schema' || f.rule === 'unknown-kind')).toEqual([]);
+  });
+
+  it('are checked strictly: an unknown field in an HTTPRoute is a schema error', () => {
+    const route = gateway.rendering.objects.find(o => o.manifest.kind === 'HTTPRoute')!;
+    const broken = { ...route, manifest: { ...route.manifest, spec: { ...(route.manifest.spec as object), backends: [] } } };
+    const report = validateSubjects([broken]);
+    expect(report.errors.filter(f => f.rule === 'schema').map(f => f.message)).toEqual(['spec: unknown field "backends"']);
+  });
+});

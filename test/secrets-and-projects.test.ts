@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ApiObject } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { buildPlatform } from '../charts/platform';
+import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { EnvValue } from '../lib/k8s/env';
+import { credentialsOf, externalSecret } from '../lib/secrets/external-secret';
+import { WebService } from '../lib/workloads/web-service';
+import { render } from '../lib/synth/render';
+import { REPO_ROOT, emptyPlatform, testChart } from './support/platform';
+
+const platform = buildPlatform();
+const rendering = render(platform);
+const manifests = rendering.objects.map(o => o.manifest) as any[];
+
+/** Every YAML document under a folder of the repository. */
+function documentsUnder(dir: string): { file: string; doc: any }[] {
+  return (fs.readdirSync(path.join(REPO_ROOT, dir), { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter(e => e.isFile() && e.name.endsWith('.yaml'))
+    .flatMap(e => {
+      const file = path.join(e.parentPath, e.name);
+      return parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => ({ file: path.relative(REPO_ROOT, file), doc: d.toJS() }));
+    });
+}
+
+/** Rows of the Markdown table that follows `heading` in README.md, as arrays of cells without backticks. */
+function readmeTable(heading: string): string[][] {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(heading);
+  expect(start, heading).toBeGreaterThan(-1);
+  const lines = readme.slice(start).split('\n');
+  const first = lines.findIndex(l => l.startsWith('|'));
+  const end = lines.findIndex((l, i) => i > first && !l.startsWith('|'));
+  const table = lines.slice(first, end);
+  return table.slice(2).map(row => row.split('|').slice(1, -1).map(cell => cell.trim()));
+}
+
+const code = (s: string) => `\`${s}\``;
+
+describe('secrets', () => {
+  it('no Secret, and so no Secret data, is anywhere in dist/ or argocd/', () => {
+    const secrets = [...documentsUnder('dist'), ...documentsUnder('argocd')].filter(d => d.doc?.kind === 'Secret');
+    expect(secrets.map(s => s.file)).toEqual([]);
+    expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
+  });
+
+  it('every Secret a pod reads is created by an ExternalSecret in its namespace or by CloudNativePG', () => {
+    const provided = new Set(manifests.flatMap(m => {
+      if (m.kind === 'ExternalSecret') return [`${m.metadata.namespace}/${m.spec.target?.name ?? m.metadata.name}`];
+      if (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/')) return [`${m.metadata.namespace}/${m.metadata.name}-app`];
+      return [];
+    }));
+    const read = new Set<string>();
+    for (const m of manifests) {
+      const template = m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : m.spec?.template;
+      if (!template?.spec?.containers) continue;
+      const pod = template.spec;
+      for (const v of pod.volumes ?? []) if (v.secret) read.add(`${m.metadata.namespace}/${v.secret.secretName}`);
+      for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) read.add(`${m.metadata.namespace}/${e.valueFrom.secretKeyRef.name}`);
+      }
+    }
+    expect([...read].filter(s => !provided.has(s))).toEqual([]);
+    expect([...read].sort()).toEqual([
+      'blog/blog-django', 'blog/blog-postgres', 'bun-blog/bun-blog-postgres', 'cloudflared/cloudflared-credentials',
+      'monitoring/alertmanager-webhooks', 'monitoring/grafana-admin', 'url-shortener/postgres-app', 'url-shortener/url-shortener-valkey',
+    ]);
+  });
+
+  it('ExternalSecrets read each key from the ClusterSecretStore the platform declares, one store item per Secret', () => {
+    const store = manifests.find(m => m.kind === 'ClusterSecretStore');
+    expect(store.metadata.name).toBe('homelab');
+    expect(store.spec.provider).toEqual({
+      onepasswordSDK: { vault: 'homelab', auth: { serviceAccountSecretRef: { namespace: 'external-secrets', name: 'onepassword-service-account', key: 'token' } } },
+    });
+    const grafana = manifests.find(m => m.kind === 'ExternalSecret' && m.metadata.name === 'grafana-admin');
+    expect(grafana.spec).toEqual({
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'homelab' },
+      target: { name: 'grafana-admin', creationPolicy: 'Owner' },
+      data: [
+        { secretKey: 'admin-password', remoteRef: { key: 'monitoring-grafana-admin/admin-password' } },
+        { secretKey: 'admin-user', remoteRef: { key: 'monitoring-grafana-admin/admin-user' } },
+      ],
+    });
+    for (const m of manifests.filter(x => x.kind === 'ExternalSecret')) expect(m.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'homelab' });
+  });
+
+  it('pods list in platform.homelab/external-secrets only the Secrets no ExternalSecret of their app creates', () => {
+    const annotated = manifests.flatMap(m => {
+      const value = m.spec?.template?.metadata?.annotations?.['platform.homelab/external-secrets'] ?? m.spec?.jobTemplate?.spec?.template?.metadata?.annotations?.['platform.homelab/external-secrets'];
+      return value ? [`${m.kind} ${m.metadata.namespace}/${m.metadata.name}: ${value}`] : [];
+    });
+    // CloudNativePG creates postgres-app; everything else comes from an ExternalSecret.
+    expect(annotated).toEqual(['Deployment url-shortener/api: postgres-app']);
+
+    const p = emptyPlatform();
+    const chart = testChart(p);
+    externalSecret(chart, { name: 'api', keys: ['token'], usedBy: 'the client' });
+    new WebService(chart, 'web', { image: 'registry.example.com/web:1.0.0', port: 8080, env: { A: EnvValue.fromSecret('api', 'token'), B: EnvValue.fromSecret('by-hand', 'token') } });
+    const web = render(p).objects.find(o => o.manifest.kind === 'Deployment')!.manifest as any;
+    expect(web.spec.template.metadata.annotations).toEqual({ 'platform.homelab/external-secrets': 'by-hand' });
+  });
+
+  it('merges the keys of one credential declared twice in an app', () => {
+    const p = emptyPlatform();
+    const chart = testChart(p);
+    externalSecret(chart, { name: 'api', keys: ['user'], usedBy: 'login' });
+    externalSecret(chart, { name: 'api', keys: ['password'], usedBy: 'login' });
+    const objects = render(p).objects.filter(o => o.manifest.kind === 'ExternalSecret');
+    expect(objects.map(o => (o.manifest as any).spec.data.map((d: any) => d.secretKey))).toEqual([['password', 'user']]);
+  });
+
+  it('installs the external-secrets operator from a pinned chart through an Argo CD Application in the operators project', () => {
+    const app = manifests.find(m => m.kind === 'Application' && m.metadata.name === 'external-secrets');
+    expect(app.spec.project).toBe('operators');
+    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.external-secrets.io', chart: 'external-secrets', targetRevision: '2.9.0' });
+    expect(app.spec.destination.namespace).toBe('external-secrets');
+  });
+
+  it('the README lists exactly the store items and the pre-created Secrets the charts declare', () => {
+    const { external, preCreated } = credentialsOf(platform);
+    expect(readmeTable('Items the store must hold')).toEqual(external.map(s => [s.namespace, code(s.name), s.keys.map(code).join(', '), code(s.item), s.usedBy]));
+    expect(readmeTable('Secrets to create by hand')).toEqual(preCreated.map(s => [s.namespace, code(s.name), s.keys.map(code).join(', '), s.usedBy]));
+    expect(preCreated.map(s => `${s.namespace}/${s.name}`)).toEqual(['cert-manager/cloudflare-api-token', 'external-secrets/onepassword-service-account']);
+  });
+});
+
+describe('AppProjects', () => {
+  const projects = manifests.filter(m => m.kind === 'AppProject');
+  const allowsCrds = (p: any) => (p.spec.clusterResourceWhitelist ?? []).some((r: any) => r.kind === 'CustomResourceDefinition' || r.kind === '*' || r.group === '*');
+
+  it('allow CustomResourceDefinitions in the operators project only', () => {
+    expect(projects.filter(allowsCrds).map(p => p.metadata.name)).toEqual(['operators']);
+    expect(projects.map(p => p.metadata.name).sort()).toEqual(['apps', 'monitoring', 'networking', 'operators', 'root', 'security']);
+  });
+
+  it('allow each category exactly the cluster-scoped objects its apps render, by name', () => {
+    for (const project of projects.filter(p => !['operators', 'root'].includes(p.metadata.name))) {
+      const rendered = rendering.objects
+        .filter(o => o.chart.outputDir.startsWith(`dist/${project.metadata.name}/`) && !o.manifest.metadata.namespace)
+        .map(o => `${(o.manifest.apiVersion.includes('/') ? o.manifest.apiVersion.split('/')[0] : '')}/${o.manifest.kind}/${o.manifest.metadata.name}`);
+      const allowed = project.spec.clusterResourceWhitelist.filter((r: any) => r.kind !== 'Namespace').map((r: any) => `${r.group}/${r.kind}/${r.name}`);
+      expect(allowed.sort(), project.metadata.name).toEqual(rendered.sort());
+    }
+  });
+
+  it('refuse a category whose app renders a CustomResourceDefinition', () => {
+    const p = emptyPlatform();
+    const chart = testChart(p);
+    new ApiObject(chart, 'crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.org' } });
+    expect(() => new GitOpsChart(p)).toThrow('argocd/apps: clusterResourceWhitelist: category apps renders CustomResourceDefinition widgets.example.org; only the operators project may install CRDs (declare an OperatorRequirement)');
+  });
+
+  it('give the root application nothing but argocd/', () => {
+    const root = manifests.find(m => m.kind === 'Application' && m.metadata.name === 'root');
+    expect(root.spec.source.path).toBe('argocd');
+    const project = projects.find(p => p.metadata.name === 'root');
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    expect(project.spec.namespaceResourceWhitelist.map((r: any) => `${r.group}/${r.kind}`)).toEqual(['argoproj.io/AppProject', 'argoproj.io/Application', 'argoproj.io/ApplicationSet']);
+  });
+});
