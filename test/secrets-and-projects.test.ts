@@ -104,6 +104,15 @@ describe('secrets', () => {
     expect(web.spec.template.metadata.annotations).toEqual({ 'platform.homelab/external-secrets': 'by-hand' });
   });
 
+  it('leaves a Secret out of the annotation even when its ExternalSecret is declared after the workload, and drops the annotation when none is left', () => {
+    const p = emptyPlatform();
+    const chart = testChart(p);
+    new WebService(chart, 'web', { image: 'registry.example.com/web:1.0.0', port: 8080, env: { A: EnvValue.fromSecret('api', 'token') } });
+    externalSecret(chart, { name: 'api', keys: ['token'], usedBy: 'the client' });
+    const web = render(p).objects.find(o => o.manifest.kind === 'Deployment')!.manifest as any;
+    expect(web.spec.template.metadata).not.toHaveProperty('annotations');
+  });
+
   it('merges the keys of one credential declared twice in an app', () => {
     const p = emptyPlatform();
     const chart = testChart(p);

@@ -42,6 +42,17 @@ export class SynthesisFailed extends PlatformError {
   }
 }
 
+/** Drops `annotations: {}` left where every annotation resolved to nothing: minimal YAML. */
+function pruneEmptyAnnotations(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(pruneEmptyAnnotations);
+  else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const annotations = record.annotations;
+    if (annotations && typeof annotations === 'object' && !Array.isArray(annotations) && Object.keys(annotations).length === 0) delete record.annotations;
+    Object.values(record).forEach(pruneEmptyAnnotations);
+  }
+}
+
 /** The file an object is written to: `<chart folder>/<kind>-<name>.yaml`, lowercase. */
 export function fileFor(chart: PlatformChart, manifest: Manifest): string {
   return `${chart.outputDir}/${manifest.kind.toLowerCase()}-${manifest.metadata.name.toLowerCase()}.yaml`;
@@ -90,6 +101,7 @@ export function render(platform: Platform): Rendering {
       continue;
     }
     const manifest = object.toJson() as Manifest;
+    pruneEmptyAnnotations(manifest);
     if (isClusterScoped(manifest.apiVersion, manifest.kind)) delete manifest.metadata.namespace;
     findings.push(...conventionFindings(object, manifest, chart));
 

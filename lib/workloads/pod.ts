@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Duration } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { fail } from '../errors';
 import { EnvMap, toKubeEnv } from '../k8s/env';
@@ -108,25 +108,35 @@ function collectVolumes(scope: IConstruct, containers: ContainerSpec[]): k8s.Vol
   return byName.size ? [...byName.values()].map(v => v.toKube()) : undefined;
 }
 
-/**
- * Secrets the pods read that no ExternalSecret of the app (declared before the pods) creates: none
- * is ever rendered into git, so each is declared as created outside the platform (by hand or by an
- * operator), for the validator and for reviewers.
- */
-function secretsRead(scope: IConstruct, containers: ContainerSpec[]): string[] {
+/** The Secrets the containers read, by name. */
+function secretsRead(containers: ContainerSpec[]): string[] {
   const names = new Set<string>();
   for (const c of containers) {
     for (const value of Object.values(c.env ?? {})) if (typeof value !== 'string' && value.secretName) names.add(value.secretName);
     for (const m of c.mounts ?? []) if (m.volume.secretName) names.add(m.volume.secretName);
   }
-  return [...names].filter(name => !providedByExternalSecret(scope, name)).sort();
+  return [...names].sort();
+}
+
+/**
+ * The Secrets read that no ExternalSecret of the app creates: none is ever rendered into git, so
+ * each is declared as created outside the platform (by hand or by an operator), for the validator
+ * and for reviewers. Resolved at synthesis, so credentials may be declared after the workloads.
+ */
+function externalSecretsAnnotation(scope: IConstruct, secrets: string[]) {
+  return Lazy.any({
+    produce: () => {
+      const external = secrets.filter(name => !providedByExternalSecret(scope, name));
+      return external.length ? external.join(',') : undefined;
+    },
+  });
 }
 
 /** A pod template with Pod Security "restricted" settings and the given labels. */
 export function renderPodTemplate(scope: IConstruct, labels: Record<string, string>, props: PodSpecProps): k8s.PodTemplateSpec {
   const all = [...(props.initContainers ?? []), ...props.containers];
-  const secrets = secretsRead(scope, all);
-  const annotations = { ...props.annotations, ...(secrets.length ? { [EXTERNAL_SECRETS_ANNOTATION]: secrets.join(',') } : {}) };
+  const secrets = secretsRead(all);
+  const annotations = { ...props.annotations, ...(secrets.length ? { [EXTERNAL_SECRETS_ANNOTATION]: externalSecretsAnnotation(scope, secrets) } : {}) };
   return {
     metadata: { labels, annotations: Object.keys(annotations).length ? annotations : undefined },
     spec: {
