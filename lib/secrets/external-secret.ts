@@ -78,8 +78,8 @@ export function externalSecret(scope: IConstruct, props: CredentialProps): Provi
 }
 
 /**
- * Whether an ExternalSecret of `scope`'s chart, declared before now, creates Secret `name`. Pods
- * then need not list it as created outside the platform.
+ * Whether an ExternalSecret of `scope`'s chart creates Secret `name`; asked at synthesis, when
+ * every ExternalSecret is declared. Pods then need not list it as created outside the platform.
  */
 export function providedByExternalSecret(scope: IConstruct, name: string): boolean {
   for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
