@@ -117,7 +117,9 @@ async function startService(env: Record<string, string>, logPath: string): Promi
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run app:build first (npm run app:bench does)`);
   const port = await freePort();
   const log = createWriteStream(logPath);
-  const child: ChildProcess = spawn(process.execPath, [SERVER], {
+  // BENCH_NODE_ARGS profiles the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, SERVER], {
     cwd: APP_DIR,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
