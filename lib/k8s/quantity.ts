@@ -29,15 +29,6 @@ export function quantity(scope: IConstruct, field: string, value: string): numbe
   return parsed;
 }
 
-/** Formats a byte count with the largest binary suffix that divides it exactly (10Gi, 512Mi). */
-export function formatBytes(bytes: number): string {
-  for (const suffix of ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki']) {
-    const unit = MULTIPLIER[suffix];
-    if (bytes >= unit && bytes % unit === 0) return `${bytes / unit}${suffix}`;
-  }
-  return String(bytes);
-}
-
 /** Formats a CPU amount in cores as whole cores when exact, else millicores (2, 1500m). */
 export function formatCpu(cores: number): string {
   const millis = Math.round(cores * 1000);
