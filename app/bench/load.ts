@@ -16,7 +16,7 @@ import { deleteKeys } from '../test/helpers/services.js';
 // and autocannon scenarios at 100 and 500 connections on this machine.
 
 export interface BenchOptions {
-  /** A PostgreSQL URL whose server the benchmark may create a database on. @default postgres://postgres@127.0.0.1:5432/postgres */
+  /** A PostgreSQL URL whose server the benchmark may create a database on. @default postgres://platform_test:platform_test@127.0.0.1:5432/postgres */
   databaseUrl?: string;
   /** Redis/Valkey for the cached runs; keys go under a unique prefix and are removed after. @default redis://127.0.0.1:6379/0 */
   redisUrl?: string;
@@ -219,7 +219,7 @@ export function formatTable(scenarios: ScenarioResult[]): string {
 
 
 export async function runLoadBenchmark(options: BenchOptions = {}): Promise<BenchResult> {
-  const adminUrl = options.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const adminUrl = options.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? 'postgres://platform_test:platform_test@127.0.0.1:5432/postgres';
   const redisUrl = options.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const duration = options.durationSeconds ?? 10;
   const connectionCounts = options.connections ?? [100, 500];

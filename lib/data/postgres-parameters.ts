@@ -119,6 +119,8 @@ export const POSTGRES_16_CHANGES = {
   added: ['createrole_self_grant', 'debug_io_direct', 'debug_logical_replication_streaming', 'debug_parallel_query', 'enable_presorted_aggregate', 'gss_accept_delegation', 'icu_validation_level', 'max_parallel_apply_workers_per_subscription', 'reserved_connections', 'scram_iterations', 'send_abort_for_crash', 'send_abort_for_kill', 'vacuum_buffer_usage_limit'],
   removed: ['force_parallel_mode', 'promote_trigger_file', 'vacuum_defer_cleanup_age'],
   removedReadOnly: ['lc_collate', 'lc_ctype'],
+  /** Added by later point releases of 15 and 16: an older minor server does not know them yet. */
+  pointReleaseAdditions: ['composite_type_mismatch', 'output_plugin_libraries'],
 } as const;
 
 /**

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 // The shared PostgreSQL and Redis the tests use. Every test file gets its own database
 // and its own key prefix, and removes both afterwards: these servers belong to others too.
 
-export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://platform_test:platform_test@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 export const uniqueName = (stem: string): string => `${stem}_${randomBytes(5).toString('hex')}`;
