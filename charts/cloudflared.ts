@@ -10,7 +10,7 @@ export interface CloudflaredConfig {
   readonly tunnelId: string;
   /**
    * Public hostnames and the services that answer them.
-   * @default - every public route the app charts declared (`Routes`); create this chart after them
+   * @default - every public route the app charts declare (`Routes`), in any order
    */
   readonly routes?: TunnelRoute[];
   /** Pre-created Secret with the tunnel's credentials.json. @default 'cloudflared-credentials' */
@@ -32,18 +32,13 @@ export class CloudflaredChart extends AppChart {
         ? PodSecurity.privileged(HOST_NETWORK_REASON)
         : PodSecurity.RESTRICTED,
     });
-    const routes = config.routes ?? publicTunnelRoutes(platform);
     const credentialsSecret = config.credentialsSecret ?? 'cloudflared-credentials';
     externalSecret(this, { name: credentialsSecret, keys: ['credentials.json'], usedBy: 'the tunnel (`cloudflared tunnel create` writes it)' });
-    new CloudflareTunnel(this, 'tunnel', { tunnelId: config.tunnelId, routes, hostNetwork, credentialsSecret });
-    if (!config.routes) {
-      this.node.addValidation({
-        validate: () => {
-          const late = publicTunnelRoutes(platform).length - routes.length;
-          return late ? [`${late} public route(s) were declared after the cloudflared chart; create it after the app charts so the tunnel serves them`] : [];
-        },
-      });
-    }
+    // The tunnel serves the public routes of every app chart, wherever they are created.
+    platform.onDerive(this, 'entry-points', () => {
+      const routes = config.routes ?? publicTunnelRoutes(platform);
+      new CloudflareTunnel(this, 'tunnel', { tunnelId: config.tunnelId, routes, hostNetwork, credentialsSecret });
+    });
   }
 }
 

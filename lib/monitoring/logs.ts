@@ -8,6 +8,7 @@ import { standardLabels } from '../k8s/labels';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
+import { Platform } from '../platform/platform';
 import { VolumeClaim } from '../storage/volume-claim';
 import { exempt } from '../validate/exemption';
 import { ResourcesProps } from '../workloads/resources';
@@ -240,5 +241,7 @@ export class Alloy extends Construct {
     exempt(ds, 'pod-security.host-path', 'Alloy tails the pod log files under /var/log/pods on its node, mounted read-only');
     const namespace = AppChart.of(this).namespace;
     declareAlerts(this, config => stackTargetAlerts(namespace, config));
+    // The monitoring chart allows its pushes to Loki, wherever the two charts are created.
+    Platform.of(this).declarations.logShippers.add(this, { identity, namespace, declaredBy: this.node.path });
   }
 }

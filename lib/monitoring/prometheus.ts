@@ -66,6 +66,8 @@ export class Prometheus extends Construct {
     super(scope, id);
     const identity = { name: 'prometheus', app: AppChart.of(this).appName, component: 'metrics' };
     const platform = Platform.of(this);
+    // Its NetworkPolicy lets it reach every pod that asks to be scraped.
+    platform.declarations.scrapers.add(this, { identity, namespace: AppChart.of(this).namespace, declaredBy: this.node.path });
     const retention = props.retention ?? Duration.days(15);
     if (!/^\d+(B|KB|MB|GB|TB|PB)$/.test(props.retentionSize)) fail(this, 'retentionSize', `"${props.retentionSize}" must be a whole number with a unit B, KB, MB, GB, TB or PB`);
     quantity(this, 'storageSize', props.storageSize);

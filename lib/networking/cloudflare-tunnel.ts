@@ -130,7 +130,9 @@ export class CloudflareTunnel extends Construct {
       },
     });
     if (hostNetwork) exempt(deployment, 'pod-security.host-namespaces', HOST_NETWORK_REASON);
+    const platform = Platform.of(this);
+    platform.declarations.tunnels.add(this, { identity: this.identity, namespace: AppChart.of(this).namespace, declaredBy: this.node.path, hostnames: this.routes.map(r => r.hostname) });
     const targets = new Set(props.routes.flatMap(r => (r.target ? [r.target] : [])));
-    for (const target of targets) Platform.of(this).addConnection(connection(this, target));
+    for (const target of targets) platform.addConnection(connection(this, target), this);
   }
 }

@@ -2,7 +2,6 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { standardLabels } from '../k8s/labels';
-import { Prometheus } from '../monitoring/prometheus';
 import { SCRAPE_ANNOTATION } from '../monitoring/scrape';
 import { CNPG_NAMESPACE } from '../operators/cloudnative-pg';
 import { AppChart } from '../platform/app-chart';
@@ -142,8 +141,8 @@ export function policyEdges(platform: Platform, objects: { file: string; manifes
   }
 
   // Prometheus -> each scraped pod, on the port its annotations (or its Service's) name.
-  const prometheuses = platform.node.findAll().filter((c): c is Prometheus => c instanceof Prometheus)
-    .map(p => find({ namespace: AppChart.of(p).namespace, name: 'prometheus' })).filter((w): w is Workload => Boolean(w));
+  const prometheuses = platform.declarations.scrapers.items
+    .map(p => find({ namespace: p.namespace, name: p.identity.name })).filter((w): w is Workload => Boolean(w));
   const services = objects.filter(o => o.manifest.kind === 'Service').map(o => o.manifest as any);
   const scraped = new Map<Workload, number>();
   for (const w of workloads) {
@@ -246,28 +245,28 @@ function manifestsOf(chart: AppChart): { file: string; manifest: Manifest }[] {
 }
 
 /**
- * The NetworkPolicies of every app namespace. Create it after the last app chart (it reads what
- * they declare and render) and before the GitOps chart.
+ * The NetworkPolicies of every app namespace, derived in the `namespaces` step of the derive phase
+ * from what every app chart declares and renders; it may be created anywhere among them.
  */
 export class NetworkPolicies extends Construct {
-  public readonly edges: PolicyEdge[];
+  private derivedEdges?: PolicyEdge[];
 
   constructor(platform: Platform, id = 'network-policies') {
     super(platform, id);
     checkNetwork(this, platform.network);
-    const apps = platform.apps;
-    const objects = apps.flatMap(manifestsOf);
-    this.edges = policyEdges(platform, objects);
-    const nodes = platform.capacity?.nodes ?? 1;
-    const workloads = workloadsOf(objects, nodes);
-    for (const app of apps) this.renderApp(app, workloads.filter(w => w.namespace === app.namespace));
-
-    const described = apps.length;
-    this.node.addValidation({
-      validate: () => (platform.apps.length === described ? [] : [
-        `${platform.apps.length - described} app chart(s) were added after the NetworkPolicies; create them before, so their namespaces are closed and their edges allowed`,
-      ]),
+    platform.onDerive(this, 'namespaces', () => {
+      const apps = platform.apps;
+      const objects = apps.flatMap(manifestsOf);
+      this.derivedEdges = policyEdges(platform, objects);
+      const workloads = workloadsOf(objects, platform.capacity?.nodes ?? 1);
+      for (const app of apps) this.renderApp(app, workloads.filter(w => w.namespace === app.namespace));
     });
+  }
+
+  /** Every allowed flow; derives the platform first. */
+  public get edges(): PolicyEdge[] {
+    Platform.of(this).derive();
+    return this.derivedEdges ?? [];
   }
 
   private renderApp(app: AppChart, workloads: Workload[]): void {
@@ -311,8 +310,8 @@ export class NetworkPolicies extends Construct {
     for (const w of workloads) {
       if (w.hostNetwork) continue;
       const same = (x?: Workload) => x !== undefined && x.namespace === w.namespace && x.name === w.name && x.kind === w.kind;
-      const ingress = rules(this.edges.filter(e => same(e.destination)).map(e => ({ peer: e.from, port: e.port, protocol: e.protocol })), app.namespace);
-      const egress = rules(this.edges.filter(e => same(e.source)).map(e => ({ peer: e.to, port: e.port, protocol: e.protocol })), app.namespace);
+      const ingress = rules(this.derivedEdges!.filter(e => same(e.destination)).map(e => ({ peer: e.from, port: e.port, protocol: e.protocol })), app.namespace);
+      const egress = rules(this.derivedEdges!.filter(e => same(e.source)).map(e => ({ peer: e.to, port: e.port, protocol: e.protocol })), app.namespace);
       if (!ingress.length && !egress.length) continue;
       const name = used.has(w.name) ? `${w.name}-${w.kind.toLowerCase()}` : w.name;
       used.add(name);

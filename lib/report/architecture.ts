@@ -1,6 +1,4 @@
 import { formatCpu } from '../k8s/quantity';
-import { CloudflareTunnel } from '../networking/cloudflare-tunnel';
-import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
 import type { Manifest, RenderedObject } from '../synth/render';
 import { Budget, budgetOf, gib } from './budget';
@@ -60,9 +58,8 @@ function diagram(platform: Platform, objects: RenderedObject[], workloads: Workl
       lines.push(`  internet -->|"NodePort ${(svc.spec.ports ?? []).map((p: any) => p.nodePort).filter(Boolean).join(', ')}"| ${id(w)}`);
     }
   }
-  for (const tunnel of platform.node.findAll().filter((c): c is CloudflareTunnel => c instanceof CloudflareTunnel)) {
-    const hostnames = tunnel.routes.map(r => r.hostname).join(', ');
-    lines.push(`  internet -->|"${hostnames} (Cloudflare Tunnel)"| ${id({ namespace: AppChart.of(tunnel).namespace, name: tunnel.identity.name })}`);
+  for (const tunnel of platform.declarations.tunnels.items) {
+    lines.push(`  internet -->|"${tunnel.hostnames.join(', ')} (Cloudflare Tunnel)"| ${id({ namespace: tunnel.namespace, name: tunnel.identity.name })}`);
   }
   for (const c of platform.connections) lines.push(`  ${id(c.from)} -->|${c.port}| ${id(c.to)}`);
   lines.push('```');
