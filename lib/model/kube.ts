@@ -15,6 +15,7 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import type { IService } from 'kubernetes-models/v1/Service';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { Manifest } from '../synth/render';
 
 export type { IContainer as Container, IPodSpec as PodSpec, IPodTemplateSpec as PodTemplate, IResourceRequirements as Resources };
@@ -51,6 +52,9 @@ export interface KindMap {
   Ingress: Named<IIngress>;
   NetworkPolicy: Named<INetworkPolicy>;
   HorizontalPodAutoscaler: Named<IHorizontalPodAutoscaler>;
+  PodDisruptionBudget: Named<IPodDisruptionBudget>;
+  /** An external-secrets ExternalSecret: the Secret it creates. */
+  'external-secrets.io/ExternalSecret': Manifest & { readonly spec?: { readonly target?: { readonly name?: string } } };
   HTTPRoute: Manifest & HttpRoute;
   'postgresql.cnpg.io/Cluster': Manifest & CnpgCluster;
   'postgresql.cnpg.io/Pooler': Manifest & CnpgPooler;
@@ -60,6 +64,7 @@ const GROUPS: Partial<Record<keyof KindMap, string>> = {
   Ingress: 'networking.k8s.io/',
   NetworkPolicy: 'networking.k8s.io/',
   HTTPRoute: 'gateway.networking.k8s.io/',
+  'external-secrets.io/ExternalSecret': 'external-secrets.io/',
   'postgresql.cnpg.io/Cluster': 'postgresql.cnpg.io/',
   'postgresql.cnpg.io/Pooler': 'postgresql.cnpg.io/',
 };
