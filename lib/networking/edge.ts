@@ -18,8 +18,8 @@ class IssuerWithSolvers extends ClusterIssuer {
     super(scope, id, props);
   }
 
-  public override toJson(): any {
-    const json = super.toJson();
+  public override toJson(): { spec: { acme: Record<string, unknown> } } {
+    const json = super.toJson() as { spec: { acme: Record<string, unknown> } };
     json.spec.acme.solvers = this.solvers;
     return json;
   }

@@ -29,8 +29,8 @@ class CredentialExternalSecret extends ExternalSecretObject {
     super(scope, id, props);
   }
 
-  public override toJson(): any {
-    const json = super.toJson();
+  public override toJson(): { spec: Record<string, unknown> } {
+    const json = super.toJson() as { spec: Record<string, unknown> };
     json.spec.data = this.provided.keys.map(key => ({ secretKey: key, remoteRef: { key: `${this.provided.item}/${key}` } }));
     return json;
   }
