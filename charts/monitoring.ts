@@ -2,14 +2,14 @@ import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import type { SecretKeyRef } from '../lib/data/postgres';
 import { externalSecret } from '../lib/secrets/external-secret';
-import { ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/alertmanager';
+import { ALERTMANAGER_DEFAULTS, ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/alertmanager';
 import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/declarations';
 import { alertingPipelineAlerts, stackTargetAlerts } from '../lib/monitoring/platform-alerts';
 import { platformOverviewDashboard } from '../lib/monitoring/dashboards';
 import { BLACKBOX_PORT, BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/exporters';
-import { Grafana } from '../lib/monitoring/grafana';
+import { GRAFANA_DEFAULTS, Grafana } from '../lib/monitoring/grafana';
 import { Alloy, Loki, LOKI_PORT, lokiPushUrl } from '../lib/monitoring/logs';
-import { Prometheus, PROMETHEUS_PORT } from '../lib/monitoring/prometheus';
+import { Prometheus, PROMETHEUS_DEFAULTS, PROMETHEUS_PORT } from '../lib/monitoring/prometheus';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { PodSecurity } from '../lib/platform/pod-security';
@@ -64,26 +64,24 @@ export interface MonitoringConfig {
 
 export const MONITORING_DEFAULTS: MonitoringConfig = {
   prometheus: {
-    retention: Duration.days(15),
+    retention: PROMETHEUS_DEFAULTS.retention,
     retentionSize: '18GB',
     storage: '20Gi',
-    scrapeInterval: Duration.seconds(15),
-    // Seed 004: Prometheus gets 1 GB of memory and 500m of CPU.
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    scrapeInterval: PROMETHEUS_DEFAULTS.scrapeInterval,
+    resources: PROMETHEUS_DEFAULTS.resources,
   },
   alertmanager: {
     webhooksSecret: 'alertmanager-webhooks',
     default: { type: 'discord', secretKey: 'discord-webhook-url' },
     critical: { type: 'discord', secretKey: 'discord-critical-webhook-url' },
-    groupWait: Duration.seconds(10),
-    repeatInterval: Duration.hours(1),
+    groupWait: ALERTMANAGER_DEFAULTS.groupWait,
+    repeatInterval: ALERTMANAGER_DEFAULTS.repeatInterval,
   },
   grafana: {
     adminUser: { name: 'grafana-admin', key: 'admin-user' },
     adminPassword: { name: 'grafana-admin', key: 'admin-password' },
     storage: '10Gi',
-    // Seed 004: Grafana gets 512Mi.
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    resources: GRAFANA_DEFAULTS.resources,
   },
   loki: { retention: Duration.days(14), storage: '20Gi' },
   nodePorts: { enabled: false, prometheus: 30090, grafana: 30030 },

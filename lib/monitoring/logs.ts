@@ -43,14 +43,20 @@ export function renderLokiConfig(retention: Duration): string {
   }, { lineWidth: 0 });
 }
 
+/** Every default of `Loki` and `Alloy`; their props' `@default`s name these values. */
+export const LOGS_DEFAULTS = {
+  loki: { image: IMAGES.loki, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } as ResourcesProps },
+  alloy: { image: IMAGES.alloy, resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } } as ResourcesProps },
+};
+
 export interface LokiProps {
   /** How long logs are kept. */
   readonly retention: Duration;
   readonly storageSize: string;
   readonly storageClassName?: string;
-  /** @default requests 100m / 256Mi, limits 1 CPU / 1Gi */
+  /** @default LOGS_DEFAULTS.loki.resources (requests 100m / 256Mi, limits 1 CPU / 1Gi) */
   readonly resources?: ResourcesProps;
-  /** @default IMAGES.loki */
+  /** @default LOGS_DEFAULTS.loki.image (IMAGES.loki) */
   readonly image?: string;
 }
 
@@ -74,7 +80,7 @@ export class Loki extends Construct {
       servicePorts: [{ name: 'http', port: LOKI_PORT }],
       containers: [{
         name: 'loki',
-        image: props.image ?? IMAGES.loki,
+        image: props.image ?? LOGS_DEFAULTS.loki.image,
         args: ['-config.file=/etc/loki/loki.yaml', '-target=all'],
         ports: [{ name: 'http', port: LOKI_PORT }],
         mounts: [
@@ -82,7 +88,7 @@ export class Loki extends Construct {
           { volume: data.volume('data'), path: '/loki' },
           { volume: Volume.emptyDir('tmp'), path: '/tmp' },
         ],
-        resources: props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+        resources: props.resources ?? LOGS_DEFAULTS.loki.resources,
         readiness: Probe.http('/ready', { period: Duration.seconds(10), initialDelay: Duration.seconds(15) }),
         liveness: Probe.http('/ready', { initialDelay: Duration.seconds(60), period: Duration.seconds(30), failureThreshold: 5 }),
       }],
@@ -184,9 +190,9 @@ export interface AlloyProps {
   readonly lokiPushUrl: string;
   /** Only ship the logs of these namespaces. @default - every namespace */
   readonly namespaces?: string[];
-  /** @default requests 50m / 128Mi, limits 500m / 256Mi */
+  /** @default LOGS_DEFAULTS.alloy.resources (requests 50m / 128Mi, limits 500m / 256Mi) */
   readonly resources?: ResourcesProps;
-  /** @default IMAGES.alloy */
+  /** @default LOGS_DEFAULTS.alloy.image (IMAGES.alloy) */
   readonly image?: string;
 }
 
@@ -218,7 +224,7 @@ export class Alloy extends Construct {
       tolerations: [{ operator: 'Exists' }],
       containers: [{
         name: 'alloy',
-        image: props.image ?? IMAGES.alloy,
+        image: props.image ?? LOGS_DEFAULTS.alloy.image,
         args: ['run', '/etc/alloy/config.alloy', `--server.http.listen-addr=0.0.0.0:${ALLOY_PORT}`, '--storage.path=/var/lib/alloy/data', '--disable-reporting'],
         env: { NODE_NAME: EnvValue.fromField('spec.nodeName') },
         ports: [{ name: 'http', port: ALLOY_PORT }],
@@ -229,7 +235,7 @@ export class Alloy extends Construct {
           { volume: Volume.emptyDir('data'), path: '/var/lib/alloy/data' },
           { volume: Volume.emptyDir('tmp'), path: '/tmp' },
         ],
-        resources: props.resources ?? { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+        resources: props.resources ?? LOGS_DEFAULTS.alloy.resources,
         readiness: Probe.http('/-/ready', { period: Duration.seconds(10) }),
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
