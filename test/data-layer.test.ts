@@ -265,7 +265,7 @@ describe('operators are derived from what the charts use', () => {
     const chart = testChart(platform);
     new GitOpsChart(platform);
     render(platform);
-    expect(() => platform.requireOperator(chart, CLOUDNATIVE_PG)).toThrow('demo: declares operator "cloudnative-pg" after the platform was derived; declare it in a chart\'s constructor');
+    expect(() => platform.requireOperator(chart, CLOUDNATIVE_PG)).toThrow('demo: declares operator "cloudnative-pg" once the platform is derived, where nothing reads it; declare it in a chart\'s constructor');
   });
 });
 

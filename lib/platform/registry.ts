@@ -97,6 +97,6 @@ export class DeclarationRegistry {
 
   /** @internal refuses declarations once the derive phase is over: nothing would read them. */
   public _checkOpen(by: IConstruct, what: string): void {
-    if (this.sealed) throw new PlatformError(`${by.node.path}: declares ${what} after the platform was derived; declare it in a chart's constructor`);
+    if (this.sealed) throw new PlatformError(`${by.node.path}: declares ${what} once the platform is derived, where nothing reads it; declare it in a chart's constructor`);
   }
 }
