@@ -8,7 +8,7 @@ import { EnvValue } from '../lib/k8s/env';
 import { Volume } from '../lib/k8s/volume';
 import { Routes } from '../lib/networking/routes';
 import { externalSecret } from '../lib/secrets/external-secret';
-import { StaticFilesProxy } from '../lib/networking/static-files-proxy';
+import { STATIC_FILES_PROXY_DEFAULTS, StaticFilesProxy } from '../lib/networking/static-files-proxy';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { VolumeClaim } from '../lib/storage/volume-claim';
@@ -49,7 +49,7 @@ export const BLOG_DEFAULTS: BlogConfig = {
     resources: { requests: { cpu: '250m', memory: '384Mi' }, limits: { cpu: '1', memory: '768Mi' } },
     secretKey: { name: 'blog-django', key: 'secret-key' },
   },
-  nginx: { image: IMAGES.nginx, replicas: 1 },
+  nginx: { image: STATIC_FILES_PROXY_DEFAULTS.image, replicas: STATIC_FILES_PROXY_DEFAULTS.replicas },
   storage: { staticfiles: '2Gi', media: '2Gi', database: '10Gi' },
   database: { name: 'blog', user: 'blog', passwordSecret: { name: 'blog-postgres', key: 'password' } },
 };

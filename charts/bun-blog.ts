@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import { Postgres, SecretKeyRef } from '../lib/data/postgres';
+import { POSTGRES_BACKUP_DEFAULTS } from '../lib/data/postgres-backup';
 import { IMAGES } from '../lib/images';
 import { EnvValue } from '../lib/k8s/env';
 import { Probe } from '../lib/k8s/probe';
@@ -19,8 +20,8 @@ export interface BunBlogConfig {
     readonly autoscaling: AutoscalingProps;
     readonly resources: ResourcesProps;
   };
-  /** IngressClass; K3s ships Traefik. */
-  readonly ingressClassName: string;
+  /** IngressClass. @default the platform's `entryPoints.ingressClassName` (Traefik, which K3s ships) */
+  readonly ingressClassName?: string;
   readonly storage: { readonly database: string; readonly storageClassName?: string };
   readonly database: { readonly name: string; readonly user: string; readonly passwordSecret: SecretKeyRef };
   /** Daily pg_dump onto its own volume, kept this many days (seed 004: 30 local). */
@@ -35,10 +36,9 @@ export const BUN_BLOG_DEFAULTS: BunBlogConfig = {
     autoscaling: { minReplicas: 2, maxReplicas: 5 },
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   },
-  ingressClassName: 'traefik',
   storage: { database: '50Gi' },
   database: { name: 'blog', user: 'blog', passwordSecret: { name: 'bun-blog-postgres', key: 'password' } },
-  backup: { retentionDays: 30, schedule: '0 3 * * *', storage: '20Gi' },
+  backup: { retentionDays: POSTGRES_BACKUP_DEFAULTS.retentionDays, schedule: POSTGRES_BACKUP_DEFAULTS.schedule, storage: '20Gi' },
 };
 
 /** The Bun blog: 2-5 pods scaled on CPU, Traefik ingress, PostgreSQL behind PgBouncer. */

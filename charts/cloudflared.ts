@@ -1,4 +1,4 @@
-import { CloudflareTunnel, HOST_NETWORK_REASON, TunnelRoute } from '../lib/networking/cloudflare-tunnel';
+import { CLOUDFLARE_TUNNEL_DEFAULTS, CloudflareTunnel, HOST_NETWORK_REASON, TunnelRoute } from '../lib/networking/cloudflare-tunnel';
 import { Routes } from '../lib/networking/routes';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { AppChart } from '../lib/platform/app-chart';
@@ -10,12 +10,12 @@ export interface CloudflaredConfig {
   readonly tunnelId: string;
   /**
    * Public hostnames and the services that answer them.
-   * @default - every public route the app charts declared (`Routes`); create this chart after them
+   * @default - every public route the app charts declare (`Routes`), in any order
    */
   readonly routes?: TunnelRoute[];
-  /** Pre-created Secret with the tunnel's credentials.json. @default 'cloudflared-credentials' */
+  /** Pre-created Secret with the tunnel's credentials.json. @default CLOUDFLARE_TUNNEL_DEFAULTS.credentialsSecret */
   readonly credentialsSecret?: string;
-  /** @default true (seed 000) */
+  /** @default CLOUDFLARE_TUNNEL_DEFAULTS.hostNetwork (true, seed 000) */
   readonly hostNetwork?: boolean;
 }
 
@@ -25,25 +25,20 @@ export interface CloudflaredConfig {
  */
 export class CloudflaredChart extends AppChart {
   constructor(platform: Platform, id: string, config: CloudflaredConfig) {
-    const hostNetwork = config.hostNetwork ?? true;
+    const hostNetwork = config.hostNetwork ?? CLOUDFLARE_TUNNEL_DEFAULTS.hostNetwork;
     super(platform, id, {
       category: 'networking',
       podSecurity: hostNetwork
         ? PodSecurity.privileged(HOST_NETWORK_REASON)
         : PodSecurity.RESTRICTED,
     });
-    const routes = config.routes ?? publicTunnelRoutes(platform);
-    const credentialsSecret = config.credentialsSecret ?? 'cloudflared-credentials';
+    const credentialsSecret = config.credentialsSecret ?? CLOUDFLARE_TUNNEL_DEFAULTS.credentialsSecret;
     externalSecret(this, { name: credentialsSecret, keys: ['credentials.json'], usedBy: 'the tunnel (`cloudflared tunnel create` writes it)' });
-    new CloudflareTunnel(this, 'tunnel', { tunnelId: config.tunnelId, routes, hostNetwork, credentialsSecret });
-    if (!config.routes) {
-      this.node.addValidation({
-        validate: () => {
-          const late = publicTunnelRoutes(platform).length - routes.length;
-          return late ? [`${late} public route(s) were declared after the cloudflared chart; create it after the app charts so the tunnel serves them`] : [];
-        },
-      });
-    }
+    // The tunnel serves the public routes of every app chart, wherever they are created.
+    platform.onDerive(this, 'entry-points', () => {
+      const routes = config.routes ?? publicTunnelRoutes(platform);
+      new CloudflareTunnel(this, 'tunnel', { tunnelId: config.tunnelId, routes, hostNetwork, credentialsSecret });
+    });
   }
 }
 

@@ -5,7 +5,8 @@ import { Platform } from '../lib/platform/platform';
 
 /**
  * The entry points the apps share: the Let's Encrypt ClusterIssuer and, when the platform renders
- * routes with Gateway API, the external and internal Gateways. Create it after the app charts.
+ * routes with Gateway API, the external and internal Gateways; derived from every declared route,
+ * so it may be created anywhere among the app charts.
  */
 export class EdgeChart extends AppChart {
   public readonly edge: Edge;

@@ -2,14 +2,14 @@ import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import type { SecretKeyRef } from '../lib/data/postgres';
 import { externalSecret } from '../lib/secrets/external-secret';
-import { ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/alertmanager';
+import { ALERTMANAGER_DEFAULTS, ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/alertmanager';
 import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/declarations';
 import { alertingPipelineAlerts, stackTargetAlerts } from '../lib/monitoring/platform-alerts';
 import { platformOverviewDashboard } from '../lib/monitoring/dashboards';
 import { BLACKBOX_PORT, BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/exporters';
-import { Grafana } from '../lib/monitoring/grafana';
+import { GRAFANA_DEFAULTS, Grafana } from '../lib/monitoring/grafana';
 import { Alloy, Loki, LOKI_PORT, lokiPushUrl } from '../lib/monitoring/logs';
-import { Prometheus, PROMETHEUS_PORT } from '../lib/monitoring/prometheus';
+import { Prometheus, PROMETHEUS_DEFAULTS, PROMETHEUS_PORT } from '../lib/monitoring/prometheus';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { PodSecurity } from '../lib/platform/pod-security';
@@ -64,26 +64,24 @@ export interface MonitoringConfig {
 
 export const MONITORING_DEFAULTS: MonitoringConfig = {
   prometheus: {
-    retention: Duration.days(15),
+    retention: PROMETHEUS_DEFAULTS.retention,
     retentionSize: '18GB',
     storage: '20Gi',
-    scrapeInterval: Duration.seconds(15),
-    // Seed 004: Prometheus gets 1 GB of memory and 500m of CPU.
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    scrapeInterval: PROMETHEUS_DEFAULTS.scrapeInterval,
+    resources: PROMETHEUS_DEFAULTS.resources,
   },
   alertmanager: {
     webhooksSecret: 'alertmanager-webhooks',
     default: { type: 'discord', secretKey: 'discord-webhook-url' },
     critical: { type: 'discord', secretKey: 'discord-critical-webhook-url' },
-    groupWait: Duration.seconds(10),
-    repeatInterval: Duration.hours(1),
+    groupWait: ALERTMANAGER_DEFAULTS.groupWait,
+    repeatInterval: ALERTMANAGER_DEFAULTS.repeatInterval,
   },
   grafana: {
     adminUser: { name: 'grafana-admin', key: 'admin-user' },
     adminPassword: { name: 'grafana-admin', key: 'admin-password' },
     storage: '10Gi',
-    // Seed 004: Grafana gets 512Mi.
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    resources: GRAFANA_DEFAULTS.resources,
   },
   loki: { retention: Duration.days(14), storage: '20Gi' },
   nodePorts: { enabled: false, prometheus: 30090, grafana: 30030 },
@@ -92,43 +90,73 @@ export const MONITORING_DEFAULTS: MonitoringConfig = {
 
 /**
  * The monitoring stack, Pod Security "restricted": Prometheus, Alertmanager, Grafana, Loki, the
- * blackbox exporter and kube-state-metrics. Create it after every app chart: it collects the
- * alerts, dashboards and public URLs they declare.
+ * blackbox exporter and kube-state-metrics. Its rules, dashboards and probes are collected from
+ * every chart's declarations in the `monitoring` step of the derive phase, so it may be created
+ * anywhere among the app charts.
  */
 export class MonitoringChart extends AppChart {
   public readonly config: MonitoringConfig;
-  public readonly declarations: MonitoringDeclarations;
-  public readonly prometheus: Prometheus;
-  public readonly grafana: Grafana;
-  public readonly alertmanager: Alertmanager;
   public readonly blackbox: BlackboxExporter;
   public readonly loki: Loki;
+  private stack?: { declarations: MonitoringDeclarations; prometheus: Prometheus; grafana: Grafana; alertmanager: Alertmanager };
 
   constructor(platform: Platform, id = 'monitoring', overrides: Overrides<MonitoringConfig> = {}) {
     super(platform, id, { category: 'monitoring' });
     const config = withDefaults(MONITORING_DEFAULTS, overrides);
     this.config = config;
-    const storageClassName = config.storageClassName;
 
     this.blackbox = new BlackboxExporter(this, 'blackbox-exporter');
     new KubeStateMetrics(this, 'kube-state-metrics');
     declareDashboard(this, platformOverviewDashboard);
     declareAlerts(this, rules => stackTargetAlerts(this.namespace, rules));
     declareAlerts(this, rules => alertingPipelineAlerts(this.namespace, rules));
-    this.declarations = collectDeclarations(platform, config.rules);
     const am = config.alertmanager;
     externalSecret(this, { name: am.webhooksSecret, keys: [am.default.secretKey, am.critical.secretKey], usedBy: "Alertmanager's receivers (read as files)" });
-    this.alertmanager = new Alertmanager(this, 'alertmanager', {
+    this.loki = new Loki(this, 'loki', { retention: config.loki.retention, storageSize: config.loki.storage, storageClassName: config.storageClassName });
+    for (const ref of [config.grafana.adminUser, config.grafana.adminPassword]) {
+      externalSecret(this, { name: ref.name, keys: [ref.key], usedBy: "Grafana's admin login" });
+    }
+    platform.onDerive(this, 'monitoring', () => this.derive(platform));
+  }
+
+  /** Every rule group, dashboard and probe the platform declares; derives the platform first. */
+  public get declarations(): MonitoringDeclarations {
+    return this.derived().declarations;
+  }
+
+  public get prometheus(): Prometheus {
+    return this.derived().prometheus;
+  }
+
+  public get grafana(): Grafana {
+    return this.derived().grafana;
+  }
+
+  public get alertmanager(): Alertmanager {
+    return this.derived().alertmanager;
+  }
+
+  private derived(): NonNullable<MonitoringChart['stack']> {
+    Platform.of(this).derive();
+    return this.stack!;
+  }
+
+  /** The parts that read every chart's declarations. */
+  private derive(platform: Platform): void {
+    const config = this.config;
+    const storageClassName = config.storageClassName;
+    const declarations = collectDeclarations(platform, config.rules);
+    const alertmanager = new Alertmanager(this, 'alertmanager', {
       webhooksSecret: config.alertmanager.webhooksSecret,
       routing: {
         default: config.alertmanager.default,
         critical: config.alertmanager.critical,
         groupWait: config.alertmanager.groupWait,
         repeatInterval: config.alertmanager.repeatInterval,
-        supersedes: this.declarations.ruleGroups.flatMap(g => g.rules.filter(r => r.supersedes).map((r): [string, string] => [r.alert, r.supersedes!])),
+        supersedes: declarations.ruleGroups.flatMap(g => g.rules.filter(r => r.supersedes).map((r): [string, string] => [r.alert, r.supersedes!])),
       },
     });
-    this.prometheus = new Prometheus(this, 'prometheus', {
+    const prometheus = new Prometheus(this, 'prometheus', {
       retention: config.prometheus.retention,
       retentionSize: config.prometheus.retentionSize,
       storageSize: config.prometheus.storage,
@@ -138,19 +166,15 @@ export class MonitoringChart extends AppChart {
       probes: config.rules.probes,
       alertmanager: `alertmanager:${ALERTMANAGER_PORT}`,
       blackboxExporter: this.blackbox.address,
-      ruleGroups: this.declarations.ruleGroups,
-      probeUrls: this.declarations.probeUrls,
+      ruleGroups: declarations.ruleGroups,
+      probeUrls: declarations.probeUrls,
       nodePort: config.nodePorts.enabled ? config.nodePorts.prometheus : undefined,
     });
-    this.loki = new Loki(this, 'loki', { retention: config.loki.retention, storageSize: config.loki.storage, storageClassName });
-    for (const ref of [config.grafana.adminUser, config.grafana.adminPassword]) {
-      externalSecret(this, { name: ref.name, keys: [ref.key], usedBy: "Grafana's admin login" });
-    }
-    this.grafana = new Grafana(this, 'grafana', {
+    const grafana = new Grafana(this, 'grafana', {
       prometheusUrl: `http://prometheus:${PROMETHEUS_PORT}`,
       lokiUrl: `http://loki:${LOKI_PORT}`,
       scrapeInterval: config.prometheus.scrapeInterval,
-      dashboards: this.declarations.dashboards,
+      dashboards: declarations.dashboards,
       adminUser: config.grafana.adminUser,
       adminPassword: config.grafana.adminPassword,
       storageSize: config.grafana.storage,
@@ -158,21 +182,8 @@ export class MonitoringChart extends AppChart {
       resources: config.grafana.resources,
       nodePort: config.nodePorts.enabled ? config.nodePorts.grafana : undefined,
     });
-
+    this.stack = { declarations, prometheus, grafana, alertmanager };
     this.declareConnections(platform);
-
-    // A chart created after this one would declare alerts that nothing loads: say so.
-    this.node.addValidation({
-      validate: () => {
-        const now = collectDeclarations(platform, config.rules);
-        const late = [
-          ...now.ruleGroups.filter(g => !this.declarations.ruleGroups.some(x => x.name === g.name)).map(g => `rule group ${g.name}`),
-          ...now.dashboards.filter(d => !this.declarations.dashboards.some(x => x.uid === d.uid)).map(d => `dashboard ${d.uid}`),
-          ...now.probeUrls.filter(u => !this.declarations.probeUrls.includes(u)).map(u => `probe ${u}`),
-        ];
-        return late.map(what => `${what} is declared by a chart created after the monitoring chart; create that chart first`);
-      },
-    });
   }
 
   /**
@@ -187,19 +198,18 @@ export class MonitoringChart extends AppChart {
     const loki = at('loki', 'logs');
     const alertmanager = at('alertmanager', 'alerting');
     const blackbox = at('blackbox-exporter', 'probes');
-    platform.addConnection({ from: grafana, to: prometheus, port: PROMETHEUS_PORT });
-    platform.addConnection({ from: grafana, to: loki, port: LOKI_PORT });
-    platform.addConnection({ from: prometheus, to: alertmanager, port: ALERTMANAGER_PORT });
-    platform.addConnection({ from: prometheus, to: blackbox, port: BLACKBOX_PORT });
-    platform.addExternalConnection({ from: prometheus, to: 'kubernetes-api', reason: 'Kubernetes service discovery of the pods and endpoints it scrapes' });
-    platform.addExternalConnection({ from: at('kube-state-metrics', 'metrics-exporter'), to: 'kubernetes-api', reason: 'reads the state of every object it reports' });
-    platform.addExternalConnection({ from: alertmanager, to: 'internet', reason: 'sends notifications to the receivers\' webhooks' });
-    platform.addExternalConnection({ from: blackbox, to: 'internet', reason: 'probes the public hostnames from outside' });
-    for (const alloy of platform.node.findAll().filter((c): c is Alloy => c instanceof Alloy)) {
-      const chart = AppChart.of(alloy);
-      const shipper = at('alloy', 'log-shipper', chart.appName, chart.namespace);
-      platform.addConnection({ from: shipper, to: loki, port: LOKI_PORT });
-      platform.addExternalConnection({ from: shipper, to: 'kubernetes-api', reason: 'discovers the pods whose logs it ships' });
+    platform.addConnection({ from: grafana, to: prometheus, port: PROMETHEUS_PORT }, this);
+    platform.addConnection({ from: grafana, to: loki, port: LOKI_PORT }, this);
+    platform.addConnection({ from: prometheus, to: alertmanager, port: ALERTMANAGER_PORT }, this);
+    platform.addConnection({ from: prometheus, to: blackbox, port: BLACKBOX_PORT }, this);
+    platform.addExternalConnection({ from: prometheus, to: 'kubernetes-api', reason: 'Kubernetes service discovery of the pods and endpoints it scrapes' }, this);
+    platform.addExternalConnection({ from: at('kube-state-metrics', 'metrics-exporter'), to: 'kubernetes-api', reason: 'reads the state of every object it reports' }, this);
+    platform.addExternalConnection({ from: alertmanager, to: 'internet', reason: 'sends notifications to the receivers\' webhooks' }, this);
+    platform.addExternalConnection({ from: blackbox, to: 'internet', reason: 'probes the public hostnames from outside' }, this);
+    for (const alloy of platform.declarations.logShippers.items) {
+      const shipper = { ...alloy.identity, namespace: alloy.namespace };
+      platform.addConnection({ from: shipper, to: loki, port: LOKI_PORT }, this);
+      platform.addExternalConnection({ from: shipper, to: 'kubernetes-api', reason: 'discovers the pods whose logs it ships' }, this);
     }
   }
 
@@ -221,8 +231,8 @@ export class NodeExporterChart extends AppChart {
 }
 
 /**
- * Alloy in a namespace of its own: it reads every pod's log files on its node. Create it before
- * the monitoring chart (it declares an alert), pointing at Loki in that chart's namespace.
+ * Alloy in a namespace of its own: it reads every pod's log files on its node, and ships them to
+ * Loki in the monitoring chart's namespace.
  */
 export class AlloyChart extends AppChart {
   constructor(platform: Platform, id = 'alloy', props: { lokiPushUrl?: string; namespaces?: string[] } = {}) {

@@ -26,24 +26,37 @@ export const PLATFORM_SETTINGS: PlatformSettings = {
 };
 
 
-/** The whole platform: every app chart, then the GitOps layer derived from them. */
-export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): Platform {
-  const platform = new Platform(settings);
-  new BlogChart(platform);
-  new BunBlogChart(platform);
-  new UrlShortenerChart(platform);
-  // The shared entry points derive from the routes the apps above declared.
-  new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID });
-  new EdgeChart(platform);
-  new SecretsChart(platform);
-  new NodeExporterChart(platform);
+/** Adds one chart to the platform. */
+export type ChartFactory = (platform: Platform) => unknown;
+
+/**
+ * The app charts, in any order: everything derived from them (tunnel rules, Gateways and
+ * certificates, monitoring rules and dashboards, NetworkPolicies, quotas, argocd/) is computed
+ * after the last one exists, in the derive phase synthesis runs.
+ */
+export const PLATFORM_APPS: readonly ChartFactory[] = [
+  platform => new BlogChart(platform),
+  platform => new BunBlogChart(platform),
+  platform => new UrlShortenerChart(platform),
+  platform => new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID }),
+  platform => new EdgeChart(platform),
+  platform => new SecretsChart(platform),
+  platform => new NodeExporterChart(platform),
   // Ships to Loki in the monitoring chart's namespace, `monitoring`.
-  new AlloyChart(platform);
-  // Monitoring last among the apps: it collects what the charts above declare.
-  new MonitoringChart(platform);
-  // Derived from every app chart above: each namespace closed but for its declared edges, and its quota.
-  new NetworkPolicies(platform);
-  new ResourceQuotas(platform);
-  new GitOpsChart(platform);
+  platform => new AlloyChart(platform),
+  platform => new MonitoringChart(platform),
+];
+
+/** What is derived from every app: each namespace closed but for its declared edges, its quota, and argocd/. */
+export const PLATFORM_DERIVED: readonly ChartFactory[] = [
+  platform => new NetworkPolicies(platform),
+  platform => new ResourceQuotas(platform),
+  platform => new GitOpsChart(platform),
+];
+
+/** The whole platform: its settings and its charts, created in the order given (any order renders the same bytes). */
+export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS, charts: readonly ChartFactory[] = [...PLATFORM_APPS, ...PLATFORM_DERIVED]): Platform {
+  const platform = new Platform(settings);
+  for (const chart of charts) chart(platform);
   return platform;
 }

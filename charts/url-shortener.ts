@@ -2,7 +2,9 @@ import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import { Postgres } from '../lib/data/postgres';
 import type { ObjectStoreProps } from '../lib/data/postgres-cluster';
-import { Valkey } from '../lib/data/valkey';
+import { Valkey, VALKEY_DEFAULTS } from '../lib/data/valkey';
+import { SENTINEL_PORT } from '../lib/data/valkey-config';
+import { POSTGRES_CLUSTER_DEFAULTS } from '../lib/data/postgres-cluster';
 import type { SecretKeyRef } from '../lib/data/postgres';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { AppChart } from '../lib/platform/app-chart';
@@ -67,16 +69,16 @@ export const URL_SHORTENER_DEFAULTS: UrlShortenerConfig = {
   database: {
     name: 'urlshortener',
     owner: 'urlshortener',
-    instances: 3,
+    instances: POSTGRES_CLUSTER_DEFAULTS.instances,
     storage: '5Gi',
     parameters: { shared_buffers: '256MB', max_connections: '200' },
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    resources: POSTGRES_CLUSTER_DEFAULTS.resources,
     pooler: true,
   },
   cache: {
-    replicas: 3,
-    sentinels: 3,
-    quorum: 2,
+    replicas: VALKEY_DEFAULTS.sentinel.replicas,
+    sentinels: VALKEY_DEFAULTS.sentinel.sentinels,
+    quorum: VALKEY_DEFAULTS.sentinel.quorum,
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
     ttlSeconds: 30,
     passwordSecret: { name: 'url-shortener-valkey', key: 'password' },
@@ -122,7 +124,7 @@ export class UrlShortenerChart extends AppChart {
       storageClassName: db.storageClassName,
       parameters: db.parameters,
       resources: db.resources,
-      pooler: db.pooler ? { instances: 2, poolMode: 'transaction' } : undefined,
+      pooler: db.pooler ? {} : undefined,
       objectStore: db.objectStore,
     });
     if (config.cache.passwordSecret) {
@@ -139,7 +141,7 @@ export class UrlShortenerChart extends AppChart {
     this.databaseName = this.postgres.database;
     this.databaseSecretName = this.postgres.passwordSecret.name;
     this.sentinelHost = this.cache.sentinelHost!;
-    this.sentinelPort = 26379;
+    this.sentinelPort = SENTINEL_PORT;
     this.sentinelMasterName = this.cache.sentinel!.masterName;
     this.cachePasswordSecret = config.cache.passwordSecret;
     this.cacheTtl = Duration.seconds(config.cache.ttlSeconds);

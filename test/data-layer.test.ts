@@ -253,12 +253,19 @@ describe('operators are derived from what the charts use', () => {
       .toThrow('demo: operator "cloudnative-pg" is already required by demo with another definition (chart cloudnative-pg 0.29.0)');
   });
 
-  it('fails synthesis when an operator is required after the GitOps chart was built', () => {
+  it('installs an operator required by a chart created after the GitOps chart', () => {
+    const platform = emptyPlatform();
+    new GitOpsChart(platform);
+    platform.requireOperator(testChart(platform), CLOUDNATIVE_PG);
+    expect(render(platform).objects.some(o => o.manifest.kind === 'Application' && o.manifest.metadata.name === 'cloudnative-pg')).toBe(true);
+  });
+
+  it('refuses an operator required once the platform is derived, naming the construct', () => {
     const platform = emptyPlatform();
     const chart = testChart(platform);
     new GitOpsChart(platform);
-    platform.requireOperator(chart, CLOUDNATIVE_PG);
-    expect(() => render(platform)).toThrow('operator "cloudnative-pg" was required after the GitOps chart was created; create GitOpsChart last so Argo CD installs it');
+    render(platform);
+    expect(() => platform.requireOperator(chart, CLOUDNATIVE_PG)).toThrow('demo: declares operator "cloudnative-pg" once the platform is derived, where nothing reads it; declare it in a chart\'s constructor');
   });
 });
 

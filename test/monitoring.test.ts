@@ -141,7 +141,7 @@ describe('Prometheus', () => {
   });
 
   it('refuses a retention size without a unit', () => {
-    expect(() => platformWith(() => undefined, { prometheus: { retentionSize: '18' } })).toThrow('monitoring/prometheus: retentionSize: "18" must be a whole number with a unit B, KB, MB, GB, TB or PB');
+    expect(() => render(platformWith(() => undefined, { prometheus: { retentionSize: '18' } }))).toThrow('monitoring/prometheus: retentionSize: "18" must be a whole number with a unit B, KB, MB, GB, TB or PB');
   });
 });
 
@@ -180,11 +180,13 @@ describe('declarations: a service gets scraping, alerts, a dashboard and probes 
     expect(files).toEqual(['monitoring-alerting.yml', 'monitoring-targets.yml', 'public-endpoints.yml', 'shop-cache-valkey.yml', 'shop-pg-postgres.yml']);
   });
 
-  it('reports a chart created after the monitoring chart, whose alerts nothing would load', () => {
+  it('loads the alerts, dashboards and probes of a chart created after the monitoring chart', () => {
     const platform = emptyPlatform();
     new MonitoringChart(platform);
     shopWeb(testChart(platform, 'shop'));
-    expect(() => render(platform)).toThrow('monitoring: rule group shop-web-http is declared by a chart created after the monitoring chart; create that chart first');
+    const m = manifestsOf(render(platform), 'monitoring');
+    expect(Object.keys((m.get('ConfigMap/prometheus-rules') as any).data)).toContain('shop-web-http.yml');
+    expect((m.get('ConfigMap/prometheus-config') as any).data['prometheus.yml']).toContain('https://shop.example.org/');
   });
 
   it('renders every declared rule from the monitoring chart\'s one rules config, so one override reaches them all', () => {
@@ -208,7 +210,8 @@ describe('declarations: a service gets scraping, alerts, a dashboard and probes 
     const app = testChart(platform, 'shop');
     monitorPostgres(new Construct(app, 'a'), { namespace: 'shop', service: 'pg' });
     monitorPostgres(new Construct(app, 'b'), { namespace: 'shop', service: 'pg' });
-    expect(() => new MonitoringChart(platform)).toThrow('shop/b: rule group shop-pg-postgres is declared twice');
+    new MonitoringChart(platform);
+    expect(() => render(platform)).toThrow('shop/b: rule group shop-pg-postgres is declared twice');
   });
 });
 

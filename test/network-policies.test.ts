@@ -7,7 +7,7 @@ import { AppChart } from '../lib/platform/app-chart';
 import { K3S_NETWORK, Platform } from '../lib/platform/platform';
 import { Endpoint, firstHost, isAllowed } from '../lib/report/reachability';
 import { workloadsOf } from '../lib/report/workloads';
-import type { Manifest } from '../lib/synth/render';
+import { Manifest, render } from '../lib/synth/render';
 import { renderAndValidate } from '../lib/synth/synthesize';
 import { WebService } from '../lib/workloads/web-service';
 
@@ -215,10 +215,11 @@ describe('NetworkPolicies derived from the declared edges', () => {
     expect(() => new NetworkPolicies(p)).toThrow('network-policies: network.nodeCidr: "192.168.0.0" is not an IPv4 CIDR such as 10.42.0.0/16');
   });
 
-  it('refuse an app chart created after the policies', () => {
+  it('close the namespace of an app chart created after them', () => {
     const p = new Platform({ repoURL: 'https://git.example.com/t.git' });
     new NetworkPolicies(p);
-    new AppChart(p, 'late', { category: 'apps' });
-    expect(() => renderAndValidate(() => p)).toThrow('1 app chart(s) were added after the NetworkPolicies');
+    new WebService(new AppChart(p, 'late', { category: 'apps' }), 'web', { image: 'registry.example.com/web:1.0.0', port: 8080 });
+    const policies = render(p).objects.filter(o => o.manifest.kind === 'NetworkPolicy').map(o => `${o.manifest.metadata.namespace}/${o.manifest.metadata.name}`);
+    expect(policies).toContain('late/default-deny');
   });
 });

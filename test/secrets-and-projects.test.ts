@@ -160,7 +160,8 @@ describe('AppProjects', () => {
     const p = emptyPlatform();
     const chart = testChart(p);
     new ApiObject(chart, 'crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.org' } });
-    expect(() => new GitOpsChart(p)).toThrow('argocd/apps: clusterResourceWhitelist: category apps renders CustomResourceDefinition widgets.example.org; only the operators project may install CRDs (declare an OperatorRequirement)');
+    new GitOpsChart(p);
+    expect(() => p.derive()).toThrow('argocd/apps: clusterResourceWhitelist: category apps renders CustomResourceDefinition widgets.example.org; only the operators project may install CRDs (declare an OperatorRequirement)');
   });
 
   it('give the root application nothing but argocd/', () => {

@@ -133,10 +133,17 @@ describe('synthesis', () => {
     expect(failure?.message).toMatch(/^synthesis failed with 1 finding:\n {2}readiness-probe /);
   });
 
-  it('refuses app charts added after the GitOps chart', () => {
+  it('deploys app charts added after the GitOps chart', () => {
     const platform = smallPlatform();
-    testChart(platform, 'late');
-    expect(() => render(platform)).toThrow('1 app chart(s) were added after the GitOps chart; create GitOpsChart last so Argo CD deploys them');
+    new WebService(testChart(platform, 'late'), 'web', { image: 'registry.example.com/web:1.0.0', port: 8080 });
+    const project = render(platform).objects.find(o => o.manifest.kind === 'AppProject' && o.manifest.metadata.name === 'apps')?.manifest as any;
+    expect(project.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['demo', 'late']);
+  });
+
+  it('refuses app charts added once the platform is derived', () => {
+    const platform = smallPlatform();
+    render(platform);
+    expect(() => testChart(platform, 'late')).toThrow('late: app charts are created before synthesis derives the platform, not during it');
   });
 
   it('refuses two apps with the same name', () => {

@@ -15,6 +15,15 @@ import { fail } from '../errors';
 import type { SecretKeyRef } from './postgres';
 
 /** The server PgBouncer connects to. */
+/** Every default of `PgBouncer`; its props' `@default`s name these values (seed 004's pooler). */
+export const PGBOUNCER_DEFAULTS = {
+  image: IMAGES.pgbouncer,
+  poolMode: 'transaction' as 'session' | 'transaction',
+  maxClientConnections: 200,
+  defaultPoolSize: 20,
+  resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } } as ResourcesProps,
+};
+
 export interface PgBouncerUpstream {
   readonly name: string;
   readonly host: string;
@@ -30,21 +39,21 @@ export interface PgBouncerOptions {
   /**
    * `transaction` returns a server connection to the pool after each transaction, so a few
    * server connections serve many clients.
-   * @default 'transaction'
+   * @default PGBOUNCER_DEFAULTS.poolMode ('transaction'; POSTGRES_POOLER_DEFAULTS for CloudNativePG)
    */
   readonly poolMode?: 'session' | 'transaction';
-  /** @default 200 (1000 for CloudNativePG) */
+  /** @default PGBOUNCER_DEFAULTS.maxClientConnections (200; 1000 for CloudNativePG) */
   readonly maxClientConnections?: number;
-  /** Server connections per database and user. @default 20 */
+  /** Server connections per database and user. @default PGBOUNCER_DEFAULTS.defaultPoolSize (20) */
   readonly defaultPoolSize?: number;
-  /** @default requests 50m / 32Mi, limits 250m / 128Mi (CloudNativePG: 50m / 64Mi, 500m / 128Mi) */
+  /** @default PGBOUNCER_DEFAULTS.resources (requests 50m / 32Mi, limits 250m / 128Mi; CloudNativePG: POSTGRES_POOLER_DEFAULTS) */
   readonly resources?: ResourcesProps;
 }
 
 export interface PgBouncerProps extends PgBouncerOptions {
   /** The single-instance database it pools connections to. */
   readonly postgres: PgBouncerUpstream;
-  /** @default IMAGES.pgbouncer */
+  /** @default PGBOUNCER_DEFAULTS.image (IMAGES.pgbouncer) */
   readonly image?: string;
 }
 
@@ -75,7 +84,7 @@ export class PgBouncer extends Construct {
           runAs: { user: 70, group: 70 },
           containers: [{
             name: 'pgbouncer',
-            image: props.image ?? IMAGES.pgbouncer,
+            image: props.image ?? PGBOUNCER_DEFAULTS.image,
             ports: [PORT],
             env: {
               DB_HOST: pg.host,
@@ -83,14 +92,14 @@ export class PgBouncer extends Construct {
               DB_USER: pg.user,
               DB_PASSWORD: EnvValue.fromSecret(pg.passwordSecret.name, pg.passwordSecret.key),
               AUTH_TYPE: 'scram-sha-256',
-              POOL_MODE: props.poolMode ?? 'transaction',
-              MAX_CLIENT_CONN: String(props.maxClientConnections ?? 200),
-              DEFAULT_POOL_SIZE: String(props.defaultPoolSize ?? 20),
+              POOL_MODE: props.poolMode ?? PGBOUNCER_DEFAULTS.poolMode,
+              MAX_CLIENT_CONN: String(props.maxClientConnections ?? PGBOUNCER_DEFAULTS.maxClientConnections),
+              DEFAULT_POOL_SIZE: String(props.defaultPoolSize ?? PGBOUNCER_DEFAULTS.defaultPoolSize),
               LISTEN_PORT: String(PORT.port),
             },
             // The image writes pgbouncer.ini and userlist.txt from the environment at start.
             mounts: [{ volume: Volume.emptyDir('config'), path: '/etc/pgbouncer' }],
-            resources: props.resources ?? { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } },
+            resources: props.resources ?? PGBOUNCER_DEFAULTS.resources,
             readiness: Probe.tcp({ period: Duration.seconds(10) }),
             liveness: Probe.tcp({ initialDelay: Duration.seconds(15), period: Duration.seconds(20) }),
           }],

@@ -14,6 +14,19 @@ import { ResourcesProps } from '../workloads/resources';
 import type { SecretKeyRef } from './postgres';
 
 /** The database a backup reads, and how to log in. */
+/** Every default of `PostgresBackup`; its props' `@default`s name these values (seed 004's nightly dump). */
+export const POSTGRES_BACKUP_DEFAULTS = {
+  /** Daily at 03:00. */
+  schedule: '0 3 * * *',
+  timeZone: 'Etc/UTC',
+  retentionDays: 30,
+  timeout: Duration.hours(1),
+  image: IMAGES.postgres16,
+  /** The Alpine images' postgres user. */
+  uid: 70,
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } as ResourcesProps,
+};
+
 export interface DumpSource {
   readonly name: string;
   readonly host: string;
@@ -28,23 +41,23 @@ export interface PostgresBackupProps {
   readonly source: DumpSource;
   /** Name of the CronJob, its script ConfigMap and its volume claim. @default `<source>-backup` */
   readonly name?: string;
-  /** Kubernetes cron (5 fields) in `timeZone`. @default '0 3 * * *' (daily at 03:00) */
+  /** Kubernetes cron (5 fields) in `timeZone`. @default POSTGRES_BACKUP_DEFAULTS.schedule ('0 3 * * *', daily at 03:00) */
   readonly schedule?: string;
-  /** @default 'Etc/UTC' */
+  /** @default POSTGRES_BACKUP_DEFAULTS.timeZone ('Etc/UTC') */
   readonly timeZone?: string;
-  /** Days a dump is kept; the job deletes older ones after a successful dump. @default 30 (seed 004) */
+  /** Days a dump is kept; the job deletes older ones after a successful dump. @default POSTGRES_BACKUP_DEFAULTS.retentionDays (30, seed 004) */
   readonly retentionDays?: number;
   /** Size of the volume the dumps are written to. */
   readonly storageSize: string;
   /** @default - the cluster's default storage class */
   readonly storageClassName?: string;
-  /** Must have the server's pg_dump major version (or newer). @default IMAGES.postgres16 */
+  /** Must have the server's pg_dump major version (or newer). @default POSTGRES_BACKUP_DEFAULTS.image (IMAGES.postgres16) */
   readonly image?: string;
-  /** UID of the image's postgres user. @default 70 (the Alpine images) */
+  /** UID of the image's postgres user. @default POSTGRES_BACKUP_DEFAULTS.uid (70, the Alpine images) */
   readonly uid?: number;
-  /** @default requests 100m / 128Mi, limits 1 / 512Mi */
+  /** @default POSTGRES_BACKUP_DEFAULTS.resources (requests 100m / 128Mi, limits 1 / 512Mi) */
   readonly resources?: ResourcesProps;
-  /** The job fails (and alerts through the Job metrics) when a dump takes longer. @default 1 hour */
+  /** The job fails (and alerts through the Job metrics) when a dump takes longer. @default POSTGRES_BACKUP_DEFAULTS.timeout (1 hour) */
   readonly timeout?: Duration;
 }
 
@@ -85,15 +98,15 @@ export class PostgresBackup extends Construct {
     const source = props.source;
     this.name = assertDnsLabel(this, 'name', props.name ?? `${source.name}-backup`);
     this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'backup' };
-    this.retentionDays = props.retentionDays ?? 30;
+    this.retentionDays = props.retentionDays ?? POSTGRES_BACKUP_DEFAULTS.retentionDays;
     if (!Number.isInteger(this.retentionDays) || this.retentionDays < 1) {
       fail(this, 'retentionDays', `must be a whole number of days, at least 1 (got ${this.retentionDays})`);
     }
-    const schedule = props.schedule ?? '0 3 * * *';
+    const schedule = props.schedule ?? POSTGRES_BACKUP_DEFAULTS.schedule;
     if (!FIVE_FIELD_CRON.test(schedule)) fail(this, 'schedule', `"${schedule}" is not a 5-field cron expression`);
-    const timeout = props.timeout ?? Duration.hours(1);
+    const timeout = props.timeout ?? POSTGRES_BACKUP_DEFAULTS.timeout;
     const labels = standardLabels(this.identity);
-    const uid = props.uid ?? 70;
+    const uid = props.uid ?? POSTGRES_BACKUP_DEFAULTS.uid;
 
     this.claim = new VolumeClaim(this, 'Claim', {
       name: this.name,
@@ -110,7 +123,7 @@ export class PostgresBackup extends Construct {
       metadata: { name: this.name, labels },
       spec: {
         schedule,
-        timeZone: props.timeZone ?? 'Etc/UTC',
+        timeZone: props.timeZone ?? POSTGRES_BACKUP_DEFAULTS.timeZone,
         // Never two dumps at once; a run missed by more than an hour waits for the next day.
         concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: 3600,
@@ -127,7 +140,7 @@ export class PostgresBackup extends Construct {
               runAs: { user: uid, group: uid },
               containers: [{
                 name: 'pg-dump',
-                image: props.image ?? IMAGES.postgres16,
+                image: props.image ?? POSTGRES_BACKUP_DEFAULTS.image,
                 command: ['sh', '/scripts/backup.sh'],
                 env: {
                   PGHOST: source.host,
@@ -143,7 +156,7 @@ export class PostgresBackup extends Construct {
                   { volume: this.claim.volume('backups'), path: '/backups' },
                   { volume: Volume.emptyDir('tmp'), path: '/tmp' },
                 ],
-                resources: props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+                resources: props.resources ?? POSTGRES_BACKUP_DEFAULTS.resources,
               }],
             }), 'Never'),
           },

@@ -22,6 +22,15 @@ import type { SecretKeyRef } from './postgres';
 export const CNPG_METRICS_PORT = 9187;
 
 /** An S3-compatible bucket the Barman Cloud plugin archives WAL and base backups to. */
+/** Every default of `PostgresCluster`; its props' `@default`s name these values (seed 002's cluster). */
+export const POSTGRES_CLUSTER_DEFAULTS = {
+  instances: 3,
+  imageName: IMAGES.cnpgPostgres16,
+  owner: 'app',
+  resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } as ResourcesProps,
+  objectStore: { retention: '30d', /** 03:00 every day (six fields: seconds first). */ schedule: '0 0 3 * * *' },
+};
+
 export interface ObjectStoreProps {
   /** `s3://bucket/path`, the folder backups of this cluster go under. */
   readonly destinationPath: string;
@@ -31,11 +40,11 @@ export interface ObjectStoreProps {
   readonly accessKeyId: SecretKeyRef;
   /** Pre-created Secret with the secret access key. */
   readonly secretAccessKey: SecretKeyRef;
-  /** How long base backups and WAL are kept, e.g. `30d`. @default '30d' */
+  /** How long base backups and WAL are kept, e.g. `30d`. @default POSTGRES_CLUSTER_DEFAULTS.objectStore.retention ('30d') */
   readonly retention?: string;
   /**
    * When the ScheduledBackup takes a base backup: CloudNativePG's 6-field cron (seconds first).
-   * @default '0 0 3 * * *' (03:00 every day)
+   * @default POSTGRES_CLUSTER_DEFAULTS.objectStore.schedule ('0 0 3 * * *', 03:00 every day)
    */
   readonly schedule?: string;
 }
@@ -43,13 +52,13 @@ export interface ObjectStoreProps {
 export interface PostgresClusterProps {
   /** Name of the Cluster; CloudNativePG names its Services `<name>-rw`, `-ro`, `-r` and its Secret `<name>-app`. */
   readonly name: string;
-  /** PostgreSQL instances: one primary, the rest streaming replicas. @default 3 (seed 002) */
+  /** PostgreSQL instances: one primary, the rest streaming replicas. @default POSTGRES_CLUSTER_DEFAULTS.instances (3, seed 002) */
   readonly instances?: number;
-  /** @default IMAGES.cnpgPostgres16 */
+  /** @default POSTGRES_CLUSTER_DEFAULTS.imageName (IMAGES.cnpgPostgres16) */
   readonly imageName?: string;
   /** Database created by `bootstrap.initdb`. */
   readonly database: string;
-  /** Owner of that database; CloudNativePG generates its password into `<name>-app`. @default 'app' */
+  /** Owner of that database; CloudNativePG generates its password into `<name>-app`. @default POSTGRES_CLUSTER_DEFAULTS.owner ('app') */
   readonly owner?: string;
   /** Size of each instance's volume, e.g. `5Gi`. */
   readonly storageSize: string;
@@ -57,7 +66,7 @@ export interface PostgresClusterProps {
   readonly storageClassName?: string;
   /** `postgresql.conf` parameters, e.g. `{ shared_buffers: '256MB' }`. @default {} */
   readonly parameters?: Record<string, string>;
-  /** Of each instance. @default requests 500m / 1Gi, limits 2 / 2Gi (seed 002) */
+  /** Of each instance. @default POSTGRES_CLUSTER_DEFAULTS.resources (requests 500m / 1Gi, limits 2 / 2Gi, seed 002) */
   readonly resources?: ResourcesProps;
   /** Backups through the Barman Cloud plugin. @default - none */
   readonly objectStore?: ObjectStoreProps;
@@ -92,15 +101,15 @@ export class PostgresCluster extends Construct {
     // Alerts travel with what emits the metrics: the exporter of every instance, on 9187.
     monitorPostgres(this, { namespace: AppChart.of(this).namespace, service: this.name });
     this.database = props.database;
-    this.owner = props.owner ?? 'app';
-    this.instances = props.instances ?? 3;
+    this.owner = props.owner ?? POSTGRES_CLUSTER_DEFAULTS.owner;
+    this.instances = props.instances ?? POSTGRES_CLUSTER_DEFAULTS.instances;
     if (!Number.isInteger(this.instances) || this.instances < 1) {
       fail(this, 'instances', `must be a whole number of at least 1 (got ${this.instances})`);
     }
-    const imageName = assertPinnedImage(this, 'imageName', props.imageName ?? IMAGES.cnpgPostgres16);
+    const imageName = assertPinnedImage(this, 'imageName', props.imageName ?? POSTGRES_CLUSTER_DEFAULTS.imageName);
     quantity(this, 'storageSize', props.storageSize);
     const parameters = checkParameters(this, 'parameters', props.parameters ?? {}, CNPG_FIXED_PARAMETERS);
-    const resources = props.resources ?? { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } };
+    const resources = props.resources ?? POSTGRES_CLUSTER_DEFAULTS.resources;
     checkResources(this, 'resources', resources);
     const labels = standardLabels(this.identity);
     const platform = Platform.of(this);
@@ -111,11 +120,11 @@ export class PostgresCluster extends Construct {
       if (!/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/.test(store.destinationPath)) {
         fail(this, 'objectStore.destinationPath', `"${store.destinationPath}" is not an s3://bucket/path URL`);
       }
-      const schedule = store.schedule ?? '0 0 3 * * *';
+      const schedule = store.schedule ?? POSTGRES_CLUSTER_DEFAULTS.objectStore.schedule;
       if (!SIX_FIELD_CRON.test(schedule)) {
         fail(this, 'objectStore.schedule', `"${schedule}" is not a 6-field cron (seconds minutes hours day month weekday)`);
       }
-      const retention = store.retention ?? '30d';
+      const retention = store.retention ?? POSTGRES_CLUSTER_DEFAULTS.objectStore.retention;
       if (!RETENTION.test(retention)) fail(this, 'objectStore.retention', `"${retention}" is not a retention such as 30d, 4w or 6m`);
       platform.requireOperator(this, BARMAN_CLOUD_PLUGIN);
       this.objectStore = new ObjectStore(this, 'ObjectStore', {

@@ -17,14 +17,23 @@ import { componentService } from '../workloads/service';
 import { checkParameters } from './postgres-parameters';
 import type { SecretKeyRef } from './postgres';
 
+/** Every default of `PostgresInstance`; its props' `@default`s name these values. */
+export const POSTGRES_INSTANCE_DEFAULTS = {
+  image: IMAGES.postgres16,
+  user: 'app',
+  resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } as ResourcesProps,
+  /** The Alpine images' postgres user. */
+  uid: 70,
+};
+
 export interface PostgresInstanceProps {
   /** Name of the StatefulSet and its Service (the host apps connect to). */
   readonly name: string;
-  /** @default IMAGES.postgres16 */
+  /** @default POSTGRES_INSTANCE_DEFAULTS.image (IMAGES.postgres16) */
   readonly image?: string;
   /** Database created on first start. */
   readonly database: string;
-  /** Owner of that database. @default 'app' */
+  /** Owner of that database. @default POSTGRES_INSTANCE_DEFAULTS.user ('app') */
   readonly user?: string;
   /** Pre-created Secret holding the user's password; never written to git. */
   readonly passwordSecret: SecretKeyRef;
@@ -32,11 +41,11 @@ export interface PostgresInstanceProps {
   readonly storageSize: string;
   /** @default - the cluster's default storage class */
   readonly storageClassName?: string;
-  /** @default requests 250m / 256Mi, limits 1 CPU / 1Gi */
+  /** @default POSTGRES_INSTANCE_DEFAULTS.resources (requests 250m / 256Mi, limits 1 CPU / 1Gi) */
   readonly resources?: ResourcesProps;
   /**
    * UID and GID of the image's postgres user, which must own the data directory.
-   * @default 70 (the Alpine images)
+   * @default POSTGRES_INSTANCE_DEFAULTS.uid (70, the Alpine images)
    */
   readonly uid?: number;
   /** `postgresql.conf` parameters, passed as `-c name=value`. @default {} */
@@ -72,10 +81,10 @@ export class PostgresInstance extends Construct {
     this.name = assertDnsLabel(this, 'name', props.name);
     this.identity = { name: this.name, app: chart.appName, component: 'database' };
     this.database = props.database;
-    this.user = props.user ?? 'app';
+    this.user = props.user ?? POSTGRES_INSTANCE_DEFAULTS.user;
     this.passwordSecret = props.passwordSecret;
     quantity(this, 'storageSize', props.storageSize);
-    const uid = props.uid ?? 70;
+    const uid = props.uid ?? POSTGRES_INSTANCE_DEFAULTS.uid;
     if (!Number.isInteger(uid) || uid < 1) fail(this, 'uid', `must be a non-root user ID (got ${uid})`);
     const parameters = checkParameters(this, 'parameters', props.parameters ?? {});
     const labels = standardLabels(this.identity);
@@ -95,7 +104,7 @@ export class PostgresInstance extends Construct {
           terminationGracePeriod: Duration.seconds(60),
           containers: [{
             name: 'postgres',
-            image: props.image ?? IMAGES.postgres16,
+            image: props.image ?? POSTGRES_INSTANCE_DEFAULTS.image,
             // The image's entrypoint hands arguments starting with '-' to postgres.
             args: postgresArgs(parameters),
             ports: [PORT],
@@ -113,7 +122,7 @@ export class PostgresInstance extends Construct {
               // The container runtime's 64Mi /dev/shm is too small for parallel queries.
               { volume: Volume.emptyDir('shm', { memory: true, sizeLimit: '256Mi' }), path: '/dev/shm' },
             ],
-            resources: props.resources ?? { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+            resources: props.resources ?? POSTGRES_INSTANCE_DEFAULTS.resources,
             readiness: Probe.exec(isReady, { period: Duration.seconds(10) }),
             liveness: Probe.exec(isReady, { initialDelay: Duration.seconds(30), period: Duration.seconds(20), failureThreshold: 6 }),
           }],

@@ -11,24 +11,33 @@ import type { PostgresCluster } from './postgres-cluster';
 /** Port of the PgBouncer exporter built into CloudNativePG's pooler pods. */
 export const POOLER_METRICS_PORT = 9127;
 
+/** Every default of `PostgresPooler`; its props' `@default`s name these values. */
+export const POSTGRES_POOLER_DEFAULTS = {
+  instances: 2,
+  poolMode: 'transaction' as 'session' | 'transaction',
+  maxClientConnections: 1000,
+  defaultPoolSize: 20,
+  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } } as ResourcesProps,
+};
+
 export interface PostgresPoolerProps {
   /** The CloudNativePG cluster it pools connections to. */
   readonly cluster: PostgresCluster;
   /** Name of the Pooler and the Service apps connect to. @default `<cluster>-pooler-rw` */
   readonly name?: string;
-  /** PgBouncer pods. @default 2 */
+  /** PgBouncer pods. @default POSTGRES_POOLER_DEFAULTS.instances (2) */
   readonly instances?: number;
   /**
    * `transaction` returns a server connection to the pool after each transaction, so a few
    * server connections serve many clients; apps must not rely on session state.
-   * @default 'transaction'
+   * @default POSTGRES_POOLER_DEFAULTS.poolMode ('transaction')
    */
   readonly poolMode?: 'session' | 'transaction';
-  /** @default 1000 */
+  /** @default POSTGRES_POOLER_DEFAULTS.maxClientConnections (1000) */
   readonly maxClientConnections?: number;
-  /** Server connections per database and user; keep their sum below max_connections. @default 20 */
+  /** Server connections per database and user; keep their sum below max_connections. @default POSTGRES_POOLER_DEFAULTS.defaultPoolSize (20) */
   readonly defaultPoolSize?: number;
-  /** @default requests 50m / 64Mi, limits 500m / 128Mi */
+  /** @default POSTGRES_POOLER_DEFAULTS.resources (requests 50m / 64Mi, limits 500m / 128Mi) */
   readonly resources?: ResourcesProps;
 }
 
@@ -49,14 +58,14 @@ export class PostgresPooler extends Construct {
     if (!cluster) fail(this, 'cluster', 'a Pooler needs the CloudNativePG cluster it pools connections to');
     this.name = assertDnsLabel(this, 'name', props.name ?? `${cluster.name}-pooler-rw`);
     this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'connection-pooler' };
-    const instances = props.instances ?? 2;
+    const instances = props.instances ?? POSTGRES_POOLER_DEFAULTS.instances;
     if (!Number.isInteger(instances) || instances < 1) fail(this, 'instances', `must be a whole number of at least 1 (got ${instances})`);
-    const maxClient = props.maxClientConnections ?? 1000;
-    const poolSize = props.defaultPoolSize ?? 20;
+    const maxClient = props.maxClientConnections ?? POSTGRES_POOLER_DEFAULTS.maxClientConnections;
+    const poolSize = props.defaultPoolSize ?? POSTGRES_POOLER_DEFAULTS.defaultPoolSize;
     for (const [field, value] of [['maxClientConnections', maxClient], ['defaultPoolSize', poolSize]] as const) {
       if (!Number.isInteger(value) || value < 1) fail(this, field, `must be a whole number of at least 1 (got ${value})`);
     }
-    const resources = props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } };
+    const resources = props.resources ?? POSTGRES_POOLER_DEFAULTS.resources;
     checkResources(this, 'resources', resources);
     const labels = standardLabels(this.identity);
 

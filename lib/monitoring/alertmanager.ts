@@ -25,16 +25,25 @@ export interface Notifier {
   readonly secretKey: string;
 }
 
+/** Every default of `Alertmanager`; its props' `@default`s name these values (seed 002's timings). */
+export const ALERTMANAGER_DEFAULTS = {
+  image: IMAGES.alertmanager,
+  groupWait: Duration.seconds(10),
+  groupInterval: Duration.minutes(5),
+  repeatInterval: Duration.hours(1),
+  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } as ResourcesProps,
+};
+
 export interface AlertmanagerRouting {
   /** Everything not critical. */
   readonly default: Notifier;
   /** Alerts with `severity="critical"`. */
   readonly critical: Notifier;
-  /** @default 10 s (seed 002) */
+  /** @default ALERTMANAGER_DEFAULTS.groupWait (10 s, seed 002) */
   readonly groupWait?: Duration;
-  /** @default 5 m */
+  /** @default ALERTMANAGER_DEFAULTS.groupInterval (5 m) */
   readonly groupInterval?: Duration;
-  /** @default 1 h (seed 002) */
+  /** @default ALERTMANAGER_DEFAULTS.repeatInterval (1 h, seed 002) */
   readonly repeatInterval?: Duration;
   /**
    * Pairs of alert names where the first, while firing, holds back the second on the same
@@ -68,9 +77,9 @@ export function renderAlertmanagerConfig(r: AlertmanagerRouting): string {
     route: {
       receiver: RECEIVER.default,
       group_by: ['alertname', 'namespace', 'service'],
-      group_wait: promDuration(r.groupWait ?? Duration.seconds(10)),
-      group_interval: promDuration(r.groupInterval ?? Duration.minutes(5)),
-      repeat_interval: promDuration(r.repeatInterval ?? Duration.hours(1)),
+      group_wait: promDuration(r.groupWait ?? ALERTMANAGER_DEFAULTS.groupWait),
+      group_interval: promDuration(r.groupInterval ?? ALERTMANAGER_DEFAULTS.groupInterval),
+      repeat_interval: promDuration(r.repeatInterval ?? ALERTMANAGER_DEFAULTS.repeatInterval),
       routes: [{ receiver: RECEIVER.critical, matchers: ['severity="critical"'] }],
     },
     inhibit_rules: [
@@ -93,9 +102,9 @@ export interface AlertmanagerProps {
   readonly routing: AlertmanagerRouting;
   /** Pre-created Secret with the webhook URLs, one key per notifier; never written to git. */
   readonly webhooksSecret: string;
-  /** @default IMAGES.alertmanager */
+  /** @default ALERTMANAGER_DEFAULTS.image (IMAGES.alertmanager) */
   readonly image?: string;
-  /** @default requests 50m / 64Mi, limits 200m / 128Mi */
+  /** @default ALERTMANAGER_DEFAULTS.resources (requests 50m / 64Mi, limits 200m / 128Mi) */
   readonly resources?: ResourcesProps;
 }
 
@@ -118,7 +127,7 @@ export class Alertmanager extends Construct {
       servicePorts: [{ name: 'http', port: ALERTMANAGER_PORT }],
       containers: [{
         name: 'alertmanager',
-        image: props.image ?? IMAGES.alertmanager,
+        image: props.image ?? ALERTMANAGER_DEFAULTS.image,
         args: [
           '--config.file=/etc/alertmanager/alertmanager.yml',
           '--storage.path=/alertmanager',
@@ -132,7 +141,7 @@ export class Alertmanager extends Construct {
           { volume: Volume.secret('webhooks', props.webhooksSecret), path: SECRETS_DIR, readOnly: true },
           { volume: Volume.emptyDir('data'), path: '/alertmanager' },
         ],
-        resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+        resources: props.resources ?? ALERTMANAGER_DEFAULTS.resources,
         readiness: health,
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],

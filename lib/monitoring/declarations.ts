@@ -1,14 +1,16 @@
 import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
+import { Platform } from '../platform/platform';
 import { checkRuleGroup, RuleGroup } from './alerts';
 import type { GrafanaDashboard } from './dashboards';
 import { RULES_CONFIG, RulesConfig } from './rules-config';
 
 /*
  * Any construct in the tree says what to monitor about the thing it runs: its alert rules, its
- * dashboard, its public URLs. The monitoring chart collects every declaration when it is built,
- * and renders rules and dashboards from its one RulesConfig, so an override of a threshold there
- * reaches every rule that reads it.
+ * dashboard, its public URLs. They go to the platform's declaration registry; the monitoring chart
+ * collects them in the derive phase, after every app chart exists, and renders rules and
+ * dashboards from its one RulesConfig, so an override of a threshold there reaches every rule that
+ * reads it.
  */
 
 /** Rules, or the rules as a function of the platform's RulesConfig. */
@@ -16,9 +18,22 @@ export type RuleGroupSource = RuleGroup | ((config: RulesConfig) => RuleGroup);
 /** A dashboard, or the dashboard as a function of the platform's RulesConfig. */
 export type DashboardSource = GrafanaDashboard | ((config: RulesConfig) => GrafanaDashboard);
 
-const ALERTS = 'platform.monitoring/alerts';
-const DASHBOARD = 'platform.monitoring/dashboard';
-const PROBES = 'platform.monitoring/probes';
+/** One declaration and the construct that made it, which errors name. */
+type Declared<T> = { readonly by: IConstruct; readonly source: T };
+
+interface MonitoringRegistry {
+  readonly alerts: Declared<RuleGroupSource>[];
+  readonly dashboards: Declared<DashboardSource>[];
+  readonly probes: Declared<string[]>[];
+}
+
+const MONITORING = Symbol('platform.monitoring');
+
+function registryOf(scope: IConstruct, what: string): MonitoringRegistry {
+  const declarations = Platform.of(scope).declarations;
+  declarations._checkOpen(scope, what);
+  return declarations.extension(MONITORING, (): MonitoringRegistry => ({ alerts: [], dashboards: [], probes: [] }));
+}
 
 const resolve = <T extends object>(source: T | ((config: RulesConfig) => T), config: RulesConfig): T =>
   typeof source === 'function' ? source(config) : source;
@@ -30,17 +45,17 @@ export function declareAlerts(scope: IConstruct, group: RuleGroupSource): void {
   } catch (error) {
     throw new PlatformError(`${scope.node.path}: ${(error as Error).message}`);
   }
-  scope.node.addMetadata(ALERTS, group, { stackTrace: false });
+  registryOf(scope, 'alert rules').alerts.push({ by: scope, source: group });
 }
 
 /** Declares a Grafana dashboard (the JSON model) for the thing `scope` runs. */
 export function declareDashboard(scope: IConstruct, dashboard: DashboardSource): void {
-  scope.node.addMetadata(DASHBOARD, dashboard, { stackTrace: false });
+  registryOf(scope, 'a dashboard').dashboards.push({ by: scope, source: dashboard });
 }
 
 /** Declares public URLs of the thing `scope` runs; the blackbox exporter probes each one. */
 export function declareProbes(scope: IConstruct, urls: string[]): void {
-  scope.node.addMetadata(PROBES, urls, { stackTrace: false });
+  registryOf(scope, 'probes').probes.push({ by: scope, source: urls });
 }
 
 /** Everything the constructs under `root` declared, in a stable order. */
@@ -52,28 +67,24 @@ export interface MonitoringDeclarations {
 }
 
 /**
- * Walks the construct tree and gathers every declaration, rendered with `config`; refuses two
- * groups or dashboards under one name.
+ * Every declaration of the platform `scope` belongs to, rendered with `config`; refuses two groups
+ * or dashboards under one name, naming the construct that declared the second.
  */
-export function collectDeclarations(root: IConstruct, config: RulesConfig = RULES_CONFIG): MonitoringDeclarations {
+export function collectDeclarations(scope: IConstruct, config: RulesConfig = RULES_CONFIG): MonitoringDeclarations {
+  const declared = Platform.of(scope).declarations.extension(MONITORING, (): MonitoringRegistry => ({ alerts: [], dashboards: [], probes: [] }));
   const ruleGroups = new Map<string, RuleGroup>();
   const dashboards = new Map<string, GrafanaDashboard>();
-  const probes = new Set<string>();
-  for (const c of root.node.findAll()) {
-    for (const entry of c.node.metadata) {
-      if (entry.type === ALERTS) {
-        const group = checkRuleGroup(resolve(entry.data as RuleGroupSource, config));
-        if (ruleGroups.has(group.name)) throw new PlatformError(`${c.node.path}: rule group ${group.name} is declared twice`);
-        ruleGroups.set(group.name, group);
-      } else if (entry.type === DASHBOARD) {
-        const d = resolve(entry.data as DashboardSource, config);
-        if (dashboards.has(d.uid)) throw new PlatformError(`${c.node.path}: dashboard uid ${d.uid} is declared twice`);
-        dashboards.set(d.uid, d);
-      } else if (entry.type === PROBES) {
-        (entry.data as string[]).forEach(u => probes.add(u));
-      }
-    }
+  for (const { by, source } of declared.alerts) {
+    const group = checkRuleGroup(resolve(source, config));
+    if (ruleGroups.has(group.name)) throw new PlatformError(`${by.node.path}: rule group ${group.name} is declared twice`);
+    ruleGroups.set(group.name, group);
   }
+  for (const { by, source } of declared.dashboards) {
+    const d = resolve(source, config);
+    if (dashboards.has(d.uid)) throw new PlatformError(`${by.node.path}: dashboard uid ${d.uid} is declared twice`);
+    dashboards.set(d.uid, d);
+  }
+  const probes = new Set(declared.probes.flatMap(p => p.source));
   const byKey = <T>(m: Map<string, T>) => [...m.keys()].sort().map(k => m.get(k)!);
   return { ruleGroups: byKey(ruleGroups), dashboards: byKey(dashboards), probeUrls: [...probes].sort() };
 }

@@ -29,10 +29,17 @@ export function renderBlackboxConfig(): string {
   }, { lineWidth: 0 });
 }
 
+/** Every default of the exporters; `ExporterProps`' `@default`s name these values. */
+export const EXPORTER_DEFAULTS = {
+  blackbox: { image: IMAGES.blackboxExporter, resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } } as ResourcesProps },
+  kubeStateMetrics: { image: IMAGES.kubeStateMetrics, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } } as ResourcesProps },
+  nodeExporter: { image: IMAGES.nodeExporter, resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } } as ResourcesProps },
+};
+
 export interface ExporterProps {
-  /** @default the pinned image of IMAGES */
+  /** @default EXPORTER_DEFAULTS.<exporter>.image (its pin in IMAGES) */
   readonly image?: string;
-  /** @default requests 20m / 32Mi, limits 200m / 64Mi (kube-state-metrics: 50m / 64Mi, 200m / 256Mi) */
+  /** @default EXPORTER_DEFAULTS.<exporter>.resources (20m / 32Mi requested, 200m / 64Mi at most; kube-state-metrics 50m / 64Mi, 200m / 256Mi) */
   readonly resources?: ResourcesProps;
 }
 
@@ -54,11 +61,11 @@ export class BlackboxExporter extends Construct {
       servicePorts: [{ name: 'http', port: BLACKBOX_PORT }],
       containers: [{
         name: 'blackbox-exporter',
-        image: props.image ?? IMAGES.blackboxExporter,
+        image: props.image ?? EXPORTER_DEFAULTS.blackbox.image,
         args: ['--config.file=/etc/blackbox/blackbox.yml', `--web.listen-address=:${BLACKBOX_PORT}`],
         ports: [{ name: 'http', port: BLACKBOX_PORT }],
         mounts: [{ volume: Volume.configMap('config', 'blackbox-exporter-config'), path: '/etc/blackbox', readOnly: true }],
-        resources: props.resources ?? { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        resources: props.resources ?? EXPORTER_DEFAULTS.blackbox.resources,
         readiness: Probe.http('/-/healthy', { period: Duration.seconds(10) }),
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
@@ -104,10 +111,10 @@ export class KubeStateMetrics extends Construct {
       readinessPort: 'telemetry',
       containers: [{
         name: 'kube-state-metrics',
-        image: props.image ?? IMAGES.kubeStateMetrics,
+        image: props.image ?? EXPORTER_DEFAULTS.kubeStateMetrics.image,
         args: ['--port=8080', '--telemetry-port=8081', `--resources=${KSM_RESOURCES.map(r => r.resource).join(',')}`],
         ports: [{ name: 'http', port: 8080 }, { name: 'telemetry', port: 8081 }],
-        resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+        resources: props.resources ?? EXPORTER_DEFAULTS.kubeStateMetrics.resources,
         readiness: Probe.http('/readyz', { period: Duration.seconds(10) }),
         liveness: Probe.http('/livez', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
@@ -138,7 +145,7 @@ export class NodeExporter extends Construct {
       tolerations: [{ operator: 'Exists' }],
       containers: [{
         name: 'node-exporter',
-        image: props.image ?? IMAGES.nodeExporter,
+        image: props.image ?? EXPORTER_DEFAULTS.nodeExporter.image,
         args: [
           '--path.procfs=/host/proc',
           '--path.sysfs=/host/sys',
@@ -152,7 +159,7 @@ export class NodeExporter extends Construct {
           { volume: Volume.hostPath('sys', '/sys'), path: '/host/sys', readOnly: true },
           { volume: Volume.hostPath('root', '/'), path: '/host/root', readOnly: true },
         ],
-        resources: props.resources ?? { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        resources: props.resources ?? EXPORTER_DEFAULTS.nodeExporter.resources,
         readiness: health,
         liveness: health.withTimings({ initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],

@@ -52,6 +52,13 @@ export function renderDashboardProvider(): string {
   }, { lineWidth: 0 });
 }
 
+/** Every default of `Grafana`; its props' `@default`s name these values. */
+export const GRAFANA_DEFAULTS = {
+  image: IMAGES.grafana,
+  /** Seed 004 gives Grafana 512Mi. */
+  resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } } as ResourcesProps,
+};
+
 export interface GrafanaProps {
   readonly prometheusUrl: string;
   readonly lokiUrl: string;
@@ -63,9 +70,9 @@ export interface GrafanaProps {
   /** Size of the volume for Grafana's database (users, preferences). */
   readonly storageSize: string;
   readonly storageClassName?: string;
-  /** @default requests 100m / 256Mi, limits 500m / 512Mi (seed 004: 512Mi) */
+  /** @default GRAFANA_DEFAULTS.resources (requests 100m / 256Mi, limits 500m / 512Mi) */
   readonly resources?: ResourcesProps;
-  /** @default IMAGES.grafana */
+  /** @default GRAFANA_DEFAULTS.image (IMAGES.grafana) */
   readonly image?: string;
   /** @default - ClusterIP only */
   readonly nodePort?: number;
@@ -97,7 +104,7 @@ export class Grafana extends Construct {
       servicePorts: [{ name: 'http', port: GRAFANA_PORT, nodePort: props.nodePort }],
       containers: [{
         name: 'grafana',
-        image: props.image ?? IMAGES.grafana,
+        image: props.image ?? GRAFANA_DEFAULTS.image,
         env: {
           GF_SECURITY_ADMIN_USER: EnvValue.fromSecret(props.adminUser.name, props.adminUser.key),
           GF_SECURITY_ADMIN_PASSWORD: EnvValue.fromSecret(props.adminPassword.name, props.adminPassword.key),
@@ -114,7 +121,7 @@ export class Grafana extends Construct {
           { volume: data.volume('data'), path: '/var/lib/grafana' },
           { volume: Volume.emptyDir('tmp'), path: '/tmp' },
         ],
-        resources: props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        resources: props.resources ?? GRAFANA_DEFAULTS.resources,
         readiness: Probe.http('/api/health', { period: Duration.seconds(10) }),
         liveness: Probe.http('/api/health', { initialDelay: Duration.seconds(60), period: Duration.seconds(20), failureThreshold: 5 }),
       }],

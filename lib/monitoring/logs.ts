@@ -8,6 +8,7 @@ import { standardLabels } from '../k8s/labels';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
+import { Platform } from '../platform/platform';
 import { VolumeClaim } from '../storage/volume-claim';
 import { exempt } from '../validate/exemption';
 import { ResourcesProps } from '../workloads/resources';
@@ -42,14 +43,20 @@ export function renderLokiConfig(retention: Duration): string {
   }, { lineWidth: 0 });
 }
 
+/** Every default of `Loki` and `Alloy`; their props' `@default`s name these values. */
+export const LOGS_DEFAULTS = {
+  loki: { image: IMAGES.loki, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } as ResourcesProps },
+  alloy: { image: IMAGES.alloy, resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } } as ResourcesProps },
+};
+
 export interface LokiProps {
   /** How long logs are kept. */
   readonly retention: Duration;
   readonly storageSize: string;
   readonly storageClassName?: string;
-  /** @default requests 100m / 256Mi, limits 1 CPU / 1Gi */
+  /** @default LOGS_DEFAULTS.loki.resources (requests 100m / 256Mi, limits 1 CPU / 1Gi) */
   readonly resources?: ResourcesProps;
-  /** @default IMAGES.loki */
+  /** @default LOGS_DEFAULTS.loki.image (IMAGES.loki) */
   readonly image?: string;
 }
 
@@ -73,7 +80,7 @@ export class Loki extends Construct {
       servicePorts: [{ name: 'http', port: LOKI_PORT }],
       containers: [{
         name: 'loki',
-        image: props.image ?? IMAGES.loki,
+        image: props.image ?? LOGS_DEFAULTS.loki.image,
         args: ['-config.file=/etc/loki/loki.yaml', '-target=all'],
         ports: [{ name: 'http', port: LOKI_PORT }],
         mounts: [
@@ -81,7 +88,7 @@ export class Loki extends Construct {
           { volume: data.volume('data'), path: '/loki' },
           { volume: Volume.emptyDir('tmp'), path: '/tmp' },
         ],
-        resources: props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+        resources: props.resources ?? LOGS_DEFAULTS.loki.resources,
         readiness: Probe.http('/ready', { period: Duration.seconds(10), initialDelay: Duration.seconds(15) }),
         liveness: Probe.http('/ready', { initialDelay: Duration.seconds(60), period: Duration.seconds(30), failureThreshold: 5 }),
       }],
@@ -183,9 +190,9 @@ export interface AlloyProps {
   readonly lokiPushUrl: string;
   /** Only ship the logs of these namespaces. @default - every namespace */
   readonly namespaces?: string[];
-  /** @default requests 50m / 128Mi, limits 500m / 256Mi */
+  /** @default LOGS_DEFAULTS.alloy.resources (requests 50m / 128Mi, limits 500m / 256Mi) */
   readonly resources?: ResourcesProps;
-  /** @default IMAGES.alloy */
+  /** @default LOGS_DEFAULTS.alloy.image (IMAGES.alloy) */
   readonly image?: string;
 }
 
@@ -217,7 +224,7 @@ export class Alloy extends Construct {
       tolerations: [{ operator: 'Exists' }],
       containers: [{
         name: 'alloy',
-        image: props.image ?? IMAGES.alloy,
+        image: props.image ?? LOGS_DEFAULTS.alloy.image,
         args: ['run', '/etc/alloy/config.alloy', `--server.http.listen-addr=0.0.0.0:${ALLOY_PORT}`, '--storage.path=/var/lib/alloy/data', '--disable-reporting'],
         env: { NODE_NAME: EnvValue.fromField('spec.nodeName') },
         ports: [{ name: 'http', port: ALLOY_PORT }],
@@ -228,7 +235,7 @@ export class Alloy extends Construct {
           { volume: Volume.emptyDir('data'), path: '/var/lib/alloy/data' },
           { volume: Volume.emptyDir('tmp'), path: '/tmp' },
         ],
-        resources: props.resources ?? { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+        resources: props.resources ?? LOGS_DEFAULTS.alloy.resources,
         readiness: Probe.http('/-/ready', { period: Duration.seconds(10) }),
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
@@ -240,5 +247,7 @@ export class Alloy extends Construct {
     exempt(ds, 'pod-security.host-path', 'Alloy tails the pod log files under /var/log/pods on its node, mounted read-only');
     const namespace = AppChart.of(this).namespace;
     declareAlerts(this, config => stackTargetAlerts(namespace, config));
+    // The monitoring chart allows its pushes to Loki, wherever the two charts are created.
+    Platform.of(this).declarations.logShippers.add(this, { identity, namespace, declaredBy: this.node.path });
   }
 }

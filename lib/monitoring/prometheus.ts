@@ -16,12 +16,23 @@ import { renderPrometheusConfig } from './prometheus-config';
 import { RULES_CONFIG } from './rules-config';
 import { clusterReader, MonitoringWorkload } from './workload';
 
+/** Every default of `Prometheus`; its props' `@default`s name these values. */
+export const PROMETHEUS_DEFAULTS = {
+  image: IMAGES.prometheus,
+  /** Seed 004 keeps 15 days; seed 002 keeps 7. */
+  retention: Duration.days(15),
+  /** Seed 002: every 15 s. */
+  scrapeInterval: Duration.seconds(15),
+  /** Seed 004 gives Prometheus 1 GB and 500m. */
+  resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } as ResourcesProps,
+};
+
 export interface PrometheusProps {
-  /** @default IMAGES.prometheus */
+  /** @default PROMETHEUS_DEFAULTS.image (IMAGES.prometheus) */
   readonly image?: string;
   /**
    * How long samples are kept.
-   * @default 15 days (seed 004; seed 002 keeps 7 days)
+   * @default PROMETHEUS_DEFAULTS.retention (15 days, seed 004; seed 002 keeps 7 days)
    */
   readonly retention?: Duration;
   /** Size cap of the TSDB, e.g. `18GB`; the oldest blocks go first. Keep it below the volume size. */
@@ -30,9 +41,9 @@ export interface PrometheusProps {
   readonly storageSize: string;
   /** @default - the cluster's default class */
   readonly storageClassName?: string;
-  /** @default 15 s (seed 002) */
+  /** @default PROMETHEUS_DEFAULTS.scrapeInterval (15 s, seed 002) */
   readonly scrapeInterval?: Duration;
-  /** @default requests 500m / 1Gi, limits 1 CPU / 2Gi (seed 004 gives Prometheus 1 GB and 500m) */
+  /** @default PROMETHEUS_DEFAULTS.resources (requests 500m / 1Gi, limits 1 CPU / 2Gi) */
   readonly resources?: ResourcesProps;
   /** `host:port` of Alertmanager. */
   readonly alertmanager: string;
@@ -66,13 +77,15 @@ export class Prometheus extends Construct {
     super(scope, id);
     const identity = { name: 'prometheus', app: AppChart.of(this).appName, component: 'metrics' };
     const platform = Platform.of(this);
-    const retention = props.retention ?? Duration.days(15);
+    // Its NetworkPolicy lets it reach every pod that asks to be scraped.
+    platform.declarations.scrapers.add(this, { identity, namespace: AppChart.of(this).namespace, declaredBy: this.node.path });
+    const retention = props.retention ?? PROMETHEUS_DEFAULTS.retention;
     if (!/^\d+(B|KB|MB|GB|TB|PB)$/.test(props.retentionSize)) fail(this, 'retentionSize', `"${props.retentionSize}" must be a whole number with a unit B, KB, MB, GB, TB or PB`);
     quantity(this, 'storageSize', props.storageSize);
 
     this.config = renderPrometheusConfig({
-      scrapeInterval: props.scrapeInterval ?? Duration.seconds(15),
-      evaluationInterval: props.scrapeInterval ?? Duration.seconds(15),
+      scrapeInterval: props.scrapeInterval ?? PROMETHEUS_DEFAULTS.scrapeInterval,
+      evaluationInterval: props.scrapeInterval ?? PROMETHEUS_DEFAULTS.scrapeInterval,
       alertmanager: props.alertmanager,
       rulesDir: RULES_DIR,
       probeUrls: props.probeUrls,
@@ -105,7 +118,7 @@ export class Prometheus extends Construct {
       servicePorts: [{ name: 'http', port: PROMETHEUS_PORT, nodePort: props.nodePort }],
       containers: [{
         name: 'prometheus',
-        image: props.image ?? IMAGES.prometheus,
+        image: props.image ?? PROMETHEUS_DEFAULTS.image,
         args: [
           `--config.file=${CONFIG_DIR}/prometheus.yml`,
           '--storage.tsdb.path=/prometheus',
@@ -119,7 +132,7 @@ export class Prometheus extends Construct {
           { volume: Volume.configMap('rules', 'prometheus-rules'), path: RULES_DIR, readOnly: true },
           { volume: data.volume('data'), path: '/prometheus' },
         ],
-        resources: props.resources ?? { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+        resources: props.resources ?? PROMETHEUS_DEFAULTS.resources,
         readiness: Probe.http('/-/ready', { period: Duration.seconds(10) }),
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(30), period: Duration.seconds(15), failureThreshold: 5 }),
         // Replaying the write-ahead log after a restart can take minutes.

@@ -16,6 +16,17 @@ import { exempt } from '../validate/exemption';
 import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
 
+/** Every default of `CloudflareTunnel`; its props' `@default`s name these values (seed 000). */
+export const CLOUDFLARE_TUNNEL_DEFAULTS = {
+  credentialsSecret: 'cloudflared-credentials',
+  image: IMAGES.cloudflared,
+  /** Seed 000 runs cloudflared on the host network to avoid intermittent 502s on a single node. */
+  hostNetwork: true,
+  /** A multiplexed connection to the edge. */
+  protocol: 'http2' as 'http2' | 'quic' | 'auto',
+  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } as ResourcesProps,
+};
+
 /** A public hostname and the in-cluster URL that answers it. */
 export interface TunnelRoute {
   readonly hostname: string;
@@ -33,20 +44,20 @@ export interface CloudflareTunnelProps {
   readonly routes: TunnelRoute[];
   /**
    * Pre-created Secret with the tunnel's credentials.json; never written to git.
-   * @default 'cloudflared-credentials'
+   * @default CLOUDFLARE_TUNNEL_DEFAULTS.credentialsSecret ('cloudflared-credentials')
    */
   readonly credentialsSecret?: string;
-  /** @default IMAGES.cloudflared */
+  /** @default CLOUDFLARE_TUNNEL_DEFAULTS.image (IMAGES.cloudflared) */
   readonly image?: string;
   /**
    * Host networking. Seed 000 runs cloudflared this way to avoid intermittent 502s on a
    * single-node cluster; it needs the namespace's Pod Security level to be privileged.
-   * @default true
+   * @default CLOUDFLARE_TUNNEL_DEFAULTS.hostNetwork (true)
    */
   readonly hostNetwork?: boolean;
-  /** @default 'http2' (seed 000: a multiplexed connection to the edge) */
+  /** @default CLOUDFLARE_TUNNEL_DEFAULTS.protocol ('http2', seed 000) */
   readonly protocol?: 'http2' | 'quic' | 'auto';
-  /** @default requests 50m / 64Mi, limits 500m / 256Mi */
+  /** @default CLOUDFLARE_TUNNEL_DEFAULTS.resources (requests 50m / 64Mi, limits 500m / 256Mi) */
   readonly resources?: ResourcesProps;
 }
 
@@ -96,13 +107,13 @@ export class CloudflareTunnel extends Construct {
 
     this.routes = [...props.routes];
     // The routes' declarations (lib/networking/routes.ts) give the blackbox exporter their hostnames.
-    this.config = renderTunnelConfig(props.tunnelId, props.protocol ?? 'http2', props.routes);
+    this.config = renderTunnelConfig(props.tunnelId, props.protocol ?? CLOUDFLARE_TUNNEL_DEFAULTS.protocol, props.routes);
     const labels = standardLabels(this.identity);
     const name = this.identity.name;
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name, labels }, data: { 'config.yaml': this.config } });
 
     const ready = Probe.http('/ready', { period: Duration.seconds(10) });
-    const hostNetwork = props.hostNetwork ?? true;
+    const hostNetwork = props.hostNetwork ?? CLOUDFLARE_TUNNEL_DEFAULTS.hostNetwork;
     const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name, labels },
       spec: {
@@ -115,14 +126,14 @@ export class CloudflareTunnel extends Construct {
           annotations: { 'checksum/config': checksum(this.config) },
           containers: [{
             name,
-            image: props.image ?? IMAGES.cloudflared,
+            image: props.image ?? CLOUDFLARE_TUNNEL_DEFAULTS.image,
             args: ['tunnel', '--config', `${CONFIG_DIR}/config.yaml`, 'run'],
             ports: [METRICS],
             mounts: [
               { volume: Volume.configMap('config', name), path: CONFIG_DIR, readOnly: true },
-              { volume: Volume.secret('credentials', props.credentialsSecret ?? 'cloudflared-credentials'), path: CREDENTIALS_DIR, readOnly: true },
+              { volume: Volume.secret('credentials', props.credentialsSecret ?? CLOUDFLARE_TUNNEL_DEFAULTS.credentialsSecret), path: CREDENTIALS_DIR, readOnly: true },
             ],
-            resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+            resources: props.resources ?? CLOUDFLARE_TUNNEL_DEFAULTS.resources,
             readiness: ready,
             liveness: ready.withTimings({ initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
           }],
@@ -130,7 +141,9 @@ export class CloudflareTunnel extends Construct {
       },
     });
     if (hostNetwork) exempt(deployment, 'pod-security.host-namespaces', HOST_NETWORK_REASON);
+    const platform = Platform.of(this);
+    platform.declarations.tunnels.add(this, { identity: this.identity, namespace: AppChart.of(this).namespace, declaredBy: this.node.path, hostnames: this.routes.map(r => r.hostname) });
     const targets = new Set(props.routes.flatMap(r => (r.target ? [r.target] : [])));
-    for (const target of targets) Platform.of(this).addConnection(connection(this, target));
+    for (const target of targets) platform.addConnection(connection(this, target), this);
   }
 }

@@ -18,35 +18,51 @@ class IssuerWithSolvers extends ClusterIssuer {
     super(scope, id, props);
   }
 
-  public override toJson(): any {
-    const json = super.toJson();
+  public override toJson(): { spec: { acme: Record<string, unknown> } } {
+    const json = super.toJson() as { spec: { acme: Record<string, unknown> } };
     json.spec.acme.solvers = this.solvers;
     return json;
   }
 }
 
 /**
- * The entry points every app shares, derived from the routes the app charts declared (create it
- * after them): the Let's Encrypt ClusterIssuer and, with Gateway API rendering, seed 003's two
- * Gateways, the external one with an HTTPS listener and a Certificate per public hostname.
+ * The entry points every app shares, derived from the routes the app charts declare (in the
+ * `entry-points` step of the derive phase): the Let's Encrypt ClusterIssuer and, with Gateway API
+ * rendering, seed 003's two Gateways, the external one with an HTTPS listener and a Certificate
+ * per public hostname.
  */
 export class Edge extends Construct {
-  public readonly clusterIssuer?: ClusterIssuer;
-  public readonly gateways: Gateway[] = [];
+  private issuer?: ClusterIssuer;
+  private readonly rendered: Gateway[] = [];
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    Platform.of(this).onDerive(this, 'entry-points', () => this.derive());
+  }
+
+  /** The ClusterIssuer, when a public route needs certificates; derives the platform first. */
+  public get clusterIssuer(): ClusterIssuer | undefined {
+    Platform.of(this).derive();
+    return this.issuer;
+  }
+
+  /** With Gateway API rendering, the external and internal Gateways; derives the platform first. */
+  public get gateways(): Gateway[] {
+    Platform.of(this).derive();
+    return [...this.rendered];
+  }
+
+  private derive(): void {
     const platform = Platform.of(this);
     const chart = AppChart.of(this);
     const settings = platform.entryPoints;
-    const routes = Routes.declared(platform);
-    const publicRoutes = routes.filter(r => r.exposure === 'public');
+    const publicRoutes = Routes.declared(platform).filter(r => r.exposure === 'public');
 
     if (publicRoutes.length) {
       const acme = settings.acme;
       if (!acme.email) fail(this, 'entryPoints.acme.email', `public routes (${publicRoutes.map(r => r.hostname).join(', ')}) need certificates: set the Let's Encrypt account's email in the platform settings`);
       platform.requireOperator(this, CERT_MANAGER);
-      this.clusterIssuer = new IssuerWithSolvers(this, 'ClusterIssuer', {
+      this.issuer = new IssuerWithSolvers(this, 'ClusterIssuer', {
         metadata: { name: acme.issuerName, labels: standardLabels({ name: acme.issuerName, app: chart.appName, component: 'certificates' }) },
         spec: { acme: { email: acme.email, server: acme.server, privateKeySecretRef: { name: `${acme.issuerName}-account-key` } } },
       }, acme.solvers);
@@ -60,17 +76,9 @@ export class Edge extends Construct {
       }
     }
 
-    // Gateways, certificates and the tunnel derive from the routes declared so far.
-    this.node.addValidation({
-      validate: () => {
-        const late = Routes.declared(platform).length - routes.length;
-        return late ? [`${late} route(s) were declared after the edge chart; create EdgeChart after the app charts so their hostnames get Gateways and certificates`] : [];
-      },
-    });
-
     if (settings.routes === 'gateway-api') {
       const g = settings.gateway;
-      this.gateways.push(
+      this.rendered.push(
         this.gateway(g.externalName, g.externalTarget, publicRoutes),
         this.gateway(g.internalName, g.internalTarget, []),
       );

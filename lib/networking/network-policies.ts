@@ -2,12 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { standardLabels } from '../k8s/labels';
-import { Prometheus } from '../monitoring/prometheus';
 import { SCRAPE_ANNOTATION } from '../monitoring/scrape';
 import { CNPG_NAMESPACE } from '../operators/cloudnative-pg';
 import { AppChart } from '../platform/app-chart';
 import { ClusterNetwork, Platform } from '../platform/platform';
-import { Workload, workloadsOf } from '../report/workloads';
+import { appsModel, backendsOf, CNPG_CLUSTER_LABEL, CNPG_JOB_ROLE_LABEL, PlatformModel, Workload } from '../model';
 import type { Manifest } from '../synth/render';
 
 /**
@@ -74,8 +73,6 @@ export function nodeSources(network: ClusterNetwork, nodes: number): { cidr: str
 
 /** The label Kubernetes sets on every namespace, which namespace selectors here use. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
-const CNPG_JOB_ROLE_LABEL = 'cnpg.io/jobRole';
 
 /** A workload as a peer: its pods, or for a host-network workload its node (as a source, its gateways too). */
 function workloadPeer(w: Workload, network: ClusterNetwork, nodes: number, as: 'source' | 'destination'): Peer {
@@ -83,41 +80,19 @@ function workloadPeer(w: Workload, network: ClusterNetwork, nodes: number, as: '
   return { description: `${w.namespace}/${w.name} (host network)`, ipBlocks: as === 'source' ? nodeSources(network, nodes) : [{ cidr: network.nodeCidr }] };
 }
 
-/** The container port a Service port sends to, on pods of `w`. */
-function targetPort(service: any, port: string | number | undefined, w: Workload): number | undefined {
-  const sp = (service.spec?.ports ?? []).find((p: any) => p.name === port || p.port === port) ?? (port === undefined ? service.spec?.ports?.[0] : undefined);
-  if (!sp) return undefined;
-  const target = sp.targetPort ?? sp.port;
-  return typeof target === 'number' ? target : w.ports.find(p => p.name === target)?.port;
-}
-
-const selects = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
-  Boolean(selector && Object.keys(selector).length) && Object.entries(selector!).every(([k, v]) => labels[k] === v);
-
 /** The Services (and their ports, by name or number) that Ingresses and HTTPRoutes send traffic to. */
 export function routeBackends(manifests: Manifest[]): { namespace: string; service: string; port?: string | number }[] {
-  const backends: { namespace: string; service: string; port?: string | number }[] = [];
-  for (const m of manifests as any[]) {
-    const namespace = m.metadata.namespace;
-    if (m.kind === 'Ingress' && m.apiVersion.startsWith('networking.k8s.io/')) {
-      const refs = [m.spec?.defaultBackend, ...(m.spec?.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend))];
-      for (const b of refs.filter((x: any) => x?.service)) backends.push({ namespace, service: b.service.name, port: b.service.port?.name ?? b.service.port?.number });
-    }
-    if (m.kind === 'HTTPRoute' && m.apiVersion.startsWith('gateway.networking.k8s.io/')) {
-      const refs = (m.spec?.rules ?? []).flatMap((r: any) => r.backendRefs ?? []);
-      for (const b of refs.filter((x: any) => (x.kind ?? 'Service') === 'Service' && !x.group)) backends.push({ namespace: b.namespace ?? namespace, service: b.name, port: b.port });
-    }
-  }
-  return backends;
+  return manifests.flatMap(backendsOf).map(b => ({ namespace: b.namespace, service: b.service, port: b.port }));
 }
 
-/** Every allowed flow of the platform besides DNS, from its rendered objects and its declarations. */
-export function policyEdges(platform: Platform, objects: { file: string; manifest: Manifest }[]): PolicyEdge[] {
+/** Every allowed flow of the platform besides DNS, from its rendered objects (or their model) and its declarations. */
+export function policyEdges(platform: Platform, rendered: PlatformModel | { file: string; manifest: Manifest }[]): PolicyEdge[] {
   const network = platform.network;
   const nodes = platform.capacity?.nodes ?? 1;
-  const workloads = workloadsOf(objects, nodes);
+  const model = rendered instanceof PlatformModel ? rendered : new PlatformModel(rendered, nodes);
+  const workloads = model.workloads;
   const ours = new Set(platform.apps.map(a => a.namespace));
-  const find = (c: { namespace: string; name: string }) => workloads.find(w => w.namespace === c.namespace && w.name === c.name);
+  const find = (c: { namespace: string; name: string }) => model.workload(c);
   const src = (w: Workload) => workloadPeer(w, network, nodes, 'source');
   const dst = (w: Workload) => workloadPeer(w, network, nodes, 'destination');
   const edges: PolicyEdge[] = [];
@@ -142,16 +117,17 @@ export function policyEdges(platform: Platform, objects: { file: string; manifes
   }
 
   // Prometheus -> each scraped pod, on the port its annotations (or its Service's) name.
-  const prometheuses = platform.node.findAll().filter((c): c is Prometheus => c instanceof Prometheus)
-    .map(p => find({ namespace: AppChart.of(p).namespace, name: 'prometheus' })).filter((w): w is Workload => Boolean(w));
-  const services = objects.filter(o => o.manifest.kind === 'Service').map(o => o.manifest as any);
+  const prometheuses = platform.declarations.scrapers.items
+    .map(p => find({ namespace: p.namespace, name: p.identity.name })).filter((w): w is Workload => Boolean(w));
   const scraped = new Map<Workload, number>();
   for (const w of workloads) {
     if (w.podAnnotations[SCRAPE_ANNOTATION.scrape] === 'true') scraped.set(w, Number(w.podAnnotations[SCRAPE_ANNOTATION.port]));
   }
-  for (const svc of services.filter(s => s.metadata.annotations?.[SCRAPE_ANNOTATION.scrape] === 'true')) {
-    for (const w of workloads.filter(x => x.namespace === svc.metadata.namespace && selects(svc.spec?.selector, x.labels))) {
-      if (!scraped.has(w)) scraped.set(w, Number(svc.metadata.annotations[SCRAPE_ANNOTATION.port]));
+  for (const svc of model.services) {
+    const annotations = svc.metadata.annotations ?? {};
+    if (annotations[SCRAPE_ANNOTATION.scrape] !== 'true') continue;
+    for (const w of model.behind(svc)) {
+      if (!scraped.has(w)) scraped.set(w, Number(annotations[SCRAPE_ANNOTATION.port]));
     }
   }
   for (const prometheus of prometheuses) {
@@ -160,19 +136,19 @@ export function policyEdges(platform: Platform, objects: { file: string; manifes
 
   // The ingress controller -> the pods behind every Ingress backend and Gateway API HTTPRoute backendRef.
   const ingressController: Peer = { description: 'the ingress controller', pods: { namespace: network.ingressController.namespace, labels: network.ingressController.podLabels } };
-  for (const backend of routeBackends(objects.map(o => o.manifest))) {
-    const svc = services.find(s => s.metadata.namespace === backend.namespace && s.metadata.name === backend.service);
+  for (const backend of model.routeBackends) {
+    const svc = model.service(backend.namespace, backend.service);
     if (!svc) continue;
-    for (const w of workloads.filter(x => x.namespace === svc.metadata.namespace && selects(svc.spec?.selector, x.labels))) {
-      const port = targetPort(svc, backend.port, w);
+    for (const w of model.behind(svc)) {
+      const port = model.targetPort(svc, backend.port, w);
       if (port !== undefined) add(ingressController, dst(w), undefined, w, port);
     }
   }
   // A NodePort reaches the pods from the node kube-proxy received it on (SNAT, externalTrafficPolicy Cluster).
-  for (const svc of services.filter(s => s.spec?.type === 'NodePort')) {
-    for (const w of workloads.filter(x => x.namespace === svc.metadata.namespace && selects(svc.spec?.selector, x.labels))) {
-      for (const p of svc.spec.ports ?? []) {
-        const port = targetPort(svc, p.name ?? p.port, w);
+  for (const svc of model.services.filter(s => s.spec?.type === 'NodePort')) {
+    for (const w of model.behind(svc)) {
+      for (const p of svc.spec?.ports ?? []) {
+        const port = model.targetPort(svc, p.name ?? p.port, w);
         if (port !== undefined) add(fromNodes, dst(w), undefined, w, port);
       }
     }
@@ -183,16 +159,14 @@ export function policyEdges(platform: Platform, objects: { file: string; manifes
   // their Cluster, Pooler and Secrets from the API server.
   const operatorNs = platform.operators.find(o => o.namespace === CNPG_NAMESPACE && o.name === 'cloudnative-pg')?.namespace;
   const operator: Peer | undefined = operatorNs ? { description: `the CloudNativePG operator (namespace ${operatorNs})`, namespace: operatorNs } : undefined;
-  for (const o of objects.filter(x => x.manifest.apiVersion.startsWith('postgresql.cnpg.io/'))) {
-    const w = find({ namespace: o.manifest.metadata.namespace!, name: o.manifest.metadata.name });
-    if (!w) continue;
-    if (o.manifest.kind === 'Cluster') {
+  for (const w of workloads.filter(x => x.kind === 'Cluster' || x.kind === 'Pooler')) {
+    if (w.kind === 'Cluster') {
       if (operator) for (const port of [8000, 5432]) add(operator, dst(w), undefined, w, port);
       // Any pod of the cluster (instances, its Jobs; poolers carry the label too) may reach the instances.
       add({ description: `pods of cluster ${w.namespace}/${w.name}`, pods: { namespace: w.namespace, labels: { [CNPG_CLUSTER_LABEL]: w.name } } }, dst(w), undefined, w, 5432);
       add(src(w), dst(w), w, undefined, 5432);
     }
-    if (o.manifest.kind === 'Cluster' || o.manifest.kind === 'Pooler') add(src(w), apiServer, w, undefined, network.apiServerPort);
+    add(src(w), apiServer, w, undefined, network.apiServerPort);
   }
   return edges;
 }
@@ -237,37 +211,27 @@ function checkNetwork(scope: Construct, network: ClusterNetwork): void {
   }
 }
 
-/** The manifests of an app chart's objects, as they render. */
-function manifestsOf(chart: AppChart): { file: string; manifest: Manifest }[] {
-  return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => {
-    const manifest = o.toJson() as Manifest;
-    return { file: `${chart.outputDir}/${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`, manifest };
-  });
-}
-
 /**
- * The NetworkPolicies of every app namespace. Create it after the last app chart (it reads what
- * they declare and render) and before the GitOps chart.
+ * The NetworkPolicies of every app namespace, derived in the `namespaces` step of the derive phase
+ * from what every app chart declares and renders; it may be created anywhere among them.
  */
 export class NetworkPolicies extends Construct {
-  public readonly edges: PolicyEdge[];
+  private derivedEdges?: PolicyEdge[];
 
   constructor(platform: Platform, id = 'network-policies') {
     super(platform, id);
     checkNetwork(this, platform.network);
-    const apps = platform.apps;
-    const objects = apps.flatMap(manifestsOf);
-    this.edges = policyEdges(platform, objects);
-    const nodes = platform.capacity?.nodes ?? 1;
-    const workloads = workloadsOf(objects, nodes);
-    for (const app of apps) this.renderApp(app, workloads.filter(w => w.namespace === app.namespace));
-
-    const described = apps.length;
-    this.node.addValidation({
-      validate: () => (platform.apps.length === described ? [] : [
-        `${platform.apps.length - described} app chart(s) were added after the NetworkPolicies; create them before, so their namespaces are closed and their edges allowed`,
-      ]),
+    platform.onDerive(this, 'namespaces', () => {
+      const model = appsModel(platform);
+      this.derivedEdges = policyEdges(platform, model);
+      for (const app of platform.apps) this.renderApp(app, model.workloads.filter(w => w.namespace === app.namespace));
     });
+  }
+
+  /** Every allowed flow; derives the platform first. */
+  public get edges(): PolicyEdge[] {
+    Platform.of(this).derive();
+    return this.derivedEdges ?? [];
   }
 
   private renderApp(app: AppChart, workloads: Workload[]): void {
@@ -311,8 +275,8 @@ export class NetworkPolicies extends Construct {
     for (const w of workloads) {
       if (w.hostNetwork) continue;
       const same = (x?: Workload) => x !== undefined && x.namespace === w.namespace && x.name === w.name && x.kind === w.kind;
-      const ingress = rules(this.edges.filter(e => same(e.destination)).map(e => ({ peer: e.from, port: e.port, protocol: e.protocol })), app.namespace);
-      const egress = rules(this.edges.filter(e => same(e.source)).map(e => ({ peer: e.to, port: e.port, protocol: e.protocol })), app.namespace);
+      const ingress = rules(this.derivedEdges!.filter(e => same(e.destination)).map(e => ({ peer: e.from, port: e.port, protocol: e.protocol })), app.namespace);
+      const egress = rules(this.derivedEdges!.filter(e => same(e.source)).map(e => ({ peer: e.to, port: e.port, protocol: e.protocol })), app.namespace);
       if (!ingress.length && !egress.length) continue;
       const name = used.has(w.name) ? `${w.name}-${w.kind.toLowerCase()}` : w.name;
       used.add(name);

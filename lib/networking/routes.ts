@@ -57,7 +57,12 @@ export interface DeclaredRoute {
   readonly declaredBy: string;
 }
 
-const ROUTES = Symbol.for('platform.Routes');
+const ROUTES = Symbol('platform.routes');
+
+/** The platform's route declarations, in the order they were made. */
+function registryOf(scope: IConstruct): DeclaredRoute[] {
+  return Platform.of(scope).declarations.extension(ROUTES, (): DeclaredRoute[] => []);
+}
 
 /**
  * The routes of one Service, declared once: the platform renders them as an Ingress (Traefik, K3s's
@@ -66,12 +71,9 @@ const ROUTES = Symbol.for('platform.Routes');
  * Certificate and a blackbox probe, and the Cloudflare tunnel derives its rules from them.
  */
 export class Routes extends Construct {
-  /** Every route declared under `root`, ordered by hostname then path. */
-  public static declared(root: IConstruct): DeclaredRoute[] {
-    return root.node.findAll()
-      .filter((c): c is Routes => (c as unknown as Record<symbol, boolean>)[ROUTES] === true)
-      .flatMap(r => r.routes ?? [])
-      .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.path.localeCompare(b.path));
+  /** Every route declared in the platform of `scope`, ordered by hostname then path. */
+  public static declared(scope: IConstruct): DeclaredRoute[] {
+    return [...registryOf(scope)].sort((a, b) => a.hostname.localeCompare(b.hostname) || a.path.localeCompare(b.path));
   }
 
   public readonly routes: DeclaredRoute[];
@@ -83,7 +85,6 @@ export class Routes extends Construct {
 
   constructor(scope: Construct, id: string, props: RoutesProps) {
     super(scope, id);
-    Object.defineProperty(this, ROUTES, { value: true });
     const chart = AppChart.of(this);
     const platform = Platform.of(this);
     const settings = platform.entryPoints;
@@ -104,6 +105,8 @@ export class Routes extends Construct {
     this.routes = props.hostnames.map(hostname => ({
       hostname, path, exposure: this.exposure, namespace: chart.namespace, service, port, target: props.backend.target, url, declaredBy: this.node.path,
     }));
+    platform.declarations._checkOpen(this, 'a route');
+    registryOf(this).push(...this.routes);
 
     const isPublic = this.exposure === 'public';
     // Every hostname is probed once, from its declaration: https where a certificate serves it.

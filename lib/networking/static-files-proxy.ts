@@ -12,11 +12,20 @@ import { WebService } from '../workloads/web-service';
 import { checksum } from '../k8s/checksum';
 import { renderNginxConf } from './nginx-config';
 
+/** Every default of `StaticFilesProxy`; its props' `@default`s name these values (seed 000's NGINX). */
+export const STATIC_FILES_PROXY_DEFAULTS = {
+  replicas: 1,
+  image: IMAGES.nginx,
+  clientMaxBodySize: '20m',
+  maxAge: Duration.hours(1),
+  resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } } as ResourcesProps,
+};
+
 /** Files served straight from a volume under a URL prefix. */
 export interface StaticMount {
   readonly urlPath: string;
   readonly claim: VolumeClaim;
-  /** @default 1 hour */
+  /** @default STATIC_FILES_PROXY_DEFAULTS.maxAge (1 hour) */
   readonly maxAge?: Duration;
 }
 
@@ -26,13 +35,13 @@ export interface StaticFilesProxyProps {
   /** The app server that answers everything else. */
   readonly upstream: WebService;
   readonly staticMounts: StaticMount[];
-  /** @default 1 (seed 000) */
+  /** @default STATIC_FILES_PROXY_DEFAULTS.replicas (1, seed 000) */
   readonly replicas?: number;
-  /** @default IMAGES.nginx */
+  /** @default STATIC_FILES_PROXY_DEFAULTS.image (IMAGES.nginx) */
   readonly image?: string;
-  /** @default '20m' */
+  /** @default STATIC_FILES_PROXY_DEFAULTS.clientMaxBodySize ('20m') */
   readonly clientMaxBodySize?: string;
-  /** @default requests 50m / 32Mi, limits 250m / 128Mi */
+  /** @default STATIC_FILES_PROXY_DEFAULTS.resources (requests 50m / 32Mi, limits 250m / 128Mi) */
   readonly resources?: ResourcesProps;
 }
 
@@ -57,9 +66,9 @@ export class StaticFilesProxy extends Construct {
     this.nginxConf = renderNginxConf({
       listenPort: LISTEN_PORT,
       upstream: `${props.upstream.name}:${props.upstream.servicePort}`,
-      clientMaxBodySize: props.clientMaxBodySize ?? '20m',
+      clientMaxBodySize: props.clientMaxBodySize ?? STATIC_FILES_PROXY_DEFAULTS.clientMaxBodySize,
       healthPath: HEALTH_PATH,
-      locations: mounts.map(m => ({ urlPath: m.urlPath, folder: m.folder, maxAgeSeconds: (m.maxAge ?? Duration.hours(1)).toSeconds() })),
+      locations: mounts.map(m => ({ urlPath: m.urlPath, folder: m.folder, maxAgeSeconds: (m.maxAge ?? STATIC_FILES_PROXY_DEFAULTS.maxAge).toSeconds() })),
     });
     const configName = `${name}-config`;
     const health = Probe.http(HEALTH_PATH, { period: Duration.seconds(10) });
@@ -67,12 +76,12 @@ export class StaticFilesProxy extends Construct {
     this.web = new WebService(this, 'Web', {
       name,
       component: 'proxy',
-      image: props.image ?? IMAGES.nginx,
+      image: props.image ?? STATIC_FILES_PROXY_DEFAULTS.image,
       port: LISTEN_PORT,
-      replicas: props.replicas ?? 1,
+      replicas: props.replicas ?? STATIC_FILES_PROXY_DEFAULTS.replicas,
       // The official unprivileged image runs as nginx (UID 101).
       runAs: { user: 101, group: 101 },
-      resources: props.resources ?? { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } },
+      resources: props.resources ?? STATIC_FILES_PROXY_DEFAULTS.resources,
       readiness: health,
       liveness: health.withTimings({ initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       preStopSleep: Duration.seconds(5),

@@ -6,7 +6,9 @@ import { EntryPointSettings, entryPointSettings } from '../networking/entry-poin
 import { SecretStoreSettings, secretStoreSettings } from '../secrets/secret-store';
 import type { AppChart } from './app-chart';
 import type { Connection, ExternalConnection } from './connections';
+import { DERIVE_PHASES, Derivation, DerivePhase } from './derive';
 import type { OperatorRequirement } from './operator';
+import { AppKey, DeclarationRegistry } from './registry';
 
 /** Where Argo CD finds this repository and which cluster it deploys to: set here and nowhere else. */
 export interface PlatformSettings {
@@ -75,8 +77,10 @@ export interface NodeCapacity {
 }
 
 /**
- * The root of the construct tree: the settings every chart shares, and the registry of app charts
- * from which the GitOps layer (argocd/) is derived.
+ * The root of the construct tree: the settings every chart shares, the app charts, and the one
+ * registry of what their constructs declare. Synthesis calls `derive()` once every app chart
+ * exists: the derived content (tunnel rules, Gateways, monitoring config, NetworkPolicies, quotas,
+ * argocd/) is computed there, so app charts may be created in any order.
  */
 export class Platform extends App {
   public static of(construct: IConstruct): Platform {
@@ -95,10 +99,11 @@ export class Platform extends App {
   public readonly network: ClusterNetwork;
   public readonly entryPoints: EntryPointSettings;
   public readonly secretStore: SecretStoreSettings;
+  /** What the constructs declare, for the derive phase. */
+  public readonly declarations = new DeclarationRegistry();
   private readonly registered: AppChart[] = [];
-  private readonly edges: Connection[] = [];
-  private readonly externalEdges: ExternalConnection[] = [];
-  private readonly required = new Map<string, { operator: OperatorRequirement; by: string }>();
+  private readonly derivations: Derivation[] = [];
+  private derivedPhase?: DerivePhase | 'done';
 
   constructor(settings: PlatformSettings) {
     // The cdk8s outdir is unused: synthesis renders in memory and writes dist/ itself.
@@ -114,23 +119,23 @@ export class Platform extends App {
   }
 
   /** Declares that one component connects to another; the report draws it and checks it is reachable. */
-  public addConnection(edge: Connection): void {
-    this.edges.push(edge);
+  public addConnection(edge: Connection, by: IConstruct = this): void {
+    this.declarations.connections.add(by, edge, this.appKey(edge.from.namespace));
   }
 
-  /** Every declared connection, in declaration order. */
+  /** Every declared connection: the app charts' (by app), then the derived ones. */
   public get connections(): Connection[] {
-    return [...this.edges];
+    return this.declarations.connections.items;
   }
 
   /** Declares that a component needs the internet (443) or the API server; policies allow nothing else outside. */
-  public addExternalConnection(edge: ExternalConnection): void {
-    this.externalEdges.push(edge);
+  public addExternalConnection(edge: ExternalConnection, by: IConstruct = this): void {
+    this.declarations.externalConnections.add(by, edge, this.appKey(edge.from.namespace));
   }
 
-  /** Every declared connection to the internet or the API server, in declaration order. */
+  /** Every declared connection to the internet or the API server: the app charts' (by app), then the derived ones. */
   public get externalConnections(): ExternalConnection[] {
-    return [...this.externalEdges];
+    return this.declarations.externalConnections.items;
   }
 
   /** Every app chart, ordered by category then name. */
@@ -145,6 +150,7 @@ export class Platform extends App {
 
   /** @internal called by AppChart's constructor */
   public _register(chart: AppChart): void {
+    if (this.derivedPhase) throw new PlatformError(`${chart.node.path}: app charts are created before synthesis derives the platform, not during it`);
     const clash = this.registered.find(a => a.appName === chart.appName || a.namespace === chart.namespace);
     if (clash) {
       const what = clash.appName === chart.appName ? `app name "${chart.appName}"` : `namespace "${chart.namespace}"`;
@@ -158,16 +164,51 @@ export class Platform extends App {
    * many times is fine; two different definitions under one name are refused.
    */
   public requireOperator(by: IConstruct, operator: OperatorRequirement): void {
-    for (const dependency of operator.requires ?? []) this.requireOperator(by, dependency);
-    const seen = this.required.get(operator.name);
-    if (seen && JSON.stringify(seen.operator) !== JSON.stringify(operator)) {
-      throw new PlatformError(`${by.node.path}: operator "${operator.name}" is already required by ${seen.by} with another definition (chart ${seen.operator.chart} ${seen.operator.version})`);
-    }
-    if (!seen) this.required.set(operator.name, { operator, by: by.node.path });
+    this.declarations.requireOperator(by, operator);
   }
 
   /** Every operator some construct requires, by name. */
   public get operators(): OperatorRequirement[] {
-    return [...this.required.values()].map(r => r.operator).sort((a, b) => a.name.localeCompare(b.name));
+    return this.declarations.operators;
+  }
+
+  /**
+   * Runs `derive` in `phase` of the derive phase, after every app chart exists. Within a phase,
+   * derivations run in construct-path order, never in the order they were registered.
+   */
+  public onDerive(scope: IConstruct, phase: DerivePhase, derive: () => void): void {
+    if (this.derivedPhase) throw new PlatformError(`${scope.node.path}: registers a derivation during synthesis; register it in a constructor`);
+    this.derivations.push({ path: scope.node.path, phase, derive });
+  }
+
+  /** Whether the derive phase has run. */
+  public get derived(): boolean {
+    return this.derivedPhase === 'done';
+  }
+
+  /**
+   * The derive phase: computes everything cross-cutting from the registry and the app charts, in
+   * the fixed order of DERIVE_PHASES. Synthesis calls it; it runs once, later calls do nothing.
+   */
+  public derive(): void {
+    if (this.derivedPhase) return;
+    const declarations = this.declarations;
+    declarations.deriving = true;
+    try {
+      for (const phase of DERIVE_PHASES) {
+        this.derivedPhase = phase;
+        const due = this.derivations.filter(d => d.phase === phase).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        for (const d of due) d.derive();
+      }
+    } finally {
+      this.derivedPhase = 'done';
+      declarations.deriving = false;
+      declarations.sealed = true;
+    }
+  }
+
+  private appKey(namespace: string): AppKey | undefined {
+    const app = this.registered.find(a => a.namespace === namespace);
+    return app ? { category: app.category, name: app.appName } : undefined;
   }
 }

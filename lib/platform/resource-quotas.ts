@@ -2,8 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { standardLabels } from '../k8s/labels';
-import { Workload, workloadsOf } from '../report/workloads';
-import type { Manifest } from '../synth/render';
+import { appsModel, Workload } from '../model';
 import { AppChart } from './app-chart';
 import { Platform } from './platform';
 
@@ -68,11 +67,11 @@ export function quotaOf(needs: AppNeeds, headroom = QUOTA_HEADROOM): Record<stri
 
 /**
  * A ResourceQuota and a LimitRange in every app namespace (seed 004), both named after the app.
- * The quota is sized from the app's own rendered workloads (`workloadsOf`, the report's
- * calculation): pods at their maximum (replicas, autoscaler maximum, DaemonSet per node, CNPG
+ * The quota is sized from the app's own rendered workloads (the shared model, `lib/model/`, as the
+ * report sizes them): pods at their maximum (replicas, autoscaler maximum, DaemonSet per node, CNPG
  * instances), plus one rollout's surge each, times QUOTA_HEADROOM. The LimitRange gives containers
  * that set nothing CONTAINER_DEFAULTS, so the quota never refuses a pod for lacking requests.
- * Create it after the last app chart.
+ * Derived in the `namespaces` step of the derive phase; it may be created anywhere among the app charts.
  * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
  */
 export class ResourceQuotas extends Construct {
@@ -84,22 +83,14 @@ export class ResourceQuotas extends Construct {
     this.headroom = props.headroom ?? QUOTA_HEADROOM;
     if (!(this.headroom >= 1)) fail(this, 'headroom', `must be at least 1, or pods the app declares would not fit (got ${this.headroom})`);
     this.containerDefaults = props.containerDefaults ?? CONTAINER_DEFAULTS;
-    const nodes = platform.capacity?.nodes ?? 1;
-    const described = platform.apps.length;
-    this.node.addValidation({
-      validate: () => (platform.apps.length === described ? [] : [
-        `${platform.apps.length - described} app chart(s) were added after the ResourceQuotas; create them before, so their namespaces get a quota`,
-      ]),
+    platform.onDerive(this, 'namespaces', () => {
+      const model = appsModel(platform);
+      for (const app of platform.apps) {
+        const workloads = model.workloads.filter(w => w.app === app.outputDir);
+        if (!workloads.length) continue;
+        this.render(app, quotaOf(needsOf(workloads), this.headroom));
+      }
     });
-    for (const app of platform.apps) {
-      const objects = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => {
-        const manifest = o.toJson() as Manifest;
-        return { file: `${app.outputDir}/${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`, manifest };
-      });
-      const workloads = workloadsOf(objects, nodes);
-      if (!workloads.length) continue;
-      this.render(app, quotaOf(needsOf(workloads), this.headroom));
-    }
   }
 
   private render(app: AppChart, hard: Record<string, string>): void {

@@ -1,11 +1,9 @@
 import { formatCpu } from '../k8s/quantity';
-import { CloudflareTunnel } from '../networking/cloudflare-tunnel';
-import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
-import type { Manifest, RenderedObject } from '../synth/render';
+import { PlatformModel, selects, Workload } from '../model';
+import type { RenderedObject } from '../synth/render';
 import { Budget, budgetOf, gib } from './budget';
 import { firstHost, isAllowed } from './reachability';
-import { Workload, workloadsOf } from './workloads';
 
 /** The report, and what in it must fail synthesis. */
 export interface ArchitectureReport {
@@ -17,10 +15,8 @@ export interface ArchitectureReport {
 const MAX_MATRIX = 40;
 
 const id = (w: { namespace: string; name: string }) => `${w.namespace}__${w.name}`.replace(/[^A-Za-z0-9_]/g, '_');
-const selects = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
-  Boolean(selector && Object.keys(selector).length) && Object.entries(selector!).every(([k, v]) => labels[k] === v);
 
-function diagram(platform: Platform, objects: RenderedObject[], workloads: Workload[]): string[] {
+function diagram(platform: Platform, model: PlatformModel, workloads: Workload[]): string[] {
   const lines = ['```mermaid', 'flowchart LR', '  internet((Internet))'];
   for (const category of platform.categories) {
     lines.push(`  subgraph category_${category.replace(/-/g, '_')}["${category}"]`);
@@ -33,36 +29,25 @@ function diagram(platform: Platform, objects: RenderedObject[], workloads: Workl
     }
     lines.push('  end');
   }
-  const services = objects.filter(o => o.manifest.kind === 'Service').map(o => o.manifest as any);
   const behind = (ns: string, serviceName: string) => {
-    const svc = services.find(s => s.metadata.namespace === ns && s.metadata.name === serviceName);
-    return workloads.filter(w => w.namespace === ns && svc && selects(svc.spec.selector, w.labels));
+    const svc = model.service(ns, serviceName);
+    return svc ? workloads.filter(w => w.namespace === ns && selects(svc.spec?.selector, w.labels)) : [];
   };
-  for (const o of objects.filter(x => x.manifest.kind === 'Ingress')) {
-    const m = o.manifest as any;
-    for (const rule of m.spec.rules ?? []) {
-      for (const path of rule.http?.paths ?? []) {
-        for (const w of behind(m.metadata.namespace, path.backend.service?.name)) lines.push(`  internet -->|"${rule.host} (Ingress)"| ${id(w)}`);
-      }
+  // Ingresses first, then HTTPRoutes, each in file order: one line per host (Ingress) or route rule (HTTPRoute).
+  const backends = model.routeBackends.filter(b => b.hosts.length);
+  for (const b of backends.filter(x => x.kind === 'Ingress')) {
+    for (const w of behind(b.namespace, b.service)) lines.push(`  internet -->|"${b.hosts[0]} (Ingress)"| ${id(w)}`);
+  }
+  for (const b of backends.filter(x => x.kind === 'HTTPRoute')) {
+    for (const w of behind(b.namespace, b.service)) lines.push(`  internet -->|"${b.hosts.join(', ')} (HTTPRoute via ${b.via.join(', ')})"| ${id(w)}`);
+  }
+  for (const svc of model.services.filter(s => s.spec?.type === 'NodePort')) {
+    for (const w of behind(svc.metadata.namespace!, svc.metadata.name)) {
+      lines.push(`  internet -->|"NodePort ${(svc.spec?.ports ?? []).map(p => p.nodePort).filter(Boolean).join(', ')}"| ${id(w)}`);
     }
   }
-  for (const o of objects.filter(x => x.manifest.kind === 'HTTPRoute')) {
-    const m = o.manifest as any;
-    const via = (m.spec.parentRefs ?? []).map((p: any) => p.name).join(', ');
-    for (const rule of m.spec.rules ?? []) {
-      for (const ref of rule.backendRefs ?? []) {
-        for (const w of behind(m.metadata.namespace, ref.name)) lines.push(`  internet -->|"${m.spec.hostnames.join(', ')} (HTTPRoute via ${via})"| ${id(w)}`);
-      }
-    }
-  }
-  for (const svc of services.filter(s => s.spec.type === 'NodePort')) {
-    for (const w of behind(svc.metadata.namespace, svc.metadata.name)) {
-      lines.push(`  internet -->|"NodePort ${(svc.spec.ports ?? []).map((p: any) => p.nodePort).filter(Boolean).join(', ')}"| ${id(w)}`);
-    }
-  }
-  for (const tunnel of platform.node.findAll().filter((c): c is CloudflareTunnel => c instanceof CloudflareTunnel)) {
-    const hostnames = tunnel.routes.map(r => r.hostname).join(', ');
-    lines.push(`  internet -->|"${hostnames} (Cloudflare Tunnel)"| ${id({ namespace: AppChart.of(tunnel).namespace, name: tunnel.identity.name })}`);
+  for (const tunnel of platform.declarations.tunnels.items) {
+    lines.push(`  internet -->|"${tunnel.hostnames.join(', ')} (Cloudflare Tunnel)"| ${id({ namespace: tunnel.namespace, name: tunnel.identity.name })}`);
   }
   for (const c of platform.connections) lines.push(`  ${id(c.from)} -->|${c.port}| ${id(c.to)}`);
   lines.push('```');
@@ -89,13 +74,14 @@ function budgetTable(budget: Budget): string[] {
  * dist/README.md: a map of categories, apps, entry points and connections; the resource budget
  * against the declared capacity; and which declared connections the NetworkPolicies allow.
  */
-export function architectureReport(platform: Platform, objects: RenderedObject[]): ArchitectureReport {
+export function architectureReport(platform: Platform, objects: RenderedObject[] | PlatformModel): ArchitectureReport {
   const nodes = platform.capacity?.nodes ?? 1;
+  const model = objects instanceof PlatformModel ? objects : new PlatformModel(objects.filter(o => o.file.startsWith('dist/')), nodes);
   // A host-network pod's traffic carries its node's address.
   const nodeAddress = firstHost(platform.network.nodeCidr);
-  const workloads = workloadsOf(objects.filter(o => o.file.startsWith('dist/')), nodes).map(w => (w.hostNetwork ? { ...w, address: nodeAddress } : w));
+  const workloads = model.workloads.map(w => (w.hostNetwork ? { ...w, address: nodeAddress } : w));
   const budget = budgetOf(workloads, platform.capacity);
-  const policies = objects.filter(o => o.manifest.kind === 'NetworkPolicy').map(o => o.manifest as Manifest);
+  const policies = model.networkPolicies;
   const find = (c: { namespace: string; name: string }) => workloads.find(w => w.namespace === c.namespace && w.name === c.name);
   const problems = [...budget.overruns];
 
@@ -116,7 +102,7 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
     '',
     'Categories, apps and their namespaces, the ways in from outside, and the connections the charts declare.',
     '',
-    ...diagram(platform, objects, workloads),
+    ...diagram(platform, model, workloads),
     '',
     '## Resource budget',
     '',

@@ -1,3 +1,4 @@
+import { asKind, NetworkPolicy } from '../model';
 import type { Manifest } from '../synth/render';
 
 /**
@@ -27,6 +28,8 @@ interface Peer {
   ipBlock?: { cidr: string; except?: string[] };
 }
 interface Rule { from?: Peer[]; to?: Peer[]; ports?: { port?: number | string }[] }
+/** The fields of a NetworkPolicy's spec this check reads, with the selector operators it knows. */
+interface PolicySpec { policyTypes?: string[]; podSelector?: Selector; ingress?: Rule[]; egress?: Rule[] }
 
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
   Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
@@ -76,17 +79,19 @@ function portMatches(rule: Rule, dest: Endpoint, port: number): boolean {
  * a pod selected by no policy of a direction is open in that direction, and so is a host-network
  * pod, which policies do not apply to. Protocols are not told apart.
  */
-export function isAllowed(policies: Manifest[], from: Endpoint, to: Endpoint, port: number): boolean {
+export function isAllowed(manifests: readonly Manifest[], from: Endpoint, to: Endpoint, port: number): boolean {
+  const policies = manifests.map(m => asKind(m, 'NetworkPolicy')).filter((p): p is NetworkPolicy => p !== undefined);
+  const specOf = (p: NetworkPolicy): PolicySpec => (p.spec ?? {}) as PolicySpec;
   const ofType = (w: Endpoint, type: 'Ingress' | 'Egress') => (w.hostNetwork || !w.namespace ? [] : policies.filter(p => {
-    const spec = p.spec as any;
-    const types: string[] = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+    const spec = specOf(p);
+    const types = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
     return p.metadata.namespace === w.namespace && types.includes(type) && selectorMatches(spec.podSelector, w.labels);
   }));
   const ingress = ofType(to, 'Ingress');
-  const ingressOk = ingress.length === 0 || ingress.some(p => ((p.spec as any).ingress ?? []).some((r: Rule) =>
+  const ingressOk = ingress.length === 0 || ingress.some(p => (specOf(p).ingress ?? []).some(r =>
     (!r.from?.length || r.from.some(peer => peerMatches(peer, to.namespace, from))) && portMatches(r, to, port)));
   const egress = ofType(from, 'Egress');
-  const egressOk = egress.length === 0 || egress.some(p => ((p.spec as any).egress ?? []).some((r: Rule) =>
+  const egressOk = egress.length === 0 || egress.some(p => (specOf(p).egress ?? []).some(r =>
     (!r.to?.length || r.to.some(peer => peerMatches(peer, from.namespace, to))) && portMatches(r, to, port)));
   return ingressOk && egressOk;
 }

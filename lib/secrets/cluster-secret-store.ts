@@ -12,8 +12,8 @@ class StoreWithProvider extends ClusterSecretStoreObject {
     super(scope, id, props);
   }
 
-  public override toJson(): any {
-    const json = super.toJson();
+  public override toJson(): { spec: Record<string, unknown> } {
+    const json = super.toJson() as { spec: Record<string, unknown> };
     json.spec.provider = this.provider;
     return json;
   }

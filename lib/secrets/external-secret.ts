@@ -29,15 +29,24 @@ class CredentialExternalSecret extends ExternalSecretObject {
     super(scope, id, props);
   }
 
-  public override toJson(): any {
-    const json = super.toJson();
+  public override toJson(): { spec: Record<string, unknown> } {
+    const json = super.toJson() as { spec: Record<string, unknown> };
     json.spec.data = this.provided.keys.map(key => ({ secretKey: key, remoteRef: { key: `${this.provided.item}/${key}` } }));
     return json;
   }
 }
 
-const PRE_CREATED = 'platform.secrets/pre-created';
-const PROVIDED = 'platform.secrets/external';
+interface CredentialRegistry {
+  /** The ExternalSecrets' targets, by `<namespace>/<name>`; a second declaration merges keys. */
+  readonly external: Map<string, ProvidedSecret>;
+  readonly preCreated: Map<string, PreCreatedSecret>;
+}
+
+const CREDENTIALS = Symbol('platform.credentials');
+
+function registryOf(scope: IConstruct): CredentialRegistry {
+  return Platform.of(scope).declarations.extension(CREDENTIALS, (): CredentialRegistry => ({ external: new Map(), preCreated: new Map() }));
+}
 
 /**
  * Declares a credential the pods of `scope`'s app read and renders the ExternalSecret that creates
@@ -60,12 +69,14 @@ export function externalSecret(scope: IConstruct, props: CredentialProps): Provi
   const usedBy = existing && existing.provided.usedBy !== props.usedBy ? `${existing.provided.usedBy}; ${props.usedBy}` : props.usedBy;
   const item = `${chart.namespace}-${props.name}`;
   const provided: ProvidedSecret = { namespace: chart.namespace, name: props.name, keys, usedBy, item };
+  platform.declarations._checkOpen(scope, `credential ${props.name}`);
+  registryOf(scope).external.set(`${provided.namespace}/${provided.name}`, provided);
   if (existing) {
     existing.provided = provided;
     return provided;
   }
   platform.requireOperator(scope, EXTERNAL_SECRETS);
-  const object = new CredentialExternalSecret(chart, id, {
+  new CredentialExternalSecret(chart, id, {
     metadata: { name: props.name, labels: standardLabels({ name: props.name, app: chart.appName, component: 'credentials' }) },
     spec: {
       refreshInterval: platform.secretStore.refreshInterval,
@@ -73,7 +84,6 @@ export function externalSecret(scope: IConstruct, props: CredentialProps): Provi
       target: { name: props.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
     },
   }, provided);
-  object.node.addMetadata(PROVIDED, true, { stackTrace: false });
   return provided;
 }
 
@@ -93,23 +103,20 @@ export function providedByExternalSecret(scope: IConstruct, name: string): boole
  * a DNS API token): nothing is rendered; the README lists it.
  */
 export function preCreatedSecret(scope: IConstruct, secret: PreCreatedSecret): void {
-  scope.node.addMetadata(PRE_CREATED, secret, { stackTrace: false });
+  Platform.of(scope).declarations._checkOpen(scope, `pre-created Secret ${secret.name}`);
+  registryOf(scope).preCreated.set(`${secret.namespace}/${secret.name}`, secret);
 }
 
-/** Every credential of the platform: the ExternalSecrets' targets and the pre-created Secrets, sorted by namespace and name. */
-export function credentialsOf(root: IConstruct): { external: ProvidedSecret[]; preCreated: PreCreatedSecret[] } {
-  const external: ProvidedSecret[] = [];
-  const preCreated = new Map<string, PreCreatedSecret>();
-  for (const c of root.node.findAll()) {
-    for (const entry of c.node.metadata) {
-      if (entry.type === PROVIDED) external.push((c as unknown as { provided: ProvidedSecret }).provided);
-      if (entry.type === PRE_CREATED) {
-        const s = entry.data as PreCreatedSecret;
-        preCreated.set(`${s.namespace}/${s.name}`, s);
-      }
-    }
-  }
+/**
+ * Every credential of the platform `scope` belongs to, once it is derived (the edge declares the
+ * DNS solver's token then): the ExternalSecrets' targets and the pre-created Secrets, sorted by
+ * namespace and name.
+ */
+export function credentialsOf(scope: IConstruct): { external: ProvidedSecret[]; preCreated: PreCreatedSecret[] } {
+  const platform = Platform.of(scope);
+  platform.derive();
+  const { external, preCreated } = registryOf(platform);
   const order = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
     a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
-  return { external: external.sort(order), preCreated: [...preCreated.values()].sort(order) };
+  return { external: [...external.values()].sort(order), preCreated: [...preCreated.values()].sort(order) };
 }

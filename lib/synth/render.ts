@@ -84,11 +84,13 @@ function conventionFindings(object: ApiObject, manifest: Manifest, chart: Platfo
 }
 
 /**
- * Renders the whole platform in memory: runs every construct validation, turns each object into
+ * Renders the whole platform in memory: runs the derive phase and every construct validation, turns each object into
  * its file, and refuses two objects that would share a file. Throws SynthesisFailed with all
  * findings at once; writes nothing.
  */
 export function render(platform: Platform): Rendering {
+  // Everything cross-cutting is derived now that every app chart exists.
+  platform.derive();
   const all = platform.node.findAll();
   const findings = constructValidations(all);
   const objects: RenderedObject[] = [];

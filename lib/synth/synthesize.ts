@@ -1,3 +1,4 @@
+import { PlatformModel } from '../model';
 import { Platform } from '../platform/platform';
 import { architectureReport } from '../report/architecture';
 import { formatFinding } from '../validate/format';
@@ -33,7 +34,9 @@ export function renderAndValidate(build: () => Platform): { rendering: Rendering
   const rendering = render(platform);
   const validation = validateSubjects(rendering.objects);
   if (validation.errors.length) throw new SynthesisFailed(validation.errors.map(formatFinding));
-  const report = architectureReport(platform, rendering.objects);
+  // One model of the rendered app objects (argocd/ holds none) serves the whole report.
+  const model = new PlatformModel(rendering.objects.filter(o => o.file.startsWith('dist/')), platform.capacity?.nodes ?? 1);
+  const report = architectureReport(platform, model);
   if (report.problems.length) throw new SynthesisFailed(report.problems);
   rendering.files.set(REPORT_FILE, report.markdown);
   return { rendering, validation };

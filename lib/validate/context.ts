@@ -1,33 +1,30 @@
+import { Container, PodSpec, PodTemplate as ModelPodTemplate, selects } from '../model/kube';
+import type { Manifest } from '../synth/render';
 import { exemptionsOf } from './exemption';
 import { Finding, Subject, describeObject } from './finding';
 import { RULES, RuleId } from './rules';
 
-export interface PodTemplate {
-  readonly metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  readonly spec: any;
-}
+/** A pod template as the checks read it: the model's typing (lib/model/kube.ts). */
+export type PodTemplate = ModelPodTemplate;
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
 
 /** The pod template of a workload (the Pod itself for a Pod), or undefined for other kinds. */
 export function podTemplateOf(subject: Subject): PodTemplate | undefined {
-  const m = subject.manifest as any;
+  const m = subject.manifest as Manifest & { spec?: PodSpec & { template?: PodTemplate; jobTemplate?: { spec?: { template?: PodTemplate } } } };
   if (!WORKLOADS.has(m.kind)) return undefined;
-  if (m.kind === 'Pod') return { metadata: m.metadata, spec: m.spec ?? {} };
+  if (m.kind === 'Pod') return { metadata: m.metadata, spec: m.spec ?? { containers: [] } };
   if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template;
   return m.spec?.template;
 }
 
 /** All containers of a pod spec, init and ephemeral ones included. */
-export function containersOf(spec: any): any[] {
+export function containersOf(spec: PodSpec | undefined): Container[] {
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? []), ...(spec?.ephemeralContainers ?? [])];
 }
 
-/** Whether `labels` carry every key and value of `selector`. */
-export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-}
+/** Whether `labels` carry every key and value of `selector`: the model's rule. */
+export { selects };
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

@@ -1,3 +1,6 @@
+import type { IPodSecurityContext as PodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { ISELinuxOptions as SELinuxOptions } from 'kubernetes-models/v1/SELinuxOptions';
+import type { PodSpec } from '../../model/kube';
 import { ValidationContext, containersOf, podTemplateOf } from '../context';
 
 // Volume types Pod Security "restricted" allows.
@@ -19,8 +22,8 @@ export function checkPodSecurity(ctx: ValidationContext): void {
   for (const subject of ctx.subjects) {
     const template = podTemplateOf(subject);
     if (!template) continue;
-    const pod = template.spec ?? {};
-    const podContext = pod.securityContext ?? {};
+    const pod: PodSpec = template.spec ?? { containers: [] };
+    const podContext: PodSecurityContext = pod.securityContext ?? {};
     const report = (rule: Parameters<ValidationContext['report']>[1], message: string) => ctx.report(subject, rule, message);
 
     for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
@@ -35,7 +38,7 @@ export function checkPodSecurity(ctx: ValidationContext): void {
     for (const sysctl of podContext.sysctls ?? []) {
       if (!SAFE_SYSCTLS.has(sysctl.name)) report('pod-security.sysctls', `sysctl ${sysctl.name} is not in the safe set`);
     }
-    const selinux = (sc: any, who: string) => {
+    const selinux = (sc: { seLinuxOptions?: SELinuxOptions } | undefined, who: string) => {
       const o = sc?.seLinuxOptions;
       if (o && (!SELINUX_TYPES.has(o.type ?? '') || o.user || o.role)) report('pod-security.selinux', `${who} sets SELinux options beyond an allowed type`);
     };
@@ -61,7 +64,7 @@ export function checkPodSecurity(ctx: ValidationContext): void {
       if (nonRoot !== true) report('pod-security.run-as-non-root', `container ${c.name} does not run with runAsNonRoot: true`);
       if (sc.runAsUser === 0) report('pod-security.run-as-non-root', `container ${c.name} runs as UID 0`);
       const seccomp = sc.seccompProfile?.type ?? podSeccomp;
-      if (!SECCOMP_OK.has(seccomp)) report('pod-security.seccomp', `container ${c.name} has seccomp profile ${seccomp ?? 'unset'}; use RuntimeDefault`);
+      if (!SECCOMP_OK.has(seccomp ?? '')) report('pod-security.seccomp', `container ${c.name} has seccomp profile ${seccomp ?? 'unset'}; use RuntimeDefault`);
       const drop: string[] = sc.capabilities?.drop ?? [];
       if (!drop.includes('ALL')) report('pod-security.capabilities', `container ${c.name} does not drop ALL capabilities`);
       const added = (sc.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE');

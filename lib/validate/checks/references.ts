@@ -1,12 +1,10 @@
+import { asKind, backendsOf, cnpgInstanceLabels, cnpgPoolerLabels, cnpgSecrets, PodSpec } from '../../model';
+import type { Manifest } from '../../synth/render';
 import { ValidationContext, containersOf, podTemplateOf, selects } from '../context';
 import { EXTERNAL_SECRETS_ANNOTATION } from '../declarations';
 import { Subject } from '../finding';
 
-
-// Secrets CloudNativePG creates for a Cluster named <c>.
-const CNPG_SECRET_SUFFIXES = ['-app', '-superuser', '-ca', '-replication', '-server'];
-
-function containerPorts(spec: any): { names: Set<string>; numbers: Set<number> } {
+function containerPorts(spec: PodSpec | undefined): { names: Set<string>; numbers: Set<number> } {
   const names = new Set<string>();
   const numbers = new Set<number>();
   for (const c of containersOf(spec)) {
@@ -22,12 +20,11 @@ function containerPorts(spec: any): { names: Set<string>; numbers: Set<number> }
 function providedSecrets(ctx: ValidationContext, namespace: string | undefined): Set<string> {
   const names = new Set<string>();
   for (const s of ctx.inNamespace(namespace)) {
-    const m = s.manifest as any;
+    const m = s.manifest;
     if (m.kind === 'Secret') names.add(m.metadata.name);
-    if (m.kind === 'ExternalSecret') names.add(m.spec?.target?.name ?? m.metadata.name);
-    if (m.kind === 'Cluster' && m.apiVersion?.startsWith('postgresql.cnpg.io/')) {
-      for (const suffix of CNPG_SECRET_SUFFIXES) names.add(`${m.metadata.name}${suffix}`);
-    }
+    const external = asKind(m, 'external-secrets.io/ExternalSecret');
+    if (external) names.add(external.spec?.target?.name ?? m.metadata.name);
+    if (asKind(m, 'postgresql.cnpg.io/Cluster')) cnpgSecrets(m.metadata.name).forEach(name => names.add(name));
   }
   return names;
 }
@@ -36,10 +33,10 @@ function checkPodReferences(ctx: ValidationContext, subject: Subject): void {
   const template = podTemplateOf(subject);
   if (!template) return;
   const ns = subject.manifest.metadata?.namespace;
-  const spec = template.spec ?? {};
+  const spec: PodSpec = template.spec ?? { containers: [] };
   const declared = new Set((template.metadata?.annotations?.[EXTERNAL_SECRETS_ANNOTATION] ?? '').split(',').map(s => s.trim()).filter(Boolean));
   const provided = providedSecrets(ctx, ns);
-  const claimTemplates = new Set(((subject.manifest as any).spec?.volumeClaimTemplates ?? []).map((t: any) => t.metadata?.name));
+  const claimTemplates = new Set((asKind(subject.manifest, 'StatefulSet')?.spec?.volumeClaimTemplates ?? []).map(t => t.metadata?.name));
 
   const need = (kind: string, name: string | undefined, where: string, optional = false) => {
     if (!name || optional) return;
@@ -82,26 +79,44 @@ function checkPodReferences(ctx: ValidationContext, subject: Subject): void {
   }
 }
 
+/** Labels of the pods CloudNativePG runs in `ns`, which no template here describes (lib/model/cnpg.ts). */
+function operatedPodLabels(ctx: ValidationContext, ns: string | undefined): Record<string, string>[] {
+  const labels: Record<string, string>[] = [];
+  for (const o of [...ctx.ofKind('Cluster'), ...ctx.ofKind('Pooler')]) {
+    if (o.manifest.metadata?.namespace !== ns) continue;
+    if (asKind(o.manifest, 'postgresql.cnpg.io/Cluster')) labels.push(cnpgInstanceLabels(o.manifest.metadata.name));
+    const pooler = asKind(o.manifest, 'postgresql.cnpg.io/Pooler');
+    if (pooler) labels.push(cnpgPoolerLabels(o.manifest.metadata.name, pooler.spec?.cluster?.name));
+  }
+  return labels;
+}
+
+/** The label selector of a workload that has one. */
+function selectorOf(m: Manifest): Record<string, string> | undefined {
+  return (m as Manifest & { spec?: { selector?: { matchLabels?: Record<string, string> } } }).spec?.selector?.matchLabels;
+}
+
 /** Selectors, Services, backends, targets and references between objects. */
 export function checkReferences(ctx: ValidationContext): void {
   for (const subject of ctx.subjects) {
-    const m = subject.manifest as any;
+    const m = subject.manifest;
     const ns = m.metadata?.namespace;
     const template = podTemplateOf(subject);
 
     if (template && m.kind !== 'Pod' && m.kind !== 'CronJob' && m.kind !== 'Job') {
-      const selector = m.spec?.selector?.matchLabels;
-      if (!selects(selector, template.metadata?.labels)) {
+      if (!selects(selectorOf(m), template.metadata?.labels)) {
         ctx.report(subject, 'selector-match', 'spec.selector.matchLabels does not match the pod template labels');
       }
     }
     checkPodReferences(ctx, subject);
 
-    if (m.kind === 'Service' && m.spec?.type !== 'ExternalName' && m.spec?.selector) {
-      const pods = ctx.podTemplatesIn(ns).filter(p => selects(m.spec.selector, p.template.metadata?.labels));
-      if (pods.length === 0) ctx.report(subject, 'service-selects', `selector ${JSON.stringify(m.spec.selector)} matches no pods in ${ns}`);
+    const service = asKind(m, 'Service');
+    const selector = service?.spec?.selector;
+    if (service && service.spec?.type !== 'ExternalName' && selector) {
+      const pods = ctx.podTemplatesIn(ns).filter(p => selects(selector, p.template.metadata?.labels));
+      if (pods.length === 0) ctx.report(subject, 'service-selects', `selector ${JSON.stringify(selector)} matches no pods in ${ns}`);
       else {
-        for (const port of m.spec.ports ?? []) {
+        for (const port of service.spec?.ports ?? []) {
           const target = port.targetPort ?? port.port;
           const exposed = pods.some(p => {
             const ports = containerPorts(p.template.spec);
@@ -112,45 +127,31 @@ export function checkReferences(ctx: ValidationContext): void {
       }
     }
 
-    if (m.kind === 'StatefulSet') {
-      const service = ctx.find('Service', ns, m.spec?.serviceName ?? '');
-      if (!service) ctx.report(subject, 'statefulset-service', `serviceName ${m.spec?.serviceName} is not a Service in ${ns}`);
-      else if ((service.manifest as any).spec?.clusterIP !== 'None') ctx.report(subject, 'statefulset-service', `Service ${m.spec.serviceName} is not headless (clusterIP: None)`);
+    const statefulSet = asKind(m, 'StatefulSet');
+    if (statefulSet) {
+      const serviceName = statefulSet.spec?.serviceName;
+      const headless = ctx.find('Service', ns, serviceName ?? '');
+      if (!headless) ctx.report(subject, 'statefulset-service', `serviceName ${serviceName} is not a Service in ${ns}`);
+      else if (asKind(headless.manifest, 'Service')?.spec?.clusterIP !== 'None') ctx.report(subject, 'statefulset-service', `Service ${serviceName} is not headless (clusterIP: None)`);
     }
 
-    if (m.kind === 'Ingress') {
-      const backends = [m.spec?.defaultBackend, ...(m.spec?.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend))].filter(Boolean);
-      for (const backend of backends) {
-        if (!backend.service) continue;
-        checkServicePort(ctx, subject, ns, backend.service.name, backend.service.port?.name ?? backend.service.port?.number);
-      }
-    }
-    if (m.kind === 'HTTPRoute') {
-      for (const rule of m.spec?.rules ?? []) {
-        for (const ref of rule.backendRefs ?? []) {
-          if ((ref.kind ?? 'Service') !== 'Service' || (ref.group ?? '') !== '') continue;
-          checkServicePort(ctx, subject, ref.namespace ?? ns, ref.name, ref.port);
-        }
-      }
-    }
+    for (const backend of backendsOf(m)) checkServicePort(ctx, subject, backend.namespace, backend.service, backend.port);
 
-    if (m.kind === 'PodDisruptionBudget' && !ctx.podTemplatesIn(ns).some(p => selects(m.spec?.selector?.matchLabels, p.template.metadata?.labels))) {
-      ctx.report(subject, 'target-exists', `selector ${JSON.stringify(m.spec?.selector?.matchLabels)} matches no pods in ${ns}`);
+    const pdb = asKind(m, 'PodDisruptionBudget');
+    if (pdb && !ctx.podTemplatesIn(ns).some(p => selects(pdb.spec?.selector?.matchLabels, p.template.metadata?.labels))) {
+      ctx.report(subject, 'target-exists', `selector ${JSON.stringify(pdb.spec?.selector?.matchLabels)} matches no pods in ${ns}`);
     }
-    if (m.kind === 'HorizontalPodAutoscaler' && !ctx.find(m.spec?.scaleTargetRef?.kind, ns, m.spec?.scaleTargetRef?.name)) {
-      ctx.report(subject, 'target-exists', `scaleTargetRef ${m.spec?.scaleTargetRef?.kind}/${m.spec?.scaleTargetRef?.name} is not in ${ns}`);
+    const target = asKind(m, 'HorizontalPodAutoscaler')?.spec?.scaleTargetRef;
+    if (m.kind === 'HorizontalPodAutoscaler' && !ctx.find(target?.kind ?? '', ns, target?.name ?? '')) {
+      ctx.report(subject, 'target-exists', `scaleTargetRef ${target?.kind}/${target?.name} is not in ${ns}`);
     }
-    if (m.kind === 'NetworkPolicy') {
-      const selector = m.spec?.podSelector?.matchLabels;
-      const selectsAll = !selector || Object.keys(selector).length === 0;
+    const policy = asKind(m, 'NetworkPolicy');
+    if (policy) {
+      const podSelector = policy.spec?.podSelector?.matchLabels;
+      const selectsAll = !podSelector || Object.keys(podSelector).length === 0;
       // CloudNativePG's pods are not templated here: they carry the labels the operator sets.
-      const operated = [...ctx.ofKind('Cluster'), ...ctx.ofKind('Pooler')].map(o => o.manifest as any)
-        .filter(o => o.metadata?.namespace === ns && o.apiVersion?.startsWith('postgresql.cnpg.io/'))
-        .map((o): Record<string, string> | undefined => (o.kind === 'Cluster' ? { 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance' }
-          : o.kind === 'Pooler' ? { 'cnpg.io/poolerName': o.metadata.name, 'cnpg.io/cluster': o.spec?.cluster?.name, 'cnpg.io/podRole': 'pooler' } : undefined))
-        .filter((l): l is Record<string, string> => l !== undefined);
-      const pods = [...ctx.podTemplatesIn(ns).map(p => p.template.metadata?.labels), ...operated];
-      if (selectsAll ? pods.length === 0 : !pods.some(labels => selects(selector, labels))) {
+      const pods = [...ctx.podTemplatesIn(ns).map(p => p.template.metadata?.labels), ...operatedPodLabels(ctx, ns)];
+      if (selectsAll ? pods.length === 0 : !pods.some(labels => selects(podSelector, labels))) {
         ctx.report(subject, 'networkpolicy-selects', `podSelector matches no pods in ${ns}`);
       }
     }
@@ -163,8 +164,8 @@ function checkServicePort(ctx: ValidationContext, subject: Subject, ns: string |
     ctx.report(subject, 'backend-exists', `backend Service ${ns}/${name} is not in the output`);
     return;
   }
-  const ports = (service.manifest as any).spec?.ports ?? [];
-  if (port !== undefined && !ports.some((p: any) => p.name === port || p.port === port)) {
+  const ports = asKind(service.manifest, 'Service')?.spec?.ports ?? [];
+  if (port !== undefined && !ports.some(p => p.name === port || p.port === port)) {
     ctx.report(subject, 'backend-exists', `backend Service ${ns}/${name} has no port ${port}`);
   }
 }

@@ -1,0 +1,5 @@
+export * from './cnpg';
+export * from './kube';
+export * from './model';
+export * from './workloads';
+export * from './of-platform';

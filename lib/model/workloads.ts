@@ -1,0 +1,152 @@
+import { parseQuantity } from '../k8s/quantity';
+import type { Manifest } from '../synth/render';
+import { cnpgInstanceLabels, CNPG_INSTANCE_PORTS, CNPG_POOLER_PORTS, cnpgPoolerLabels, cnpgPoolerSelector } from './cnpg';
+import { asKind, Container, PodTemplate, Resources } from './kube';
+
+/** A set of long-running pods: a Deployment, StatefulSet, DaemonSet or CronJob, or the pods CloudNativePG runs. */
+export interface Workload {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  /** Folder of its app, e.g. `dist/apps/blog`. */
+  readonly app: string;
+  readonly labels: Record<string, string>;
+  /** Pods it runs at most (autoscaler maximum, DaemonSet times nodes). */
+  readonly pods: number;
+  /** Per pod, in cores and bytes. */
+  readonly requests: { cpu: number; memory: number };
+  readonly limits: { cpu: number; memory: number };
+  readonly ports: { name?: string; port: number }[];
+  /** Labels that select exactly its pods (the workload's selector; CloudNativePG's own labels). */
+  readonly selector: Record<string, string>;
+  /** Annotations of its pods (scrape annotations among them). */
+  readonly podAnnotations: Record<string, string>;
+  /** Its pods share the node's network: NetworkPolicies do not apply to them, their traffic comes from the node. */
+  readonly hostNetwork: boolean;
+  /** Pods a rollout runs on top of `pods` (maxSurge; a CloudNativePG join Job). */
+  readonly surge: number;
+}
+
+/** What a workload's pods look like, before sizing. */
+interface PodSet {
+  readonly resources: (Resources | undefined)[];
+  readonly pods: number;
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  readonly ports: { name?: string; port: number }[];
+  readonly annotations: Record<string, string>;
+  readonly hostNetwork: boolean;
+  readonly surge: number;
+}
+
+/** An int-or-percent of `pods`, rounded up as Kubernetes rounds maxSurge. */
+function surgeOf(value: number | string | undefined, pods: number, fallback: string): number {
+  const v = value ?? fallback;
+  return typeof v === 'number' ? v : Math.ceil((pods * Number.parseFloat(v)) / 100);
+}
+
+/** The pods of a templated workload. */
+function templated(template: PodTemplate | undefined, selector: Record<string, string> | undefined, pods: number, surge: (pods: number) => number): PodSet {
+  const containers: Container[] = template?.spec?.containers ?? [];
+  return {
+    resources: containers.map(c => c.resources),
+    pods,
+    labels: template?.metadata?.labels ?? {},
+    selector: selector ?? template?.metadata?.labels ?? {},
+    ports: containers.flatMap(c => (c.ports ?? []).map(p => ({ name: p.name, port: p.containerPort }))),
+    annotations: template?.metadata?.annotations ?? {},
+    hostNetwork: template?.spec?.hostNetwork === true,
+    surge: surge(pods),
+  };
+}
+
+/** The pods `m` runs, or undefined when it runs none of its own. */
+function podSetOf(m: Manifest, nodes: number, maxReplicas: (kind: string) => number | undefined): PodSet | undefined {
+  const deployment = asKind(m, 'Deployment');
+  if (deployment) {
+    const s = deployment.spec;
+    const pods = maxReplicas('Deployment') ?? s?.replicas ?? 1;
+    return templated(s?.template, s?.selector?.matchLabels, pods, n => (s?.strategy?.type === 'Recreate' ? 0 : surgeOf(s?.strategy?.rollingUpdate?.maxSurge, n, '25%')));
+  }
+  const statefulSet = asKind(m, 'StatefulSet');
+  if (statefulSet) {
+    const s = statefulSet.spec;
+    return templated(s?.template, s?.selector?.matchLabels, maxReplicas('StatefulSet') ?? s?.replicas ?? 1, () => 0);
+  }
+  const daemonSet = asKind(m, 'DaemonSet');
+  if (daemonSet) {
+    const s = daemonSet.spec;
+    return templated(s?.template, s?.selector?.matchLabels, nodes, n => (s?.updateStrategy?.type === 'OnDelete' ? 0 : surgeOf(s?.updateStrategy?.rollingUpdate?.maxSurge, n, '0%')));
+  }
+  const cronJob = asKind(m, 'CronJob');
+  if (cronJob) {
+    const job = cronJob.spec?.jobTemplate?.spec;
+    // A CronJob with concurrencyPolicy Allow may start the next run before the last one ends.
+    const policy = cronJob.spec?.concurrencyPolicy;
+    return templated(job?.template, undefined, job?.parallelism ?? 1, () => (policy === 'Forbid' || policy === 'Replace' ? 0 : 1));
+  }
+  const cluster = asKind(m, 'postgresql.cnpg.io/Cluster');
+  if (cluster) {
+    const labels = cnpgInstanceLabels(m.metadata.name);
+    return {
+      resources: [cluster.spec?.resources],
+      pods: cluster.spec?.instances ?? 1,
+      labels,
+      selector: labels,
+      ports: CNPG_INSTANCE_PORTS,
+      annotations: cluster.spec?.inheritedMetadata?.annotations ?? {},
+      hostNetwork: false,
+      // Joining a new or re-created instance runs a Job of an instance's size beside the others.
+      surge: 1,
+    };
+  }
+  const pooler = asKind(m, 'postgresql.cnpg.io/Pooler');
+  if (pooler) {
+    const pods = pooler.spec?.instances ?? 1;
+    return {
+      resources: (pooler.spec?.template?.spec?.containers ?? []).map(c => c.resources),
+      pods,
+      labels: cnpgPoolerLabels(m.metadata.name, pooler.spec?.cluster?.name),
+      selector: cnpgPoolerSelector(m.metadata.name),
+      ports: CNPG_POOLER_PORTS,
+      annotations: pooler.spec?.template?.metadata?.annotations ?? {},
+      hostNetwork: false,
+      // The operator's Deployment keeps Kubernetes's default maxSurge, 25%.
+      surge: surgeOf(undefined, pods, '25%'),
+    };
+  }
+  return undefined;
+}
+
+/** The workloads among rendered objects, with their sizes; `nodes` sizes DaemonSets. */
+export function workloadsOf(objects: { file: string; manifest: Manifest }[], nodes: number): Workload[] {
+  const autoscalers = new Map<string, number>();
+  for (const o of objects) {
+    const hpa = asKind(o.manifest, 'HorizontalPodAutoscaler');
+    if (hpa?.spec) autoscalers.set(`${o.manifest.metadata.namespace}/${hpa.spec.scaleTargetRef.kind}/${hpa.spec.scaleTargetRef.name}`, hpa.spec.maxReplicas);
+  }
+  const workloads: Workload[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    const set = podSetOf(m, nodes, kind => autoscalers.get(`${m.metadata.namespace}/${kind}/${m.metadata.name}`));
+    if (!set) continue;
+    const sum = (pick: (r: Resources | undefined) => string | number | undefined) =>
+      set.resources.reduce((n, r) => n + (parseQuantity(String(pick(r) ?? '0')) ?? 0), 0);
+    workloads.push({
+      kind: m.kind,
+      name: m.metadata.name,
+      namespace: m.metadata.namespace!,
+      app: o.file.slice(0, o.file.lastIndexOf('/')),
+      labels: set.labels,
+      selector: set.selector,
+      podAnnotations: set.annotations,
+      hostNetwork: set.hostNetwork,
+      surge: set.surge,
+      pods: set.pods,
+      requests: { cpu: sum(r => r?.requests?.cpu), memory: sum(r => r?.requests?.memory) },
+      limits: { cpu: sum(r => r?.limits?.cpu), memory: sum(r => r?.limits?.memory) },
+      ports: set.ports,
+    });
+  }
+  return workloads;
+}

@@ -1,0 +1,102 @@
+import { IConstruct } from 'constructs';
+import { PlatformError } from '../errors';
+import type { ComponentIdentity } from '../k8s/labels';
+import type { Connection, ExternalConnection } from './connections';
+import type { OperatorRequirement } from './operator';
+
+/*
+ * Everything the constructs declare for the platform to derive from, in one typed place. Constructs
+ * only add to it; the derive phase (`Platform.derive`) reads it once every app chart exists, so
+ * the order of the charts never matters. Lists keep a canonical order that does not depend on the
+ * order the charts were created in.
+ */
+
+/** Declarations of one kind: each remembers the app it came from and whether the derive phase made it. */
+class Entries<T> {
+  private readonly list: { item: T; app?: AppKey; derived: boolean }[] = [];
+
+  constructor(private readonly registry: DeclarationRegistry, private readonly what: string) {}
+
+  public add(by: IConstruct, item: T, app?: AppKey): void {
+    this.registry._checkOpen(by, this.what);
+    this.list.push({ item, app, derived: this.registry.deriving });
+  }
+
+  /**
+   * What the app charts declared, by app (category, then name; each app in declaration order),
+   * then what the derive phase added, in the order it ran.
+   */
+  public get items(): T[] {
+    const key = (a?: AppKey) => (a ? `${a.category}\u0000${a.name}` : '\uffff');
+    const declared = this.list.filter(e => !e.derived).map((e, i) => ({ e, i }))
+      .sort((a, b) => (key(a.e.app) < key(b.e.app) ? -1 : key(a.e.app) > key(b.e.app) ? 1 : a.i - b.i));
+    return [...declared.map(x => x.e.item), ...this.list.filter(e => e.derived).map(e => e.item)];
+  }
+}
+
+/** The category and name of the app a declaration belongs to, which orders declarations. */
+export interface AppKey {
+  readonly category: string;
+  readonly name: string;
+}
+
+/** A workload other derivations need to find by role (the scraper, a log shipper, the tunnel). */
+export interface DeclaredComponent {
+  readonly identity: ComponentIdentity;
+  readonly namespace: string;
+  /** The construct that declared it. */
+  readonly declaredBy: string;
+}
+
+/**
+ * The platform's declarations. Monitoring declarations (alerts, dashboards, probes), routes and
+ * credentials have typed registries of their own in their modules, kept here under a key.
+ */
+export class DeclarationRegistry {
+  /** @internal set by Platform.derive while derivations run */
+  public deriving = false;
+  /** @internal set once the derive phase is over: nothing may be declared after it */
+  public sealed = false;
+
+  public readonly connections = new Entries<Connection>(this, 'a connection');
+  public readonly externalConnections = new Entries<ExternalConnection>(this, 'an external connection');
+  /** Pods that scrape every annotated pod (Prometheus). */
+  public readonly scrapers = new Entries<DeclaredComponent>(this, 'a metrics scraper');
+  /** Pods that ship logs to the monitoring stack's Loki (Alloy). */
+  public readonly logShippers = new Entries<DeclaredComponent>(this, 'a log shipper');
+  /** Cloudflare tunnels and the hostnames each serves. */
+  public readonly tunnels = new Entries<DeclaredComponent & { readonly hostnames: string[] }>(this, 'a tunnel');
+
+  private readonly required = new Map<string, { operator: OperatorRequirement; by: string }>();
+  private readonly extensions = new Map<symbol, unknown>();
+
+  /**
+   * Records that `by` needs `operator` (and what it requires) installed. Requiring one operator
+   * many times is fine; two different definitions under one name are refused.
+   */
+  public requireOperator(by: IConstruct, operator: OperatorRequirement): void {
+    this._checkOpen(by, `operator "${operator.name}"`);
+    for (const dependency of operator.requires ?? []) this.requireOperator(by, dependency);
+    const seen = this.required.get(operator.name);
+    if (seen && JSON.stringify(seen.operator) !== JSON.stringify(operator)) {
+      throw new PlatformError(`${by.node.path}: operator "${operator.name}" is already required by ${seen.by} with another definition (chart ${seen.operator.chart} ${seen.operator.version})`);
+    }
+    if (!seen) this.required.set(operator.name, { operator, by: by.node.path });
+  }
+
+  /** Every operator some construct requires, by name. */
+  public get operators(): OperatorRequirement[] {
+    return [...this.required.values()].map(r => r.operator).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A module's own typed registry (routes, monitoring, credentials), created on first use. */
+  public extension<T>(key: symbol, create: () => T): T {
+    if (!this.extensions.has(key)) this.extensions.set(key, create());
+    return this.extensions.get(key) as T;
+  }
+
+  /** @internal refuses declarations once the derive phase is over: nothing would read them. */
+  public _checkOpen(by: IConstruct, what: string): void {
+    if (this.sealed) throw new PlatformError(`${by.node.path}: declares ${what} once the platform is derived, where nothing reads it; declare it in a chart's constructor`);
+  }
+}
