@@ -9,7 +9,7 @@ import { KindSchema, SchemaProvider } from './provider';
 import { intOrStringAsOneOf, strictSchema } from './strict';
 
 // Bump when the transformation of schemas changes, so cached validators are rebuilt.
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 const AJV_VERSION: string = require('ajv/package.json').version;
 
 
@@ -19,12 +19,18 @@ interface CrdEntry {
   readonly clusterScoped: boolean;
 }
 
-/** Size and modification time of every file under `dir`: a cheap fingerprint of read-only data. */
+const contentHashes = new Map<string, string>();
+
+/**
+ * The content of the files (hashed once per process, about 10 ms for every vendored schema): a
+ * fresh clone or a copy of the project reuses validators compiled from the same bytes elsewhere.
+ */
 function fingerprint(paths: string[]): string {
   const hash = createHash('sha256').update(`${CACHE_FORMAT}:${AJV_VERSION}`);
   for (const p of paths) {
-    const stat = fs.statSync(p);
-    hash.update(`${p}:${stat.size}:${stat.mtimeMs}\n`);
+    let content = contentHashes.get(p);
+    if (!content) contentHashes.set(p, content = createHash('sha256').update(fs.readFileSync(p)).digest('hex'));
+    hash.update(`${path.basename(p)}:${content}\n`);
   }
   return hash.digest('hex').slice(0, 20);
 }
@@ -124,13 +130,15 @@ export class SchemaStore implements SchemaProvider {
             const crd = doc.toJS() as { kind?: string; spec?: { group: string; scope: string; names: { kind: string }; versions: { name: string; served?: boolean }[] } };
             if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
             for (const version of crd.spec.versions.filter(v => v.served !== false)) {
-              index[`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`] = { file: crdFile, version: version.name, clusterScoped: crd.spec.scope === 'Cluster' };
+              // Relative: the index is shared by every copy of the project with the same CRDs.
+              index[`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`] = { file: path.relative(this.crdsDir, crdFile), version: version.name, clusterScoped: crd.spec.scope === 'Cluster' };
             }
           }
         }
         writeAtomically(file, JSON.stringify(index));
       }
-      this.crdIndex = new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8'))));
+      const entries = Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, CrdEntry>);
+      this.crdIndex = new Map(entries.map(([key, entry]) => [key, { ...entry, file: path.join(this.crdsDir, entry.file) }]));
     }
     return this.crdIndex;
   }
