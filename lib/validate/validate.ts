@@ -3,6 +3,7 @@ import { isClusterScoped } from '../k8s/scope';
 import { REPO_ROOT } from '../paths';
 import { crdsDir, schemasDir } from '../schema-sources';
 import { checkApiServerRules } from './checks/api-server';
+import { checkApiServerParity } from './checks/parity';
 import { checkPodSecurity } from './checks/pod-security';
 import { checkReferences } from './checks/references';
 import { checkReliability } from './checks/reliability';
@@ -45,6 +46,7 @@ export function validateSubjects(subjects: Subject[], store: SchemaProvider = de
   const ctx = new ValidationContext(subjects);
   checkSchemas(ctx, store);
   checkApiServerRules(ctx);
+  checkApiServerParity(ctx, s => store.schemaFor(s.manifest.apiVersion, s.manifest.kind)?.source === 'kubernetes');
   checkReferences(ctx);
   checkPodSecurity(ctx);
   checkReliability(ctx, (apiVersion, kind) => isClusterScoped(apiVersion, kind) || store.schemaFor(apiVersion, kind)?.clusterScoped === true);
