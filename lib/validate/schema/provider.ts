@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import type { CelSchemaEntry } from '../cel/schema';
 
 /** Where a kind's schema comes from. */
 export type SchemaSource = 'kubernetes' | 'crd';
@@ -22,4 +23,6 @@ export interface SchemaProvider {
   schemaFor(apiVersion: string, kind: string): KindSchema | undefined;
   /** The validator of ObjectMeta, for custom resources whose CRD leaves metadata open. */
   objectMeta(): ValidateFunction;
+  /** The CRD schema of a custom resource pruned to its CEL rules (x-kubernetes-validations), if any. */
+  celSchemaFor?(apiVersion: string, kind: string): CelSchemaEntry | undefined;
 }

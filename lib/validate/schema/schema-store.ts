@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { parseAllDocuments } from 'yaml';
+import { CEL_JS_VERSION, classifyRules } from '../cel/environment';
+import { CelSchema, CelSchemaEntry, pruneForCel } from '../cel/schema';
+import { ContentHashes } from './content-hash';
 import { internSchema } from './intern';
 import { KindSchema, SchemaProvider } from './provider';
 import { intOrStringAsOneOf, strictSchema } from './strict';
@@ -19,19 +22,13 @@ interface CrdEntry {
   readonly clusterScoped: boolean;
 }
 
-const contentHashes = new Map<string, string>();
-
 /**
- * The content of the files (hashed once per process, about 10 ms for every vendored schema): a
- * fresh clone or a copy of the project reuses validators compiled from the same bytes elsewhere.
+ * The content of the files, not their paths or times: a fresh clone or a copy of the project
+ * reuses validators compiled from the same bytes elsewhere.
  */
-function fingerprint(paths: string[]): string {
+function fingerprint(hashes: ContentHashes, paths: string[]): string {
   const hash = createHash('sha256').update(`${CACHE_FORMAT}:${AJV_VERSION}`);
-  for (const p of paths) {
-    let content = contentHashes.get(p);
-    if (!content) contentHashes.set(p, content = createHash('sha256').update(fs.readFileSync(p)).digest('hex'));
-    hash.update(`${path.basename(p)}:${content}\n`);
-  }
+  for (const p of paths) hash.update(`${path.basename(p)}:${hashes.of(p)}\n`);
   return hash.digest('hex').slice(0, 20);
 }
 
@@ -58,6 +55,7 @@ export class SchemaStore implements SchemaProvider {
   private k8sIndex?: Map<string, string>;
   private crdIndex?: Map<string, CrdEntry>;
   private readonly validators = new Map<string, KindSchema | undefined>();
+  private readonly hashes: ContentHashes;
 
   constructor(schemasDir: string, private readonly crdsDir: string, private readonly cacheDir: string) {
     this.definitionsFile = path.join(schemasDir, 'k8s-v1.30.0-definitions.json');
@@ -65,6 +63,7 @@ export class SchemaStore implements SchemaProvider {
       throw new Error(`no Kubernetes schema at ${this.definitionsFile}; set PLATFORM_SCHEMAS_DIR to the folder holding k8s-v1.30.0-definitions.json`);
     }
     fs.mkdirSync(cacheDir, { recursive: true });
+    this.hashes = new ContentHashes(cacheDir);
     this.customResources = fs.existsSync(crdsDir);
     this.description = `Kubernetes 1.30 definitions from ${schemasDir}, strict; CRDs from ${this.customResources ? crdsDir : `nowhere (no folder at ${crdsDir}; custom resources unchecked)`}`;
   }
@@ -83,19 +82,33 @@ export class SchemaStore implements SchemaProvider {
 
   /** The validator of ObjectMeta, for custom resources whose CRD leaves metadata open. */
   public objectMeta(): ValidateFunction {
-    return this.cached(`k8s-meta-${fingerprint([this.definitionsFile])}`, () => this.k8sSchema('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'));
+    return this.cached(`k8s-meta-${fingerprint(this.hashes, [this.definitionsFile])}`, () => this.k8sSchema('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'));
   }
 
   private load(apiVersion: string, kind: string): KindSchema | undefined {
     const definition = this.kubernetesIndex().get(`${apiVersion}/${kind}`);
     if (definition) {
-      const validate = this.cached(`k8s-${definition}-${fingerprint([this.definitionsFile])}`, () => this.k8sSchema(definition));
+      const validate = this.cached(`k8s-${definition}-${fingerprint(this.hashes, [this.definitionsFile])}`, () => this.k8sSchema(definition));
       return { source: 'kubernetes', validate };
     }
     const crd = this.customIndex().get(`${apiVersion}/${kind}`);
     if (!crd) return undefined;
-    const validate = this.cached(`crd-${apiVersion.replace('/', '-')}-${kind}-${fingerprint([crd.file])}`, () => this.crdSchema(crd, kind));
+    const validate = this.cached(`crd-${apiVersion.replace('/', '-')}-${kind}-${fingerprint(this.hashes, [crd.file])}`, () => this.crdSchema(crd, kind));
     return { source: 'crd', validate, clusterScoped: crd.clusterScoped };
+  }
+
+  /** The CRD schema pruned to its CEL rules, each classified, cached as JSON beside the compiled validators. */
+  public celSchemaFor(apiVersion: string, kind: string): CelSchemaEntry | undefined {
+    const crd = this.customIndex().get(`${apiVersion}/${kind}`);
+    if (!crd) return undefined;
+    const key = `cel-${CEL_JS_VERSION}-${apiVersion.replace('/', '-')}-${kind}-${fingerprint(this.hashes, [crd.file])}`;
+    const file = path.join(this.cacheDir, `${key.replace(/[^a-zA-Z0-9._-]/g, '_')}.json`);
+    if (!fs.existsSync(file)) {
+      const pruned = pruneForCel(this.crdOpenApiSchema(crd, kind));
+      writeAtomically(file, JSON.stringify(pruned ? classifyRules(pruned) : null));
+    }
+    const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as CelSchema | null;
+    return schema ? { key, schema } : undefined;
   }
 
   private loadDefinitions() {
@@ -105,7 +118,7 @@ export class SchemaStore implements SchemaProvider {
 
   private kubernetesIndex(): Map<string, string> {
     if (!this.k8sIndex) {
-      const file = path.join(this.cacheDir, `k8s-index-${fingerprint([this.definitionsFile])}.json`);
+      const file = path.join(this.cacheDir, `k8s-index-${fingerprint(this.hashes, [this.definitionsFile])}.json`);
       if (!fs.existsSync(file)) {
         const index: Record<string, string> = {};
         for (const [name, def] of Object.entries(this.loadDefinitions().definitions)) {
@@ -122,7 +135,7 @@ export class SchemaStore implements SchemaProvider {
   private customIndex(): Map<string, CrdEntry> {
     if (!this.crdIndex) {
       const files = yamlFiles(this.crdsDir);
-      const file = path.join(this.cacheDir, `crd-index-${fingerprint(files)}.json`);
+      const file = path.join(this.cacheDir, `crd-index-${fingerprint(this.hashes, files)}.json`);
       if (!fs.existsSync(file)) {
         const index: Record<string, CrdEntry> = {};
         for (const crdFile of files) {
@@ -149,15 +162,18 @@ export class SchemaStore implements SchemaProvider {
     return { ajv, schema: { $ref: `k8s#/definitions/${definition}` } };
   }
 
-  private crdSchema(entry: CrdEntry, kind: string): { ajv: Ajv; schema: object } {
+  private crdOpenApiSchema(entry: CrdEntry, kind: string): Record<string, unknown> {
     for (const doc of parseAllDocuments(fs.readFileSync(entry.file, 'utf8'))) {
       const crd = doc.toJS() as { spec?: { names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema: Record<string, unknown> } }[] } };
       if (crd?.spec?.names.kind !== kind) continue;
       const version = crd.spec.versions.find(v => v.name === entry.version);
-      const schema = version?.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-      return { ajv: newAjv(), schema: internSchema(strictSchema(intOrStringAsOneOf(schema))) };
+      return version?.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
     }
     throw new Error(`${entry.file}: no CRD for kind ${kind}`);
+  }
+
+  private crdSchema(entry: CrdEntry, kind: string): { ajv: Ajv; schema: object } {
+    return { ajv: newAjv(), schema: internSchema(strictSchema(intOrStringAsOneOf(this.crdOpenApiSchema(entry, kind)))) };
   }
 
   /** Loads a compiled validator from the cache, compiling and storing it on a miss. */
