@@ -13,7 +13,7 @@ export function crdsDir(): string {
 }
 
 /**
- * Folder holding the Kubernetes JSON Schema definitions (k8s-v1.30.0-definitions.json).
+ * Folder holding the Kubernetes JSON Schema definitions (k8s-v<version>-definitions.json).
  * @default schemas/kubernetes in the repository; PLATFORM_SCHEMAS_DIR overrides it
  */
 export function schemasDir(): string {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { serialize, toDefinitions } from '../scripts/k8s-definitions';
 import { REPO_ROOT, copyProject } from './support/platform';
 
 const SCHEMAS = path.join(REPO_ROOT, 'schemas');
@@ -40,6 +41,23 @@ describe('the vendored schemas', () => {
     const imports = (parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk8s.yaml'), 'utf8')) as { imports: string[] }).imports;
     const crds = pins().filter(p => p.file.startsWith('crds/'));
     expect(imports.map(i => i.split(':=')[1]).sort()).toEqual(crds.map(p => `https://raw.githubusercontent.com/${p.repo}/${p.release}/${p.upstream}`).sort());
+  });
+});
+
+describe('scripts/k8s-definitions.ts', () => {
+  it("converts upstream swagger.json definitions the way cdk8s's kubernetes-schemas do", () => {
+    const swagger = { definitions: {
+      'io.k8s.apimachinery.pkg.util.intstr.IntOrString': { type: 'string', format: 'int-or-string' },
+      'io.k8s.apimachinery.pkg.api.resource.Quantity': { type: 'string' },
+      'io.k8s.api.apps.v1.Deployment': { properties: { kind: { type: 'string' }, apiVersion: { type: 'string' } }, 'x-kubernetes-group-version-kind': [{ group: 'apps', kind: 'Deployment', version: 'v1' }] },
+      'io.k8s.api.apps.v1.DeploymentSpec': { description: 'the spec’s fields', properties: { paused: { type: 'boolean' } } },
+    } };
+    const { definitions } = toDefinitions(swagger);
+    expect(definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).toEqual({ oneOf: [{ type: 'string' }, { type: 'integer' }] });
+    expect(definitions['io.k8s.apimachinery.pkg.api.resource.Quantity']).toEqual({ oneOf: [{ type: 'string' }, { type: 'number' }] });
+    expect(definitions['io.k8s.api.apps.v1.Deployment'].properties.kind).toEqual({ type: 'string', enum: ['Deployment'] });
+    expect(definitions['io.k8s.api.apps.v1.DeploymentSpec']).toEqual(swagger.definitions['io.k8s.api.apps.v1.DeploymentSpec']);
+    expect(serialize({ d: 'spec’s' })).toBe('{\n  "d": "spec\\u2019s"\n}');
   });
 });
 

@@ -17,6 +17,8 @@ export interface SchemaProvider {
   readonly strict: boolean;
   /** Whether custom resources can be checked (a CRD folder is there). */
   readonly customResources: boolean;
+  /** The Kubernetes release of the built-in kinds' schemas, when known. */
+  readonly kubernetesVersion?: string;
   /** One line for reports: where the schemas come from. */
   readonly description: string;
   /** The schema of `apiVersion`/`kind`, or undefined for a kind it does not know. */

@@ -32,6 +32,13 @@ function fingerprint(hashes: ContentHashes, paths: string[]): string {
   return hash.digest('hex').slice(0, 20);
 }
 
+/** The definitions file of a schema folder (k8s-v<version>-definitions.json), with its version. */
+function definitionsIn(dir: string): { file: string; version: string } | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  const name = fs.readdirSync(dir).filter(f => /^k8s-v\d+\.\d+\.\d+-definitions\.json$/.test(f)).sort().pop();
+  return name ? { file: path.join(dir, name), version: name.slice('k8s-v'.length, -'-definitions.json'.length) } : undefined;
+}
+
 function yamlFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -41,15 +48,16 @@ function yamlFiles(dir: string): string[] {
 }
 
 /**
- * Validators for Kubernetes kinds (from the 1.30 definitions) and custom resources (from CRD
- * files), strict about unknown fields. Compiling a large schema takes Ajv up to seconds, so each
- * validator is compiled once and kept as standalone code in a cache folder, keyed by the size and
- * modification time of its source file; later runs only load it.
+ * Validators for Kubernetes kinds (from the definitions of one release) and custom resources
+ * (from CRD files), strict about unknown fields. Compiling a large schema takes Ajv up to seconds,
+ * so each validator is compiled once and kept as standalone code in a cache folder, keyed by the
+ * content of its source file; later runs only load it.
  */
 export class SchemaStore implements SchemaProvider {
   public readonly strict = true;
   public readonly customResources: boolean;
   public readonly description: string;
+  public readonly kubernetesVersion: string;
   private readonly definitionsFile: string;
   private definitions?: { definitions: Record<string, Record<string, unknown>> };
   private k8sIndex?: Map<string, string>;
@@ -58,19 +66,19 @@ export class SchemaStore implements SchemaProvider {
   private readonly hashes: ContentHashes;
 
   constructor(schemasDir: string, private readonly crdsDir: string, private readonly cacheDir: string) {
-    this.definitionsFile = path.join(schemasDir, 'k8s-v1.30.0-definitions.json');
-    if (!fs.existsSync(this.definitionsFile)) {
-      throw new Error(`no Kubernetes schema at ${this.definitionsFile}; set PLATFORM_SCHEMAS_DIR to the folder holding k8s-v1.30.0-definitions.json`);
-    }
+    const found = definitionsIn(schemasDir);
+    if (!found) throw new Error(`no Kubernetes schema in ${schemasDir}; set PLATFORM_SCHEMAS_DIR to a folder holding k8s-v<version>-definitions.json`);
+    this.definitionsFile = found.file;
+    this.kubernetesVersion = found.version;
     fs.mkdirSync(cacheDir, { recursive: true });
     this.hashes = new ContentHashes(cacheDir);
     this.customResources = fs.existsSync(crdsDir);
-    this.description = `Kubernetes 1.30 definitions from ${schemasDir}, strict; CRDs from ${this.customResources ? crdsDir : `nowhere (no folder at ${crdsDir}; custom resources unchecked)`}`;
+    this.description = `Kubernetes ${found.version} definitions from ${schemasDir}, strict; CRDs from ${this.customResources ? crdsDir : `nowhere (no folder at ${crdsDir}; custom resources unchecked)`}`;
   }
 
   /** Whether `schemasDir` holds the definitions this store needs. */
   public static available(schemasDir: string): boolean {
-    return fs.existsSync(path.join(schemasDir, 'k8s-v1.30.0-definitions.json'));
+    return definitionsIn(schemasDir) !== undefined;
   }
 
   /** The schema of `apiVersion`/`kind`, or undefined for an unknown kind. */
