@@ -1,10 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Environment } from '@marcbachmann/cel-js';
+import { rewriteHasOnIndex } from './has-rewrite';
 import { CelSchema } from './schema';
 
+// Bump when compiling rules changes (e.g. a rewrite), so cached classifications and verdicts are redone.
+const COMPILE_FORMAT = 2;
+
 /** Part of every cache key: another cel-js may check or evaluate rules differently (its package.json is not exported). */
-export const CEL_JS_VERSION: string = JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('@marcbachmann/cel-js')), '../package.json'), 'utf8')).version;
+export const CEL_JS_VERSION: string = `${JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('@marcbachmann/cel-js')), '../package.json'), 'utf8')).version}-${COMPILE_FORMAT}`;
 
 let env: Environment | undefined;
 
@@ -31,9 +35,10 @@ const compiled = new Map<string, CompiledRule>();
 function compile(rule: string): CompiledRule {
   if (/\boldSelf\b/.test(rule)) return { kind: 'transition' };
   try {
-    const check = environment().check(rule);
+    const source = rewriteHasOnIndex(rule);
+    const check = environment().check(source);
     if (!check.valid) return { kind: 'unsupported', reason: check.error?.message.split('\n')[0] ?? 'type check failed' };
-    const program = environment().parse(rule);
+    const program = environment().parse(source);
     return { kind: 'checked', evaluate: self => program({ self }) };
   } catch (error) {
     return { kind: 'unsupported', reason: (error as Error).message.split('\n')[0] };
