@@ -38,6 +38,7 @@ const CORPUS: Record<string, [string, (o: any[]) => void][]> = {
     ['spec.ports[0].nodePort: 8080 is not in the node port range 30000-32767', o => { o[1].spec.type = 'NodePort'; o[1].spec.ports[0].nodePort = 8080; }],
   ],
   'api.container-names': [
+    ['spec.template.spec.containers[1].name: "Sidecar" is not a DNS-1123 label (lowercase letters, digits and \'-\', at most 63)', o => { pod(o).containers.push({ ...web(o), name: 'Sidecar', ports: [] }); }],
     ['spec.template.spec.containers[1].name: duplicate container name "web" (also spec.template.spec.containers[0])', o => { pod(o).containers.push({ ...web(o), ports: [] }); }],
   ],
   'api.container-ports': [
@@ -76,6 +77,24 @@ const CORPUS: Record<string, [string, (o: any[]) => void][]> = {
   'api.ingress-paths': [
     ['spec.rules[0].http.paths[0]: path "static" must be an absolute path for pathType Prefix', o => extra(o, ingress({ path: 'static', pathType: 'Prefix' }))],
     ['spec.rules[0].http.paths[0]: path "/static//media" must not contain "//"', o => extra(o, ingress({ path: '/static//media', pathType: 'Exact' }))],
+  ],
+  'api.workload-counts': [
+    ['spec.replicas: -1 must be non-negative', o => { o[0].spec.replicas = -1; }],
+    ['spec.progressDeadlineSeconds: 30 must be greater than spec.minReadySeconds (60)', o => { o[0].spec.minReadySeconds = 60; o[0].spec.progressDeadlineSeconds = 30; }],
+  ],
+  'api.restart-policy': [
+    ['spec.template.spec.restartPolicy: unset (Always) is not allowed for a Job; use OnFailure or Never', o => { const j = job(o, {}); delete (j.spec.template.spec as any).restartPolicy; extra(o, j); }],
+    ['spec.template.spec.restartPolicy: "Never" is not allowed for a Deployment; use Always', o => { pod(o).restartPolicy = 'Never'; }],
+  ],
+  'api.quantity': [
+    ['spec.template.spec.containers[0].resources.limits.memory: "256MB" is not a quantity (e.g. 500m, 128Mi, 1Gi)', o => { web(o).resources.limits.memory = '256MB'; }],
+  ],
+  'api.annotations': [
+    ['metadata.annotations: key "example.com/Not Valid" is not a qualified name (at most 63 alphanumerics, \'-\', \'_\' or \'.\', alphanumeric at both ends)', o => { o[3].metadata.annotations = { 'example.com/Not Valid': 'x' }; }],
+  ],
+  'api.configmap': [
+    ['data: key "web conf" must consist of alphanumerics, \'-\', \'_\' or \'.\' (at most 253)', o => { o[3].data = { 'web conf': 'x' }; }],
+    ['data: 1048595 bytes in total, more than the 1048576 (1 MiB) a ConfigMap may hold', o => { o[3].data = { 'big.json': 'x'.repeat(1024 * 1024 + 2), 'web.conf': 'x' }; }],
   ],
   'api.networkpolicy-ports': [
     ['spec.ingress[0].ports[0].endPort: 8000 must be between port (8080) and 65535', o => extra(o, policy([{ protocol: 'TCP', port: 8080, endPort: 8000 }]))],

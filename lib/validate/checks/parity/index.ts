@@ -6,7 +6,10 @@ import { checkJobs } from './jobs';
 import { checkPodSpecs } from './pod-spec';
 import { checkNetworkPolicyPorts, checkServicePorts } from './ports';
 import { checkRollouts } from './rollout';
+import { checkMetadataAndConfig } from './metadata';
+import { checkQuantities } from './quantities';
 import { checkLabelSelectors } from './selectors';
+import { checkWorkloads } from './workloads';
 
 /**
  * The API server's built-in validation that JSON schema cannot express (cross-field bounds,
@@ -21,4 +24,7 @@ export function checkApiServerParity(ctx: ValidationContext, builtIn: (subject: 
   checkJobs(ctx);
   checkLabelSelectors(ctx, builtIn);
   checkIngresses(ctx);
+  checkWorkloads(ctx);
+  checkQuantities(ctx);
+  checkMetadataAndConfig(ctx);
 }

@@ -1,7 +1,7 @@
 import { parseQuantity } from '../../../k8s/quantity';
 import { ValidationContext, podTemplateOf } from '../../context';
 import { Subject } from '../../finding';
-import { ContainerAt, containersAt, isPortNumber, podSpecPath } from './fields';
+import { ContainerAt, DNS_LABEL, containersAt, isPortNumber, podSpecPath } from './fields';
 
 // Kubernetes 1.34+ (RelaxedEnvironmentVariableValidation, GA): any printable ASCII but '='.
 const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
@@ -11,6 +11,7 @@ function checkContainerNames(ctx: ValidationContext, subject: Subject, container
   const seen = new Map<string, string>();
   for (const { container, path } of containers) {
     if (!container.name) continue;
+    if (container.name.length > 63 || !DNS_LABEL.test(container.name)) ctx.report(subject, 'api.container-names', `${path}.name: "${container.name}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63)`);
     const first = seen.get(container.name);
     if (first) ctx.report(subject, 'api.container-names', `${path}.name: duplicate container name "${container.name}" (also ${first})`);
     else seen.set(container.name, path);
@@ -49,6 +50,7 @@ function checkEnvNames(ctx: ValidationContext, subject: Subject, containers: Con
 function checkVolumeMounts(ctx: ValidationContext, subject: Subject, spec: any, containers: ContainerAt[]): void {
   const volumes = new Set<string>();
   ((spec.volumes ?? []) as any[]).forEach((volume, i) => {
+    if (typeof volume.name !== 'string' || volume.name.length > 63 || !DNS_LABEL.test(volume.name)) ctx.report(subject, 'api.volume-mounts', `${podSpecPath(subject.manifest.kind)}.volumes[${i}].name: "${volume.name}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63)`);
     if (volumes.has(volume.name)) ctx.report(subject, 'api.volume-mounts', `${podSpecPath(subject.manifest.kind)}.volumes[${i}].name: duplicate volume name "${volume.name}"`);
     volumes.add(volume.name);
   });
