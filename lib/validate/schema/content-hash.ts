@@ -26,6 +26,8 @@ export class ContentHashes {
     if (known?.startsWith(stamp)) return known.slice(stamp.length);
     const hash = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
     this.known[file] = `${stamp}${hash}`;
+    // Copies of the project (tests make many) come and go: forget the files that are gone.
+    for (const known of Object.keys(this.known)) if (!fs.existsSync(known)) delete this.known[known];
     const temp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(this.known));
     fs.renameSync(temp, this.file);
