@@ -23,6 +23,7 @@ const CORPUS: Record<string, [string, (o: any[]) => void][]> = {
     ['spec.minReplicas: 0 must be at least 1', o => extra(o, hpa({ minReplicas: 0, maxReplicas: 3 }))],
   ],
   'api.rollout-strategy': [
+    ['spec.strategy.rollingUpdate: may not be set when spec.strategy.type is Recreate', o => { o[0].spec.strategy = { type: 'Recreate', rollingUpdate: { maxSurge: 1 } }; }],
     ['spec.strategy.rollingUpdate: maxSurge and maxUnavailable are both 0, so the rollout could never replace a pod (the API server requires one of them above 0)', o => { o[0].spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: '0%' } }; }],
     ['spec.strategy.rollingUpdate.maxUnavailable: 150% must not be greater than 100%', o => { o[0].spec.strategy = { rollingUpdate: { maxUnavailable: '150%' } }; }],
   ],
@@ -45,6 +46,7 @@ const CORPUS: Record<string, [string, (o: any[]) => void][]> = {
     ['spec.template.spec.containers[1].ports[0].name: duplicate port name "http" in the pod (also spec.template.spec.containers[0].ports[0])', o => { pod(o).containers.push({ ...web(o), name: 'sidecar', ports: [{ name: 'http', containerPort: 9090 }] }); }],
   ],
   'api.env-names': [
+    ['spec.template.spec.containers[0].env[0].valueFrom: may not be set when value is not empty (A)', o => { web(o).env = [{ name: 'A', value: '1', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]; }],
     ['spec.template.spec.containers[0].env[0].name: "A=B" is not a valid environment variable name (printable ASCII characters other than \'=\')', o => { web(o).env = [{ name: 'A=B', value: '1' }]; }],
   ],
   'api.volume-mounts': [
@@ -55,6 +57,7 @@ const CORPUS: Record<string, [string, (o: any[]) => void][]> = {
     ['spec.template.spec.containers[0].resources.requests.memory: 1Gi must be less than or equal to the memory limit (256Mi)', o => { web(o).resources.requests.memory = '1Gi'; }],
   ],
   'api.probes': [
+    ['spec.template.spec.containers[0].livenessProbe.httpGet.port: 0 must be between 1 and 65535', o => { web(o).livenessProbe.httpGet.port = 0; }],
     ['spec.template.spec.containers[0].livenessProbe.successThreshold: 2 must be 1 for a livenessProbe', o => { web(o).livenessProbe.successThreshold = 2; }],
     ['spec.template.spec.containers[0].readinessProbe.periodSeconds: 0 must be at least 1', o => { web(o).readinessProbe.periodSeconds = 0; }],
     ['spec.template.spec.containers[0].readinessProbe: must specify exactly one handler (exec, httpGet, tcpSocket, grpc), found httpGet, tcpSocket', o => { web(o).readinessProbe.tcpSocket = { port: 'http' }; }],
@@ -71,12 +74,22 @@ const CORPUS: Record<string, [string, (o: any[]) => void][]> = {
     ['spec.parallelism: -2 must be non-negative', o => extra(o, job(o, { parallelism: -2 }))],
   ],
   'api.label-selector': [
+    ['spec.selector: empty selector is invalid for a Deployment', o => { o[0].spec.selector = {}; }],
     ['spec.template.spec.topologySpreadConstraints[0].labelSelector.matchExpressions[0].values: must be non-empty when operator is In', o => { pod(o).topologySpreadConstraints[0].labelSelector = { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [] }] }; }],
     ['spec.selector.matchExpressions[0].values[0]: "not a value" is not a valid label value', o => { o[2].spec.selector = { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['not a value'] }] }; }],
   ],
   'api.ingress-paths': [
+    ['spec.rules[0].host: "10.0.0.1" must be a DNS subdomain, optionally with a leading "*." wildcard (no IP address, no port)', o => { const i = ingress({ path: '/', pathType: 'Prefix' }); i.spec.rules[0].host = '10.0.0.1'; extra(o, i); }],
     ['spec.rules[0].http.paths[0]: path "static" must be an absolute path for pathType Prefix', o => extra(o, ingress({ path: 'static', pathType: 'Prefix' }))],
     ['spec.rules[0].http.paths[0]: path "/static//media" must not contain "//"', o => extra(o, ingress({ path: '/static//media', pathType: 'Exact' }))],
+  ],
+  'api.hpa-metrics': [
+    ['spec.metrics[0].resource.target.averageUtilization: 0 must be at least 1', o => extra(o, hpa({ minReplicas: 2, maxReplicas: 4, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 0 } } }] }))],
+    ['spec.behavior.scaleDown.policies[0].periodSeconds: 3600 must be between 1 and 1800', o => extra(o, hpa({ minReplicas: 2, maxReplicas: 4, behavior: { scaleDown: { policies: [{ type: 'Pods', value: 1, periodSeconds: 3600 }] } } }))],
+  ],
+  'api.claims': [
+    ['spec.resources.requests.storage: required', o => extra(o, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('data'), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: {} } } })],
+    ['spec.accessModes: at least one access mode is required', o => extra(o, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('data'), spec: { resources: { requests: { storage: '1Gi' } } } })],
   ],
   'api.workload-counts': [
     ['spec.replicas: -1 must be non-negative', o => { o[0].spec.replicas = -1; }],

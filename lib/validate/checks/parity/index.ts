@@ -1,6 +1,8 @@
 import { ValidationContext } from '../../context';
 import { Subject } from '../../finding';
 import { checkAutoscalers } from './autoscaling';
+import { checkClaims } from './claims';
+import { checkAutoscalerMetrics } from './hpa-metrics';
 import { checkIngresses } from './ingress';
 import { checkJobs } from './jobs';
 import { checkPodSpecs } from './pod-spec';
@@ -17,6 +19,8 @@ import { checkWorkloads } from './workloads';
  */
 export function checkApiServerParity(ctx: ValidationContext, builtIn: (subject: Subject) => boolean): void {
   checkAutoscalers(ctx);
+  checkAutoscalerMetrics(ctx);
+  checkClaims(ctx);
   checkRollouts(ctx);
   checkServicePorts(ctx);
   checkNetworkPolicyPorts(ctx);

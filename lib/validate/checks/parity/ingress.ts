@@ -1,5 +1,7 @@
 import { ValidationContext } from '../../context';
 
+// A lowercase DNS-1123 subdomain with at least one letter in it (an IP address is refused).
+const HOST = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const PATH_TYPES = new Set(['Exact', 'Prefix', 'ImplementationSpecific']);
 // Sequences the API server refuses in Exact and Prefix paths.
 const INVALID_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
@@ -22,6 +24,8 @@ export function checkIngresses(ctx: ValidationContext): void {
   for (const subject of ctx.ofKind('Ingress')) {
     const spec = (subject.manifest as any).spec ?? {};
     ((spec.rules ?? []) as any[]).forEach((rule, r) => {
+      const host = rule.host;
+      if (typeof host === 'string' && !HOST.test(host.replace(/^\*\./, ''))) ctx.report(subject, 'api.ingress-paths', `spec.rules[${r}].host: "${host}" must be a DNS subdomain, optionally with a leading "*." wildcard (no IP address, no port)`);
       ((rule.http?.paths ?? []) as any[]).forEach((p, i) => {
         const at = `spec.rules[${r}].http.paths[${i}]`;
         const error = pathError(p.path, p.pathType);

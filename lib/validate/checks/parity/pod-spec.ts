@@ -1,7 +1,7 @@
 import { parseQuantity } from '../../../k8s/quantity';
 import { ValidationContext, podTemplateOf } from '../../context';
 import { Subject } from '../../finding';
-import { ContainerAt, DNS_LABEL, containersAt, isPortNumber, podSpecPath } from './fields';
+import { ContainerAt, DNS_LABEL, containersAt, isIanaServiceName, isPortNumber, podSpecPath } from './fields';
 
 // Kubernetes 1.34+ (RelaxedEnvironmentVariableValidation, GA): any printable ASCII but '='.
 const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
@@ -39,6 +39,10 @@ function checkEnvNames(ctx: ValidationContext, subject: Subject, containers: Con
   for (const { container, path } of containers) {
     ((container.env ?? []) as any[]).forEach((env, i) => {
       if (typeof env.name !== 'string' || !ENV_NAME.test(env.name)) ctx.report(subject, 'api.env-names', `${path}.env[${i}].name: "${env.name}" is not a valid environment variable name (printable ASCII characters other than '=')`);
+      if (!env.valueFrom) return;
+      if (env.value !== undefined && env.value !== '') ctx.report(subject, 'api.env-names', `${path}.env[${i}].valueFrom: may not be set when value is not empty (${env.name})`);
+      const sources = Object.keys(env.valueFrom);
+      if (sources.length !== 1) ctx.report(subject, 'api.env-names', `${path}.env[${i}].valueFrom: must set exactly one source, found ${sources.length ? sources.join(', ') : 'none'} (${env.name})`);
     });
     ((container.envFrom ?? []) as any[]).forEach((from, i) => {
       if (from.prefix !== undefined && from.prefix !== '' && !ENV_NAME.test(from.prefix)) ctx.report(subject, 'api.env-names', `${path}.envFrom[${i}].prefix: "${from.prefix}" is not a valid environment variable name prefix (printable ASCII characters other than '=')`);
@@ -94,6 +98,9 @@ function checkProbes(ctx: ValidationContext, subject: Subject, containers: Conta
       const report = (message: string) => ctx.report(subject, 'api.probes', `${at}${message}`);
       const handlers = HANDLERS.filter(h => probe[h] !== undefined);
       if (handlers.length !== 1) report(`: must specify exactly one handler (${HANDLERS.join(', ')}), found ${handlers.length ? handlers.join(', ') : 'none'}`);
+      const port = probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
+      if (typeof port === 'number' && !isPortNumber(port)) report(`.${probe.httpGet ? 'httpGet' : probe.tcpSocket ? 'tcpSocket' : 'grpc'}.port: ${port} must be between 1 and 65535`);
+      if (typeof port === 'string' && (probe.grpc || !isIanaServiceName(port))) report(`.${probe.grpc ? 'grpc' : probe.httpGet ? 'httpGet' : 'tcpSocket'}.port: "${port}" must be ${probe.grpc ? 'a port number' : 'a port number or an IANA service name'}`);
       if (probe.initialDelaySeconds !== undefined && probe.initialDelaySeconds < 0) report(`.initialDelaySeconds: ${probe.initialDelaySeconds} must be non-negative`);
       for (const field of AT_LEAST_ONE) {
         if (probe[field] !== undefined && probe[field] < 1) report(`.${field}: ${probe[field]} must be at least 1`);

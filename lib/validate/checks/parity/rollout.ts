@@ -17,7 +17,17 @@ function checkRollingUpdate(ctx: ValidationContext, subject: any, path: string, 
 /** Deployment and DaemonSet rolling updates, and PodDisruptionBudget budgets. */
 export function checkRollouts(ctx: ValidationContext): void {
   for (const subject of ctx.ofKind('Deployment')) {
-    checkRollingUpdate(ctx, subject, 'spec.strategy.rollingUpdate', (subject.manifest as any).spec?.strategy?.rollingUpdate);
+    const strategy = (subject.manifest as any).spec?.strategy;
+    if (strategy?.type === 'Recreate' && strategy.rollingUpdate) ctx.report(subject, 'api.rollout-strategy', 'spec.strategy.rollingUpdate: may not be set when spec.strategy.type is Recreate');
+    checkRollingUpdate(ctx, subject, 'spec.strategy.rollingUpdate', strategy?.rollingUpdate);
+  }
+  for (const subject of ctx.ofKind('StatefulSet')) {
+    const strategy = (subject.manifest as any).spec?.updateStrategy;
+    const update = strategy?.rollingUpdate;
+    if (strategy?.type === 'OnDelete' && update) ctx.report(subject, 'api.rollout-strategy', 'spec.updateStrategy.rollingUpdate: may not be set when spec.updateStrategy.type is OnDelete');
+    if (typeof update?.partition === 'number' && update.partition < 0) ctx.report(subject, 'api.rollout-strategy', `spec.updateStrategy.rollingUpdate.partition: ${update.partition} must be non-negative`);
+    const unavailable = intOrPercent(update?.maxUnavailable);
+    if (unavailable && unavailable.n < 1) ctx.report(subject, 'api.rollout-strategy', `spec.updateStrategy.rollingUpdate.maxUnavailable: ${update.maxUnavailable} must be greater than 0`);
   }
   for (const subject of ctx.ofKind('DaemonSet')) {
     const update = (subject.manifest as any).spec?.updateStrategy?.rollingUpdate;

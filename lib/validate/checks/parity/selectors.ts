@@ -3,6 +3,7 @@ import { Subject } from '../../finding';
 import { QUALIFIED_NAME } from './fields';
 
 const SELECTOR_KEYS = new Set(['selector', 'labelSelector', 'podSelector', 'namespaceSelector']);
+const CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -52,6 +53,13 @@ function walk(ctx: ValidationContext, subject: Subject, node: unknown, path: str
 /** Label selectors of built-in kinds (custom resources follow their CRD's schema and rules). */
 export function checkLabelSelectors(ctx: ValidationContext, builtIn: (subject: Subject) => boolean): void {
   for (const subject of ctx.subjects) {
-    if (builtIn(subject)) walk(ctx, subject, (subject.manifest as any).spec, 'spec');
+    if (!builtIn(subject)) continue;
+    const m = subject.manifest as any;
+    walk(ctx, subject, m.spec, 'spec');
+    // An empty selector would select every pod in the namespace: controllers refuse it.
+    const selector = m.spec?.selector;
+    if (CONTROLLERS.has(m.kind) && !Object.keys(selector?.matchLabels ?? {}).length && !(selector?.matchExpressions ?? []).length) {
+      ctx.report(subject, 'api.label-selector', `spec.selector: empty selector is invalid for a ${m.kind}`);
+    }
   }
 }
