@@ -53,10 +53,11 @@ describe("CRDs' CEL rules, offline", () => {
     ]);
   });
 
-  it('refuse a Gateway whose listeners share a name', () => {
+  it('refuse a Gateway whose listeners share a name: by its CEL rule, and as a duplicate key of a map list', () => {
     const { found } = celFindings('listeners', gateway([listener('http'), listener('http', 8080)]));
     expect(found).toEqual([
       'Gateway demo/external: spec.listeners: Listener name must be unique within the Gateway (x-kubernetes-validations rule: self.all(l1, self.exists_one(l2, l1.name == l2.name)))',
+      'Gateway demo/external: spec.listeners[1]: Duplicate value: {"name":"http"} (x-kubernetes-list-type map keyed by name)',
     ]);
   });
 

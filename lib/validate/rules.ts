@@ -12,7 +12,7 @@ export const RULES = {
   'yaml-syntax': { severity: 'error', summary: 'the file is valid YAML with no duplicate keys' },
   'schema': { severity: 'error', summary: 'the object matches the Kubernetes (schemas/kubernetes) or CRD schema of its kind, with no unknown fields' },
   'unknown-kind': { severity: 'error', summary: 'the kind is known to the Kubernetes schema or to a CRD' },
-  'crd-validation': { severity: 'error', summary: "custom resources pass their CRD's CEL rules (x-kubernetes-validations), as the API server evaluates them on create" },
+  'crd-validation': { severity: 'error', summary: "custom resources pass their CRD's CEL rules (x-kubernetes-validations) as the API server evaluates them on create, with no duplicate in set and map lists" },
   'schema-unchecked': { severity: 'warning', summary: 'without a CRD folder, custom resources cannot be checked: said, never skipped silently' },
   // What the API server would refuse
   'dns-name': { severity: 'error', summary: 'names and namespaces are DNS-1123 labels or subdomains' },

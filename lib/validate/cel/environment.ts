@@ -4,8 +4,8 @@ import type { Environment } from '@marcbachmann/cel-js';
 import { rewriteHasOnIndex } from './has-rewrite';
 import { CelSchema } from './schema';
 
-// Bump when compiling rules changes (e.g. a rewrite), so cached classifications and verdicts are redone.
-const COMPILE_FORMAT = 2;
+// Bump when compiling or evaluating changes (a rewrite, list checks), so cached schemas and verdicts are redone.
+const COMPILE_FORMAT = 3;
 
 /** Part of every cache key: another cel-js may check or evaluate rules differently (its package.json is not exported). */
 export const CEL_JS_VERSION: string = `${JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('@marcbachmann/cel-js')), '../package.json'), 'utf8')).version}-${COMPILE_FORMAT}`;

@@ -4,7 +4,9 @@ import { compileRule } from './environment';
 export interface CelFailure {
   /** Field path of the value the rule is about, e.g. spec.rules[0].matches[0].path */
   readonly path: string;
-  readonly rule: CelRule;
+  /** The CEL rule broken; absent for a duplicate in a set or map list. */
+  readonly rule?: CelRule;
+  readonly message: string;
 }
 
 export interface CelOutcome {
@@ -43,6 +45,19 @@ function withDefaults(value: unknown, schema: CelSchema | undefined): unknown {
   return out;
 }
 
+/** Items of a set list, or item keys of a map list, that repeat: the API server's "Duplicate value". */
+function checkDuplicates(list: unknown[], schema: CelSchema, path: string, outcome: CelOutcome): void {
+  const type = schema['x-kubernetes-list-type'];
+  if (type !== 'set' && type !== 'map') return;
+  const keys = schema['x-kubernetes-list-map-keys'] ?? [];
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    const identity = JSON.stringify(type === 'set' ? item : Object.fromEntries(keys.map(k => [k, (item as Record<string, unknown>)?.[k]])));
+    if (seen.has(identity)) outcome.failures.push({ path: `${path}[${i}]`, message: `Duplicate value: ${identity} (x-kubernetes-list-type ${type}${type === 'map' ? ` keyed by ${keys.join(', ')}` : ''})` });
+    seen.add(identity);
+  });
+}
+
 function walk(value: unknown, schema: CelSchema, path: string, outcome: CelOutcome): void {
   if (value === undefined || value === null) return;
   for (const rule of schema['x-kubernetes-validations'] ?? []) {
@@ -51,13 +66,14 @@ function walk(value: unknown, schema: CelSchema, path: string, outcome: CelOutco
     if (compiled.kind !== 'checked') continue;
     try {
       const result = compiled.evaluate(toCel(value, schema));
-      if (result === false) outcome.failures.push({ path, rule });
+      if (result === false) outcome.failures.push({ path, rule, message: rule.message ?? `failed rule: ${rule.rule}` });
       else if (result !== true) outcome.errors.push({ rule, path, reason: `evaluated to ${String(result)}, not a bool` });
     } catch (error) {
       outcome.errors.push({ rule, path, reason: (error as Error).message.split('\n')[0] });
     }
   }
   if (Array.isArray(value)) {
+    checkDuplicates(value, schema, path, outcome);
     if (schema.items) value.forEach((item, i) => walk(item, schema.items!, `${path}[${i}]`, outcome));
     return;
   }

@@ -1,5 +1,5 @@
-// The part of a CRD's openAPIV3Schema that CEL validation needs: the nodes carrying
-// x-kubernetes-validations, the path to them, and under them what evaluation reads (types,
+// The part of a CRD's openAPIV3Schema that the API server's validation beyond JSON schema needs:
+// the nodes carrying x-kubernetes-validations or a set/map list type, the path to them, and under them what evaluation reads (types,
 // defaults, nested properties). Pruned once and cached, so a synth never parses CRD YAML again.
 
 export interface CelRule {
@@ -25,9 +25,15 @@ export interface CelSchema {
   readonly items?: CelSchema;
   readonly additionalProperties?: CelSchema | boolean;
   readonly 'x-kubernetes-validations'?: CelRule[];
+  /** Lists whose items the API server holds unique: whole items (set) or their keys (map). */
+  readonly 'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  readonly 'x-kubernetes-list-map-keys'?: string[];
 }
 
-const KEPT = ['type', 'default', 'x-kubernetes-int-or-string'] as const;
+const KEPT = ['type', 'default', 'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys'] as const;
+
+/** Whether the API server checks the list's items for duplicates. */
+const uniqueList = (schema: any) => schema['x-kubernetes-list-type'] === 'set' || schema['x-kubernetes-list-type'] === 'map';
 
 /** The whole subtree, without descriptions and other keywords evaluation does not read. */
 function strip(schema: any): CelSchema {
@@ -56,7 +62,7 @@ export function pruneForCel(schema: any): CelSchema | undefined {
   if (items) out.items = items;
   const additional = pruneForCel(schema.additionalProperties);
   if (additional) out.additionalProperties = additional;
-  if (!Object.keys(out).length) return undefined;
+  if (!Object.keys(out).length && !uniqueList(schema)) return undefined;
   for (const key of KEPT) if (schema[key] !== undefined) out[key] = schema[key];
   return out;
 }

@@ -31,9 +31,9 @@ export function checkCrdValidations(ctx: ValidationContext, store: SchemaProvide
       kinds.set(`${apiVersion}/${kind}`, tally);
     }
     const outcome = verdicts.outcome(CelVerdicts.key(entry.key, subject.manifest), () => evaluateCelRules(subject.manifest, entry.schema));
-    for (const { path, rule } of outcome.failures) {
-      const at = `${path}${rule.fieldPath ?? ''}`.replace(/^\./, '') || '(root)';
-      ctx.report(subject, 'crd-validation', `${at}: ${rule.message ?? `failed rule: ${rule.rule}`} (x-kubernetes-validations rule: ${short(rule.rule)})`);
+    for (const { path, rule, message } of outcome.failures) {
+      const at = `${path}${rule?.fieldPath ?? ''}`.replace(/^\./, '') || '(root)';
+      ctx.report(subject, 'crd-validation', rule ? `${at}: ${message} (x-kubernetes-validations rule: ${short(rule.rule)})` : `${at}: ${message}`);
     }
     for (const { path, rule, reason } of outcome.errors) {
       notChecked.set(`${kind} ${subject.manifest.metadata?.name} ${path} ${rule.rule}`, `${kind} ${subject.manifest.metadata?.name} at ${path || '(root)'}: "${short(rule.rule)}" (${reason})`);
