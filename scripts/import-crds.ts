@@ -1,6 +1,6 @@
 /**
  * Regenerates imports/ offline: runs `cdk8s import` for every entry of cdk8s.yaml, reading each
- * upstream URL's file from the local CRD folder ($PLATFORM_CRDS_DIR, default ../shared/crds).
+ * upstream URL's file from the vendored CRD folder ($PLATFORM_CRDS_DIR, default schemas/crds).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';

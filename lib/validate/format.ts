@@ -36,6 +36,7 @@ export function formatText(report: ValidationReport, colour = false): string {
     lines.push(c('dim', 'Exempted:'));
     for (const f of uniqueExemptions(report.exempted)) lines.push(c('dim', `  ${f.rule}  ${f.object}: ${f.exemption}`));
   }
+  lines.push(...report.notes.map(note => c('dim', note)));
   lines.push(counts(report));
   return lines.join('\n');
 }
@@ -59,6 +60,7 @@ export function formatMarkdown(report: ValidationReport): string {
     lines.push('| exempt rule | object | reason |', '| --- | --- | --- |');
     for (const f of uniqueExemptions(report.exempted)) lines.push(`| \`${f.rule}\` | ${cell(f.object)} | ${cell(f.exemption ?? '')} |`);
   }
+  if (report.notes.length) lines.push('', ...report.notes.map(note => `- ${note}`));
   return lines.join('\n');
 }
 

@@ -3,6 +3,8 @@ import { isClusterScoped } from '../k8s/scope';
 import { REPO_ROOT } from '../paths';
 import { crdsDir, schemasDir } from '../schema-sources';
 import { checkApiServerRules } from './checks/api-server';
+import { checkCrdValidations } from './checks/crd-validation';
+import { checkApiServerParity } from './checks/parity';
 import { checkPodSecurity } from './checks/pod-security';
 import { checkReferences } from './checks/references';
 import { checkReliability } from './checks/reliability';
@@ -23,6 +25,8 @@ export interface ValidationReport {
   /** Where the schemas came from, and whether the check was strict. */
   readonly schemas: string;
   readonly strictSchemas: boolean;
+  /** What the summary must say about checks that ran partly (CEL rules not evaluated). */
+  readonly notes: string[];
 }
 
 const CACHE_DIR = path.join(REPO_ROOT, 'node_modules/.cache/platform-schemas');
@@ -44,7 +48,9 @@ export function defaultSchemaStore(): SchemaProvider {
 export function validateSubjects(subjects: Subject[], store: SchemaProvider = defaultSchemaStore(), extraFindings: Finding[] = []): ValidationReport {
   const ctx = new ValidationContext(subjects);
   checkSchemas(ctx, store);
+  const notes = checkCrdValidations(ctx, store, CACHE_DIR);
   checkApiServerRules(ctx);
+  checkApiServerParity(ctx, s => store.schemaFor(s.manifest.apiVersion, s.manifest.kind)?.source === 'kubernetes');
   checkReferences(ctx);
   checkPodSecurity(ctx);
   checkReliability(ctx, (apiVersion, kind) => isClusterScoped(apiVersion, kind) || store.schemaFor(apiVersion, kind)?.clusterScoped === true);
@@ -56,5 +62,6 @@ export function validateSubjects(subjects: Subject[], store: SchemaProvider = de
     exempted: all.filter(f => f.exemption),
     schemas: store.description,
     strictSchemas: store.strict && store.customResources,
+    notes,
   };
 }

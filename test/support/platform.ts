@@ -61,7 +61,7 @@ export function readManifest(file: string): Manifest {
 /** Copies the sources needed to synthesize into a fresh folder, sharing node_modules. */
 export function copyProject(): string {
   const dir = tempDir('platform-copy-');
-  for (const entry of ['main.ts', 'cdk8s.yaml', 'package.json', 'tsconfig.json', 'lib', 'charts', 'imports', 'scripts']) {
+  for (const entry of ['main.ts', 'cdk8s.yaml', 'package.json', 'tsconfig.json', 'lib', 'charts', 'imports', 'scripts', 'schemas']) {
     fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));

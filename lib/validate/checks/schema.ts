@@ -22,7 +22,7 @@ export function checkSchemas(ctx: ValidationContext, store: SchemaProvider): voi
     const { apiVersion, kind } = subject.manifest;
     const schema = apiVersion && kind ? store.schemaFor(apiVersion, kind) : undefined;
     if (!schema) {
-      if (store.customResources) ctx.report(subject, 'unknown-kind', `${apiVersion}/${kind} is neither a Kubernetes 1.30 kind nor defined by a CRD in the CRD folder`);
+      if (store.customResources) ctx.report(subject, 'unknown-kind', `${apiVersion}/${kind} is neither a ${store.kubernetesVersion ? `Kubernetes ${store.kubernetesVersion}` : 'Kubernetes'} kind nor defined by a CRD in the CRD folder`);
       else ctx.report(subject, 'schema-unchecked', `${apiVersion}/${kind} was not checked: custom resources need the CRD folder (PLATFORM_CRDS_DIR)`);
       continue;
     }

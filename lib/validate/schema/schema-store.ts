@@ -4,12 +4,15 @@ import * as path from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { parseAllDocuments } from 'yaml';
+import { CEL_JS_VERSION, classifyRules } from '../cel/environment';
+import { CelSchema, CelSchemaEntry, pruneForCel } from '../cel/schema';
+import { ContentHashes } from './content-hash';
 import { internSchema } from './intern';
 import { KindSchema, SchemaProvider } from './provider';
 import { intOrStringAsOneOf, strictSchema } from './strict';
 
 // Bump when the transformation of schemas changes, so cached validators are rebuilt.
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 const AJV_VERSION: string = require('ajv/package.json').version;
 
 
@@ -19,14 +22,21 @@ interface CrdEntry {
   readonly clusterScoped: boolean;
 }
 
-/** Size and modification time of every file under `dir`: a cheap fingerprint of read-only data. */
-function fingerprint(paths: string[]): string {
+/**
+ * The content of the files, not their paths or times: a fresh clone or a copy of the project
+ * reuses validators compiled from the same bytes elsewhere.
+ */
+function fingerprint(hashes: ContentHashes, paths: string[]): string {
   const hash = createHash('sha256').update(`${CACHE_FORMAT}:${AJV_VERSION}`);
-  for (const p of paths) {
-    const stat = fs.statSync(p);
-    hash.update(`${p}:${stat.size}:${stat.mtimeMs}\n`);
-  }
+  for (const p of paths) hash.update(`${path.basename(p)}:${hashes.of(p)}\n`);
   return hash.digest('hex').slice(0, 20);
+}
+
+/** The definitions file of a schema folder (k8s-v<version>-definitions.json), with its version. */
+function definitionsIn(dir: string): { file: string; version: string } | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  const name = fs.readdirSync(dir).filter(f => /^k8s-v\d+\.\d+\.\d+-definitions\.json$/.test(f)).sort().pop();
+  return name ? { file: path.join(dir, name), version: name.slice('k8s-v'.length, -'-definitions.json'.length) } : undefined;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -38,34 +48,37 @@ function yamlFiles(dir: string): string[] {
 }
 
 /**
- * Validators for Kubernetes kinds (from the 1.30 definitions) and custom resources (from CRD
- * files), strict about unknown fields. Compiling a large schema takes Ajv up to seconds, so each
- * validator is compiled once and kept as standalone code in a cache folder, keyed by the size and
- * modification time of its source file; later runs only load it.
+ * Validators for Kubernetes kinds (from the definitions of one release) and custom resources
+ * (from CRD files), strict about unknown fields. Compiling a large schema takes Ajv up to seconds,
+ * so each validator is compiled once and kept as standalone code in a cache folder, keyed by the
+ * content of its source file; later runs only load it.
  */
 export class SchemaStore implements SchemaProvider {
   public readonly strict = true;
   public readonly customResources: boolean;
   public readonly description: string;
+  public readonly kubernetesVersion: string;
   private readonly definitionsFile: string;
   private definitions?: { definitions: Record<string, Record<string, unknown>> };
   private k8sIndex?: Map<string, string>;
   private crdIndex?: Map<string, CrdEntry>;
   private readonly validators = new Map<string, KindSchema | undefined>();
+  private readonly hashes: ContentHashes;
 
   constructor(schemasDir: string, private readonly crdsDir: string, private readonly cacheDir: string) {
-    this.definitionsFile = path.join(schemasDir, 'k8s-v1.30.0-definitions.json');
-    if (!fs.existsSync(this.definitionsFile)) {
-      throw new Error(`no Kubernetes schema at ${this.definitionsFile}; set PLATFORM_SCHEMAS_DIR to the folder holding k8s-v1.30.0-definitions.json`);
-    }
+    const found = definitionsIn(schemasDir);
+    if (!found) throw new Error(`no Kubernetes schema in ${schemasDir}; set PLATFORM_SCHEMAS_DIR to a folder holding k8s-v<version>-definitions.json`);
+    this.definitionsFile = found.file;
+    this.kubernetesVersion = found.version;
     fs.mkdirSync(cacheDir, { recursive: true });
+    this.hashes = new ContentHashes(cacheDir);
     this.customResources = fs.existsSync(crdsDir);
-    this.description = `Kubernetes 1.30 definitions from ${schemasDir}, strict; CRDs from ${this.customResources ? crdsDir : `nowhere (no folder at ${crdsDir}; custom resources unchecked)`}`;
+    this.description = `Kubernetes ${found.version} definitions from ${schemasDir}, strict; CRDs from ${this.customResources ? crdsDir : `nowhere (no folder at ${crdsDir}; custom resources unchecked)`}`;
   }
 
   /** Whether `schemasDir` holds the definitions this store needs. */
   public static available(schemasDir: string): boolean {
-    return fs.existsSync(path.join(schemasDir, 'k8s-v1.30.0-definitions.json'));
+    return definitionsIn(schemasDir) !== undefined;
   }
 
   /** The schema of `apiVersion`/`kind`, or undefined for an unknown kind. */
@@ -77,19 +90,33 @@ export class SchemaStore implements SchemaProvider {
 
   /** The validator of ObjectMeta, for custom resources whose CRD leaves metadata open. */
   public objectMeta(): ValidateFunction {
-    return this.cached(`k8s-meta-${fingerprint([this.definitionsFile])}`, () => this.k8sSchema('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'));
+    return this.cached(`k8s-meta-${fingerprint(this.hashes, [this.definitionsFile])}`, () => this.k8sSchema('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'));
   }
 
   private load(apiVersion: string, kind: string): KindSchema | undefined {
     const definition = this.kubernetesIndex().get(`${apiVersion}/${kind}`);
     if (definition) {
-      const validate = this.cached(`k8s-${definition}-${fingerprint([this.definitionsFile])}`, () => this.k8sSchema(definition));
+      const validate = this.cached(`k8s-${definition}-${fingerprint(this.hashes, [this.definitionsFile])}`, () => this.k8sSchema(definition));
       return { source: 'kubernetes', validate };
     }
     const crd = this.customIndex().get(`${apiVersion}/${kind}`);
     if (!crd) return undefined;
-    const validate = this.cached(`crd-${apiVersion.replace('/', '-')}-${kind}-${fingerprint([crd.file])}`, () => this.crdSchema(crd, kind));
+    const validate = this.cached(`crd-${apiVersion.replace('/', '-')}-${kind}-${fingerprint(this.hashes, [crd.file])}`, () => this.crdSchema(crd, kind));
     return { source: 'crd', validate, clusterScoped: crd.clusterScoped };
+  }
+
+  /** The CRD schema pruned to its CEL rules, each classified, cached as JSON beside the compiled validators. */
+  public celSchemaFor(apiVersion: string, kind: string): CelSchemaEntry | undefined {
+    const crd = this.customIndex().get(`${apiVersion}/${kind}`);
+    if (!crd) return undefined;
+    const key = `cel-${CEL_JS_VERSION}-${apiVersion.replace('/', '-')}-${kind}-${fingerprint(this.hashes, [crd.file])}`;
+    const file = path.join(this.cacheDir, `${key.replace(/[^a-zA-Z0-9._-]/g, '_')}.json`);
+    if (!fs.existsSync(file)) {
+      const pruned = pruneForCel(this.crdOpenApiSchema(crd, kind));
+      writeAtomically(file, JSON.stringify(pruned ? classifyRules(pruned) : null));
+    }
+    const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as CelSchema | null;
+    return schema ? { key, schema } : undefined;
   }
 
   private loadDefinitions() {
@@ -99,7 +126,7 @@ export class SchemaStore implements SchemaProvider {
 
   private kubernetesIndex(): Map<string, string> {
     if (!this.k8sIndex) {
-      const file = path.join(this.cacheDir, `k8s-index-${fingerprint([this.definitionsFile])}.json`);
+      const file = path.join(this.cacheDir, `k8s-index-${fingerprint(this.hashes, [this.definitionsFile])}.json`);
       if (!fs.existsSync(file)) {
         const index: Record<string, string> = {};
         for (const [name, def] of Object.entries(this.loadDefinitions().definitions)) {
@@ -116,7 +143,7 @@ export class SchemaStore implements SchemaProvider {
   private customIndex(): Map<string, CrdEntry> {
     if (!this.crdIndex) {
       const files = yamlFiles(this.crdsDir);
-      const file = path.join(this.cacheDir, `crd-index-${fingerprint(files)}.json`);
+      const file = path.join(this.cacheDir, `crd-index-${fingerprint(this.hashes, files)}.json`);
       if (!fs.existsSync(file)) {
         const index: Record<string, CrdEntry> = {};
         for (const crdFile of files) {
@@ -124,13 +151,15 @@ export class SchemaStore implements SchemaProvider {
             const crd = doc.toJS() as { kind?: string; spec?: { group: string; scope: string; names: { kind: string }; versions: { name: string; served?: boolean }[] } };
             if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
             for (const version of crd.spec.versions.filter(v => v.served !== false)) {
-              index[`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`] = { file: crdFile, version: version.name, clusterScoped: crd.spec.scope === 'Cluster' };
+              // Relative: the index is shared by every copy of the project with the same CRDs.
+              index[`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`] = { file: path.relative(this.crdsDir, crdFile), version: version.name, clusterScoped: crd.spec.scope === 'Cluster' };
             }
           }
         }
         writeAtomically(file, JSON.stringify(index));
       }
-      this.crdIndex = new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8'))));
+      const entries = Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, CrdEntry>);
+      this.crdIndex = new Map(entries.map(([key, entry]) => [key, { ...entry, file: path.join(this.crdsDir, entry.file) }]));
     }
     return this.crdIndex;
   }
@@ -141,15 +170,18 @@ export class SchemaStore implements SchemaProvider {
     return { ajv, schema: { $ref: `k8s#/definitions/${definition}` } };
   }
 
-  private crdSchema(entry: CrdEntry, kind: string): { ajv: Ajv; schema: object } {
+  private crdOpenApiSchema(entry: CrdEntry, kind: string): Record<string, unknown> {
     for (const doc of parseAllDocuments(fs.readFileSync(entry.file, 'utf8'))) {
       const crd = doc.toJS() as { spec?: { names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema: Record<string, unknown> } }[] } };
       if (crd?.spec?.names.kind !== kind) continue;
       const version = crd.spec.versions.find(v => v.name === entry.version);
-      const schema = version?.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-      return { ajv: newAjv(), schema: internSchema(strictSchema(intOrStringAsOneOf(schema))) };
+      return version?.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
     }
     throw new Error(`${entry.file}: no CRD for kind ${kind}`);
+  }
+
+  private crdSchema(entry: CrdEntry, kind: string): { ajv: Ajv; schema: object } {
+    return { ajv: newAjv(), schema: internSchema(strictSchema(intOrStringAsOneOf(this.crdOpenApiSchema(entry, kind)))) };
   }
 
   /** Loads a compiled validator from the cache, compiling and storing it on a miss. */

@@ -1,0 +1,37 @@
+import { ValidationContext, podTemplateOf } from '../../context';
+import { Subject } from '../../finding';
+import { containersAt } from './fields';
+
+// resource.Quantity's grammar (k8s.io/apimachinery): a signed decimal and a binary, decimal or exponent suffix.
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+
+function checkMap(ctx: ValidationContext, subject: Subject, path: string, values: Record<string, unknown> | undefined): void {
+  for (const [name, value] of Object.entries(values ?? {})) {
+    if (typeof value === 'number' ? !Number.isFinite(value) : !(typeof value === 'string' && QUANTITY.test(value))) {
+      ctx.report(subject, 'api.quantity', `${path}.${name}: ${JSON.stringify(value)} is not a quantity (e.g. 500m, 128Mi, 1Gi)`);
+    }
+    if (/^-/.test(String(value))) ctx.report(subject, 'api.quantity', `${path}.${name}: ${value} must be non-negative`);
+  }
+}
+
+/** Every resource quantity the API server parses: containers, claims, quotas and limit ranges. */
+export function checkQuantities(ctx: ValidationContext): void {
+  for (const subject of ctx.subjects) {
+    const m = subject.manifest as any;
+    const template = podTemplateOf(subject);
+    for (const { container, path } of template?.spec ? containersAt(subject, template.spec) : []) {
+      checkMap(ctx, subject, `${path}.resources.requests`, container.resources?.requests);
+      checkMap(ctx, subject, `${path}.resources.limits`, container.resources?.limits);
+    }
+    if (m.kind === 'PersistentVolumeClaim') checkMap(ctx, subject, 'spec.resources.requests', m.spec?.resources?.requests);
+    if (m.kind === 'StatefulSet') {
+      (m.spec?.volumeClaimTemplates ?? []).forEach((claim: any, i: number) => checkMap(ctx, subject, `spec.volumeClaimTemplates[${i}].spec.resources.requests`, claim.spec?.resources?.requests));
+    }
+    if (m.kind === 'ResourceQuota') checkMap(ctx, subject, 'spec.hard', m.spec?.hard);
+    if (m.kind === 'LimitRange') {
+      (m.spec?.limits ?? []).forEach((limit: any, i: number) => {
+        for (const field of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) checkMap(ctx, subject, `spec.limits[${i}].${field}`, limit[field]);
+      });
+    }
+  }
+}
