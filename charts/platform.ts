@@ -26,12 +26,17 @@ export const PLATFORM_SETTINGS: PlatformSettings = {
 };
 
 
-/** The whole platform: every app chart, then the GitOps layer derived from them. */
-export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS): Platform {
+/**
+ * The whole platform: every app chart, then the GitOps layer derived from them. `addApps` adds
+ * more app charts where `npm run new-app` registers them (the tests add a sample app).
+ */
+export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS, addApps: (platform: Platform) => void = () => {}): Platform {
   const platform = new Platform(settings);
   new BlogChart(platform);
   new BunBlogChart(platform);
   new UrlShortenerChart(platform);
+  addApps(platform);
+  // npm run new-app adds app charts above this line.
   // The shared entry points derive from the routes the apps above declared.
   new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID });
   new EdgeChart(platform);
