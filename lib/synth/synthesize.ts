@@ -1,6 +1,7 @@
 import { checkPlatform } from '../checks';
 import { Platform } from '../platform/platform';
 import { architectureReport } from '../report/architecture';
+import { secretsSection } from '../report/secrets';
 import { formatFinding } from '../validate/format';
 import { ValidationReport, validateSubjects } from '../validate/validate';
 import { buildPlatformChecked } from './build';
@@ -41,7 +42,7 @@ export function renderAndValidate(build: () => Platform): { rendering: Rendering
   if (errors.length) throw new SynthesisFailed(errors);
   const report = architectureReport(platform, rendering.objects);
   if (report.problems.length) throw new SynthesisFailed(report.problems);
-  rendering.files.set(REPORT_FILE, report.markdown);
+  rendering.files.set(REPORT_FILE, report.markdown + secretsSection(platform));
   return { rendering, validation, warnings: checks.warnings };
 }
 
