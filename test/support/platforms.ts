@@ -1,5 +1,5 @@
 import { PLATFORM_SETTINGS, buildPlatform } from '../../charts/platform';
-import { Platform } from '../../lib/platform/platform';
+import { Platform, PlatformSettings } from '../../lib/platform/platform';
 import { addSampleApp } from './sample-app';
 
 /**
@@ -7,7 +7,7 @@ import { addSampleApp } from './sample-app';
  * with the sample app added, so that a suite that pins today's apps instead of following the
  * platform fails here before it fails a fork that adds an app.
  */
-export const PLATFORMS: [label: string, build: () => Platform][] = [
-  ['the platform', () => buildPlatform()],
-  ['the platform with a sample app', () => buildPlatform(PLATFORM_SETTINGS, addSampleApp())],
+export const PLATFORMS: [label: string, build: (settings?: PlatformSettings) => Platform][] = [
+  ['the platform', settings => buildPlatform(settings)],
+  ['the platform with a sample app', (settings = PLATFORM_SETTINGS) => buildPlatform(settings, addSampleApp())],
 ];
