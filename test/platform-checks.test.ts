@@ -59,13 +59,13 @@ describe('hostnames in pod configuration', () => {
 describe('synthesis refuses what would break once deployed', () => {
   it('refuses a pod that names an in-platform Service no declared connection allows, naming the connectsTo to add', () => {
     expect(findingsOf(() => buildPlatform(PLATFORM_SETTINGS, addSampleApp({ declareConnection: false })))).toEqual([
-      'wiki/web: env.DATABASE_URL: names Service postgres:5432 (wiki/database), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add web.connectsTo(database)',
+      'sample/web: env.DATABASE_URL: names Service postgres:5432 (sample/database), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add web.connectsTo(database)',
     ]);
   });
 
   it('refuses a Secret a pod reads that nothing creates, naming the externalSecret to declare', () => {
     expect(findingsOf(() => buildPlatform(PLATFORM_SETTINGS, addSampleApp({ declareCredential: false })))).toEqual([
-      "wiki/web: env.DB_PASSWORD: reads Secret wiki-db, which nothing creates in namespace wiki (also read by wiki/database/Instance); declare it in its chart with externalSecret(this, { name: 'wiki-db', keys: ['password'], usedBy: '<what reads it>' }), or with preCreatedSecret() if it is created by hand",
+      "sample/web: env.DB_PASSWORD: reads Secret sample-db, which nothing creates in namespace sample (also read by sample/database/Instance); declare it in its chart with externalSecret(this, { name: 'sample-db', keys: ['password'], usedBy: '<what reads it>' }), or with preCreatedSecret() if it is created by hand",
     ]);
   });
 

@@ -7,7 +7,7 @@ import { externalSecret } from '../../lib/secrets/external-secret';
 import { WebService } from '../../lib/workloads/web-service';
 
 /**
- * An app as a newcomer adds one, the README's example: a web service, a single-instance
+ * An app as a newcomer adds one, like the README's example: a web service, a single-instance
  * PostgreSQL, a public route and a credential from the secret store. The invariant suites run over
  * the platform with it added, so that adding an app never breaks a test that is not about it.
  */
@@ -21,8 +21,8 @@ export interface SampleAppConfig {
 }
 
 export const SAMPLE_APP_DEFAULTS: SampleAppConfig = {
-  image: 'registry.example.com/wiki:1.4.2',
-  hostname: 'wiki.example.org',
+  image: 'registry.example.com/sample:1.4.2',
+  hostname: 'sample.example.org',
   declareConnection: true,
   declareCredential: true,
 };
@@ -31,24 +31,24 @@ export class SampleAppChart extends AppChart {
   public readonly web: WebService;
   public readonly database: Postgres;
 
-  constructor(platform: Platform, id = 'wiki', overrides: Overrides<SampleAppConfig> = {}) {
+  constructor(platform: Platform, id = 'sample', overrides: Overrides<SampleAppConfig> = {}) {
     super(platform, id, { category: 'apps' });
     const config = withDefaults(SAMPLE_APP_DEFAULTS, overrides);
-    if (config.declareCredential) externalSecret(this, { name: 'wiki-db', keys: ['password'], usedBy: "the wiki's PostgreSQL user" });
+    if (config.declareCredential) externalSecret(this, { name: 'sample-db', keys: ['password'], usedBy: "the sample's PostgreSQL user" });
     this.database = new Postgres(this, 'database', {
       name: 'postgres',
-      database: 'wiki',
-      user: 'wiki',
-      passwordSecret: { name: 'wiki-db', key: 'password' },
+      database: 'sample',
+      user: 'sample',
+      passwordSecret: { name: 'sample-db', key: 'password' },
       storageSize: '5Gi',
     });
     this.web = new WebService(this, 'web', {
-      name: 'wiki',
+      name: 'sample',
       image: config.image,
       port: 3000,
       env: {
-        DATABASE_URL: `postgresql://wiki:$(DB_PASSWORD)@${this.database.clientHost}:${this.database.port}/wiki`,
-        DB_PASSWORD: EnvValue.fromSecret('wiki-db', 'password'),
+        DATABASE_URL: `postgresql://sample:$(DB_PASSWORD)@${this.database.clientHost}:${this.database.port}/sample`,
+        DB_PASSWORD: EnvValue.fromSecret('sample-db', 'password'),
       },
       ingress: { hosts: [config.hostname] },
     });
@@ -58,5 +58,5 @@ export class SampleAppChart extends AppChart {
 
 /** The platform of charts/platform.ts with the sample app added where app charts go. */
 export function addSampleApp(overrides: Overrides<SampleAppConfig> = {}): (platform: Platform) => void {
-  return platform => { new SampleAppChart(platform, 'wiki', overrides); };
+  return platform => { new SampleAppChart(platform, 'sample', overrides); };
 }
