@@ -45,6 +45,7 @@ export const PLATFORM_APPS: readonly ChartFactory[] = [
   // Ships to Loki in the monitoring chart's namespace, `monitoring`.
   platform => new AlloyChart(platform),
   platform => new MonitoringChart(platform),
+  // npm run new-app adds app charts above this line.
 ];
 
 /** What is derived from every app: each namespace closed but for its declared edges, its quota, and argocd/. */
@@ -54,8 +55,11 @@ export const PLATFORM_DERIVED: readonly ChartFactory[] = [
   platform => new GitOpsChart(platform),
 ];
 
+/** Every chart of the platform. */
+export const PLATFORM_CHARTS: readonly ChartFactory[] = [...PLATFORM_APPS, ...PLATFORM_DERIVED];
+
 /** The whole platform: its settings and its charts, created in the order given (any order renders the same bytes). */
-export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS, charts: readonly ChartFactory[] = [...PLATFORM_APPS, ...PLATFORM_DERIVED]): Platform {
+export function buildPlatform(settings: PlatformSettings = PLATFORM_SETTINGS, charts: readonly ChartFactory[] = PLATFORM_CHARTS): Platform {
   const platform = new Platform(settings);
   for (const chart of charts) chart(platform);
   return platform;

@@ -3,6 +3,7 @@
  * Runs a TypeScript entry point fast: bundles it (and every TypeScript file it imports) with
  * esbuild into one file under .cache/build/, reused while none of its inputs has changed, so a
  * run costs one `require` instead of transpiling and resolving hundreds of modules through tsx.
+ * A rebuild type-checks first (scripts/typecheck.cjs): a type error exits 2 with its file and line.
  *
  * Usage: node scripts/launch.cjs <entry.ts> [args...]
  */
@@ -64,6 +65,12 @@ if (!fs.existsSync(entry)) {
   process.exit(1);
 }
 if (!upToDate()) {
+  const errors = require('./typecheck.cjs').typecheck(root, entry, name);
+  if (errors.length) {
+    console.error(`${path.relative(root, entry)} does not type-check (${errors.length} error${errors.length === 1 ? '' : 's'}):\n  ${errors.join('\n  ')}`);
+    console.error('Nothing was written.');
+    process.exit(2);
+  }
   fs.mkdirSync(cacheDir, { recursive: true });
   build();
 }

@@ -27,17 +27,19 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 for (const [name, content] of Object.entries(allRuleFiles)) fs.writeFileSync(path.join(dir, name), content);
 
 describe('the generated rule files', () => {
-  it('are the eight alerts of seed 002, the blackbox alert of seed 004, PostgreSQL and Valkey, the stack watching itself, one group per declaring construct', () => {
-    expect(Object.keys(ruleFiles).sort()).toEqual([
+  it('hold the eight alerts of seed 002, the blackbox alert of seed 004, PostgreSQL and Valkey, the stack watching itself, one group per declaring construct', () => {
+    // Other apps add their own groups; these are the ones today's charts must keep.
+    expect(Object.keys(ruleFiles).sort()).toEqual(expect.arrayContaining([
       'alloy-targets.yml', 'blog-valkey-valkey.yml', 'bun-blog-blog-http.yml', 'monitoring-alerting.yml', 'monitoring-targets.yml', 'node-exporter-targets.yml', 'nodes.yml',
       'public-endpoints.yml', 'url-shortener-api-http.yml', 'url-shortener-postgres-postgres.yml', 'url-shortener-valkey-valkey.yml',
-    ]);
+    ]));
+    for (const [file, content] of Object.entries(ruleFiles)) expect(`${parse(content).groups[0].name}.yml`).toBe(file);
     const alerts = Object.values(ruleFiles).flatMap(f => parse(f).groups[0].rules.map((r: any) => r.alert));
-    expect([...new Set(alerts)].sort()).toEqual([
+    expect([...new Set(alerts)].sort()).toEqual(expect.arrayContaining([
       'AlertmanagerNotificationsFailing', 'HighAppCPU', 'HighCPUUsage', 'HighErrorRate', 'HighErrorRateCritical', 'HighLatency', 'HighMemory',
       'MonitoringTargetDown', 'NoRequests', 'PostgresBackupFailing', 'PostgresConnectionsNearMax', 'PostgresInstanceDown', 'PostgresReplicationLag',
       'PrometheusRuleFailures', 'PublicEndpointDown', 'ServiceDown', 'ValkeyDown', 'ValkeyMemoryNearMax', 'ValkeyNoPrimary',
-    ]);
+    ]));
   });
 
   it('give every alert a severity, summary, description and a runbook section that exists in the repo', () => {

@@ -10,14 +10,75 @@ import { renderAndValidate } from '../lib/synth/synthesize';
 import { validateSubjects } from '../lib/validate/validate';
 import { WebService } from '../lib/workloads/web-service';
 import { manifestsOf, testChart } from './support/platform';
+import { PLATFORMS } from './support/platforms';
 
 const GATEWAY_SETTINGS = { ...PLATFORM_SETTINGS, entryPoints: { ...PLATFORM_SETTINGS.entryPoints, routes: 'gateway-api' as const } };
 const ingressPlatform = buildPlatform();
 const ingress = renderAndValidate(() => ingressPlatform);
 const gateway = renderAndValidate(() => buildPlatform(GATEWAY_SETTINGS));
-const all = (rendering: typeof ingress.rendering): Manifest[] => rendering.objects.map(o => o.manifest);
-const find = (rendering: typeof ingress.rendering, kind: string, namespace: string | undefined, name: string): any =>
+type Rendered = typeof ingress.rendering;
+const all = (rendering: Rendered): Manifest[] => rendering.objects.map(o => o.manifest);
+const find = (rendering: Rendered, kind: string, namespace: string | undefined, name: string): any =>
   all(rendering).find(m => m.kind === kind && m.metadata.namespace === namespace && m.metadata.name === name);
+const publicHostnames = (platform: Platform) => [...new Set(Routes.declared(platform).filter(r => r.exposure === 'public').map(r => r.hostname))].sort();
+const dashed = (hostname: string) => hostname.replace(/\./g, '-');
+
+describe.each(PLATFORMS)('the routes of %s', (_, build) => {
+  const ingressOf = build();
+  const withIngress = renderAndValidate(() => ingressOf).rendering;
+  const gatewayOf = build(GATEWAY_SETTINGS);
+  const withGateway = renderAndValidate(() => gatewayOf).rendering;
+  const hostnames = publicHostnames(ingressOf);
+
+  it('reach an existing port of an existing Service, for every route declared', () => {
+    const routes = Routes.declared(ingressOf);
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      const service = find(withIngress, 'Service', route.namespace, route.service);
+      expect(service, route.hostname).toBeDefined();
+      expect(service.spec.ports.map((p: { port: number }) => p.port), route.hostname).toContain(route.port);
+    }
+  });
+
+  it('get a Certificate for every public hostname and none for internal ones, as Ingresses or behind the external Gateway', () => {
+    expect(all(withIngress).filter(m => m.kind === 'Certificate').flatMap(c => (c.spec as any).dnsNames).sort()).toEqual(hostnames);
+    const certificates = all(withGateway).filter(m => m.kind === 'Certificate') as any[];
+    expect(certificates.map(c => [c.metadata.namespace, c.spec.secretName, c.spec.dnsNames])).toEqual(hostnames.map(h => ['edge', `${dashed(h)}-tls`, [h]]));
+  });
+
+  it('attach each HTTPRoute to the external Gateway with DNS records when public, and to the internal one without when internal', () => {
+    const routes = all(withGateway).filter(m => m.kind === 'HTTPRoute') as any[];
+    expect(routes.length).toBeGreaterThan(0);
+    for (const r of routes) {
+      const isPublic = r.spec.hostnames.every((h: string) => hostnames.includes(h));
+      expect(r.spec.parentRefs, r.metadata.name).toEqual([{ name: isPublic ? 'envoy-external' : 'envoy-internal', namespace: 'edge' }]);
+      expect(r.metadata.annotations?.['external-dns.alpha.kubernetes.io/hostname'], r.metadata.name).toBe(isPublic ? r.spec.hostnames.join(',') : undefined);
+      expect(r.metadata.labels['external-dns.alpha.kubernetes.io/enabled'], r.metadata.name).toBe(isPublic ? 'true' : undefined);
+    }
+  });
+
+  it('give the external Gateway an HTTPS listener per public hostname, and the internal one HTTP only', () => {
+    const external = find(withGateway, 'Gateway', 'edge', 'envoy-external');
+    expect(external.spec.listeners.map((l: any) => [l.name, l.protocol, l.port, l.hostname, l.tls?.certificateRefs?.[0]?.name])).toEqual([
+      ['http', 'HTTP', 80, undefined, undefined],
+      ...hostnames.map(h => [`https-${dashed(h)}`, 'HTTPS', 443, h, `${dashed(h)}-tls`]),
+    ]);
+    expect(find(withGateway, 'Gateway', 'edge', 'envoy-internal').spec.listeners.map((l: any) => l.name)).toEqual(['http']);
+  });
+
+  it('give the tunnel exactly the declared public routes as rules, then a 404, however routes render', () => {
+    for (const rendering of [withIngress, withGateway]) {
+      const config = parse((find(rendering, 'ConfigMap', 'cloudflared', 'cloudflared').data as Record<string, string>)['config.yaml']);
+      const declared = Routes.declared(ingressOf).filter(r => r.exposure === 'public');
+      expect(config.ingress).toEqual([...declared.map(r => ({ hostname: r.hostname, service: r.url })), { service: 'http_status:404' }]);
+    }
+  });
+
+  it('refuse public routes without a Let\'s Encrypt email, listing them', () => {
+    expect(() => build({ ...PLATFORM_SETTINGS, entryPoints: {} }).derive()).toThrow(
+      `edge/edge: entryPoints.acme.email: public routes (${hostnames.join(', ')}) need certificates: set the Let's Encrypt account's email in the platform settings`);
+  });
+});
 
 /** A platform with one web service on port 8080 in app `demo`, and a route declared by `declare`. */
 function demoPlatform(declare: (chart: ReturnType<typeof testChart>) => void): Platform {
@@ -29,20 +90,6 @@ function demoPlatform(declare: (chart: ReturnType<typeof testChart>) => void): P
 }
 
 describe('routes', () => {
-  it('reach an existing port of an existing Service, for every public route of the platform', () => {
-    const routes = Routes.declared(ingressPlatform).filter(r => r.exposure === 'public');
-    expect(routes.map(r => `${r.hostname} -> ${r.namespace}/${r.service}:${r.port}`)).toEqual([
-      'blog.sudharsana.dev -> bun-blog/blog:3000',
-      'caiodonalisio.com -> blog/nginx:8080',
-      'www.caiodonalisio.com -> blog/nginx:8080',
-    ]);
-    for (const route of routes) {
-      const service = find(ingress.rendering, 'Service', route.namespace, route.service);
-      expect(service, route.hostname).toBeDefined();
-      expect(service.spec.ports.map((p: { port: number }) => p.port), route.hostname).toContain(route.port);
-    }
-  });
-
   it('fail synthesis naming the construct path and field when the Service does not exist', () => {
     const platform = demoPlatform(chart => new Routes(chart, 'routes', { hostnames: ['demo.example.org'], backend: { service: 'missing', port: 8080 } }));
     expect(() => render(platform)).toThrow('demo/routes: backend.service: Service demo/missing is not in app demo');
@@ -84,70 +131,33 @@ describe('routes', () => {
     const internal = find(ingress.rendering, 'Ingress', 'url-shortener', 'api');
     expect(internal.metadata.annotations).toBeUndefined();
     expect(internal.spec.tls).toBeUndefined();
-    const certificates = all(ingress.rendering).filter(m => m.kind === 'Certificate');
-    expect(certificates.flatMap(c => (c.spec as any).dnsNames).sort()).toEqual(['blog.sudharsana.dev', 'caiodonalisio.com', 'www.caiodonalisio.com']);
   });
 
-  it('render as HTTPRoutes attached to the external or internal Gateway with the Gateway API setting', () => {
+  it('render the blog\'s and the URL shortener\'s routes as HTTPRoutes on the external and internal Gateways with the Gateway API setting', () => {
     expect(all(gateway.rendering).filter(m => m.kind === 'Ingress')).toEqual([]);
-    const routes = all(gateway.rendering).filter(m => m.kind === 'HTTPRoute') as any[];
-    expect(routes.map(r => ({
-      route: `${r.metadata.namespace}/${r.metadata.name}`,
-      parentRefs: r.spec.parentRefs,
-      hostnames: r.spec.hostnames,
-      annotations: r.metadata.annotations,
-      dnsLabel: r.metadata.labels['external-dns.alpha.kubernetes.io/enabled'],
-    }))).toEqual([
-      {
-        route: 'blog/nginx',
-        parentRefs: [{ name: 'envoy-external', namespace: 'edge' }],
-        hostnames: ['caiodonalisio.com', 'www.caiodonalisio.com'],
-        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'caiodonalisio.com,www.caiodonalisio.com', 'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com' },
-        dnsLabel: 'true',
-      },
-      {
-        route: 'bun-blog/blog',
-        parentRefs: [{ name: 'envoy-external', namespace: 'edge' }],
-        hostnames: ['blog.sudharsana.dev'],
-        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'blog.sudharsana.dev', 'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com' },
-        dnsLabel: 'true',
-      },
-      { route: 'url-shortener/api', parentRefs: [{ name: 'envoy-internal', namespace: 'edge' }], hostnames: ['short.example.com'], annotations: undefined, dnsLabel: undefined },
-    ]);
+    const nginx = find(gateway.rendering, 'HTTPRoute', 'blog', 'nginx');
+    expect(nginx.spec.hostnames).toEqual(['caiodonalisio.com', 'www.caiodonalisio.com']);
+    expect(nginx.metadata.annotations).toEqual({ 'external-dns.alpha.kubernetes.io/hostname': 'caiodonalisio.com,www.caiodonalisio.com', 'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com' });
+    const api = find(gateway.rendering, 'HTTPRoute', 'url-shortener', 'api');
+    expect(api.spec.parentRefs).toEqual([{ name: 'envoy-internal', namespace: 'edge' }]);
     expect(gateway.rendering.files.get('dist/README.md')).toContain('internet -->|"short.example.com (HTTPRoute via envoy-internal)"| url_shortener__api');
-    expect(routes.find(r => r.metadata.name === 'api').spec.rules).toEqual([
+    expect(api.spec.rules).toEqual([
       { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'api', port: 5000 }] },
     ]);
   });
 
-  it('give the external Gateway an HTTPS listener and a Certificate per public hostname, and the internal one HTTP only', () => {
+  it('give the external Gateway the gateway class and the tunnel as DNS target', () => {
     const external = find(gateway.rendering, 'Gateway', 'edge', 'envoy-external');
     expect(external.spec.gatewayClassName).toBe('envoy');
     expect(external.metadata.annotations).toEqual({ 'external-dns.alpha.kubernetes.io/target': 'external.example.com' });
-    expect(external.spec.listeners.map((l: any) => [l.name, l.protocol, l.port, l.hostname, l.tls?.certificateRefs?.[0]?.name])).toEqual([
-      ['http', 'HTTP', 80, undefined, undefined],
-      ['https-blog-sudharsana-dev', 'HTTPS', 443, 'blog.sudharsana.dev', 'blog-sudharsana-dev-tls'],
-      ['https-caiodonalisio-com', 'HTTPS', 443, 'caiodonalisio.com', 'caiodonalisio-com-tls'],
-      ['https-www-caiodonalisio-com', 'HTTPS', 443, 'www.caiodonalisio.com', 'www-caiodonalisio-com-tls'],
-    ]);
-    const internal = find(gateway.rendering, 'Gateway', 'edge', 'envoy-internal');
-    expect(internal.spec.listeners.map((l: any) => l.name)).toEqual(['http']);
-    const certificates = all(gateway.rendering).filter(m => m.kind === 'Certificate') as any[];
-    expect(certificates.map(c => [c.metadata.namespace, c.spec.secretName, c.spec.dnsNames])).toEqual([
-      ['edge', 'blog-sudharsana-dev-tls', ['blog.sudharsana.dev']],
-      ['edge', 'caiodonalisio-com-tls', ['caiodonalisio.com']],
-      ['edge', 'www-caiodonalisio-com-tls', ['www.caiodonalisio.com']],
-    ]);
   });
 });
 
 describe('the Cloudflare tunnel', () => {
-  it('has exactly the declared public routes as rules, then a 404', () => {
+  it('never carries an internal route', () => {
     for (const { rendering } of [ingress, gateway]) {
-      const config = parse((find(rendering, 'ConfigMap', 'cloudflared', 'cloudflared').data as Record<string, string>)['config.yaml']);
-      const declared = Routes.declared(ingressPlatform).filter(r => r.exposure === 'public');
-      expect(config.ingress).toEqual([...declared.map(r => ({ hostname: r.hostname, service: r.url })), { service: 'http_status:404' }]);
-      expect(JSON.stringify(config.ingress)).not.toContain('short.example.com');
+      const config = (find(rendering, 'ConfigMap', 'cloudflared', 'cloudflared').data as Record<string, string>)['config.yaml'];
+      expect(config).not.toContain('short.example.com');
     }
   });
 });
@@ -166,11 +176,6 @@ describe('TLS', () => {
     const custom = manifestsOf(renderAndValidate(() => platform).rendering, 'edge').get('ClusterIssuer/letsencrypt') as any;
     expect(custom.spec.acme.email).toBe('ops@example.org');
     expect(custom.spec.acme.solvers).toEqual(solvers);
-  });
-
-  it('refuses public routes without a Let\'s Encrypt email', () => {
-    expect(() => buildPlatform({ ...PLATFORM_SETTINGS, entryPoints: {} }).derive()).toThrow(
-      "edge/edge: entryPoints.acme.email: public routes (blog.sudharsana.dev, caiodonalisio.com, www.caiodonalisio.com) need certificates: set the Let's Encrypt account's email in the platform settings");
   });
 
   it('installs cert-manager from a pinned chart through an Argo CD Application in the operators project', () => {

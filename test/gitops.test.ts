@@ -8,6 +8,7 @@ import { Manifest, render } from '../lib/synth/render';
 import { WebService } from '../lib/workloads/web-service';
 import { goPathMatch } from './support/go-path-match';
 import { emptyPlatform } from './support/platform';
+import { PLATFORMS } from './support/platforms';
 
 interface GitGenerator {
   git: { repoURL: string; revision: string; directories: { path: string; exclude?: boolean }[]; values: Record<string, string> };
@@ -39,9 +40,12 @@ function evaluate(template: string, folder: string, values: Record<string, strin
   return withParams(template).replace(/\{\{\.values\.([a-zA-Z]+)\}\}/g, (_, k) => withParams(values[k]));
 }
 
-describe('ApplicationSets', () => {
+describe.each(PLATFORMS)('ApplicationSets of %s', (_, build) => {
+  const platform = build();
+  const rendered = renderedPlatform(platform);
+
   it('match every dist/<category>/<app> folder with exactly one generator, and nothing else', () => {
-    const { argo, appFolders, directories } = renderedPlatform();
+    const { argo, appFolders, directories } = rendered;
     const matches = new Map<string, number>();
     for (const set of applicationSets(argo)) {
       for (const generator of set.spec.generators as GitGenerator[]) {
@@ -53,7 +57,7 @@ describe('ApplicationSets', () => {
   });
 
   it('send each app to the namespace of every namespaced object in its folder', () => {
-    const { argo, directories, objectsIn } = renderedPlatform();
+    const { argo, directories, objectsIn } = rendered;
     for (const set of applicationSets(argo)) {
       for (const generator of set.spec.generators as GitGenerator[]) {
         for (const folder of matchedBy(generator, directories)) {
@@ -69,7 +73,7 @@ describe('ApplicationSets', () => {
   });
 
   it('label each namespace with its Pod Security level: restricted, or the level an app states a reason for', () => {
-    const { argo, directories } = renderedPlatform();
+    const { argo, directories } = rendered;
     const levels: Record<string, string> = {};
     for (const set of applicationSets(argo)) {
       for (const generator of set.spec.generators as GitGenerator[]) {
@@ -78,17 +82,9 @@ describe('ApplicationSets', () => {
         }
       }
     }
-    expect(levels).toEqual({
-      'dist/apps/blog': 'restricted',
-      'dist/apps/bun-blog': 'restricted',
-      'dist/apps/url-shortener': 'restricted',
-      'dist/monitoring/alloy': 'privileged',
-      'dist/monitoring/monitoring': 'restricted',
-      'dist/monitoring/node-exporter': 'privileged',
-      'dist/networking/cloudflared': 'privileged',
-      'dist/networking/edge': 'restricted',
-      'dist/security/secrets': 'restricted',
-    });
+    expect(levels).toEqual(Object.fromEntries(platform.apps.map(app => [app.outputDir, app.podSecurity.level])));
+    // Host networking and host folders: the three apps that state why.
+    expect(levels).toMatchObject({ 'dist/monitoring/alloy': 'privileged', 'dist/monitoring/node-exporter': 'privileged', 'dist/networking/cloudflared': 'privileged' });
     const networking = applicationSets(argo).find(s => s.metadata.name === 'networking');
     expect(networking.spec.generators).toEqual([{
       git: {
@@ -108,7 +104,7 @@ describe('ApplicationSets', () => {
   });
 
   it('sync automatically with prune, self-heal, the seed\'s retry policy, and missingkey=error templates', () => {
-    for (const set of applicationSets(renderedPlatform().argo)) {
+    for (const set of applicationSets(rendered.argo)) {
       expect(set.spec.goTemplate).toBe(true);
       expect(set.spec.goTemplateOptions).toEqual(['missingkey=error']);
       expect(set.spec.template.spec.syncPolicy).toMatchObject({
@@ -120,7 +116,7 @@ describe('ApplicationSets', () => {
   });
 
   it('preserve the resources of categories that hold data, and cascade-delete the others', () => {
-    const sets = Object.fromEntries(applicationSets(renderedPlatform().argo).map(s => [s.metadata.name, s]));
+    const sets = Object.fromEntries(applicationSets(rendered.argo).map(s => [s.metadata.name, s]));
     expect(sets.apps.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
     expect(sets.apps.spec.template.metadata).not.toHaveProperty('finalizers');
     // Prometheus, Loki and Grafana keep their data on claims.
@@ -146,18 +142,14 @@ describe('ApplicationSets', () => {
 
 describe('AppProjects', () => {
   it('allow only this repository, the namespaces of their apps, and exactly the cluster-scoped objects needed', () => {
-    const projects = Object.fromEntries(renderedPlatform().argo.filter(o => o.kind === 'AppProject').map(p => [p.metadata.name, p.spec as any]));
+    const platform = buildPlatform();
+    const projects = Object.fromEntries(renderedPlatform(platform).argo.filter(o => o.kind === 'AppProject').map(p => [p.metadata.name, p.spec as any]));
     expect(projects.apps.sourceRepos).toEqual(['https://git.example.com/homelab/platform.git']);
-    expect(projects.apps.destinations).toEqual([
-      { namespace: 'blog', server: 'https://kubernetes.default.svc' },
-      { namespace: 'bun-blog', server: 'https://kubernetes.default.svc' },
-      { namespace: 'url-shortener', server: 'https://kubernetes.default.svc' },
-    ]);
-    expect(projects.apps.clusterResourceWhitelist).toEqual([
-      { group: '', kind: 'Namespace', name: 'blog' },
-      { group: '', kind: 'Namespace', name: 'bun-blog' },
-      { group: '', kind: 'Namespace', name: 'url-shortener' },
-    ]);
+    for (const category of platform.categories) {
+      const namespaces = platform.apps.filter(a => a.category === category).map(a => a.namespace).sort();
+      expect(projects[category].destinations, category).toEqual(namespaces.map(namespace => ({ namespace, server: 'https://kubernetes.default.svc' })));
+      expect(projects[category].clusterResourceWhitelist.filter((r: any) => r.kind === 'Namespace'), category).toEqual(namespaces.map(name => ({ group: '', kind: 'Namespace', name })));
+    }
     expect(projects.networking.clusterResourceWhitelist).toEqual([
       { group: '', kind: 'Namespace', name: 'cloudflared' },
       { group: '', kind: 'Namespace', name: 'edge' },

@@ -6,13 +6,17 @@ import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { standardLabels } from '../lib/k8s/labels';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
+import { CloudflareTunnel } from '../lib/networking/cloudflare-tunnel';
+import { externalSecret } from '../lib/secrets/external-secret';
 import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
 import { WebService } from '../lib/workloads/web-service';
+import { PLATFORMS } from './support/platforms';
 
 /** An app with a web service that connects to its database, optionally fenced by a policy. */
 function appWithDatabase(options: { cpu?: string; policyPort?: number } = {}): Platform {
   const platform = new Platform({ repoURL: 'https://git.example.com/t.git', capacity: { nodes: 1, cpuPerNode: '2', memoryPerNode: '4Gi' } });
   const chart = new AppChart(platform, 'shop', { category: 'apps' });
+  externalSecret(chart, { name: 'shop-db', keys: ['password'], usedBy: "the shop's PostgreSQL user" });
   const db = new Postgres(chart, 'postgres', { database: 'shop', passwordSecret: { name: 'shop-db', key: 'password' }, storageSize: '1Gi' });
   const cpu = options.cpu ?? '100m';
   const web = new WebService(chart, 'web', { image: 'shop:1.0.0', port: 8080, resources: { requests: { cpu, memory: '128Mi' }, limits: { cpu, memory: '256Mi' } } }).connectsTo(db);
@@ -30,12 +34,27 @@ function appWithDatabase(options: { cpu?: string; policyPort?: number } = {}): P
   return platform;
 }
 
+const id = (w: { namespace: string; name: string }) => `${w.namespace}__${w.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+
+describe.each(PLATFORMS)('the architecture report of %s', (_, build) => {
+  const platform = build();
+  const report = renderAndValidate(() => platform).rendering.files.get(REPORT_FILE)!;
+
+  it('draws every app in its category, every tunnel with the hostnames it carries, and every declared connection', () => {
+    for (const app of platform.apps) expect(report).toContain(`subgraph app_${id({ namespace: app.namespace, name: app.appName })}["${app.appName} · namespace ${app.namespace}`);
+    for (const category of platform.categories) expect(report).toContain(`subgraph category_${category.replace(/-/g, '_')}["${category}"]`);
+    for (const tunnel of platform.node.findAll().filter((c): c is CloudflareTunnel => c instanceof CloudflareTunnel)) {
+      expect(report).toContain(`internet -->|"${tunnel.routes.map(r => r.hostname).join(', ')} (Cloudflare Tunnel)"|`);
+    }
+    for (const c of platform.connections) expect(report).toContain(`${id(c.from)} -->|${c.port}| ${id(c.to)}`);
+  });
+});
+
 describe('the architecture report (dist/README.md)', () => {
   const report = renderAndValidate(buildPlatform).rendering.files.get(REPORT_FILE)!;
 
-  it('draws every app, the ways in from the Internet and the declared connections', () => {
+  it('draws the tunnel as privileged, the Bun blog\'s Ingress, the tunnel\'s route to the blog and the blog\'s database', () => {
     expect(report).toContain('subgraph app_cloudflared__cloudflared["cloudflared · namespace cloudflared · privileged"]');
-    expect(report).toContain('internet -->|"blog.sudharsana.dev, caiodonalisio.com, www.caiodonalisio.com (Cloudflare Tunnel)"| cloudflared__cloudflared');
     expect(report).toContain('internet -->|"blog.sudharsana.dev (Ingress)"| bun_blog__blog');
     expect(report).toContain('cloudflared__cloudflared -->|8080| blog__nginx');
     expect(report).toContain('blog__web -->|5432| blog__postgres');

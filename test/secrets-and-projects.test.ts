@@ -6,10 +6,13 @@ import { parseAllDocuments } from 'yaml';
 import { buildPlatform } from '../charts/platform';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { EnvValue } from '../lib/k8s/env';
+import { preCreatedRows, secretsSection, storeItemRows } from '../lib/report/secrets';
+import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
 import { credentialsOf, externalSecret } from '../lib/secrets/external-secret';
 import { WebService } from '../lib/workloads/web-service';
 import { render } from '../lib/synth/render';
 import { REPO_ROOT, emptyPlatform, testChart } from './support/platform';
+import { PLATFORMS } from './support/platforms';
 
 const platform = buildPlatform();
 const rendering = render(platform);
@@ -37,36 +40,11 @@ function readmeTable(heading: string): string[][] {
   return table.slice(2).map(row => row.split('|').slice(1, -1).map(cell => cell.trim()));
 }
 
-const code = (s: string) => `\`${s}\``;
-
 describe('secrets', () => {
   it('no Secret, and so no Secret data, is anywhere in dist/ or argocd/', () => {
     const secrets = [...documentsUnder('dist'), ...documentsUnder('argocd')].filter(d => d.doc?.kind === 'Secret');
     expect(secrets.map(s => s.file)).toEqual([]);
     expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
-  });
-
-  it('every Secret a pod reads is created by an ExternalSecret in its namespace or by CloudNativePG', () => {
-    const provided = new Set(manifests.flatMap(m => {
-      if (m.kind === 'ExternalSecret') return [`${m.metadata.namespace}/${m.spec.target?.name ?? m.metadata.name}`];
-      if (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/')) return [`${m.metadata.namespace}/${m.metadata.name}-app`];
-      return [];
-    }));
-    const read = new Set<string>();
-    for (const m of manifests) {
-      const template = m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : m.spec?.template;
-      if (!template?.spec?.containers) continue;
-      const pod = template.spec;
-      for (const v of pod.volumes ?? []) if (v.secret) read.add(`${m.metadata.namespace}/${v.secret.secretName}`);
-      for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
-        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) read.add(`${m.metadata.namespace}/${e.valueFrom.secretKeyRef.name}`);
-      }
-    }
-    expect([...read].filter(s => !provided.has(s))).toEqual([]);
-    expect([...read].sort()).toEqual([
-      'blog/blog-django', 'blog/blog-postgres', 'bun-blog/bun-blog-postgres', 'cloudflared/cloudflared-credentials',
-      'monitoring/alertmanager-webhooks', 'monitoring/grafana-admin', 'url-shortener/postgres-app', 'url-shortener/url-shortener-valkey',
-    ]);
   });
 
   it('ExternalSecrets read each key from the ClusterSecretStore the platform declares, one store item per Secret', () => {
@@ -129,11 +107,43 @@ describe('secrets', () => {
     expect(app.spec.destination.namespace).toBe('external-secrets');
   });
 
-  it('the README lists exactly the store items and the pre-created Secrets the charts declare', () => {
-    const { external, preCreated } = credentialsOf(platform);
-    expect(readmeTable('Items the store must hold')).toEqual(external.map(s => [s.namespace, code(s.name), s.keys.map(code).join(', '), code(s.item), s.usedBy]));
-    expect(readmeTable('Secrets to create by hand')).toEqual(preCreated.map(s => [s.namespace, code(s.name), s.keys.map(code).join(', '), s.usedBy]));
-    expect(preCreated.map(s => `${s.namespace}/${s.name}`)).toEqual(['cert-manager/cloudflare-api-token', 'external-secrets/onepassword-service-account']);
+});
+
+describe.each(PLATFORMS)('secrets of %s', (_, build) => {
+  const p = build();
+  const objects = render(p).objects.map(o => o.manifest) as any[];
+
+  it('every Secret a pod reads is created by an ExternalSecret of its app, by CloudNativePG, or declared pre-created', () => {
+    const preCreated = credentialsOf(p).preCreated.map(s => `${s.namespace}/${s.name}`);
+    const provided = new Set([...preCreated, ...objects.flatMap(m => {
+      if (m.kind === 'ExternalSecret') return [`${m.metadata.namespace}/${m.spec.target?.name ?? m.metadata.name}`];
+      if (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/')) return [`${m.metadata.namespace}/${m.metadata.name}-app`];
+      return [];
+    })]);
+    const read = new Set<string>();
+    for (const m of objects) {
+      const template = m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : m.spec?.template;
+      if (!template?.spec?.containers) continue;
+      const pod = template.spec;
+      for (const v of pod.volumes ?? []) if (v.secret) read.add(`${m.metadata.namespace}/${v.secret.secretName}`);
+      for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) read.add(`${m.metadata.namespace}/${e.valueFrom.secretKeyRef.name}`);
+      }
+    }
+    expect(read.size).toBeGreaterThan(0);
+    expect([...read].filter(s => !provided.has(s))).toEqual([]);
+  });
+
+  it('the README\'s secrets tables hold only rows the platform generates, and dist/README.md every one', () => {
+    const items = storeItemRows(p);
+    const byHand = preCreatedRows(p);
+    const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+    // A fork may document fewer apps than it runs; every row it shows must be what the charts declare.
+    for (const cells of readmeTable('Items the store must hold')) expect(items).toContain(row(cells));
+    for (const cells of readmeTable('Secrets to create by hand')) expect(byHand).toContain(row(cells));
+    const report = renderAndValidate(() => p).rendering.files.get(REPORT_FILE)!;
+    expect(report).toContain(secretsSection(p));
+    for (const line of [...items, ...byHand]) expect(report).toContain(line);
   });
 });
 
@@ -143,7 +153,7 @@ describe('AppProjects', () => {
 
   it('allow CustomResourceDefinitions in the operators project only', () => {
     expect(projects.filter(allowsCrds).map(p => p.metadata.name)).toEqual(['operators']);
-    expect(projects.map(p => p.metadata.name).sort()).toEqual(['apps', 'monitoring', 'networking', 'operators', 'root', 'security']);
+    expect(projects.map(p => p.metadata.name).sort()).toEqual([...platform.categories, 'operators', 'root'].sort());
   });
 
   it('allow each category exactly the cluster-scoped objects its apps render, by name', () => {

@@ -154,23 +154,23 @@ describe('WebService rejects bad props naming the construct path and field', () 
   });
 
   it('rejects an image without a tag', () => {
-    expect(buildError({ image: 'registry.example.com:5000/demo' })).toBe('demo/web: container.image: image "registry.example.com:5000/demo" has no tag; pin a version, e.g. "registry.example.com:5000/demo:1.2.3"');
+    expect(buildError({ image: 'registry.example.com:5000/demo' })).toBe('demo/web: image: image "registry.example.com:5000/demo" has no tag; pin a version, e.g. "registry.example.com:5000/demo:1.2.3" (the platform\'s pins live in lib/images.ts)');
   });
 
   it('rejects an image tagged latest', () => {
-    expect(buildError({ image: 'demo:latest' })).toBe('demo/web: container.image: image "demo:latest" is tagged latest; pin a version');
+    expect(buildError({ image: 'demo:latest' })).toBe('demo/web: image: image "demo:latest" is tagged latest; pin a version (the platform\'s pins live in lib/images.ts)');
   });
 
   it('rejects limits below requests', () => {
     expect(buildError({ resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '500m', memory: '2Gi' } } }))
-      .toBe('demo/web: container.resources.limits.cpu: limit 500m is below the request 1');
+      .toBe('demo/web: resources.limits.cpu: limit 500m is below the request 1');
     expect(buildError({ resources: { requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '1', memory: '512Mi' } } }))
-      .toBe('demo/web: container.resources.limits.memory: limit 512Mi is below the request 1Gi');
+      .toBe('demo/web: resources.limits.memory: limit 512Mi is below the request 1Gi');
   });
 
   it('rejects a resource amount that is not a quantity', () => {
     expect(buildError({ resources: { requests: { cpu: 'lots', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }))
-      .toBe('demo/web: container.resources.requests.cpu: "lots" is not a Kubernetes quantity (for example 500m, 2, 128Mi, 10Gi)');
+      .toBe('demo/web: resources.requests.cpu: "lots" is not a Kubernetes quantity (for example 500m, 2, 128Mi, 10Gi)');
   });
 
   it('rejects an autoscaler whose min exceeds its max', () => {
@@ -185,8 +185,12 @@ describe('WebService rejects bad props naming the construct path and field', () 
     expect(buildError({ terminationGracePeriod: Duration.seconds(10) })).toBe('demo/web: terminationGracePeriod: 10s must exceed preStopSleep (15s), or SIGKILL arrives before the app sees SIGTERM');
   });
 
+  it('rejects an ingress host with capitals, naming the rule it breaks', () => {
+    expect(buildError({ ingress: { hosts: ['Wiki.Example.org'] } })).toBe('demo/web: ingress.hosts[0]: "Wiki.Example.org" is not a fully qualified hostname (lowercase letters, digits, \'-\' and \'.\', at least two labels, each starting and ending with a letter or digit)');
+  });
+
   it('rejects an ingress host that is not a hostname', () => {
-    expect(buildError({ ingress: { hosts: ['localhost'] } })).toBe('demo/web: ingress.hosts[0]: "localhost" is not a fully qualified hostname');
+    expect(buildError({ ingress: { hosts: ['localhost'] } })).toBe('demo/web: ingress.hosts[0]: "localhost" is not a fully qualified hostname (lowercase letters, digits, \'-\' and \'.\', at least two labels, each starting and ending with a letter or digit)');
   });
 });
 

@@ -10,10 +10,10 @@ export function assertPinnedImage(scope: IConstruct, field: string, image: strin
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const colon = lastSegment.indexOf(':');
   if (colon < 0 || colon === lastSegment.length - 1) {
-    fail(scope, field, `image "${image}" has no tag; pin a version, e.g. "${image}:1.2.3"`);
+    fail(scope, field, `image "${image}" has no tag; pin a version, e.g. "${image}:1.2.3" (the platform's pins live in lib/images.ts)`);
   }
   if (lastSegment.slice(colon + 1) === 'latest') {
-    fail(scope, field, `image "${image}" is tagged latest; pin a version`);
+    fail(scope, field, `image "${image}" is tagged latest; pin a version (the platform's pins live in lib/images.ts)`);
   }
   return image;
 }

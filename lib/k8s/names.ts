@@ -20,6 +20,14 @@ export function isHostname(value: string): boolean {
   return isDnsSubdomain(value) && value.includes('.');
 }
 
+/** Throws unless `value` is a hostname (`isHostname`), saying which rule it breaks. */
+export function assertHostname(scope: IConstruct, field: string, value: string): string {
+  if (!isHostname(value)) {
+    fail(scope, field, `"${value}" is not a fully qualified hostname (lowercase letters, digits, '-' and '.', at least two labels, each starting and ending with a letter or digit)`);
+  }
+  return value;
+}
+
 /** Throws unless `value` is a DNS label, naming the construct and field. */
 export function assertDnsLabel(scope: IConstruct, field: string, value: string): string {
   if (!isDnsLabel(value)) {

@@ -6,7 +6,7 @@ import { fail } from '../errors';
 import { IMAGES } from '../images';
 import { checksum } from '../k8s/checksum';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
-import { isHostname } from '../k8s/names';
+import { assertHostname } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
@@ -95,7 +95,7 @@ export class CloudflareTunnel extends Construct {
     if (!/^[0-9a-f-]{36}$/.test(props.tunnelId)) fail(this, 'tunnelId', `"${props.tunnelId}" is not a tunnel UUID`);
     if (props.routes.length === 0) fail(this, 'routes', 'needs at least one route');
     props.routes.forEach((r, i) => {
-      if (!isHostname(r.hostname)) fail(this, `routes[${i}].hostname`, `"${r.hostname}" is not a fully qualified hostname`);
+      assertHostname(this, `routes[${i}].hostname`, r.hostname);
       if (!/^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(r.service)) fail(this, `routes[${i}].service`, `"${r.service}" is not an http(s)://host[:port] URL`);
     });
     const seen = new Set<string>();

@@ -5,7 +5,7 @@ import { Certificate } from '../../imports/cert-manager-certificate-cert-manager
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway-api-httproute-gateway.networking.k8s.io';
 import { fail } from '../errors';
 import { standardLabels } from '../k8s/labels';
-import { assertDnsLabel, isHostname } from '../k8s/names';
+import { assertDnsLabel, assertHostname } from '../k8s/names';
 import { declareProbes } from '../monitoring/declarations';
 import { CERT_MANAGER } from '../operators/cert-manager';
 import { AppChart } from '../platform/app-chart';
@@ -90,7 +90,7 @@ export class Routes extends Construct {
     const settings = platform.entryPoints;
     if (props.hostnames.length === 0) fail(this, 'hostnames', 'needs at least one hostname');
     props.hostnames.forEach((host, i) => {
-      if (!isHostname(host)) fail(this, `hostnames[${i}]`, `"${host}" is not a fully qualified hostname`);
+      assertHostname(this, `hostnames[${i}]`, host);
     });
     const path = props.path ?? '/';
     if (!path.startsWith('/')) fail(this, 'path', `"${path}" must start with /`);

@@ -20,6 +20,7 @@ export function formatSummary(summary: SynthesisSummary, elapsedMs: number, chec
   const { warnings, exempted, strictSchemas, schemas } = summary.validation;
   lines.push(`  validated: 0 errors, ${warnings.length} warnings, ${exempted.length} exempted${strictSchemas ? '' : `; schemas: ${schemas}`}`);
   for (const f of warnings) lines.push(`  warning ${f.rule} ${f.object}: ${f.message}`);
+  for (const w of summary.warnings) lines.push(`  warning ${w}`);
   // Coverage is for `npm run validate`; a synth only says what went unchecked.
   for (const note of summary.validation.notes.filter(n => n.startsWith('CEL rule not checked'))) lines.push(`  ${note}`);
   for (const f of uniqueExemptions(exempted)) lines.push(`  exempt ${f.rule} ${f.object}: ${f.exemption}`);

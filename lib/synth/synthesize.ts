@@ -1,8 +1,11 @@
+import { checkPlatform } from '../checks';
 import { PlatformModel } from '../model';
 import { Platform } from '../platform/platform';
 import { architectureReport } from '../report/architecture';
+import { secretsSection } from '../report/secrets';
 import { formatFinding } from '../validate/format';
 import { ValidationReport, validateSubjects } from '../validate/validate';
+import { buildPlatformChecked } from './build';
 import { Rendering, SynthesisFailed, render } from './render';
 import { WriteHooks, WriteResult, compareTrees, readTree, replaceTrees } from './writer';
 
@@ -26,20 +29,24 @@ export interface SynthesisSummary {
   readonly files: number;
   readonly result: WriteResult;
   readonly validation: ValidationReport;
+  /** What the platform checks warn about (lib/checks), each naming its construct. */
+  readonly warnings: string[];
 }
 
 /** Builds and renders the platform and validates every object; throws SynthesisFailed on errors. */
-export function renderAndValidate(build: () => Platform): { rendering: Rendering; validation: ValidationReport } {
-  const platform = build();
+export function renderAndValidate(build: () => Platform): { rendering: Rendering; validation: ValidationReport; warnings: string[] } {
+  const platform = buildPlatformChecked(build);
   const rendering = render(platform);
   const validation = validateSubjects(rendering.objects);
-  if (validation.errors.length) throw new SynthesisFailed(validation.errors.map(formatFinding));
+  const checks = checkPlatform(platform, rendering.objects);
+  const errors = [...validation.errors.map(formatFinding), ...checks.errors];
+  if (errors.length) throw new SynthesisFailed(errors);
   // One model of the rendered app objects (argocd/ holds none) serves the whole report.
   const model = new PlatformModel(rendering.objects.filter(o => o.file.startsWith('dist/')), platform.capacity?.nodes ?? 1);
   const report = architectureReport(platform, model);
   if (report.problems.length) throw new SynthesisFailed(report.problems);
-  rendering.files.set(REPORT_FILE, report.markdown);
-  return { rendering, validation };
+  rendering.files.set(REPORT_FILE, report.markdown + secretsSection(platform));
+  return { rendering, validation, warnings: checks.warnings };
 }
 
 /**
@@ -48,9 +55,9 @@ export function renderAndValidate(build: () => Platform): { rendering: Rendering
  * before the swap leaves both folders byte-identical.
  */
 export function synthesize(build: () => Platform, options: SynthesisOptions): SynthesisSummary {
-  const { rendering, validation } = renderAndValidate(build);
+  const { rendering, validation, warnings } = renderAndValidate(build);
   const result = options.check
     ? compareTrees(new Map(OUTPUT_DIRS.flatMap(dir => [...readTree(options.root, dir)])), rendering.files)
     : replaceTrees(options.root, OUTPUT_DIRS, rendering.files, options.hooks);
-  return { apps: rendering.apps, objects: rendering.objects.length, files: rendering.files.size, result, validation };
+  return { apps: rendering.apps, objects: rendering.objects.length, files: rendering.files.size, result, validation, warnings };
 }

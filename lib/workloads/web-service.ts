@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { EnvMap } from '../k8s/env';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
-import { assertDnsLabel, assertPort, isHostname } from '../k8s/names';
+import { assertPinnedImage } from '../k8s/image';
+import { assertDnsLabel, assertHostname, assertPort } from '../k8s/names';
 import { Probe } from '../k8s/probe';
 import { RunAs } from '../k8s/security';
 import { Mount } from '../k8s/volume';
@@ -17,7 +18,7 @@ import { ConnectionTarget, connection, externalConnection } from '../platform/co
 import { Platform } from '../platform/platform';
 import { Exposure, Routes } from '../networking/routes';
 import { renderPodTemplate } from './pod';
-import { ResourcesProps } from './resources';
+import { ResourcesProps, checkResources } from './resources';
 
 /** Scale on CPU between two bounds instead of a fixed replica count. */
 export interface AutoscalingProps {
@@ -163,6 +164,9 @@ export class WebService extends Construct {
     if (props.metrics) assertPort(this, 'metrics.port', props.metrics.port);
     this.servicePort = assertPort(this, 'servicePort', props.servicePort ?? props.port);
 
+    // Checked here so that messages name the props as written (`image`, not `container.image`).
+    assertPinnedImage(this, 'image', props.image);
+    checkResources(this, 'resources', props.resources ?? WEB_SERVICE_DEFAULTS.resources);
     const replicas = this.checkReplicas(props);
     const preStopSleep = props.preStopSleep ?? WEB_SERVICE_DEFAULTS.preStopSleep;
     const grace = props.terminationGracePeriod ?? Duration.seconds(preStopSleep.toSeconds() + WEB_SERVICE_DEFAULTS.drainHeadroom.toSeconds());
@@ -233,9 +237,7 @@ export class WebService extends Construct {
     if (props.autoscaling) this.autoscaler = this.addAutoscaler(metadata, props.autoscaling);
     if (props.ingress) {
       if (props.ingress.hosts.length === 0) fail(this, 'ingress.hosts', 'needs at least one hostname');
-      props.ingress.hosts.forEach((host, i) => {
-        if (!isHostname(host)) fail(this, `ingress.hosts[${i}]`, `"${host}" is not a fully qualified hostname`);
-      });
+      props.ingress.hosts.forEach((host, i) => assertHostname(this, `ingress.hosts[${i}]`, host));
       this.routes = new Routes(this, 'Routes', {
         hostnames: props.ingress.hosts,
         path: props.ingress.path,
