@@ -125,7 +125,7 @@ describe('the synth command on an edited copy of the repository', () => {
   }, 240_000);
 
   it('exits 2 naming the path for a chart added twice, with no stack trace', () => {
-    const restore = edit('charts/platform.ts', '  new BlogChart(platform);\n', '  new BlogChart(platform);\n  new BlogChart(platform);\n');
+    const restore = edit('charts/platform.ts', '  platform => new BlogChart(platform),\n', '  platform => new BlogChart(platform),\n  platform => new BlogChart(platform),\n');
     const run = launch();
     restore();
     expect(run.status).toBe(2);
