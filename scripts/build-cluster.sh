@@ -10,12 +10,13 @@ cd "$(dirname "$0")/.."
 module=test/cluster
 version=$(tr -d '[:space:]' < "$module/VERSION")
 key=$(cat "$module/VERSION" "$module/go.mod" "$module/go.sum" $(find "$module/cmd" -name '*.go' | sort) | sha256sum | cut -c1-12)
-out=".cache/cluster/$version-$key/bin"
+# CLUSTER_CACHE_DIR moves the output (the benchmark builds into a temporary folder).
+out="${CLUSTER_CACHE_DIR:-.cache/cluster}/$version-$key/bin"
 programs=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok harness)
 
 complete=1
 for p in "${programs[@]}"; do [ -x "$out/$p" ] || complete=0; done
-if [ $complete = 1 ]; then echo "$PWD/$out"; exit 0; fi
+if [ $complete = 1 ]; then realpath "$out"; exit 0; fi
 
 if ! command -v go >/dev/null 2>&1; then
   if [ -x /usr/local/go/bin/go ]; then
@@ -45,5 +46,7 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$(dirname "$out")"
 rm -rf "$out" && mv "$tmp" "$out"
 trap - EXIT
+# Binaries of older pins are dead weight (600+ MB each).
+find "$(dirname "$(dirname "$out")")" -mindepth 1 -maxdepth 1 -type d ! -name "$version-$key" -exec rm -rf {} +
 echo "build-cluster: built in $(( $(date +%s) - start )) s" >&2
-echo "$PWD/$out"
+realpath "$out"

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -57,6 +58,7 @@ func main() {
 	go func() { _, _ = io.Copy(io.Discard, bufio.NewReader(os.Stdin)); stop <- syscall.SIGTERM }()
 	go func() {
 		<-stop
+		stopping.Store(true)
 		c.stopAll()
 		if !*keep {
 			_ = os.RemoveAll(dir)
@@ -76,10 +78,16 @@ func main() {
 	fmt.Println(string(line))
 	// A component that exits early is a failed run: say so, and end everything.
 	failed := c.firstExit()
+	if stopping.Load() {
+		select {} // the teardown exits
+	}
 	fmt.Fprintf(os.Stderr, "harness: %s exited; logs in %s\n", failed, dir)
 	stop <- syscall.SIGTERM
 	select {}
 }
+
+// stopping is set once teardown begins: components exiting then are expected.
+var stopping atomic.Bool
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "harness:", err)
