@@ -2,18 +2,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PLATFORM_SETTINGS, buildPlatform } from '../../charts/platform';
 import { KubeClient } from '../../lib/cluster/client';
+import { NodeShape } from '../../lib/cluster/nodes';
 import { renderAndValidate } from '../../lib/synth/synthesize';
 import { REPO_ROOT, tempDir } from './platform';
 
 export type RouteMode = 'ingress' | 'gateway-api';
 
 /**
- * A folder holding dist/ and argocd/ for a route mode: the committed ones for the platform's own
- * mode, otherwise the platform synthesized with that mode into a temporary folder.
+ * A folder holding dist/ and argocd/ for a route mode and node shape: the committed ones for the
+ * platform's own settings, otherwise the platform synthesized with them into a temporary folder
+ * (quotas count a DaemonSet's pods per declared node, so the node count is part of the platform).
  */
-export function platformRoot(routes: RouteMode): string {
-  if (PLATFORM_SETTINGS.entryPoints?.routes === routes) return REPO_ROOT;
-  const settings = { ...PLATFORM_SETTINGS, entryPoints: { ...PLATFORM_SETTINGS.entryPoints, routes } };
+export function platformRoot(routes: RouteMode, shape?: NodeShape): string {
+  const capacity = shape ? { nodes: shape.count, cpuPerNode: shape.cpu, memoryPerNode: shape.memory } : PLATFORM_SETTINGS.capacity;
+  if (PLATFORM_SETTINGS.entryPoints?.routes === routes && !shape) return REPO_ROOT;
+  const settings = { ...PLATFORM_SETTINGS, capacity, entryPoints: { ...PLATFORM_SETTINGS.entryPoints, routes } };
   const { rendering } = renderAndValidate(() => buildPlatform(settings as typeof PLATFORM_SETTINGS));
   const root = tempDir(`platform-${routes}-`);
   for (const [file, content] of rendering.files) {
