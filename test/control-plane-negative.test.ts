@@ -46,8 +46,8 @@ describe('negative controls on the real control plane', () => {
 
   beforeAll(async () => {
     cp = await startControlPlane();
-    // Nodes, storage and the CRDs only: no folder to apply.
-    sync = await syncFolders(cp, [], process.cwd(), declaredShape(PLATFORM_SETTINGS.capacity));
+    // Nodes, storage and the Gateway API CRDs only: no folder to apply.
+    sync = await syncFolders(cp, [], process.cwd(), declaredShape(PLATFORM_SETTINGS.capacity), ['gateway.networking.k8s.io']);
     const levels = ['enforce', 'warn', 'audit'].map(m => [`pod-security.kubernetes.io/${m}`, 'restricted']);
     expect(await ensureNamespace(cp.client, NS, Object.fromEntries(levels))).toEqual([]);
   }, 90 * 60_000);

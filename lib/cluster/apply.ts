@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { argoOrder } from './argocd-order';
+import { argoOrder, sameStep } from './argocd-order';
 import { KubeClient, message } from './client';
 import { AppSource, SourceObject, applicationSetApps, readObjects } from './sources';
 
@@ -32,15 +32,23 @@ export function formatFinding(f: Finding, root = process.cwd()): string {
 /** Server-side applies each object in Argo CD's order; every refusal and warning becomes a finding. */
 export async function applyObjects(client: KubeClient, items: SourceObject[], namespace?: string): Promise<Finding[]> {
   const findings: Finding[] = [];
-  for (const { file, object } of argoOrder([...items])) {
+  const one = async ({ file, object }: SourceObject): Promise<Finding[]> => {
     const name = describe(object, namespace);
     if (!client.resource(object.apiVersion, object.kind)) {
-      findings.push({ severity: 'refused', file, object: name, message: `the server does not serve ${object.apiVersion} ${object.kind} (no such CRD installed)` });
-      continue;
+      return [{ severity: 'refused', file, object: name, message: `the server does not serve ${object.apiVersion} ${object.kind} (no such CRD installed)` }];
     }
     const res = await client.apply(object, namespace);
-    if (res.status >= 300) findings.push({ severity: 'refused', file, object: name, message: message(res) });
-    for (const warning of res.warnings) findings.push({ severity: 'warning', file, object: name, message: warning });
+    const out: Finding[] = res.status >= 300 ? [{ severity: 'refused', file, object: name, message: message(res) }] : [];
+    for (const warning of res.warnings) out.push({ severity: 'warning', file, object: name, message: warning });
+    return out;
+  };
+  // Objects of one step (same phase, wave and kind) go together, as one kubectl apply would.
+  const ordered = argoOrder([...items]);
+  for (let i = 0; i < ordered.length;) {
+    let j = i + 1;
+    while (j < ordered.length && sameStep(ordered[i].object, ordered[j].object)) j++;
+    for (const found of await Promise.all(ordered.slice(i, j).map(one))) findings.push(...found);
+    i = j;
   }
   return findings;
 }

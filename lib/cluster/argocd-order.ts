@@ -38,3 +38,8 @@ export function argoOrder<T extends { object: any }>(items: T[]): T[] {
     kindRank(a.object.kind) - kindRank(b.object.kind) ||
     String(a.object.metadata?.name).localeCompare(String(b.object.metadata?.name)));
 }
+
+/** Whether two objects are applied in the same step (same phase, wave and kind). */
+export function sameStep(a: any, b: any): boolean {
+  return phase(a) === phase(b) && syncWave(a) === syncWave(b) && kindRank(a.kind) === kindRank(b.kind);
+}

@@ -3,6 +3,7 @@ import { crdsDir } from '../schema-sources';
 import { ApplyResult, applyFolders, crdObjects, installCrds } from './apply';
 import { ControlPlane } from './control-plane';
 import { NodeShape, prepareCluster } from './nodes';
+import { readObjects } from './sources';
 
 /** The fake nodes PLATFORM_SETTINGS.capacity declares. */
 export function declaredShape(capacity: NodeCapacity | undefined): NodeShape {
@@ -31,11 +32,15 @@ export interface SyncResult extends ApplyResult {
 
 /**
  * Prepares the cluster (nodes, local-path StorageClass, provisioner), installs the operators'
- * CRDs (the files the offline validator reads) and applies folders as Argo CD would.
+ * CRDs (the files the offline validator reads, crdsDir()) and applies folders as Argo CD would.
  */
-export async function syncFolders(cp: ControlPlane, folders: string[], root: string, shape: NodeShape): Promise<SyncResult> {
+export async function syncFolders(cp: ControlPlane, folders: string[], root: string, shape: NodeShape, extraGroups: string[] = []): Promise<SyncResult> {
   const stop = await prepareCluster(cp.client, shape);
-  const crdFindings = await installCrds(cp.client, crdObjects([crdsDir()]));
+  // Every CRD of each API group the folders use: what the operators' charts install. Groups
+  // nothing uses (prometheus-operator's) are left out; their huge schemas cost seconds each.
+  const groups = new Set([...extraGroups, ...folders.flatMap(f => readObjects(f)).map(s => String(s.object.apiVersion).split('/').slice(0, -1).join('/'))]);
+  const crds = crdObjects([crdsDir()]).filter(c => groups.has(c.object.spec?.group));
+  const crdFindings = await installCrds(cp.client, crds);
   const result = await applyFolders(cp.client, folders, root);
   return { ...result, findings: [...crdFindings, ...result.findings], stop };
 }

@@ -27,6 +27,7 @@ type cluster struct {
 	procs    []*exec.Cmd
 	names    []string
 	exited   chan string
+	running  sync.WaitGroup
 }
 
 func (c *cluster) path(name string) string { return filepath.Join(c.dir, name) }
@@ -48,32 +49,38 @@ func (c *cluster) run(name string, env []string, args ...string) error {
 	c.procs = append(c.procs, cmd)
 	c.names = append(c.names, name)
 	c.mu.Unlock()
-	go func() { _ = cmd.Wait(); c.exited <- name }()
+	c.running.Add(1)
+	go func() {
+		_ = cmd.Wait()
+		c.running.Done()
+		select {
+		case c.exited <- name:
+		default: // nobody is listening any more (teardown)
+		}
+	}()
 	return nil
 }
 
 func (c *cluster) firstExit() string { return <-c.exited }
 
-// stopAll sends SIGTERM to every process group, then SIGKILL to what is left after 3 s.
+// stopAll kills every process group at once: the run's data is thrown away, so there is
+// nothing to shut down gracefully, and SIGKILL cannot be ignored.
 func (c *cluster) stopAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i := len(c.procs) - 1; i >= 0; i-- {
-		if p := c.procs[i].Process; p != nil {
-			_ = syscall.Kill(-p.Pid, syscall.SIGTERM)
-		}
-	}
-	deadline := time.Now().Add(3 * time.Second)
 	for _, cmd := range c.procs {
-		for cmd.ProcessState == nil && time.Now().Before(deadline) {
-			if syscall.Kill(cmd.Process.Pid, 0) != nil {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
+		if p := cmd.Process; p != nil {
+			_ = syscall.Kill(-p.Pid, syscall.SIGKILL)
 		}
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
 	c.procs = nil
+	// Return once every component is reaped, so nothing outlives the harness.
+	done := make(chan struct{})
+	go func() { c.running.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
 }
 
 func (c *cluster) writeKubeconfig(server string) (string, error) {
