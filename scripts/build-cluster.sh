@@ -30,8 +30,24 @@ if ! command -v go >/dev/null 2>&1; then
     exit 1
   fi
 fi
-# go.mod asks for a newer Go than Debian's: the go command fetches that toolchain from the proxy.
+# go.mod pins the toolchain (`toolchain goX.Y.Z`); a go command 1.21 or newer fetches it from the
+# module proxy itself when it is older (GOTOOLCHAIN=auto).
 export GOTOOLCHAIN=auto
+toolchain=$(sed -n 's/^toolchain \(go[0-9.]*\)$/\1/p' "$module/go.mod")
+have=$(go env GOVERSION 2>/dev/null || go version | awk '{print $3}')
+if [ "$(printf '%s\n' "go1.21" "$have" | sort -V | head -1)" != go1.21 ]; then
+  # Older Go (Debian bookworm's is 1.19) cannot switch toolchains: fetch the same module
+  # (golang.org/toolchain, verified against the checksum database) and run its go.
+  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+  home="${XDG_CACHE_HOME:-$HOME/.cache}/platform-go/$toolchain"
+  if [ ! -x "$home/bin/go" ]; then
+    echo "build-cluster: $have predates toolchain switching; fetching $toolchain through the module proxy" >&2
+    dir=$(cd / && GO111MODULE=on GOFLAGS=-modcacherw go mod download -json "golang.org/toolchain@v0.0.1-$toolchain.linux-$arch" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
+    rm -rf "$home" && mkdir -p "$(dirname "$home")" && cp -r "$dir" "$home"
+    chmod -R u+w "$home" && chmod +x "$home"/bin/* "$home"/pkg/tool/*/*
+  fi
+  export PATH="$home/bin:$PATH" GOROOT="$home"
+fi
 # go.sum is committed: builds never change the pins.
 export GOFLAGS="-mod=readonly ${GOFLAGS:-}"
 
