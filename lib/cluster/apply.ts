@@ -20,6 +20,9 @@ export interface ApplyResult {
   readonly applied: number;
 }
 
+/** Pod Security labels of a namespace no Application describes. */
+const RESTRICTED = Object.fromEntries(['enforce', 'warn', 'audit'].map(mode => [`pod-security.kubernetes.io/${mode}`, 'restricted']));
+
 export function describe(object: any, namespace?: string): string {
   const ns = object.metadata?.namespace ?? namespace;
   return `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata?.name}`;
@@ -88,7 +91,8 @@ export async function installCrds(client: KubeClient, crds: SourceObject[]): Pro
  * Applies folders as Argo CD would sync them: a folder holding ApplicationSets (argocd/) is applied
  * first, in the argocd namespace; then every app folder its git generators select (resolved from
  * root), each into its destination namespace created with the managedNamespaceMetadata labels;
- * any other folder is applied as one app, each object in its own namespace or `default`.
+ * any other folder is applied as one app, each object in its own namespace or `default`, those
+ * namespaces enforcing Pod Security `restricted`.
  */
 export async function applyFolders(client: KubeClient, folders: string[], root: string): Promise<ApplyResult> {
   const findings: Finding[] = [];
@@ -117,8 +121,9 @@ export async function applyFolders(client: KubeClient, folders: string[], root: 
     if (!items.length) continue;
     const crds = items.filter(s => s.object.kind === 'CustomResourceDefinition');
     if (crds.length) findings.push(...await installCrds(client, crds));
+    // No Application says how to label these namespaces: the platform's default, restricted.
     for (const ns of new Set(items.map(s => s.object.metadata?.namespace ?? 'default'))) {
-      findings.push(...await ensureNamespace(client, ns));
+      findings.push(...await ensureNamespace(client, ns, RESTRICTED));
       namespaces.add(ns);
     }
     findings.push(...await applyObjects(client, items.filter(s => s.object.kind !== 'CustomResourceDefinition'), 'default'));

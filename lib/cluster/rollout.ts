@@ -52,16 +52,21 @@ export async function waitForRollouts(client: KubeClient, namespaces: string[] |
     if (!pending.length) return [];
     if (Date.now() > deadline) {
       const out: string[] = [];
-      for (const [w, why] of pending) out.push(`${w.kind} ${w.namespace}/${w.name}: ${why}${await warningEvents(client, w.namespace)}`);
+      for (const [w, why] of pending) out.push(`${w.kind} ${w.namespace}/${w.name}: ${why}${await warningEvents(client, w.namespace, w.name)}`);
       return out;
     }
     await new Promise(r => setTimeout(r, 250));
   }
 }
 
-/** The namespace's distinct warning events (FailedCreate, FailedScheduling...), for diagnostics. */
-export async function warningEvents(client: KubeClient, namespace: string): Promise<string> {
+/**
+ * The namespace's distinct warning events (FailedCreate, FailedScheduling...), for diagnostics;
+ * with prefix, only those about objects named after it (a workload's ReplicaSets and pods).
+ */
+export async function warningEvents(client: KubeClient, namespace: string, prefix = ''): Promise<string> {
   const events = await client.get(`/api/v1/namespaces/${namespace}/events?fieldSelector=type%3DWarning`).catch(() => ({ items: [] }));
-  const lines = [...new Set<string>(events.items.map((e: any) => `${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}: ${e.message}`))];
+  const lines = [...new Set<string>(events.items
+    .filter((e: any) => e.involvedObject.name.startsWith(prefix))
+    .map((e: any) => `${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}: ${e.message.replace(/pods "[^"]+" is forbidden/, 'pods are forbidden')}`))];
   return lines.length ? `\n    ${lines.slice(-8).join('\n    ')}` : '';
 }
