@@ -92,11 +92,14 @@ describe('negative controls on the real control plane', () => {
     }, 30_000);
     expect(rolledOut).toBe(true);
     expect((await restart(cp.client, 'Deployment', NS, 'tight', 'now')).status).toBe(200);
-    const events = await until(async () => {
-      const text = await warningEvents(cp.client, NS);
+    // The ReplicaSet's refusal, as the Deployment reports it (condition ReplicaFailure) or as an event.
+    const refusal = await until(async () => {
+      const d = await cp.client.get(`/apis/apps/v1/namespaces/${NS}/deployments/tight`);
+      const condition = d.status?.conditions?.find((c: any) => c.type === 'ReplicaFailure')?.message ?? '';
+      const text = `${condition}\n${await warningEvents(cp.client, NS, 'tight')}`;
       return /exceeded quota: tight/.test(text) ? text : '';
-    }, 20_000);
-    expect(events).toMatch(/forbidden: exceeded quota: tight, requested: limits.cpu=100m,requests.cpu=100m/);
+    }, 60_000);
+    expect(refusal).toMatch(/forbidden: exceeded quota: tight, requested: limits.cpu=100m,requests.cpu=100m/);
     const tight = (await listWorkloads(cp.client, [NS])).find(w => w.name === 'tight')!;
     expect(notRolledOut(tight)).toMatch(/updated/);
   });
