@@ -2,7 +2,8 @@
  * `npm run bench`: measures what this project exists to do fast and prints a table, writes the
  * figures to bench/results.json and regenerates docs/benchmarks.md with the machine's description.
  * Every figure is a median of several runs; comparisons alternate the two commands run by run.
- * `--quick` runs each measurement fewer times; `--no-service` leaves out the URL shortener's load test.
+ * `--quick` runs each measurement fewer times; `--no-service` leaves out the URL shortener's load test;
+ * `--no-cluster` the control plane's figures, `--cluster-scratch` adds its build with an empty Go cache.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { copyProject } from '../test/support/platform';
+import { clusterFigures } from './cluster';
 
 const ROOT = path.resolve(__dirname, '..');
 const QUICK = process.argv.includes('--quick');
@@ -130,10 +132,11 @@ function report(figures: Figure[]): string {
   return ['| figure | measured | target | |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const figures: Figure[] = [];
   fullPlatform(figures);
   growth(figures);
+  if (!process.argv.includes('--no-cluster')) await clusterFigures(figures, process.argv.includes('--cluster-scratch'));
   const serviceTable = process.argv.includes('--no-service') ? undefined : service(figures);
   const table = report(figures);
   console.log(table);
@@ -153,4 +156,4 @@ function main(): void {
   ].join('\n'));
 }
 
-main();
+void main();

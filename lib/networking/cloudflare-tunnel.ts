@@ -119,6 +119,9 @@ export class CloudflareTunnel extends Construct {
       spec: {
         replicas: 1,
         selector: { matchLabels: selectorLabels(this.identity) },
+        // On the node's network the new pod needs the old one's port: a surge pod never schedules on a
+        // single node (the control-plane test saw the rollout stall), so the old pod goes first.
+        ...(hostNetwork ? { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) } } } : {}),
         template: renderPodTemplate(this, labels, {
           hostNetwork,
           // The image's nonroot user.

@@ -1,0 +1,133 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { argoOrder, sameStep } from './argocd-order';
+import { KubeClient, message } from './client';
+import { AppSource, SourceObject, applicationSetApps, readObjects } from './sources';
+
+/** Something the API server refused, or a warning it returned while accepting. */
+export interface Finding {
+  readonly severity: 'refused' | 'warning';
+  readonly file: string;
+  /** kind namespace/name */
+  readonly object: string;
+  readonly message: string;
+}
+
+export interface ApplyResult {
+  readonly findings: Finding[];
+  /** The namespaces the applied apps live in (where rollouts are awaited). */
+  readonly namespaces: string[];
+  readonly applied: number;
+}
+
+/** Pod Security labels of a namespace no Application describes. */
+const RESTRICTED = Object.fromEntries(['enforce', 'warn', 'audit'].map(mode => [`pod-security.kubernetes.io/${mode}`, 'restricted']));
+
+export function describe(object: any, namespace?: string): string {
+  const ns = object.metadata?.namespace ?? namespace;
+  return `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata?.name}`;
+}
+
+export function formatFinding(f: Finding, root = process.cwd()): string {
+  return `${f.severity === 'refused' ? 'REFUSED' : 'WARNING'} ${f.object} (${path.relative(root, f.file) || f.file}): ${f.message}`;
+}
+
+/** Server-side applies each object in Argo CD's order; every refusal and warning becomes a finding. */
+export async function applyObjects(client: KubeClient, items: SourceObject[], namespace?: string): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const one = async ({ file, object }: SourceObject): Promise<Finding[]> => {
+    const name = describe(object, namespace);
+    if (!client.resource(object.apiVersion, object.kind)) {
+      return [{ severity: 'refused', file, object: name, message: `the server does not serve ${object.apiVersion} ${object.kind} (no such CRD installed)` }];
+    }
+    const res = await client.apply(object, namespace);
+    const out: Finding[] = res.status >= 300 ? [{ severity: 'refused', file, object: name, message: message(res) }] : [];
+    for (const warning of res.warnings) out.push({ severity: 'warning', file, object: name, message: warning });
+    return out;
+  };
+  // Objects of one step (same phase, wave and kind) go together, as one kubectl apply would.
+  const ordered = argoOrder([...items]);
+  for (let i = 0; i < ordered.length;) {
+    let j = i + 1;
+    while (j < ordered.length && sameStep(ordered[i].object, ordered[j].object)) j++;
+    for (const found of await Promise.all(ordered.slice(i, j).map(one))) findings.push(...found);
+    i = j;
+  }
+  return findings;
+}
+
+/** Creates (or relabels) a namespace as Argo CD's CreateNamespace=true with managedNamespaceMetadata does. */
+export async function ensureNamespace(client: KubeClient, name: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): Promise<Finding[]> {
+  const object = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } };
+  const res = await client.apply(object);
+  const findings: Finding[] = [];
+  if (res.status >= 300) findings.push({ severity: 'refused', file: '(managedNamespaceMetadata)', object: `Namespace ${name}`, message: message(res) });
+  for (const w of res.warnings) findings.push({ severity: 'warning', file: '(managedNamespaceMetadata)', object: `Namespace ${name}`, message: w });
+  return findings;
+}
+
+/** The CustomResourceDefinitions in the YAML files under dirs. */
+export function crdObjects(dirs: string[]): SourceObject[] {
+  return dirs.filter(d => fs.existsSync(d)).flatMap(readObjects).filter(s => s.object.kind === 'CustomResourceDefinition');
+}
+
+/** Installs CRDs and waits until each is served. */
+export async function installCrds(client: KubeClient, crds: SourceObject[]): Promise<Finding[]> {
+  const findings = await applyObjects(client, crds);
+  const deadline = Date.now() + 60_000;
+  for (const { object } of crds) {
+    for (;;) {
+      const crd = await client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${object.metadata.name}`).catch(() => undefined);
+      if (crd?.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True')) break;
+      if (Date.now() > deadline) throw new Error(`CRD ${object.metadata.name} not established after 60 s`);
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+  await client.discover();
+  return findings;
+}
+
+/**
+ * Applies folders as Argo CD would sync them: a folder holding ApplicationSets (argocd/) is applied
+ * first, in the argocd namespace; then every app folder its git generators select (resolved from
+ * root), each into its destination namespace created with the managedNamespaceMetadata labels;
+ * any other folder is applied as one app, each object in its own namespace or `default`, those
+ * namespaces enforcing Pod Security `restricted`.
+ */
+export async function applyFolders(client: KubeClient, folders: string[], root: string): Promise<ApplyResult> {
+  const findings: Finding[] = [];
+  const namespaces = new Set<string>();
+  let applied = 0;
+  const argocdFolders = folders.filter(f => readObjects(f).some(s => s.object.kind === 'ApplicationSet'));
+  const apps: AppSource[] = argocdFolders.flatMap(f => applicationSetApps(f, root));
+  const inApp = (file: string) => apps.some(a => file.startsWith(a.folder + path.sep));
+
+  for (const folder of argocdFolders) {
+    const items = readObjects(folder);
+    for (const ns of new Set(items.map(s => s.object.metadata?.namespace).filter(Boolean))) findings.push(...await ensureNamespace(client, ns));
+    findings.push(...await applyObjects(client, items));
+    applied += items.length;
+  }
+  const selected = apps.filter(a => folders.some(f => a.folder === path.resolve(f) || a.folder.startsWith(path.resolve(f) + path.sep)));
+  for (const app of selected) {
+    findings.push(...await ensureNamespace(client, app.namespace, app.namespaceLabels, app.namespaceAnnotations));
+    namespaces.add(app.namespace);
+    const items = readObjects(app.folder);
+    findings.push(...await applyObjects(client, items, app.namespace));
+    applied += items.length;
+  }
+  for (const folder of folders.filter(f => !argocdFolders.includes(f))) {
+    const items = readObjects(folder).filter(s => !inApp(s.file));
+    if (!items.length) continue;
+    const crds = items.filter(s => s.object.kind === 'CustomResourceDefinition');
+    if (crds.length) findings.push(...await installCrds(client, crds));
+    // No Application says how to label these namespaces: the platform's default, restricted.
+    for (const ns of new Set(items.map(s => s.object.metadata?.namespace ?? 'default'))) {
+      findings.push(...await ensureNamespace(client, ns, RESTRICTED));
+      namespaces.add(ns);
+    }
+    findings.push(...await applyObjects(client, items.filter(s => s.object.kind !== 'CustomResourceDefinition'), 'default'));
+    applied += items.length;
+  }
+  return { findings, namespaces: [...namespaces], applied };
+}

@@ -1,0 +1,103 @@
+import { KubeClient, message } from './client';
+
+/** A set of identical fake nodes (kwok), spread over zones. */
+export interface NodeShape {
+  readonly count: number;
+  readonly cpu: string;
+  readonly memory: string;
+  /** @default 1 zone per node, up to 3 */
+  readonly zones?: number;
+}
+
+/**
+ * Registers fake nodes that kwok manages (it marks them Ready and runs their pods). Labels are
+ * the ones a K3s node carries and the platform's spread rules use (kubernetes.io/hostname,
+ * topology.kubernetes.io/zone).
+ */
+export async function createNodes(client: KubeClient, shape: NodeShape, prefix = 'node'): Promise<string[]> {
+  const names: string[] = [];
+  const zones = shape.zones ?? Math.min(shape.count, 3);
+  for (let i = 0; i < shape.count; i++) {
+    const name = `${prefix}-${i + 1}`;
+    const resources = { cpu: shape.cpu, memory: shape.memory, pods: '110', 'ephemeral-storage': '100Gi' };
+    // Nodes keep the status they are created with, so capacity is declared here.
+    const node = {
+      apiVersion: 'v1', kind: 'Node',
+      metadata: {
+        name,
+        annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+        labels: {
+          'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64',
+          'topology.kubernetes.io/zone': `zone-${(i % zones) + 1}`, 'node.kubernetes.io/instance-type': 'k3s',
+          type: 'kwok',
+        },
+      },
+      spec: {},
+      status: { allocatable: resources, capacity: resources, nodeInfo: { architecture: 'amd64', operatingSystem: 'linux' } },
+    };
+    const res = await client.request('POST', '/api/v1/nodes', node);
+    if (res.status >= 300) throw new Error(`node ${name}: ${message(res)}`);
+    names.push(name);
+  }
+  // Wait until kwok reports them Ready, or the scheduler would skip them.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const list = await client.get('/api/v1/nodes');
+    const ready = list.items.filter((n: any) => names.includes(n.metadata.name) &&
+      n.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    if (ready.length === names.length) return names;
+    if (Date.now() > deadline) throw new Error(`fake nodes not Ready after 30 s (${ready.length}/${names.length})`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+/** K3s's default StorageClass: volumes are created on the node the pod lands on. */
+export const LOCAL_PATH = {
+  apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass',
+  metadata: { name: 'local-path', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+  provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete',
+};
+
+/**
+ * A tiny stand-in for local-path-provisioner: every claim the scheduler has chosen a node for
+ * gets a PersistentVolume of its size on that node, which the PV controller then binds.
+ * Returns a function that stops it.
+ */
+export function startProvisioner(client: KubeClient): () => Promise<void> {
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      try {
+        const claims = await client.get('/api/v1/persistentvolumeclaims');
+        for (const pvc of claims.items) {
+          const node = pvc.metadata.annotations?.['volume.kubernetes.io/selected-node'];
+          if (pvc.status?.phase !== 'Pending' || !node || pvc.spec.volumeName) continue;
+          const name = `pvc-${pvc.metadata.uid}`;
+          await client.request('POST', '/api/v1/persistentvolumes', {
+            apiVersion: 'v1', kind: 'PersistentVolume',
+            metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': LOCAL_PATH.provisioner } },
+            spec: {
+              capacity: { storage: pvc.spec.resources.requests.storage },
+              accessModes: pvc.spec.accessModes,
+              storageClassName: pvc.spec.storageClassName ?? LOCAL_PATH.metadata.name,
+              persistentVolumeReclaimPolicy: 'Delete',
+              claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid },
+              hostPath: { path: `/var/lib/fake-volumes/${name}` },
+              nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } },
+            },
+          });
+        }
+      } catch { /* the server is going away; the loop ends with it */ }
+      await new Promise(r => setTimeout(r, 250));
+    }
+  })();
+  return async () => { running = false; await done; };
+}
+
+/** Nodes, storage class and provisioner: what a cluster offers before Argo CD syncs anything. */
+export async function prepareCluster(client: KubeClient, shape: NodeShape): Promise<() => Promise<void>> {
+  await createNodes(client, shape);
+  const res = await client.apply(LOCAL_PATH);
+  if (res.status >= 300) throw new Error(`StorageClass local-path: ${message(res)}`);
+  return startProvisioner(client);
+}

@@ -1,0 +1,100 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+/** One object read from a YAML file. */
+export interface SourceObject {
+  readonly file: string;
+  readonly object: any;
+}
+
+/** One Argo CD Application's worth of objects: a folder, its namespace and that namespace's labels. */
+export interface AppSource {
+  readonly name: string;
+  readonly folder: string;
+  /** The destination namespace; also given to namespaced objects that name none. */
+  readonly namespace: string;
+  readonly namespaceLabels: Record<string, string>;
+  readonly namespaceAnnotations: Record<string, string>;
+  /** Only when it comes from an ApplicationSet: Argo CD's CreateNamespace=true. */
+  readonly createNamespace: boolean;
+}
+
+/** Every object of every .yaml/.yml file under folder (recursively, sorted), with its file. */
+export function readObjects(folder: string): SourceObject[] {
+  const out: SourceObject[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.ya?ml$/.test(entry.name)) {
+        for (const doc of parseAllDocuments(fs.readFileSync(full, 'utf8'))) {
+          if (doc.errors.length) throw new Error(`${full}: ${doc.errors[0].message}`);
+          const object = doc.toJS();
+          if (object && typeof object === 'object' && object.kind) out.push({ file: full, object });
+        }
+      }
+    }
+  };
+  walk(folder);
+  return out;
+}
+
+/** Fills Argo CD's go templates as the git directory generator does ({{.path.basename}}, {{.values.x}}). */
+function fill(text: string, params: Record<string, string>): string {
+  return text.replace(/\{\{\s*\.([\w.]+)\s*\}\}/g, (whole, key: string) => params[key] ?? whole);
+}
+
+function fillAll(record: Record<string, string> | undefined, params: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, fill(String(v), params)]));
+}
+
+/**
+ * The Applications the git-directory ApplicationSets under argocdDir generate, in the order of
+ * their ApplicationSet's sync wave, then path. root is where the generators' paths resolve.
+ */
+export function applicationSetApps(argocdDir: string, root: string): AppSource[] {
+  const sets = readObjects(argocdDir).map(s => s.object).filter(o => o.kind === 'ApplicationSet');
+  const waveOf = (o: any) => Number(o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+  sets.sort((a, b) => waveOf(a) - waveOf(b) || a.metadata.name.localeCompare(b.metadata.name));
+  const apps: AppSource[] = [];
+  for (const set of sets) {
+    for (const generator of set.spec?.generators ?? []) {
+      const dirs: { path: string; exclude?: boolean }[] = generator.git?.directories ?? [];
+      // Argo CD: a folder any exclude entry matches is left out, whatever includes it.
+      const excluded = new Set(dirs.filter(d => d.exclude).flatMap(d => globDirs(root, d.path)));
+      const included = [...new Set(dirs.filter(d => !d.exclude).flatMap(d => globDirs(root, d.path)))];
+      {
+        for (const folder of included.filter(f => !excluded.has(f))) {
+          const rel = path.relative(root, folder);
+          const params: Record<string, string> = { 'path.path': rel, 'path.basename': path.basename(rel) };
+          for (const [k, v] of Object.entries(generator.git.values ?? {})) params[`values.${k}`] = fill(String(v), params);
+          const spec = set.spec.template.spec;
+          const meta = spec.syncPolicy?.managedNamespaceMetadata ?? {};
+          apps.push({
+            name: fill(set.spec.template.metadata.name, params),
+            folder,
+            namespace: fill(spec.destination.namespace, params),
+            namespaceLabels: fillAll(meta.labels, params),
+            namespaceAnnotations: fillAll(meta.annotations, params),
+            createNamespace: (spec.syncPolicy?.syncOptions ?? []).includes('CreateNamespace=true'),
+          });
+        }
+      }
+    }
+  }
+  return apps;
+}
+
+/** Folders matching a generator path such as dist/apps/* (one `*` per segment). */
+function globDirs(root: string, pattern: string): string[] {
+  let found = [root];
+  for (const segment of pattern.split('/')) {
+    const re = new RegExp(`^${segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
+    found = found.flatMap(dir => fs.existsSync(dir) && fs.statSync(dir).isDirectory()
+      ? fs.readdirSync(dir).filter(name => re.test(name)).sort().map(name => path.join(dir, name))
+        .filter(p => fs.statSync(p).isDirectory())
+      : []);
+  }
+  return found;
+}

@@ -1,0 +1,46 @@
+import { NodeCapacity } from '../platform/platform';
+import { crdsDir } from '../schema-sources';
+import { ApplyResult, applyFolders, crdObjects, installCrds } from './apply';
+import { ControlPlane } from './control-plane';
+import { NodeShape, prepareCluster } from './nodes';
+import { readObjects } from './sources';
+
+/** The fake nodes PLATFORM_SETTINGS.capacity declares. */
+export function declaredShape(capacity: NodeCapacity | undefined): NodeShape {
+  return { count: capacity?.nodes ?? 1, cpu: capacity?.cpuPerNode ?? '16', memory: capacity?.memoryPerNode ?? '64Gi' };
+}
+
+/**
+ * Seed 002's shape: three machines sharing the declared capacity, one per zone, so that spread
+ * and anti-affinity rules meet several nodes.
+ */
+export function threeNodeShape(capacity: NodeCapacity | undefined): NodeShape {
+  const d = declaredShape(capacity);
+  const total = (q: string, n: number) => Number.parseFloat(q) * n;
+  const unit = (q: string) => q.replace(/^[\d.]+/, '');
+  return {
+    count: 3,
+    cpu: String(Math.ceil(total(d.cpu, d.count) / 3)),
+    memory: `${Math.ceil(total(d.memory, d.count) / 3)}${unit(d.memory)}`,
+  };
+}
+
+export interface SyncResult extends ApplyResult {
+  /** Stops the volume provisioner. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Prepares the cluster (nodes, local-path StorageClass, provisioner), installs the operators'
+ * CRDs (the files the offline validator reads, crdsDir()) and applies folders as Argo CD would.
+ */
+export async function syncFolders(cp: ControlPlane, folders: string[], root: string, shape: NodeShape, extraGroups: string[] = []): Promise<SyncResult> {
+  const stop = await prepareCluster(cp.client, shape);
+  // Every CRD of each API group the folders use: what the operators' charts install. Groups
+  // nothing uses (prometheus-operator's) are left out; their huge schemas cost seconds each.
+  const groups = new Set([...extraGroups, ...folders.flatMap(f => readObjects(f)).map(s => String(s.object.apiVersion).split('/').slice(0, -1).join('/'))]);
+  const crds = crdObjects([crdsDir()]).filter(c => groups.has(c.object.spec?.group));
+  const crdFindings = await installCrds(cp.client, crds);
+  const result = await applyFolders(cp.client, folders, root);
+  return { ...result, findings: [...crdFindings, ...result.findings], stop };
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds the test control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
+# kwok and the harness) from the Go module in test/cluster/, through the Go module proxy, into
+# .cache/cluster/<version>-<hash of the pins>/bin/. Prints that folder on its last line. Returns
+# at once when those binaries exist; rebuilds only when VERSION, go.mod, go.sum or the harness
+# change. Installs Go (Debian's golang-go, then GOTOOLCHAIN=auto fetches the pinned toolchain
+# through the module proxy) when it is missing and we run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+module=test/cluster
+version=$(tr -d '[:space:]' < "$module/VERSION")
+key=$(cat "$module/VERSION" "$module/go.mod" "$module/go.sum" $(find "$module/cmd" -name '*.go' | sort) | sha256sum | cut -c1-12)
+# CLUSTER_CACHE_DIR moves the output (the benchmark builds into a temporary folder).
+out="${CLUSTER_CACHE_DIR:-.cache/cluster}/$version-$key/bin"
+programs=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok harness)
+
+complete=1
+for p in "${programs[@]}"; do [ -x "$out/$p" ] || complete=0; done
+if [ $complete = 1 ]; then realpath "$out"; exit 0; fi
+
+if ! command -v go >/dev/null 2>&1; then
+  if [ -x /usr/local/go/bin/go ]; then
+    export PATH="/usr/local/go/bin:$PATH"
+  elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "build-cluster: installing Go (Debian golang-go)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >&2
+  else
+    echo "build-cluster: Go is missing; install it (Debian: apt-get install golang-go)" >&2
+    exit 1
+  fi
+fi
+# go.mod pins the toolchain (`toolchain goX.Y.Z`); a go command 1.21 or newer fetches it from the
+# module proxy itself when it is older (GOTOOLCHAIN=auto).
+export GOTOOLCHAIN=auto
+toolchain=$(sed -n 's/^toolchain \(go[0-9.]*\)$/\1/p' "$module/go.mod")
+have=$(go env GOVERSION 2>/dev/null || go version | awk '{print $3}')
+if [ "$(printf '%s\n' "go1.21" "$have" | sort -V | head -1)" != go1.21 ]; then
+  # Older Go (Debian bookworm's is 1.19) cannot switch toolchains: fetch the same module
+  # (golang.org/toolchain, verified against the checksum database) and run its go.
+  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+  home="${XDG_CACHE_HOME:-$HOME/.cache}/platform-go/$toolchain"
+  if [ ! -x "$home/bin/go" ]; then
+    echo "build-cluster: $have predates toolchain switching; fetching $toolchain through the module proxy" >&2
+    dir=$(cd / && GO111MODULE=on GOFLAGS=-modcacherw go mod download -json "golang.org/toolchain@v0.0.1-$toolchain.linux-$arch" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
+    rm -rf "$home" && mkdir -p "$(dirname "$home")" && cp -r "$dir" "$home"
+    chmod -R u+w "$home" && chmod +x "$home"/bin/* "$home"/pkg/tool/*/*
+  fi
+  export PATH="$home/bin:$PATH" GOROOT="$home"
+fi
+# go.sum is committed: builds never change the pins.
+export GOFLAGS="-mod=readonly ${GOFLAGS:-}"
+
+grep -qE "k8s.io/kubernetes v$version( |$)" "$module/go.mod" ||
+  { echo "build-cluster: $module/go.mod does not pin k8s.io/kubernetes v$version; run scripts/pin-cluster.sh" >&2; exit 1; }
+
+# One build at a time (test files may ask together); the winner's binaries serve the others.
+mkdir -p "$(dirname "$(dirname "$out")")"
+exec 9>"$(dirname "$(dirname "$out")")/.lock"
+flock 9
+complete=1
+for p in "${programs[@]}"; do [ -x "$out/$p" ] || complete=0; done
+if [ $complete = 1 ]; then realpath "$out"; exit 0; fi
+
+echo "build-cluster: building Kubernetes $version control plane into $out (the first build takes many minutes)" >&2
+start=$(date +%s)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cluster-build.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+(cd "$module" && go build -ldflags=-s -o "$tmp/" tool ./cmd/etcd ./cmd/harness) >&2
+mkdir -p "$(dirname "$out")"
+rm -rf "$out" && mv "$tmp" "$out"
+trap - EXIT
+# Binaries of older pins are dead weight (600+ MB each).
+find "$(dirname "$(dirname "$out")")" -mindepth 1 -maxdepth 1 -type d ! -name "$version-$key" -exec rm -rf {} +
+echo "build-cluster: built in $(( $(date +%s) - start )) s" >&2
+realpath "$out"

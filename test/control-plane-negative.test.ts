@@ -1,0 +1,124 @@
+/**
+ * Negative controls: the real API server, controllers and CRDs refuse what they must, with their
+ * own message. Proves the cluster test can fail: each broken object here is one the platform test
+ * would report.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PLATFORM_SETTINGS } from '../charts/platform';
+import { applyObjects, ensureNamespace } from '../lib/cluster/apply';
+import { message } from '../lib/cluster/client';
+import { ControlPlane, startControlPlane } from '../lib/cluster/control-plane';
+import { listWorkloads, notRolledOut, warningEvents } from '../lib/cluster/rollout';
+import { SyncResult, declaredShape, syncFolders } from '../lib/cluster/sync';
+import { restart, until } from './support/cluster';
+
+const NS = 'negative';
+const labels = (name: string) => ({ 'app.kubernetes.io/name': name });
+
+/** A Deployment that meets `restricted`, with requests and limits, for the controls to break. */
+function deployment(name: string, replicas = 1, cpu = '100m'): any {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS },
+    spec: {
+      replicas, selector: { matchLabels: labels(name) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: labels(name) },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'app', image: 'registry.example.com/app:1.0.0',
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            resources: { requests: { cpu, memory: '64Mi' }, limits: { cpu, memory: '64Mi' } },
+          }],
+        },
+      },
+    },
+  };
+}
+
+// Rollouts and evictions wait on controllers: more than the suite's default per test.
+vi.setConfig({ testTimeout: 180_000 });
+
+describe('negative controls on the real control plane', () => {
+  let cp: ControlPlane;
+  let sync: SyncResult;
+
+  beforeAll(async () => {
+    cp = await startControlPlane();
+    // Nodes, storage and the Gateway API CRDs only: no folder to apply.
+    sync = await syncFolders(cp, [], process.cwd(), declaredShape(PLATFORM_SETTINGS.capacity), ['gateway.networking.k8s.io']);
+    const levels = ['enforce', 'warn', 'audit'].map(m => [`pod-security.kubernetes.io/${m}`, 'restricted']);
+    expect(await ensureNamespace(cp.client, NS, Object.fromEntries(levels))).toEqual([]);
+  }, 90 * 60_000);
+
+  afterAll(async () => {
+    await sync?.stop();
+    await cp?.stop();
+  });
+
+  it('refuses an HPA whose minReplicas exceeds maxReplicas', async () => {
+    const res = await cp.client.apply({
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'inverted', namespace: NS },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' }, minReplicas: 5, maxReplicas: 2 },
+    });
+    expect(res.status).toBe(422);
+    expect(message(res)).toMatch(/spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`/);
+  });
+
+  it('warns about a pod template that violates restricted, and refuses its pods', async () => {
+    const bad = deployment('privileged');
+    bad.spec.template.spec.containers[0].securityContext = { privileged: true };
+    const findings = await applyObjects(cp.client, [{ file: 'negative.yaml', object: bad }]);
+    expect(findings.map(f => f.severity)).toContain('warning');
+    expect(findings.map(f => f.message).join('\n')).toMatch(/would violate PodSecurity "restricted:latest": privileged/);
+    const events = await until(async () => {
+      const text = await warningEvents(cp.client, NS);
+      return /FailedCreate: .*violates PodSecurity "restricted:latest"/.test(text) ? text : '';
+    }, 20_000);
+    expect(events).toMatch(/forbidden: violates PodSecurity/);
+  });
+
+  it('stalls a rollout whose quota leaves no room for the surge pod', async () => {
+    const quota = {
+      apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'tight', namespace: NS },
+      spec: { hard: { 'requests.cpu': '200m', 'limits.cpu': '200m' } },
+    };
+    expect(await applyObjects(cp.client, [{ file: 'quota.yaml', object: quota }, { file: 'tight.yaml', object: deployment('tight', 2) }])).toEqual([]);
+    // Two pods fit exactly; rolled out.
+    const rolledOut = await until(async () => {
+      const tight = (await listWorkloads(cp.client, [NS])).find(w => w.name === 'tight');
+      return tight && !notRolledOut(tight);
+    }, 30_000);
+    expect(rolledOut).toBe(true);
+    expect((await restart(cp.client, 'Deployment', NS, 'tight', 'now')).status).toBe(200);
+    // The ReplicaSet's refusal, as the Deployment reports it (condition ReplicaFailure) or as an event.
+    const refusal = await until(async () => {
+      const d = await cp.client.get(`/apis/apps/v1/namespaces/${NS}/deployments/tight`);
+      const condition = d.status?.conditions?.find((c: any) => c.type === 'ReplicaFailure')?.message ?? '';
+      const text = `${condition}\n${await warningEvents(cp.client, NS, 'tight')}`;
+      return /exceeded quota: tight/.test(text) ? text : '';
+    }, 60_000);
+    expect(refusal).toMatch(/forbidden: exceeded quota: tight, requested: limits.cpu=100m,requests.cpu=100m/);
+    const tight = (await listWorkloads(cp.client, [NS])).find(w => w.name === 'tight')!;
+    expect(notRolledOut(tight)).toMatch(/updated/);
+  });
+
+  it('refuses an HTTPRoute that breaks a Gateway API CEL rule', async () => {
+    const res = await cp.client.apply({
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'no-port', namespace: NS },
+      spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'svc' }] }] },
+    });
+    expect(res.status).toBe(422);
+    expect(message(res)).toMatch(/Must have port for Service reference/);
+  });
+
+  it('refuses an unknown field under server-side field validation Strict', async () => {
+    const bad = deployment('typo');
+    bad.spec.replicaz = 2;
+    const res = await cp.client.apply(bad);
+    // Server-side apply reports it while building the typed patch, before any defaulting.
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(message(res)).toMatch(/\.spec\.replicaz: field not declared in schema/);
+  });
+});
