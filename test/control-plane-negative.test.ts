@@ -3,6 +3,7 @@
  * own message. Proves the cluster test can fail: each broken object here is one the platform test
  * would report.
  */
+import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PLATFORM_SETTINGS } from '../charts/platform';
 import { applyObjects, ensureNamespace } from '../lib/cluster/apply';
@@ -11,6 +12,8 @@ import { ControlPlane, startControlPlane } from '../lib/cluster/control-plane';
 import { listWorkloads, notRolledOut, warningEvents } from '../lib/cluster/rollout';
 import { SyncResult, declaredShape, syncFolders } from '../lib/cluster/sync';
 import { restart, until } from './support/cluster';
+import { validateIn } from './support/good-app';
+import { tempDir } from './support/platform';
 
 const NS = 'negative';
 const labels = (name: string) => ({ 'app.kubernetes.io/name': name });
@@ -37,6 +40,10 @@ function deployment(name: string, replicas = 1, cpu = '100m'): any {
   };
 }
 
+/** The rules `npm run validate` breaks on the same objects: what the server refuses, the offline validator refuses too. */
+const offlineDir = tempDir('negative-offline-');
+const refusedOffline = (name: string, ...objects: any[]) => [...new Set(validateIn(offlineDir, name, objects).errors.map(f => f.rule))];
+
 // Rollouts and evictions wait on controllers: more than the suite's default per test.
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -55,13 +62,16 @@ describe('negative controls on the real control plane', () => {
   afterAll(async () => {
     await sync?.stop();
     await cp?.stop();
+    fs.rmSync(offlineDir, { recursive: true, force: true });
   });
 
   it('refuses an HPA whose minReplicas exceeds maxReplicas', async () => {
-    const res = await cp.client.apply({
+    const hpa = {
       apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'inverted', namespace: NS },
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' }, minReplicas: 5, maxReplicas: 2 },
-    });
+    };
+    expect(refusedOffline('inverted', hpa)).toContain('api.hpa-replicas');
+    const res = await cp.client.apply(hpa);
     expect(res.status).toBe(422);
     expect(message(res)).toMatch(/spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`/);
   });
@@ -69,6 +79,7 @@ describe('negative controls on the real control plane', () => {
   it('warns about a pod template that violates restricted, and refuses its pods', async () => {
     const bad = deployment('privileged');
     bad.spec.template.spec.containers[0].securityContext = { privileged: true };
+    expect(refusedOffline('privileged', bad)).toContain('pod-security.privileged');
     const findings = await applyObjects(cp.client, [{ file: 'negative.yaml', object: bad }]);
     expect(findings.map(f => f.severity)).toContain('warning');
     expect(findings.map(f => f.message).join('\n')).toMatch(/would violate PodSecurity "restricted:latest": privileged/);
@@ -84,6 +95,7 @@ describe('negative controls on the real control plane', () => {
       apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'tight', namespace: NS },
       spec: { hard: { 'requests.cpu': '200m', 'limits.cpu': '200m' } },
     };
+    expect(refusedOffline('tight', quota, deployment('tight', 2))).toContain('quota-rollout');
     expect(await applyObjects(cp.client, [{ file: 'quota.yaml', object: quota }, { file: 'tight.yaml', object: deployment('tight', 2) }])).toEqual([]);
     // Two pods fit exactly; rolled out.
     const rolledOut = await until(async () => {
@@ -105,10 +117,12 @@ describe('negative controls on the real control plane', () => {
   });
 
   it('refuses an HTTPRoute that breaks a Gateway API CEL rule', async () => {
-    const res = await cp.client.apply({
+    const route = {
       apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'no-port', namespace: NS },
       spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'svc' }] }] },
-    });
+    };
+    expect(refusedOffline('no-port', route)).toContain('crd-validation');
+    const res = await cp.client.apply(route);
     expect(res.status).toBe(422);
     expect(message(res)).toMatch(/Must have port for Service reference/);
   });
@@ -116,6 +130,7 @@ describe('negative controls on the real control plane', () => {
   it('refuses an unknown field under server-side field validation Strict', async () => {
     const bad = deployment('typo');
     bad.spec.replicaz = 2;
+    expect(refusedOffline('typo', bad)).toContain('schema');
     const res = await cp.client.apply(bad);
     // Server-side apply reports it while building the typed patch, before any defaulting.
     expect(res.status).toBeGreaterThanOrEqual(400);

@@ -150,3 +150,19 @@ export function workloadsOf(objects: { file: string; manifest: Manifest }[], nod
   }
   return workloads;
 }
+
+/** What a set of workloads needs at most: every pod at its maximum count plus every rollout's surge pods. */
+export interface AppNeeds {
+  readonly pods: number;
+  readonly requests: { cpu: number; memory: number };
+  readonly limits: { cpu: number; memory: number };
+}
+
+export function needsOf(workloads: Workload[]): AppNeeds {
+  const total = (pick: (w: Workload) => number) => workloads.reduce((n, w) => n + (w.pods + w.surge) * pick(w), 0);
+  return {
+    pods: workloads.reduce((n, w) => n + w.pods + w.surge, 0),
+    requests: { cpu: total(w => w.requests.cpu), memory: total(w => w.requests.memory) },
+    limits: { cpu: total(w => w.limits.cpu), memory: total(w => w.limits.memory) },
+  };
+}

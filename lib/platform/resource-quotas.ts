@@ -2,7 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { standardLabels } from '../k8s/labels';
-import { appsModel, Workload } from '../model';
+import { AppNeeds, appsModel, needsOf } from '../model';
+
+export { needsOf } from '../model';
 import { AppChart } from './app-chart';
 import { Platform } from './platform';
 
@@ -35,22 +37,6 @@ export interface ResourceQuotasProps {
 }
 
 const MI = 1024 * 1024;
-
-/** What an app's workloads need at most: every pod at its maximum count plus every rollout's surge pods. */
-export interface AppNeeds {
-  readonly pods: number;
-  readonly requests: { cpu: number; memory: number };
-  readonly limits: { cpu: number; memory: number };
-}
-
-export function needsOf(workloads: Workload[]): AppNeeds {
-  const total = (pick: (w: Workload) => number) => workloads.reduce((n, w) => n + (w.pods + w.surge) * pick(w), 0);
-  return {
-    pods: workloads.reduce((n, w) => n + w.pods + w.surge, 0),
-    requests: { cpu: total(w => w.requests.cpu), memory: total(w => w.requests.memory) },
-    limits: { cpu: total(w => w.limits.cpu), memory: total(w => w.limits.memory) },
-  };
-}
 
 /** `needs` with headroom, CPU rounded up to 100m, memory to 64Mi. */
 export function quotaOf(needs: AppNeeds, headroom = QUOTA_HEADROOM): Record<string, string> {

@@ -25,6 +25,8 @@ export const RULES = {
   'api.hpa-metrics': { severity: 'error', summary: 'HorizontalPodAutoscaler metrics set the source their type names, utilization >= 1, behavior policies and windows in range' },
   'api.claims': { severity: 'error', summary: 'PersistentVolumeClaims and claim templates set an access mode and a storage request' },
   'api.rollout-strategy': { severity: 'error', summary: 'rolling updates do not set both maxSurge and maxUnavailable to 0, nor negative or above 100%, nor rollingUpdate with Recreate or OnDelete' },
+  'quota-rollout': { severity: 'error', summary: "a namespace's ResourceQuota covers its pods at their maximum plus each rollout's surge pods" },
+  'host-port-rollout': { severity: 'error', summary: 'Deployments whose pods hold a host port do not surge' },
   'api.pdb-budget': { severity: 'error', summary: 'PodDisruptionBudgets set one of minAvailable and maxUnavailable, within 0..100%' },
   'api.service-ports': { severity: 'error', summary: 'Service ports, targetPorts and nodePorts are in range; ports are named when several, with unique names and port/protocol pairs' },
   'api.container-names': { severity: 'error', summary: 'container names are DNS labels, unique in a pod' },

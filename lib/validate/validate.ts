@@ -8,6 +8,7 @@ import { checkApiServerParity } from './checks/parity';
 import { checkPodSecurity } from './checks/pod-security';
 import { checkReferences } from './checks/references';
 import { checkReliability } from './checks/reliability';
+import { checkRolloutCapacity } from './checks/rollout-capacity';
 import { checkSchemas } from './checks/schema';
 import { ValidationContext } from './context';
 import { Finding, Subject } from './finding';
@@ -52,6 +53,7 @@ export function validateSubjects(subjects: Subject[], store: SchemaProvider = de
   checkApiServerRules(ctx);
   checkApiServerParity(ctx, s => store.schemaFor(s.manifest.apiVersion, s.manifest.kind)?.source === 'kubernetes');
   checkReferences(ctx);
+  checkRolloutCapacity(ctx);
   checkPodSecurity(ctx);
   checkReliability(ctx, (apiVersion, kind) => isClusterScoped(apiVersion, kind) || store.schemaFor(apiVersion, kind)?.clusterScoped === true);
   const all = [...extraFindings, ...ctx.findings];
