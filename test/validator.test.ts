@@ -56,6 +56,8 @@ const CORPUS: Record<string, (o: any[]) => void | string> = {
   'standard-labels': o => { delete o[3].metadata.labels['app.kubernetes.io/component']; },
   'server-fields': o => { o[3].metadata.resourceVersion = '42'; },
   'job-hygiene': o => extra(o, { apiVersion: 'batch/v1', kind: 'Job', metadata: meta('once'), spec: { template: { metadata: { labels: labels('once') }, spec: { ...pod(o), restartPolicy: 'Never', volumes: [], topologySpreadConstraints: undefined, containers: [{ ...web(o), readinessProbe: undefined, livenessProbe: undefined, volumeMounts: [] }] } } } }),
+  'quota-rollout': o => extra(o, { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('demo'), spec: { hard: { 'requests.cpu': '200m' } } }),
+  'host-port-rollout': o => { pod(o).hostNetwork = true; },
   'secret-data': o => extra(o, { apiVersion: 'v1', kind: 'Secret', metadata: meta('web'), stringData: { password: 'hunter2' } }),
 };
 
