@@ -16,15 +16,27 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 
  * leftover that still costs its volume and memory. A warning, since a new one may have no client yet.
  */
 export function unusedData(platform: ConnectedPlatform, objects: RenderedObject[]): string[] {
+  const data = platform.node.findAll().filter(c => c instanceof Postgres || c instanceof Valkey);
+  const byPath = new Map(data.map(d => [d.node.path, d]));
+  // The workloads each data construct renders, found by their construct path's ancestors (linear, not data x objects).
+  const inside = new Map(data.map(d => [d, new Set<string>()]));
+  for (const o of objects) {
+    if (!WORKLOADS.has(o.manifest.kind)) continue;
+    const parts = o.constructPath.split('/');
+    for (let i = parts.length - 1; i > 0; i--) {
+      const owner = byPath.get(parts.slice(0, i).join('/'));
+      if (owner) inside.get(owner)!.add(`${o.manifest.metadata.namespace}/${o.manifest.metadata.name}`);
+    }
+  }
+  const key = (end: { namespace: string; name: string }) => `${end.namespace}/${end.name}`;
+  const clientsOf = new Map<string, string[]>();
+  for (const c of platform.connections) clientsOf.set(key(c.to), [...(clientsOf.get(key(c.to)) ?? []), key(c.from)]);
   const warnings: string[] = [];
-  for (const data of platform.node.findAll().filter(c => c instanceof Postgres || c instanceof Valkey)) {
-    const inside = new Set(objects
-      .filter(o => o.constructPath.startsWith(`${data.node.path}/`) && WORKLOADS.has(o.manifest.kind))
-      .map(o => `${o.manifest.metadata.namespace}/${o.manifest.metadata.name}`));
-    const key = (end: { namespace: string; name: string }) => `${end.namespace}/${end.name}`;
-    if (platform.connections.some(c => inside.has(key(c.to)) && !inside.has(key(c.from)))) continue;
-    const what = data instanceof Postgres ? 'database' : 'cache';
-    warnings.push(`${data.node.path}: no pod connects to this ${what}; declare its clients with connectsTo(${data.node.id}), or remove it`);
+  for (const d of data) {
+    const own = inside.get(d)!;
+    if ([...own].some(to => (clientsOf.get(to) ?? []).some(from => !own.has(from)))) continue;
+    const what = d instanceof Postgres ? 'database' : 'cache';
+    warnings.push(`${d.node.path}: no pod connects to this ${what}; declare its clients with connectsTo(${d.node.id}), or remove it`);
   }
   return warnings;
 }

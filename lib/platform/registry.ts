@@ -14,12 +14,15 @@ import type { OperatorRequirement } from './operator';
 /** Declarations of one kind: each remembers the app it came from and whether the derive phase made it. */
 class Entries<T> {
   private readonly list: { item: T; app?: AppKey; derived: boolean }[] = [];
+  // Read once per app by several derivations: sorted once per change, or synthesis grows quadratically.
+  private sorted: T[] | undefined;
 
   constructor(private readonly registry: DeclarationRegistry, private readonly what: string) {}
 
   public add(by: IConstruct, item: T, app?: AppKey): void {
     this.registry._checkOpen(by, this.what);
     this.list.push({ item, app, derived: this.registry.deriving });
+    this.sorted = undefined;
   }
 
   /**
@@ -27,6 +30,11 @@ class Entries<T> {
    * then what the derive phase added, in the order it ran.
    */
   public get items(): T[] {
+    this.sorted ??= this.order();
+    return [...this.sorted];
+  }
+
+  private order(): T[] {
     const key = (a?: AppKey) => (a ? `${a.category}\u0000${a.name}` : '\uffff');
     const declared = this.list.filter(e => !e.derived).map((e, i) => ({ e, i }))
       .sort((a, b) => (key(a.e.app) < key(b.e.app) ? -1 : key(a.e.app) > key(b.e.app) ? 1 : a.i - b.i));
