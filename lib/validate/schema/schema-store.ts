@@ -10,6 +10,7 @@ import { ContentHashes } from './content-hash';
 import { internSchema } from './intern';
 import { KindSchema, SchemaProvider } from './provider';
 import { intOrStringAsOneOf, strictSchema } from './strict';
+import { requireWithCodeCache } from './code-cache';
 
 // Bump when the transformation of schemas changes, so cached validators are rebuilt.
 const CACHE_FORMAT = 3;
@@ -191,7 +192,7 @@ export class SchemaStore implements SchemaProvider {
       const { ajv, schema } = build();
       writeAtomically(file, standaloneCode(ajv, ajv.compile(schema)));
     }
-    return require(file) as ValidateFunction;
+    return requireWithCodeCache(file) as ValidateFunction;
   }
 }
 
