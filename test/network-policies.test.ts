@@ -6,7 +6,7 @@ import { SCRAPE_ANNOTATION } from '../lib/monitoring/scrape';
 import { AppChart } from '../lib/platform/app-chart';
 import { K3S_NETWORK, Platform } from '../lib/platform/platform';
 import { Endpoint, firstHost, isAllowed } from '../lib/report/reachability';
-import { workloadsOf } from '../lib/report/workloads';
+import { workloadsOf } from '../lib/model';
 import { Manifest, render } from '../lib/synth/render';
 import { renderAndValidate } from '../lib/synth/synthesize';
 import { WebService } from '../lib/workloads/web-service';

@@ -6,7 +6,7 @@ import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { CONTAINER_DEFAULTS, QUOTA_HEADROOM, ResourceQuotas, needsOf } from '../lib/platform/resource-quotas';
 import { WebService } from '../lib/workloads/web-service';
-import { workloadsOf } from '../lib/report/workloads';
+import { workloadsOf } from '../lib/model';
 import { renderAndValidate } from '../lib/synth/synthesize';
 
 const platform = buildPlatform();

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { firstHost, isAllowed } from '../report/reachability';
-import { Workload, workloadsOf } from '../report/workloads';
+import { Workload, workloadsOf } from '../model';
 import type { Manifest, RenderedObject } from '../synth/render';
 import { HostReference, hostReferences, resolveService } from './hosts';
 import { RenderedPod, fieldOf, ownerPath, podsOf } from './pods';

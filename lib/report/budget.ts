@@ -1,6 +1,6 @@
 import { formatCpu, parseQuantity } from '../k8s/quantity';
 import type { NodeCapacity } from '../platform/platform';
-import type { Workload } from './workloads';
+import type { Workload } from '../model';
 
 export interface Budget {
   readonly rows: { app: string; namespace: string; requests: { cpu: number; memory: number }; limits: { cpu: number; memory: number } }[];
