@@ -72,7 +72,7 @@ function policyModel(platform: Platform) {
     for (const w of ours.filter(x => !x.hostNetwork)) triples.add(`${w.namespace}/${w.name} -> kube-dns:53`);
     for (const c of platform.connections) triples.add(`${asSource(c.from)} -> ${c.to.namespace}/${c.to.name}:${c.port}`);
     for (const c of platform.externalConnections) {
-      triples.add(`${asSource(c.from)} -> ${c.to === 'internet' ? 'internet:443' : 'node:6443'}`);
+      triples.add(`${asSource(c.from)} -> ${c.to === 'internet' ? `internet:${c.port ?? 443}` : 'node:6443'}`);
     }
     // Prometheus scrapes every annotated pod on the annotated port.
     for (const w of ours.filter(x => x.podAnnotations[SCRAPE_ANNOTATION.scrape] === 'true')) {
