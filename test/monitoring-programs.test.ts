@@ -114,7 +114,8 @@ describe('prometheus.yml', () => {
   it('makes the real Prometheus scrape an annotated pod and an annotated Service on their annotated port and path, each once, with the namespace, service and pod labels', async () => {
     // The "pods": a loopback HTTP server serving metrics on paths that only the annotations name.
     const server = http.createServer((req, res) => {
-      const body = { '/custom/metrics': 'demo_requests_total 42\n', '/svc/metrics': 'demo_service_up 7\n', '/both/metrics': 'demo_both 1\n' }[req.url ?? ''];
+      // The pod also exposes a series labelled with a namespace of its own, as kube-state-metrics does.
+      const body = { '/custom/metrics': 'demo_requests_total 42\nkube_cronjob_status_last_successful_time{namespace="shop",cronjob="pg-backup"} 1700000000\n', '/svc/metrics': 'demo_service_up 7\n', '/both/metrics': 'demo_both 1\n' }[req.url ?? ''];
       if (body) res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body);
       else res.writeHead(404).end();
     });
@@ -145,6 +146,9 @@ describe('prometheus.yml', () => {
         return up?.[0]?.value?.[1] === '1' && demo?.[0]?.value?.[1] === '42' && svc?.[0]?.value?.[1] === '7' ? { up, demo } : undefined;
       }, 50_000, `Prometheus did not scrape the test targets within 50 s; see ${path.join(dir, 'prometheus.log')}`)]);
       expect(scraped.demo[0].metric).toMatchObject({ instance: `127.0.0.1:${podPort}` });
+      // The series' own namespace is kept as exported_namespace, which PostgresDumpFailing selects on.
+      const cron = await query(promPort, 'kube_cronjob_status_last_successful_time{exported_namespace="shop",cronjob="pg-backup"}');
+      expect(cron?.map(r => r.metric)).toEqual([expect.objectContaining({ exported_namespace: 'shop', namespace: 'bun-blog', cronjob: 'pg-backup' })]);
       const targets = ((await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as any).data.activeTargets;
       expect(targets.filter((t: any) => t.labels.job !== 'blackbox-http').map((t: any) => `${t.labels.job} ${t.scrapePool} ${t.labels.service}`).sort()).toEqual([
         'kubernetes-pods kubernetes-pods blog',

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { IMAGES } from '../images';
+import { monitorPostgresDump } from '../monitoring/data-alerts';
 import { EnvValue } from '../k8s/env';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { assertDnsLabel } from '../k8s/names';
@@ -61,7 +62,7 @@ export interface PostgresBackupProps {
   readonly uid?: number;
   /** @default POSTGRES_BACKUP_DEFAULTS.resources (requests 100m / 128Mi, limits 1 / 512Mi) */
   readonly resources?: ResourcesProps;
-  /** The job fails (and alerts through the Job metrics) when a dump takes longer. @default POSTGRES_BACKUP_DEFAULTS.timeout (1 hour) */
+  /** The job fails (and PostgresDumpFailing fires) when a dump takes longer. @default POSTGRES_BACKUP_DEFAULTS.timeout (1 hour) */
   readonly timeout?: Duration;
   /**
    * After each dump, copy the dumps to a remote (S3-compatible bucket or SFTP) with rclone and
@@ -159,6 +160,8 @@ export class PostgresBackup extends Construct {
       metadata: { name: this.name, labels },
       data: { 'backup.sh': BACKUP_SCRIPT, ...offsite?.files },
     });
+
+    monitorPostgresDump(this, { namespace: AppChart.of(this).namespace, service: source.name, cronJob: this.name });
 
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: { name: this.name, labels },
