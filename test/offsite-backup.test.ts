@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BunBlogChart } from '../charts/bun-blog';
 import { OffsiteCopyOptions } from '../lib/data/offsite-copy';
+import { workloadsOf } from '../lib/model';
 import { Postgres } from '../lib/data/postgres';
 import { NetworkPolicies } from '../lib/networking/network-policies';
 import { credentialsOf } from '../lib/secrets/external-secret';
@@ -19,13 +20,18 @@ const SFTP: OffsiteCopyOptions = {
 };
 
 function renderDb(offsite: OffsiteCopyOptions, retentionDays?: number) {
+  const { platform, rendering } = renderDbRendering(offsite, retentionDays);
+  return { platform, objects: manifestsOf(rendering, 'demo'), rendering };
+}
+
+function renderDbRendering(offsite: OffsiteCopyOptions, retentionDays?: number) {
   const platform = emptyPlatform();
   new Postgres(testChart(platform), 'db', {
     database: 'app', storageSize: '1Gi', passwordSecret: { name: 'db-password', key: 'password' },
     dailyBackup: { retentionDays, offsite },
   });
   new NetworkPolicies(platform);
-  return { platform, objects: manifestsOf(render(platform), 'demo') };
+  return { platform, rendering: render(platform) };
 }
 
 const jobPod = (objects: Map<string, any>) => objects.get('CronJob/db-backup').spec.jobTemplate.spec.template.spec;
@@ -96,6 +102,19 @@ describe('an SFTP remote', () => {
   it('opens egress on the SFTP port only', () => {
     const egress = (objects.get('NetworkPolicy/db-backup') as any).spec.egress;
     expect(egress.filter((e: any) => e.to[0].ipBlock).map((e: any) => e.ports)).toEqual([[{ port: 23, protocol: 'TCP' }]]);
+  });
+});
+
+describe('the backup pod\'s size, as quotas and the report count it', () => {
+  const backup = (offsite: OffsiteCopyOptions) => workloadsOf(renderDb(offsite).rendering.objects, 1).find(w => w.kind === 'CronJob' && w.name === 'db-backup')!;
+
+  it('is its largest init container when that is bigger than its containers together (the dump: 100m / 128Mi, at most 1 / 512Mi)', () => {
+    expect(backup(SFTP)).toMatchObject({ requests: { cpu: 0.1, memory: 128 * 2 ** 20 }, limits: { cpu: 1, memory: 512 * 2 ** 20 } });
+  });
+
+  it('is its containers together when they are bigger (a copy given 300m / 1Gi)', () => {
+    const big = backup({ ...SFTP, resources: { requests: { cpu: '300m', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } } });
+    expect(big).toMatchObject({ requests: { cpu: 0.3, memory: 2 ** 30 }, limits: { cpu: 1, memory: 2 ** 30 } });
   });
 });
 
