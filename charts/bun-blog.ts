@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import { Postgres, SecretKeyRef } from '../lib/data/postgres';
+import { OffsiteCopyOptions, OFFSITE_COPY_DEFAULTS } from '../lib/data/offsite-copy';
 import { POSTGRES_BACKUP_DEFAULTS } from '../lib/data/postgres-backup';
 import { IMAGES } from '../lib/images';
 import { EnvValue } from '../lib/k8s/env';
@@ -25,7 +26,13 @@ export interface BunBlogConfig {
   readonly storage: { readonly database: string; readonly storageClassName?: string };
   readonly database: { readonly name: string; readonly user: string; readonly passwordSecret: SecretKeyRef };
   /** Daily pg_dump onto its own volume, kept this many days (seed 004: 30 local). */
-  readonly backup: { readonly retentionDays: number; readonly schedule: string; readonly storage: string };
+  readonly backup: {
+    readonly retentionDays: number;
+    readonly schedule: string;
+    readonly storage: string;
+    /** Seed 004 copies the dumps offsite and keeps them 90 days there; the remote is yours to name. */
+    readonly offsite: OffsiteCopyOptions;
+  };
 }
 
 export const BUN_BLOG_DEFAULTS: BunBlogConfig = {
@@ -38,7 +45,16 @@ export const BUN_BLOG_DEFAULTS: BunBlogConfig = {
   },
   storage: { database: '50Gi' },
   database: { name: 'blog', user: 'blog', passwordSecret: { name: 'bun-blog-postgres', key: 'password' } },
-  backup: { retentionDays: POSTGRES_BACKUP_DEFAULTS.retentionDays, schedule: POSTGRES_BACKUP_DEFAULTS.schedule, storage: '20Gi' },
+  backup: {
+    retentionDays: POSTGRES_BACKUP_DEFAULTS.retentionDays,
+    schedule: POSTGRES_BACKUP_DEFAULTS.schedule,
+    storage: '20Gi',
+    offsite: {
+      remote: { type: 's3', endpoint: 'https://s3.example.com', bucket: 'homelab-backups' },
+      path: 'bun-blog/postgres',
+      retentionDays: OFFSITE_COPY_DEFAULTS.retentionDays,
+    },
+  },
 };
 
 /** The Bun blog: 2-5 pods scaled on CPU, Traefik ingress, PostgreSQL behind PgBouncer. */
@@ -59,7 +75,7 @@ export class BunBlogChart extends AppChart {
       storageSize: config.storage.database,
       storageClassName: config.storage.storageClassName,
       pooler: {},
-      dailyBackup: { retentionDays: config.backup.retentionDays, schedule: config.backup.schedule, storageSize: config.backup.storage },
+      dailyBackup: { retentionDays: config.backup.retentionDays, schedule: config.backup.schedule, storageSize: config.backup.storage, offsite: config.backup.offsite },
     });
 
     const health = Probe.http('/health', { initialDelay: Duration.seconds(5), period: Duration.seconds(10) });

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import type { SecretKeyRef } from '../lib/data/postgres';
 import { externalSecret } from '../lib/secrets/external-secret';
-import { ALERTMANAGER_DEFAULTS, ALERTMANAGER_PORT, Alertmanager, Notifier } from '../lib/monitoring/alertmanager';
+import { ALERTMANAGER_DEFAULTS, ALERTMANAGER_PORT, Alertmanager, Notifier, WarningBatching } from '../lib/monitoring/alertmanager';
 import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/declarations';
 import { alertingPipelineAlerts, stackTargetAlerts } from '../lib/monitoring/platform-alerts';
 import { platformOverviewDashboard } from '../lib/monitoring/dashboards';
@@ -38,6 +38,8 @@ export interface MonitoringConfig {
     readonly groupWait: Duration;
     /** Seed 002: 1 h. */
     readonly repeatInterval: Duration;
+    /** Seed 004: warnings batched into hourly summaries (first one after 30 min, ours). */
+    readonly warnings: WarningBatching;
   };
   readonly grafana: {
     readonly adminUser: SecretKeyRef;
@@ -76,6 +78,7 @@ export const MONITORING_DEFAULTS: MonitoringConfig = {
     critical: { type: 'discord', secretKey: 'discord-critical-webhook-url' },
     groupWait: ALERTMANAGER_DEFAULTS.groupWait,
     repeatInterval: ALERTMANAGER_DEFAULTS.repeatInterval,
+    warnings: ALERTMANAGER_DEFAULTS.warnings,
   },
   grafana: {
     adminUser: { name: 'grafana-admin', key: 'admin-user' },
@@ -153,6 +156,7 @@ export class MonitoringChart extends AppChart {
         critical: config.alertmanager.critical,
         groupWait: config.alertmanager.groupWait,
         repeatInterval: config.alertmanager.repeatInterval,
+        warnings: config.alertmanager.warnings,
         supersedes: declarations.ruleGroups.flatMap(g => g.rules.filter(r => r.supersedes).map((r): [string, string] => [r.alert, r.supersedes!])),
       },
     });

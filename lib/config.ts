@@ -7,16 +7,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
+/** One variant of a tagged union replacing another (an S3 remote by an SFTP one): nothing of the old one applies. */
+function changesVariant(base: Record<string, unknown>, value: Record<string, unknown>): boolean {
+  return typeof base.type === 'string' && typeof value.type === 'string' && base.type !== value.type;
+}
+
 /**
  * A chart's config: its defaults with the overrides merged in. Nested plain objects merge key by
- * key; arrays and value objects (Duration, Probe) are replaced whole. `undefined` keeps the default.
+ * key, unless the override names another `type` (a tagged union's other variant), which replaces
+ * the object whole; arrays and value objects (Duration, Probe) are replaced whole too.
+ * `undefined` keeps the default.
  */
 export function withDefaults<T>(defaults: T, overrides: Overrides<T> = {}): T {
   const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [key, value] of Object.entries(overrides as Record<string, unknown>)) {
     if (value === undefined) continue;
     const base = merged[key];
-    merged[key] = isPlainObject(base) && isPlainObject(value) ? withDefaults(base, value) : value;
+    merged[key] = isPlainObject(base) && isPlainObject(value) && !changesVariant(base, value) ? withDefaults(base, value) : value;
   }
   return merged as T;
 }

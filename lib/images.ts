@@ -15,6 +15,8 @@ export const IMAGES = {
   postgres16: 'docker.io/library/postgres:16.10-alpine',
   /** PostgreSQL 16 for CloudNativePG clusters (seed 002): the operator's standard image of the same patch release. */
   cnpgPostgres16: 'ghcr.io/cloudnative-pg/postgresql:16.10-standard-bookworm',
+  /** rclone, copying the single-instance PostgreSQL dumps offsite (seed 004); the image's tags have no `v`. */
+  rclone: 'docker.io/rclone/rclone:1.71.2',
   /** PgBouncer in front of single-instance PostgreSQL (seed 004). */
   pgbouncer: 'docker.io/edoburu/pgbouncer:v1.24.1-p1',
   /** Valkey, the BSD-licensed continuation of Redis 7.2 (seed 002). */

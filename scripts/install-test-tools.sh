@@ -15,6 +15,7 @@ declare -A PACKAGES=(
   [prometheus]=prometheus
   [amtool]=prometheus-alertmanager
   [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
+  [rclone]=rclone
 )
 
 missing=()

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { buildPlatform } from '../charts/platform';
 import { renderRuleFile, RuleGroup } from '../lib/monitoring/alerts';
-import { postgresAlerts, valkeyAlerts } from '../lib/monitoring/data-alerts';
+import { postgresAlerts, postgresDumpAlerts, valkeyAlerts } from '../lib/monitoring/data-alerts';
 import { promqlOf, goldenSignalsDashboard, platformOverviewDashboard } from '../lib/monitoring/dashboards';
 import { render } from '../lib/synth/render';
 import { manifestsOf, REPO_ROOT, tempDir } from './support/platform';
@@ -16,7 +16,10 @@ const dashboards = Object.values((monitoring.get('ConfigMap/grafana-dashboards')
 
 // The PostgreSQL and Valkey rules, as a data construct would declare them (no CloudNativePG or
 // redis_exporter runs in this branch's charts yet).
-const DATA_GROUPS: RuleGroup[] = [postgresAlerts({ namespace: 'shop', service: 'pg' }), valkeyAlerts({ namespace: 'shop', service: 'cache' })];
+const DATA_GROUPS: RuleGroup[] = [
+  postgresAlerts({ namespace: 'shop', service: 'pg' }), valkeyAlerts({ namespace: 'shop', service: 'cache' }),
+  postgresDumpAlerts({ namespace: 'shop', service: 'pg', cronJob: 'pg-backup' }),
+];
 const allRuleFiles: Record<string, string> = {
   ...ruleFiles,
   ...Object.fromEntries(DATA_GROUPS.map(g => [`${g.name}.yml`, renderRuleFile(g, 'https://git.example.com/homelab/platform.git', 'main')])),
@@ -82,6 +85,7 @@ const HTTP = 'namespace="bun-blog",service="blog"';
 const POD = `${HTTP},pod="blog-1"`;
 const PG = 'namespace="shop",service="pg",pod="pg-1"';
 const CACHE = 'namespace="shop",service="cache",pod="cache-0"';
+const KSM_CRON = 'exported_namespace="shop",cronjob="pg-backup",namespace="monitoring",service="kube-state-metrics",pod="kube-state-metrics-0"';
 
 interface Series { series: string; values: string }
 interface AlertCase {
@@ -161,6 +165,21 @@ const CASES: AlertCase[] = [
     firing: [{ series: `cnpg_collector_last_available_backup_timestamp{${PG}}`, values: '3599x30' }],
     below: [{ series: `cnpg_collector_last_available_backup_timestamp{${PG}}`, values: '3601x30' }],
     evalTime: '27h', labels: { namespace: 'shop', service: 'pg', severity: 'warning' },
+  },
+  // kube-state-metrics' series as Prometheus stores them: the CronJob's namespace as exported_namespace.
+  // No successful dump for 26 h: at 27 h (97200 s) a success at 3599 s is 1 s too old, one at 3601 s is not.
+  {
+    alert: 'PostgresDumpFailing', file: 'shop-pg-backup-dump.yml', interval: '1h',
+    firing: [{ series: `kube_cronjob_status_last_successful_time{${KSM_CRON}}`, values: '3599x30' }, { series: `kube_cronjob_created{${KSM_CRON}}`, values: '0x30' }],
+    below: [{ series: `kube_cronjob_status_last_successful_time{${KSM_CRON}}`, values: '3601x30' }, { series: `kube_cronjob_created{${KSM_CRON}}`, values: '0x30' }],
+    evalTime: '27h', labels: { exported_namespace: 'shop', cronjob: 'pg-backup', namespace: 'shop', service: 'pg', severity: 'warning' },
+  },
+  // A CronJob that never succeeded, 26 h after it was created.
+  {
+    alert: 'PostgresDumpFailing', file: 'shop-pg-backup-dump.yml', interval: '1h',
+    firing: [{ series: `kube_cronjob_created{${KSM_CRON}}`, values: '3599x30' }],
+    below: [{ series: `kube_cronjob_created{${KSM_CRON}}`, values: '3601x30' }],
+    evalTime: '27h', labels: { exported_namespace: 'shop', cronjob: 'pg-backup', namespace: 'shop', service: 'pg', severity: 'warning' },
   },
   { alert: 'ValkeyDown', file: 'shop-cache-valkey.yml', firing: [{ series: `redis_up{${CACHE}}`, values: '0x20' }], below: [{ series: `redis_up{${CACHE}}`, values: '1x20' }], evalTime: '2m', earlyTime: '45s', labels: { ...labelsOf(CACHE), severity: 'critical' } },
   {

@@ -300,8 +300,8 @@ describe('single-instance PostgreSQL (seeds 000 and 004)', () => {
     const job = cron.jobTemplate.spec.template.spec;
     expect(job.restartPolicy).toBe('Never');
     expect(job.securityContext.runAsNonRoot).toBe(true);
-    expect(job.containers[0].env).toContainEqual({ name: 'RETENTION_DAYS', value: '30' });
-    expect(job.containers[0].env).toContainEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'bun-blog-postgres', key: 'password' } } });
+    expect(job.initContainers[0].env).toContainEqual({ name: 'RETENTION_DAYS', value: '30' });
+    expect(job.initContainers[0].env).toContainEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'bun-blog-postgres', key: 'password' } } });
     expect(job.volumes).toContainEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'postgres-backup' } });
     expect(bun.get('PersistentVolumeClaim/postgres-backup')!.metadata.annotations).toEqual(KEEP);
   });

@@ -114,7 +114,8 @@ describe('prometheus.yml', () => {
   it('makes the real Prometheus scrape an annotated pod and an annotated Service on their annotated port and path, each once, with the namespace, service and pod labels', async () => {
     // The "pods": a loopback HTTP server serving metrics on paths that only the annotations name.
     const server = http.createServer((req, res) => {
-      const body = { '/custom/metrics': 'demo_requests_total 42\n', '/svc/metrics': 'demo_service_up 7\n', '/both/metrics': 'demo_both 1\n' }[req.url ?? ''];
+      // The pod also exposes a series labelled with a namespace of its own, as kube-state-metrics does.
+      const body = { '/custom/metrics': 'demo_requests_total 42\nkube_cronjob_status_last_successful_time{namespace="shop",cronjob="pg-backup"} 1700000000\n', '/svc/metrics': 'demo_service_up 7\n', '/both/metrics': 'demo_both 1\n' }[req.url ?? ''];
       if (body) res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body);
       else res.writeHead(404).end();
     });
@@ -145,6 +146,9 @@ describe('prometheus.yml', () => {
         return up?.[0]?.value?.[1] === '1' && demo?.[0]?.value?.[1] === '42' && svc?.[0]?.value?.[1] === '7' ? { up, demo } : undefined;
       }, 50_000, `Prometheus did not scrape the test targets within 50 s; see ${path.join(dir, 'prometheus.log')}`)]);
       expect(scraped.demo[0].metric).toMatchObject({ instance: `127.0.0.1:${podPort}` });
+      // The series' own namespace is kept as exported_namespace, which PostgresDumpFailing selects on.
+      const cron = await query(promPort, 'kube_cronjob_status_last_successful_time{exported_namespace="shop",cronjob="pg-backup"}');
+      expect(cron?.map(r => r.metric)).toEqual([expect.objectContaining({ exported_namespace: 'shop', namespace: 'bun-blog', cronjob: 'pg-backup' })]);
       const targets = ((await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as any).data.activeTargets;
       expect(targets.filter((t: any) => t.labels.job !== 'blackbox-http').map((t: any) => `${t.labels.job} ${t.scrapePool} ${t.labels.service}`).sort()).toEqual([
         'kubernetes-pods kubernetes-pods blog',
@@ -204,8 +208,29 @@ describe('alertmanager.yml', () => {
     expect(route('alertname=Unlabelled')).toBe('default');
   });
 
-  it('groups after 10 s and repeats every hour (seed 002)', () => {
-    expect(parse(config).route).toMatchObject({ receiver: 'default', group_wait: '10s', repeat_interval: '1h' });
+  /** The route `amtool config routes test --tree` says alerts with `labels` take: its matchers and receiver, e.g. `{severity="warning"}  receiver: default`. */
+  const matchedRoute = (file: string, ...labels: string[]) => {
+    const result = runProgram('amtool', ['config', 'routes', 'test', '--tree', `--config.file=${file}`, ...labels]);
+    expect(result.status, result.output).toBe(0);
+    // The tree, then a blank line and the receivers.
+    const tree = result.stdout.split('Matching routes:')[1].trim().split('\n\n')[0].split('\n');
+    return tree[tree.length - 1].replace(/^[\s└├│─.]+/, '').trim();
+  };
+
+  it('routes critical alerts to their own route, warnings to the batched one and anything else to the root (amtool --tree)', () => {
+    const file = copy();
+    expect(matchedRoute(file, 'alertname=ServiceDown', 'severity=critical')).toBe('{severity="critical"}  receiver: critical');
+    expect(matchedRoute(file, 'alertname=HighLatency', 'severity=warning')).toBe('{severity="warning"}  receiver: default');
+    expect(matchedRoute(file, 'alertname=Watchdog', 'severity=info')).toBe('default-route  receiver: default');
+    expect(matchedRoute(file, 'alertname=Unlabelled')).toBe('default-route  receiver: default');
+  });
+
+  it('sends critical alerts after 10 s (seed 002) and batches warnings: first summary after 30 min, then hourly (seed 004)', () => {
+    const file = copy();
+    const timing = (...labels: string[]) => effectiveTiming(parse(config).route, matchedRoute(file, ...labels));
+    expect(timing('severity=critical')).toEqual({ group_by: ['alertname', 'namespace', 'service'], group_wait: '10s', group_interval: '5m', repeat_interval: '1h' });
+    expect(timing('severity=warning')).toEqual({ group_by: ['severity'], group_wait: '30m', group_interval: '1h', repeat_interval: '1h' });
+    expect(timing('severity=info')).toEqual({ group_by: ['alertname', 'namespace', 'service'], group_wait: '10s', group_interval: '5m', repeat_interval: '1h' });
   });
 
   it('makes the real Alertmanager hold back a warning while the critical of the same alert fires on the same service', async () => {
@@ -222,6 +247,10 @@ describe('alertmanager.yml', () => {
     const api = `http://127.0.0.1:${port}/api/v2/alerts`;
     try {
       await Promise.race([spawnError, poll(async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok ? true : undefined), 20_000, 'Alertmanager did not become ready')]);
+      // The configuration as the real Alertmanager loaded it has the timings of each route.
+      const loaded = parse(((await (await fetch(`http://127.0.0.1:${port}/api/v2/status`)).json()) as any).config.original).route;
+      expect(effectiveTiming(loaded, '{severity="critical"}  receiver: critical')).toMatchObject({ group_wait: '10s', group_interval: '5m', repeat_interval: '1h' });
+      expect(effectiveTiming(loaded, '{severity="warning"}  receiver: default')).toMatchObject({ group_by: ['severity'], group_wait: '30m', group_interval: '1h', repeat_interval: '1h' });
       const alert = (alertname: string, severity: string, service: string) => ({ labels: { alertname, severity, namespace: 'shop', service } });
       const posted = await fetch(api, {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -248,6 +277,98 @@ describe('alertmanager.yml', () => {
       am.kill('SIGTERM');
       if (am.exitCode === null) await new Promise(resolve => am.once('exit', resolve));
       fs.closeSync(log);
+    }
+  }, 60_000);
+});
+
+/**
+ * The grouping and timings a route applies, as Alertmanager resolves them: its own, else its
+ * parent's. `matched` is the last line of `amtool config routes test --tree` (matchers and receiver).
+ */
+function effectiveTiming(root: any, matched: string): Record<string, unknown> {
+  const keys = ['group_by', 'group_wait', 'group_interval', 'repeat_interval'] as const;
+  const pick = (r: any, base: Record<string, unknown> = {}) => Object.fromEntries(keys.map(k => [k, r[k] ?? base[k]]));
+  const top = pick(root);
+  if (matched.startsWith('default-route')) return top;
+  const child = (root.routes ?? []).find((r: any) => `{${(r.matchers ?? []).join(',')}}  receiver: ${r.receiver}` === matched);
+  if (!child) throw new Error(`no child route of the root is "${matched}"`);
+  return pick(child, top);
+}
+
+describe('seed 004\'s hourly warning summaries in the real Alertmanager (intervals scaled down 600 times)', () => {
+  const SCALE = 600;
+  /** A Prometheus duration (`1h`, `30m`, `10s`) divided by SCALE, in milliseconds. */
+  const scaled = (d: string) => {
+    const ms = [...d.matchAll(/(\d+)(ms|s|m|h|d)/g)].reduce((n, [, v, u]) => n + Number(v) * { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[u as 'ms'], 0);
+    return `${Math.max(1, Math.round(ms / SCALE))}ms`;
+  };
+
+  it('sends a critical alert at once while warnings wait, then one summary of every warning, and later ones only an interval after it', async () => {
+    const generated = parse(data('alertmanager-config')['alertmanager.yml']);
+    // The copy: every route timing divided by SCALE, and the receivers block swapped for webhooks
+    // to a loopback server (Discord's API is not on this machine). Routes and inhibitions are as generated.
+    const received: { at: number; receiver: string; alerts: string[]; groupLabels: Record<string, string> }[] = [];
+    const hook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', chunk => { body += chunk; });
+      req.on('end', () => {
+        const payload = JSON.parse(body);
+        received.push({ at: Date.now(), receiver: payload.receiver, groupLabels: payload.groupLabels, alerts: payload.alerts.filter((a: any) => a.status === 'firing').map((a: any) => a.labels.alertname).sort() });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>(resolve => hook.listen(0, '127.0.0.1', resolve));
+    const hookPort = (hook.address() as AddressInfo).port;
+    const scaleRoute = (r: any) => {
+      for (const k of ['group_wait', 'group_interval', 'repeat_interval']) if (r[k]) r[k] = scaled(r[k]);
+      (r.routes ?? []).forEach(scaleRoute);
+    };
+    scaleRoute(generated.route);
+    expect(generated.route.routes[1]).toMatchObject({ matchers: ['severity="warning"'], group_wait: '3000ms', group_interval: '6000ms' });
+    generated.receivers = generated.receivers.map((r: any) => ({ name: r.name, webhook_configs: [{ url: `http://127.0.0.1:${hookPort}/${r.name}`, send_resolved: true }] }));
+    const file = write('alertmanager-scaled.yml', stringify(generated));
+
+    const port = await freePort();
+    const log = fs.openSync(path.join(dir, 'alertmanager-scaled.log'), 'w');
+    const am = spawn('prometheus-alertmanager', [
+      `--config.file=${file}`, `--storage.path=${path.join(dir, 'am-scaled-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
+    ], { stdio: ['ignore', log, log] });
+    const spawnError = new Promise<never>((_, reject) => am.on('error', e => reject(new Error(`prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager): ${e.message}`))));
+    const post = (alerts: [string, string, string][]) => fetch(`http://127.0.0.1:${port}/api/v2/alerts`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(alerts.map(([alertname, severity, namespace]) => ({ labels: { alertname, severity, namespace, service: 'web' } }))),
+    });
+    const warnings = () => received.filter(n => n.groupLabels.severity === 'warning');
+    try {
+      await Promise.race([spawnError, poll(async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok ? true : undefined), 20_000, 'Alertmanager did not become ready')]);
+      const start = Date.now();
+      expect((await post([['ServiceDown', 'critical', 'shop'], ['HighLatency', 'warning', 'shop'], ['HighMemory', 'warning', 'blog']])).status).toBe(200);
+
+      // Critical: its group_wait is 10 s / 600, so it arrives long before the warnings' 30 min / 600 = 3 s.
+      const critical = await poll(async () => received.find(n => n.receiver === 'critical'), 10_000, 'the critical alert never arrived');
+      expect(critical.alerts).toEqual(['ServiceDown']);
+      expect(critical.at - start).toBeLessThan(2_000);
+      expect(warnings()).toEqual([]);
+
+      // Warnings: held for the group wait, then one summary of both, from two namespaces.
+      const first = await poll(async () => warnings()[0], 15_000, 'the warning summary never arrived');
+      expect(first.at - start).toBeGreaterThanOrEqual(2_700);
+      expect(first).toMatchObject({ receiver: 'default', groupLabels: { severity: 'warning' }, alerts: ['HighLatency', 'HighMemory'] });
+
+      // A new warning joins the summary an hour (6 s) after the last, not when it fires.
+      const third = Date.now();
+      expect((await post([['HighErrorRate', 'warning', 'shop']])).status).toBe(200);
+      const second = await poll(async () => warnings()[1], 15_000, 'the second summary never arrived');
+      expect(second.at - first.at).toBeGreaterThanOrEqual(5_500);
+      expect(second.at - third).toBeGreaterThan(1_000);
+      expect(second.alerts).toEqual(['HighErrorRate', 'HighLatency', 'HighMemory']);
+      expect(warnings()).toHaveLength(2);
+    } finally {
+      am.kill('SIGTERM');
+      if (am.exitCode === null) await new Promise(resolve => am.once('exit', resolve));
+      fs.closeSync(log);
+      await new Promise(resolve => hook.close(resolve));
     }
   }, 60_000);
 });

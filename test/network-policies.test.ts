@@ -72,7 +72,7 @@ function policyModel(platform: Platform) {
     for (const w of ours.filter(x => !x.hostNetwork)) triples.add(`${w.namespace}/${w.name} -> kube-dns:53`);
     for (const c of platform.connections) triples.add(`${asSource(c.from)} -> ${c.to.namespace}/${c.to.name}:${c.port}`);
     for (const c of platform.externalConnections) {
-      triples.add(`${asSource(c.from)} -> ${c.to === 'internet' ? 'internet:443' : 'node:6443'}`);
+      triples.add(`${asSource(c.from)} -> ${c.to === 'internet' ? `internet:${c.port ?? 443}` : 'node:6443'}`);
     }
     // Prometheus scrapes every annotated pod on the annotated port.
     for (const w of ours.filter(x => x.podAnnotations[SCRAPE_ANNOTATION.scrape] === 'true')) {
@@ -167,9 +167,9 @@ describe('NetworkPolicies derived from the declared edges', () => {
     }
   });
 
-  it('give the internet (443 only, never the LAN) to Alertmanager and the blackbox exporter alone, because they declare it', () => {
+  it('give the internet (443 only, never the LAN) to Alertmanager, the blackbox exporter and the offsite backup copy alone, because they declare it', () => {
     const toInternet = sources.filter(s => isAllowed(policies, s, outside.internet, 443)).map(label).sort();
-    expect(toInternet).toEqual(['cnpg-operator', 'internet', 'kube-dns', 'lan-host', 'monitoring/alertmanager', 'monitoring/blackbox-exporter', 'node', 'other-pod', 'traefik']);
+    expect(toInternet).toEqual(['bun-blog/postgres-backup', 'cnpg-operator', 'internet', 'kube-dns', 'lan-host', 'monitoring/alertmanager', 'monitoring/blackbox-exporter', 'node', 'other-pod', 'traefik']);
     expect(sources.filter(s => s.namespace && appNamespaces.includes(s.namespace) && isAllowed(policies, s, outside.internet, 80))).toEqual([]);
     expect(sources.filter(s => s.namespace && appNamespaces.includes(s.namespace) && isAllowed(policies, s, outside['lan-host'], 443))).toEqual([]);
   });

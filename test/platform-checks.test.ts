@@ -140,6 +140,6 @@ describe('the synth command on an edited copy of the repository', () => {
     restoreConnection();
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('bun-blog/web: env.PGHOST: names Service postgres-pooler (bun-blog/postgres), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add web.connectsTo(postgres)');
-    expect(run.stderr).toContain('bun-blog/postgres/Backup: env.PGPASSWORD: reads Secret bun-blog-postgres, which nothing creates in namespace bun-blog');
+    expect(run.stderr).toContain('bun-blog/postgres/Backup: container pg-dump: env.PGPASSWORD: reads Secret bun-blog-postgres, which nothing creates in namespace bun-blog');
   }, 240_000);
 });

@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BunBlogChart } from '../charts/bun-blog';
@@ -17,7 +19,8 @@ import { Processes, busyboxPath, freePort, postgresBin, requireProgram, waitFor 
  * (e.g. reserved_connections, scram_iterations, vacuum_buffer_usage_limit), removed in 16
  * (force_parallel_mode, promote_trigger_file, vacuum_defer_cleanup_age), and the read-only
  * lc_collate and lc_ctype, gone in 16. The backup script runs with busybox's sh, find and date,
- * as in the Alpine image, and Debian's pg_dump.
+ * as in the Alpine image, and Debian's pg_dump; the offsite copy with busybox's sh and Debian's
+ * rclone (1.60; the image pins 1.71) against `rclone serve sftp` on a loopback port.
  */
 
 const PASSWORD = 'backup-test-password';
@@ -91,7 +94,9 @@ describe('the daily backup job (seed 004) against a real database', () => {
   new BunBlogChart(platform);
   const objects = manifestsOf(render(platform), 'bun-blog');
   const script = (objects.get('ConfigMap/postgres-backup') as any).data['backup.sh'] as string;
-  const container = (objects.get('CronJob/postgres-backup') as any).spec.jobTemplate.spec.template.spec.containers[0];
+  // The dump: the init container when the dumps are also copied offsite (bun-blog's default).
+  const jobPod = (objects.get('CronJob/postgres-backup') as any).spec.jobTemplate.spec.template.spec;
+  const container = [...(jobPod.initContainers ?? []), ...jobPod.containers].find((c: { name: string }) => c.name === 'pg-dump');
   const jobEnv = Object.fromEntries((container.env as { name: string; value?: string }[]).filter(e => e.value !== undefined).map(e => [e.name, e.value!]));
 
   /** Runs the script as the job does, with busybox's sh and tools (those of the Alpine image) first on PATH. */
@@ -149,4 +154,169 @@ describe('the daily backup job (seed 004) against a real database', () => {
     expect(result.stderr).toContain('password authentication failed');
     expect(fs.existsSync(expired)).toBe(true);
   });
+});
+
+/** An Ed25519 key pair: the private key in PKCS#8 PEM (which rclone's SSH library reads) and the public key's OpenSSH line. */
+function sshKeyPair(): { privatePem: string; publicLine: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from((publicKey.export({ format: 'jwk' }) as { x: string }).x, 'base64url');
+  const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]);
+  return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, publicLine: `ssh-ed25519 ${blob.toString('base64')}` };
+}
+
+describe('the offsite copy (seed 004) with the real rclone, to a loopback SFTP server', () => {
+  const sftpDir = path.join(dir, 'offsite');
+  const remoteRoot = path.join(sftpDir, 'remote');
+  const client = sshKeyPair();
+  const host = sshKeyPair();
+  let sftpPort = 0;
+  let objects: Map<string, any>;
+
+  beforeAll(async () => {
+    fs.mkdirSync(remoteRoot, { recursive: true });
+    fs.writeFileSync(path.join(sftpDir, 'authorized_keys'), `${client.publicLine}\n`);
+    fs.writeFileSync(path.join(sftpDir, 'host_key'), host.privatePem, { mode: 0o600 });
+    sftpPort = await freePort();
+    processes.start(requireProgram('rclone'), ['serve', 'sftp', remoteRoot, `--addr=127.0.0.1:${sftpPort}`,
+      `--authorized-keys=${path.join(sftpDir, 'authorized_keys')}`, `--key=${path.join(sftpDir, 'host_key')}`, '--config='], { logFile: path.join(sftpDir, 'serve.log') });
+    await waitFor('rclone serve sftp to listen', () => new Promise<true | undefined>(resolve => {
+      const socket = net.connect(sftpPort, '127.0.0.1', () => { socket.destroy(); resolve(true); }).on('error', () => resolve(undefined));
+    }), 20_000);
+    // The chart as an operator with an SFTP remote would configure it (this server and its host key).
+    const platform = emptyPlatform();
+    new BunBlogChart(platform, 'bun-blog', { backup: { offsite: { remote: {
+      type: 'sftp', host: '127.0.0.1', port: sftpPort, user: 'backup', knownHosts: `[127.0.0.1]:${sftpPort} ${host.publicLine}`,
+    } } } });
+    objects = manifestsOf(render(platform), 'bun-blog') as Map<string, any>;
+    if (!psql("select 1 from pg_database where datname = 'blog'")) psql('create database blog');
+    psql("create table if not exists posts (id text primary key, title text); insert into posts values ('offsite', 'hello') on conflict do nothing", 'blog');
+  }, 60_000);
+
+  /** A file with a modification time `ageDays` ago. */
+  function aged(folder: string, name: string, ageDays: number): string {
+    fs.mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, name);
+    fs.writeFileSync(file, `dump of ${name}`);
+    const when = new Date(Date.now() - ageDays * 86_400_000);
+    fs.utimesSync(file, when, when);
+    return file;
+  }
+
+  const pod = () => objects.get('CronJob/postgres-backup').spec.jobTemplate.spec.template.spec;
+  const plainEnv = (c: any) => Object.fromEntries((c.env as { name: string; value?: string }[]).filter(e => e.value !== undefined).map(e => [e.name, e.value!]));
+
+  /**
+   * Runs the Job's two steps as the pod does: the dump (init container), then, only if it
+   * succeeded, the offsite copy, each with its rendered environment; files the pod mounts
+   * (scripts, known_hosts, the key from the Secret) are written to a folder and their paths swapped.
+   */
+  function runJob(backupDir: string, overrides: Record<string, string> = {}) {
+    const cm = objects.get('ConfigMap/postgres-backup').data as Record<string, string>;
+    const scripts = fs.mkdtempSync(path.join(sftpDir, 'scripts-'));
+    for (const [name, content] of Object.entries(cm)) fs.writeFileSync(path.join(scripts, name), content);
+    const key = path.join(scripts, 'ssh-private-key');
+    fs.writeFileSync(key, client.privatePem, { mode: 0o600 });
+    const PATH = `${busyboxPath(dir)}:/usr/bin:/bin`;
+    requireProgram('pg_dump');
+    const dump = spawnSync('sh', [path.join(scripts, 'backup.sh')], {
+      encoding: 'utf8',
+      env: { PATH, ...plainEnv(pod().initContainers[0]), PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGPASSWORD: PASSWORD, BACKUP_DIR: backupDir },
+    });
+    if (dump.status !== 0) return { dump, copy: undefined };
+    const copyEnv = plainEnv(pod().containers[0]);
+    expect(copyEnv.RCLONE_CONFIG_OFFSITE_KEY_FILE).toBe('/credentials/ssh-private-key');
+    expect(copyEnv.RCLONE_CONFIG_OFFSITE_KNOWN_HOSTS_FILE).toBe('/scripts/known_hosts');
+    const copy = spawnSync('sh', [path.join(scripts, 'offsite.sh')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        PATH, HOME: scripts, ...copyEnv, BACKUP_DIR: backupDir,
+        RCLONE_CONFIG_OFFSITE_KEY_FILE: key, RCLONE_CONFIG_OFFSITE_KNOWN_HOSTS_FILE: path.join(scripts, 'known_hosts'),
+        ...overrides,
+      },
+    });
+    return { dump, copy };
+  }
+
+  const remoteFolder = () => path.join(remoteRoot, 'bun-blog', 'postgres');
+  const listing = (folder: string) => fs.readdirSync(folder).sort();
+
+  it('copies the new dump and the kept ones, deletes only remote dumps older than 90 days, and keeps 30 days locally', () => {
+    const backupDir = fs.mkdtempSync(path.join(sftpDir, 'backups-'));
+    aged(backupDir, 'blog-20200101T030000Z.dump', 31);
+    aged(backupDir, 'blog-20200102T030000Z.dump', 29);
+    aged(remoteFolder(), 'blog-20190101T030000Z.dump', 91);
+    aged(remoteFolder(), 'blog-20190301T030000Z.dump', 60);
+    aged(remoteFolder(), 'other-20190101T030000Z.dump', 120);
+
+    const { dump, copy } = runJob(backupDir);
+    expect(dump.status, dump.stderr).toBe(0);
+    expect(copy!.status, copy!.stderr).toBe(0);
+
+    const fresh = listing(backupDir).filter(f => !f.startsWith('blog-2020'));
+    expect(fresh).toEqual([expect.stringMatching(/^blog-\d{8}T\d{6}Z\.dump$/)]);
+    // Local: the 31-day dump is gone (the dump step's retention), so it never travels.
+    expect(listing(backupDir)).toEqual(['blog-20200102T030000Z.dump', fresh[0]]);
+    // Remote: the new dump and the one kept locally arrived; the 91-day one went; the 60-day one
+    // (older than the local retention) and another database's dump stay.
+    expect(listing(remoteFolder())).toEqual(['blog-20190301T030000Z.dump', 'blog-20200102T030000Z.dump', fresh[0], 'other-20190101T030000Z.dump'].sort());
+    const arrived = path.join(remoteFolder(), fresh[0]);
+    expect(fs.readFileSync(arrived).equals(fs.readFileSync(path.join(backupDir, fresh[0])))).toBe(true);
+    expect(execFileSync(requireProgram('pg_restore'), ['--list', arrived], { encoding: 'utf8' })).toContain('TABLE public posts');
+    expect(copy!.stdout).toContain('offsite: 3 dump(s) kept on offsite:bun-blog/postgres');
+  }, 90_000);
+
+  /** rclone retries a failed transfer 3 times by default; the tests shorten that, nothing else. */
+  const FAST_FAIL = { RCLONE_RETRIES: '1', RCLONE_LOW_LEVEL_RETRIES: '1' };
+
+  it.each([
+    ['a key the server does not accept', () => ({ RCLONE_CONFIG_OFFSITE_KEY_FILE: writeKey(sshKeyPair().privatePem) }), /unable to authenticate|handshake failed/],
+    ['a server presenting another host key', () => ({ RCLONE_CONFIG_OFFSITE_KNOWN_HOSTS_FILE: writeKey(`[127.0.0.1]:${sftpPort} ${sshKeyPair().publicLine}\n`) }), /knownhosts: key mismatch|key mismatch/],
+    ['a closed port', () => ({ RCLONE_CONFIG_OFFSITE_PORT: String(closedPort) }), /connection refused/],
+  ])('fails the Job with %s, deleting nothing on the remote', async (_, overrides, message) => {
+    closedPort = await freePort();
+    const backupDir = fs.mkdtempSync(path.join(sftpDir, 'backups-'));
+    const expired = aged(remoteFolder(), 'blog-20180101T030000Z.dump', 100);
+    const { dump, copy } = runJob(backupDir, { ...FAST_FAIL, ...overrides() });
+    expect(dump.status).toBe(0);
+    expect(copy!.status).not.toBe(0);
+    expect(copy!.stderr).toMatch(message);
+    expect(fs.existsSync(expired)).toBe(true);
+    fs.rmSync(expired);
+  }, 90_000);
+
+  let closedPort = 0;
+  function writeKey(content: string): string {
+    const file = path.join(fs.mkdtempSync(path.join(sftpDir, 'wrong-')), 'file');
+    fs.writeFileSync(file, content, { mode: 0o600 });
+    return file;
+  }
+
+  it("configures bun-blog's default S3 remote so that rclone uses the endpoint, and fails when it cannot reach it", async () => {
+    const platform = emptyPlatform();
+    new BunBlogChart(platform);
+    const s3 = manifestsOf(render(platform), 'bun-blog') as Map<string, any>;
+    const env = plainEnv(s3.get('CronJob/postgres-backup').spec.jobTemplate.spec.template.spec.containers[0]);
+    expect(env).toMatchObject({ RCLONE_CONFIG_OFFSITE_TYPE: 's3', RCLONE_CONFIG_OFFSITE_ENDPOINT: 'https://s3.example.com' });
+    const closed = await freePort();
+    const backupDir = fs.mkdtempSync(path.join(sftpDir, 'backups-'));
+    aged(backupDir, 'blog-20200102T030000Z.dump', 1);
+    const scripts = fs.mkdtempSync(path.join(sftpDir, 'scripts-'));
+    fs.writeFileSync(path.join(scripts, 'offsite.sh'), s3.get('ConfigMap/postgres-backup').data['offsite.sh']);
+    // The keys come from the Secret in the pod; the endpoint is swapped for a closed loopback port, so nothing leaves the machine.
+    const copy = spawnSync('sh', [path.join(scripts, 'offsite.sh')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        PATH: `${busyboxPath(dir)}:/usr/bin:/bin`, HOME: scripts, ...env, ...FAST_FAIL, BACKUP_DIR: backupDir,
+        RCLONE_CONFIG_OFFSITE_ENDPOINT: `https://127.0.0.1:${closed}`,
+        RCLONE_CONFIG_OFFSITE_ACCESS_KEY_ID: 'test-key-id', RCLONE_CONFIG_OFFSITE_SECRET_ACCESS_KEY: 'test-secret',
+      },
+    });
+    expect(copy.status).not.toBe(0);
+    // Path-style addressing of the bucket at the endpoint: what S3-compatible services expect.
+    expect(copy.stderr).toContain(`https://127.0.0.1:${closed}/homelab-backups`);
+    expect(copy.stderr).toContain('connection refused');
+  }, 90_000);
 });

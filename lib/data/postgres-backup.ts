@@ -3,17 +3,21 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { IMAGES } from '../images';
+import { monitorPostgresDump } from '../monitoring/data-alerts';
 import { EnvValue } from '../k8s/env';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { assertDnsLabel } from '../k8s/names';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
+import { externalConnection } from '../platform/connections';
+import { Platform } from '../platform/platform';
+import { externalSecret } from '../secrets/external-secret';
 import { VolumeClaim } from '../storage/volume-claim';
 import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
+import { OFFSITE_CREDENTIALS_DIR, OFFSITE_SCRIPT, OffsiteCopyOptions, OFFSITE_COPY_DEFAULTS, planOffsiteCopy } from './offsite-copy';
 import type { SecretKeyRef } from './postgres';
 
-/** The database a backup reads, and how to log in. */
 /** Every default of `PostgresBackup`; its props' `@default`s name these values (seed 004's nightly dump). */
 export const POSTGRES_BACKUP_DEFAULTS = {
   /** Daily at 03:00. */
@@ -27,6 +31,7 @@ export const POSTGRES_BACKUP_DEFAULTS = {
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } as ResourcesProps,
 };
 
+/** The database a backup reads, and how to log in. */
 export interface DumpSource {
   readonly name: string;
   readonly host: string;
@@ -57,8 +62,14 @@ export interface PostgresBackupProps {
   readonly uid?: number;
   /** @default POSTGRES_BACKUP_DEFAULTS.resources (requests 100m / 128Mi, limits 1 / 512Mi) */
   readonly resources?: ResourcesProps;
-  /** The job fails (and alerts through the Job metrics) when a dump takes longer. @default POSTGRES_BACKUP_DEFAULTS.timeout (1 hour) */
+  /** The job fails (and PostgresDumpFailing fires) when a dump takes longer. @default POSTGRES_BACKUP_DEFAULTS.timeout (1 hour) */
   readonly timeout?: Duration;
+  /**
+   * After each dump, copy the dumps to a remote (S3-compatible bucket or SFTP) with rclone and
+   * delete the remote's dumps older than its retention (seed 004: 90 days offsite).
+   * @default - none: the dumps stay on the volume
+   */
+  readonly offsite?: OffsiteCopyOptions;
 }
 
 /**
@@ -80,11 +91,14 @@ find "$BACKUP_DIR" -maxdepth 1 -type f -name "$PGDATABASE-*.dump.partial" -mmin 
 echo "backup: $(find "$BACKUP_DIR" -maxdepth 1 -type f -name "$PGDATABASE-*.dump" | wc -l) dump(s) kept"
 `;
 
+const SCRIPTS_DIR = '/scripts';
 const FIVE_FIELD_CRON = /^\S+( \S+){4}$/;
 
 /**
  * Daily logical backups of single-instance PostgreSQL (seed 004): a CronJob running pg_dump onto
  * its own volume claim (kept by Argo CD on prune and delete), retention enforced by the job itself.
+ * With `offsite`, the dump runs as an init container and rclone then copies the dumps to the
+ * remote; either failing fails the Job.
  */
 export class PostgresBackup extends Construct {
   public readonly name: string;
@@ -92,6 +106,8 @@ export class PostgresBackup extends Construct {
   public readonly retentionDays: number;
   public readonly claim: VolumeClaim;
   public readonly cronJob: k8s.KubeCronJob;
+  /** Days a dump is kept on the remote, when there is an offsite copy. */
+  public readonly offsiteRetentionDays?: number;
 
   constructor(scope: Construct, id: string, props: PostgresBackupProps) {
     super(scope, id);
@@ -114,10 +130,38 @@ export class PostgresBackup extends Construct {
       storageClassName: props.storageClassName,
       owner: this.identity,
     });
+    const dumpEnv = {
+      PGHOST: source.host,
+      PGPORT: String(source.port),
+      PGDATABASE: source.database,
+      PGUSER: source.user,
+      PGPASSWORD: EnvValue.fromSecret(source.passwordSecret.name, source.passwordSecret.key),
+      BACKUP_DIR: '/backups',
+      RETENTION_DAYS: String(this.retentionDays),
+    };
+    const scripts = Volume.configMap('scripts', this.name);
+    const tmp = Volume.emptyDir('tmp');
+    const dump = {
+      name: 'pg-dump',
+      image: props.image ?? POSTGRES_BACKUP_DEFAULTS.image,
+      command: ['sh', `${SCRIPTS_DIR}/backup.sh`],
+      env: dumpEnv,
+      mounts: [
+        { volume: scripts, path: SCRIPTS_DIR, readOnly: true },
+        { volume: this.claim.volume('backups'), path: '/backups' },
+        { volume: tmp, path: '/tmp' },
+      ],
+      resources: props.resources ?? POSTGRES_BACKUP_DEFAULTS.resources,
+    };
+    this.offsiteRetentionDays = props.offsite ? props.offsite.retentionDays ?? OFFSITE_COPY_DEFAULTS.retentionDays : undefined;
+    const offsite = props.offsite && this.offsiteCopy(props.offsite, dumpEnv, scripts, tmp);
+
     new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: this.name, labels },
-      data: { 'backup.sh': BACKUP_SCRIPT },
+      data: { 'backup.sh': BACKUP_SCRIPT, ...offsite?.files },
     });
+
+    monitorPostgresDump(this, { namespace: AppChart.of(this).namespace, service: source.name, cronJob: this.name });
 
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: { name: this.name, labels },
@@ -138,31 +182,50 @@ export class PostgresBackup extends Construct {
             ttlSecondsAfterFinished: Duration.days(3).toSeconds(),
             template: withRestartPolicy(renderPodTemplate(this, labels, {
               runAs: { user: uid, group: uid },
-              containers: [{
-                name: 'pg-dump',
-                image: props.image ?? POSTGRES_BACKUP_DEFAULTS.image,
-                command: ['sh', '/scripts/backup.sh'],
-                env: {
-                  PGHOST: source.host,
-                  PGPORT: String(source.port),
-                  PGDATABASE: source.database,
-                  PGUSER: source.user,
-                  PGPASSWORD: EnvValue.fromSecret(source.passwordSecret.name, source.passwordSecret.key),
-                  BACKUP_DIR: '/backups',
-                  RETENTION_DAYS: String(this.retentionDays),
-                },
-                mounts: [
-                  { volume: Volume.configMap('scripts', this.name), path: '/scripts', readOnly: true },
-                  { volume: this.claim.volume('backups'), path: '/backups' },
-                  { volume: Volume.emptyDir('tmp'), path: '/tmp' },
-                ],
-                resources: props.resources ?? POSTGRES_BACKUP_DEFAULTS.resources,
-              }],
+              // The copy runs only once the dump has succeeded.
+              initContainers: offsite ? [dump] : undefined,
+              containers: [offsite?.container ?? dump],
             }), 'Never'),
           },
         },
       },
     });
+  }
+
+  /** The rclone container, its ExternalSecret and its egress, for `offsite`. */
+  private offsiteCopy(o: OffsiteCopyOptions, dumpEnv: { PGDATABASE: string; BACKUP_DIR: string }, scripts: Volume, tmp: Volume) {
+    const retentionDays = o.retentionDays ?? OFFSITE_COPY_DEFAULTS.retentionDays;
+    if (!Number.isInteger(retentionDays) || retentionDays < this.retentionDays) {
+      fail(this, 'offsite.retentionDays', `must be a whole number of days, at least the local retentionDays ${this.retentionDays} (got ${retentionDays}); otherwise each run uploads again what it deletes`);
+    }
+    const secret = o.credentialsSecret ?? `${this.name}-offsite`;
+    const plan = planOffsiteCopy(this, 'offsite', o, secret, SCRIPTS_DIR);
+    externalSecret(this, { name: secret, keys: [...plan.secretKeys], usedBy: "the backup job's offsite copy (rclone)" });
+    Platform.of(this).addExternalConnection(externalConnection(this, 'internet', `copies the database dumps offsite, to ${plan.target}`, plan.port));
+    const credentials = plan.env.RCLONE_CONFIG_OFFSITE_KEY_FILE ? [{ volume: Volume.secret('credentials', secret), path: OFFSITE_CREDENTIALS_DIR, readOnly: true }] : [];
+    return {
+      files: { 'offsite.sh': OFFSITE_SCRIPT, ...plan.files },
+      container: {
+        name: 'offsite-copy',
+        image: o.image ?? OFFSITE_COPY_DEFAULTS.image,
+        command: ['sh', `${SCRIPTS_DIR}/offsite.sh`],
+        env: {
+          PGDATABASE: dumpEnv.PGDATABASE,
+          BACKUP_DIR: dumpEnv.BACKUP_DIR,
+          OFFSITE_RETENTION_DAYS: String(retentionDays),
+          // No config file: the remote is the RCLONE_CONFIG_OFFSITE_* variables.
+          RCLONE_CONFIG: '',
+          ...plan.env,
+        },
+        mounts: [
+          { volume: scripts, path: SCRIPTS_DIR, readOnly: true },
+          { volume: this.claim.volume('backups'), path: '/backups', readOnly: true },
+          ...credentials,
+          { volume: tmp, path: '/tmp' },
+        ],
+        resources: o.resources ?? OFFSITE_COPY_DEFAULTS.resources,
+      },
+    };
   }
 }
 

@@ -7,6 +7,7 @@ import { assertDnsLabel } from '../k8s/names';
 import { quantity } from '../k8s/quantity';
 import { ResourcesProps } from '../workloads/resources';
 import { PgBouncer, PgBouncerOptions } from './pgbouncer';
+import { OffsiteCopyOptions } from './offsite-copy';
 import { PostgresBackup } from './postgres-backup';
 import { ObjectStoreProps, PostgresCluster } from './postgres-cluster';
 import { PostgresInstance } from './postgres-instance';
@@ -38,6 +39,12 @@ export interface PostgresDumpOptions {
   readonly schedule?: string;
   /** Size of the backup volume. @default the database's storage size */
   readonly storageSize?: string;
+  /**
+   * After each dump, rclone copies the dumps to a remote (S3-compatible or SFTP) and deletes the
+   * remote's dumps older than `offsite.retentionDays` (90, seed 004).
+   * @default - none
+   */
+  readonly offsite?: OffsiteCopyOptions;
 }
 
 export interface PostgresProps {
@@ -154,6 +161,7 @@ export class Postgres extends Construct {
           schedule: props.dailyBackup.schedule,
           storageSize: props.dailyBackup.storageSize ?? props.storageSize,
           storageClassName: props.storageClassName,
+          offsite: props.dailyBackup.offsite,
         });
         Platform.of(this).addConnection(connection(this.backup, (this.instance ?? this.cluster)!));
       }

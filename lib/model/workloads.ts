@@ -30,6 +30,8 @@ export interface Workload {
 /** What a workload's pods look like, before sizing. */
 interface PodSet {
   readonly resources: (Resources | undefined)[];
+  /** Init containers run one at a time before the others: a pod needs the most of any of them, or the sum of the rest. */
+  readonly initResources?: (Resources | undefined)[];
   readonly pods: number;
   readonly labels: Record<string, string>;
   readonly selector: Record<string, string>;
@@ -50,6 +52,7 @@ function templated(template: PodTemplate | undefined, selector: Record<string, s
   const containers: Container[] = template?.spec?.containers ?? [];
   return {
     resources: containers.map(c => c.resources),
+    initResources: (template?.spec?.initContainers ?? []).map(c => c.resources),
     pods,
     labels: template?.metadata?.labels ?? {},
     selector: selector ?? template?.metadata?.labels ?? {},
@@ -130,8 +133,11 @@ export function workloadsOf(objects: { file: string; manifest: Manifest }[], nod
     const m = o.manifest;
     const set = podSetOf(m, nodes, kind => autoscalers.get(`${m.metadata.namespace}/${kind}/${m.metadata.name}`));
     if (!set) continue;
-    const sum = (pick: (r: Resources | undefined) => string | number | undefined) =>
-      set.resources.reduce((n, r) => n + (parseQuantity(String(pick(r) ?? '0')) ?? 0), 0);
+    const amount = (r: Resources | undefined, pick: (r: Resources | undefined) => string | number | undefined) => parseQuantity(String(pick(r) ?? '0')) ?? 0;
+    // Kubernetes's effective request of a pod: its containers' sum, or its largest init container.
+    const sum = (pick: (r: Resources | undefined) => string | number | undefined) => Math.max(
+      set.resources.reduce((n, r) => n + amount(r, pick), 0),
+      ...(set.initResources ?? []).map(r => amount(r, pick)));
     workloads.push({
       kind: m.kind,
       name: m.metadata.name,

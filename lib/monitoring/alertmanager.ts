@@ -25,20 +25,32 @@ export interface Notifier {
   readonly secretKey: string;
 }
 
-/** Every default of `Alertmanager`; its props' `@default`s name these values (seed 002's timings). */
+/** Every default of `Alertmanager`; its props' `@default`s name these values (seed 002's timings, seed 004's hourly warnings). */
 export const ALERTMANAGER_DEFAULTS = {
   image: IMAGES.alertmanager,
   groupWait: Duration.seconds(10),
   groupInterval: Duration.minutes(5),
   repeatInterval: Duration.hours(1),
+  /** Seed 004 batches warnings into hourly summaries: one group of every warning, sent at most hourly. */
+  warnings: { groupWait: Duration.minutes(30), groupInterval: Duration.hours(1) },
   resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } as ResourcesProps,
 };
 
+/** How warnings are batched: one group holding every firing warning, one summary per interval. */
+export interface WarningBatching {
+  /** How long a new summary waits for more warnings before it is sent. @default ALERTMANAGER_DEFAULTS.warnings.groupWait (30 min) */
+  readonly groupWait?: Duration;
+  /** How often a summary with new or resolved warnings is sent. @default ALERTMANAGER_DEFAULTS.warnings.groupInterval (1 h, seed 004) */
+  readonly groupInterval?: Duration;
+}
+
 export interface AlertmanagerRouting {
-  /** Everything not critical. */
+  /** Everything not critical: warnings in hourly summaries, anything else as it comes. */
   readonly default: Notifier;
-  /** Alerts with `severity="critical"`. */
+  /** Alerts with `severity="critical"`, sent at once (after `groupWait`). */
   readonly critical: Notifier;
+  /** @default ALERTMANAGER_DEFAULTS.warnings (30 min wait, hourly summaries; seed 004) */
+  readonly warnings?: WarningBatching;
   /** @default ALERTMANAGER_DEFAULTS.groupWait (10 s, seed 002) */
   readonly groupWait?: Duration;
   /** @default ALERTMANAGER_DEFAULTS.groupInterval (5 m) */
@@ -68,11 +80,14 @@ function receiver(name: string, n: Notifier): Record<string, unknown> {
 }
 
 /**
- * alertmanager.yml: critical alerts to the critical receiver, the rest to the default one; a
- * firing critical silences the warnings and infos of the same alert on the same service, and the
- * critical variant of an alert silences its warning variant.
+ * alertmanager.yml: critical alerts to the critical receiver at once (grouped per alert and
+ * service); warnings to the default receiver in one group, as a summary at most every
+ * `warnings.groupInterval` (seed 004's hourly batches); anything else to the default receiver as
+ * it comes. A firing critical silences the warnings and infos of the same alert on the same
+ * service, and the critical variant of an alert silences its warning variant.
  */
 export function renderAlertmanagerConfig(r: AlertmanagerRouting): string {
+  const warnings = { ...ALERTMANAGER_DEFAULTS.warnings, ...r.warnings };
   return stringify({
     route: {
       receiver: RECEIVER.default,
@@ -80,7 +95,17 @@ export function renderAlertmanagerConfig(r: AlertmanagerRouting): string {
       group_wait: promDuration(r.groupWait ?? ALERTMANAGER_DEFAULTS.groupWait),
       group_interval: promDuration(r.groupInterval ?? ALERTMANAGER_DEFAULTS.groupInterval),
       repeat_interval: promDuration(r.repeatInterval ?? ALERTMANAGER_DEFAULTS.repeatInterval),
-      routes: [{ receiver: RECEIVER.critical, matchers: ['severity="critical"'] }],
+      routes: [
+        { receiver: RECEIVER.critical, matchers: ['severity="critical"'] },
+        {
+          receiver: RECEIVER.default,
+          matchers: ['severity="warning"'],
+          // One group for every warning: each notification is a summary of all that fire.
+          group_by: ['severity'],
+          group_wait: promDuration(warnings.groupWait),
+          group_interval: promDuration(warnings.groupInterval),
+        },
+      ],
     },
     inhibit_rules: [
       {

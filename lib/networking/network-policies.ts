@@ -17,7 +17,7 @@ import type { Manifest } from '../synth/render';
  *
  * - declared connections (`web.connectsTo(database)`, the tunnel's routes, pooler -> server,
  *   Valkey replication and Sentinels, the monitoring stack's own edges);
- * - declared external connections: the internet on 443, the API server;
+ * - declared external connections: the internet on 443 (or the port declared), the API server;
  * - Prometheus -> every pod its scrape annotations (or its Service's) name, on that port;
  * - the ingress controller -> every pod behind an Ingress backend or HTTPRoute backendRef, on the container port;
  * - the nodes -> pods behind a NodePort Service and pods a host-network pod connects to;
@@ -112,7 +112,7 @@ export function policyEdges(platform: Platform, rendered: PlatformModel | { file
   for (const c of platform.externalConnections) {
     const from = find(c.from);
     if (!from) continue;
-    if (c.to === 'internet') add(src(from), internet, from, undefined, INTERNET_PORT);
+    if (c.to === 'internet') add(src(from), internet, from, undefined, c.port ?? INTERNET_PORT);
     else add(src(from), apiServer, from, undefined, network.apiServerPort);
   }
 

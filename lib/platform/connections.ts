@@ -31,17 +31,19 @@ export function connection(from: { readonly node: Node; readonly identity: Compo
 export type ExternalPeer = 'internet' | 'kubernetes-api';
 
 /**
- * A declared edge to outside the pods: the internet (on 443 only) or the Kubernetes API server.
- * Nothing gets egress to either without one.
+ * A declared edge to outside the pods: the internet (on 443 unless a port is given) or the
+ * Kubernetes API server. Nothing gets egress to either without one.
  */
 export interface ExternalConnection {
   readonly from: ComponentIdentity & { readonly namespace: string };
   readonly to: ExternalPeer;
   /** Why it needs it, listed in dist/README.md for reviewers. */
   readonly reason: string;
+  /** The internet's port (an SFTP server's 22, say). @default 443 */
+  readonly port?: number;
 }
 
-/** The edge from one component to the internet or the API server. */
-export function externalConnection(from: IConstruct & { identity: ComponentIdentity }, to: ExternalPeer, reason: string): ExternalConnection {
-  return { from: { ...from.identity, namespace: AppChart.of(from).namespace }, to, reason };
+/** The edge from one component to the internet (on `port`, default 443) or the API server. */
+export function externalConnection(from: IConstruct & { identity: ComponentIdentity }, to: ExternalPeer, reason: string, port?: number): ExternalConnection {
+  return { from: { ...from.identity, namespace: AppChart.of(from).namespace }, to, reason, ...(port !== undefined && port !== 443 ? { port } : {}) };
 }

@@ -126,7 +126,7 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
     lines.push('| from | to | port | why |', '| --- | --- | ---: | --- |');
     for (const c of external) {
       const to = c.to === 'internet' ? 'the internet (not the private ranges)' : 'the Kubernetes API server';
-      lines.push(`| ${c.from.namespace}/${c.from.name} | ${to} | ${c.to === 'internet' ? 443 : platform.network.apiServerPort} | ${c.reason} |`);
+      lines.push(`| ${c.from.namespace}/${c.from.name} | ${to} | ${c.to === 'internet' ? c.port ?? 443 : platform.network.apiServerPort} | ${c.reason} |`);
     }
   }
   if (workloads.length <= MAX_MATRIX) {
