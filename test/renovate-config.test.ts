@@ -1,0 +1,125 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import JSON5 from 'json5';
+import { extractPackageFile } from 'renovate/dist/modules/manager/custom/regex';
+import type { RegexManagerConfig } from 'renovate/dist/modules/manager/custom/regex/types';
+import { describe, expect, it } from 'vitest';
+import { IMAGES } from '../lib/images';
+import { REPO_ROOT } from '../lib/paths';
+import type { OperatorRequirement } from '../lib/platform/operator';
+
+/**
+ * renovate.json5 as Renovate reads it: validated by the renovate-config-validator of the pinned
+ * `renovate` package, and its custom managers run by Renovate's own regex extractor over the files
+ * of this repository, to prove they find every pin the code exports, and nothing else.
+ */
+const CONFIG_FILE = path.join(REPO_ROOT, 'renovate.json5');
+const config = JSON5.parse(fs.readFileSync(CONFIG_FILE, 'utf8')) as { customManagers: (RegexManagerConfig & { description: string; fileMatch: string[] })[] };
+const VALIDATOR = path.join(REPO_ROOT, 'node_modules/.bin/renovate-config-validator');
+
+function validate(file: string) {
+  // No network: the presets it resolves (config:recommended, helpers:*) ship inside the package.
+  return spawnSync(VALIDATOR, ['--strict', file], { cwd: path.dirname(file), encoding: 'utf8', timeout: 120_000, env: { ...process.env, LOG_LEVEL: 'info' } });
+}
+
+interface Extracted {
+  readonly manager: string;
+  readonly file: string;
+  readonly depName: string;
+  readonly currentValue: string;
+  readonly registryUrls?: string[];
+  readonly datasource: string;
+}
+
+/** Every dependency each custom manager finds in the repository's tracked files. */
+async function extractAll(): Promise<Extracted[]> {
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const found: Extracted[] = [];
+  for (const manager of config.customManagers) {
+    for (const file of files.filter(f => manager.fileMatch.some(p => new RegExp(p).test(f)))) {
+      const result = await extractPackageFile(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'), file, manager);
+      for (const dep of result?.deps ?? []) {
+        found.push({ manager: manager.description, file, depName: dep.depName!, currentValue: dep.currentValue!, registryUrls: dep.registryUrls ?? undefined, datasource: dep.datasource! });
+      }
+    }
+  }
+  return found;
+}
+
+/** Every OperatorRequirement that lib/operators/ exports. */
+async function exportedOperators(): Promise<OperatorRequirement[]> {
+  const dir = path.join(REPO_ROOT, 'lib/operators');
+  const operators: OperatorRequirement[] = [];
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.ts'))) {
+    const module = await import(path.join(dir, file)) as Record<string, unknown>;
+    for (const value of Object.values(module)) {
+      if (value && typeof value === 'object' && 'repoURL' in value && 'chart' in value && 'version' in value) operators.push(value as OperatorRequirement);
+    }
+  }
+  return operators;
+}
+
+describe('renovate.json5', () => {
+  it('passes renovate-config-validator --strict', () => {
+    const run = validate(CONFIG_FILE);
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('Config validated successfully');
+  });
+
+  it('would fail the validator with a mistake in it (the check is real)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renovate-config-'));
+    try {
+      const broken = { ...config, customManagers: [{ ...config.customManagers[0], datasourceTemplate: undefined }], packageRules: [{ matchUpdateTypes: ['major'], separateMultipleMajor: true }] };
+      fs.writeFileSync(path.join(dir, 'renovate.json'), JSON.stringify(broken));
+      const run = validate(path.join(dir, 'renovate.json'));
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('packageRules cannot combine both matchUpdateTypes and separateMultipleMajor');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds every image pinned in lib/images.ts, as a docker dependency, and nothing else there', async () => {
+    const images = (await extractAll()).filter(d => d.manager === 'Container images pinned in lib/images.ts');
+    expect(new Set(images.map(d => d.file))).toEqual(new Set(['lib/images.ts']));
+    expect(images.map(d => `${d.depName}:${d.currentValue}`).sort()).toEqual(Object.values(IMAGES).sort());
+    expect(new Set(images.map(d => d.datasource))).toEqual(new Set(['docker']));
+  });
+
+  it('finds every operator chart lib/operators/ exports, with its repository and version', async () => {
+    const charts = (await extractAll()).filter(d => d.manager === 'Operator Helm charts in lib/operators/');
+    const operators = await exportedOperators();
+    expect(operators.length).toBeGreaterThan(0);
+    // Renovate normalizes a host-only URL with a trailing slash.
+    const url = (u: string) => u.replace(/\/$/, '');
+    expect(charts.map(d => `${d.registryUrls?.map(url).join(',')} ${d.depName} ${d.currentValue}`).sort())
+      .toEqual(operators.map(o => `${url(o.repoURL)} ${o.chart} ${o.version}`).sort());
+    expect(new Set(charts.map(d => d.datasource))).toEqual(new Set(['helm']));
+  });
+
+  it("finds an app's upstream Helm chart by its repository, chart and version fields", async () => {
+    const manager = config.customManagers.find(m => m.description === 'Helm charts of apps in charts/')!;
+    const source = [
+      "new HelmChartApp(this, 'podinfo', {",
+      "  repository: 'https://stefanprodan.github.io/podinfo',",
+      "  chart: 'podinfo',",
+      "  version: '6.9.2',",
+      '  values: { replicaCount: 2 },',
+      '});',
+    ].join('\n');
+    expect(manager.fileMatch.some(p => new RegExp(p).test('charts/podinfo.ts'))).toBe(true);
+    const result = await extractPackageFile(source, 'charts/podinfo.ts', manager);
+    expect(result?.deps).toMatchObject([{ depName: 'podinfo', currentValue: '6.9.2', datasource: 'helm', registryUrls: ['https://stefanprodan.github.io/podinfo'] }]);
+    for (const dep of (await extractAll()).filter(d => d.manager === manager.description)) {
+      expect(dep.currentValue, `${dep.file}: ${dep.depName}`).toMatch(/^v?\d+\.\d+\.\d+/);
+    }
+  });
+
+  it('finds the Kubernetes release of the control-plane tests', async () => {
+    const version = fs.readFileSync(path.join(REPO_ROOT, 'test/cluster/VERSION'), 'utf8').trim();
+    const found = (await extractAll()).filter(d => d.file === 'test/cluster/VERSION');
+    expect(found).toMatchObject([{ depName: 'kubernetes/kubernetes', currentValue: version, datasource: 'github-releases' }]);
+  });
+});
