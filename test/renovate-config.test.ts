@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import JSON5 from 'json5';
 import { extractPackageFile } from 'renovate/dist/modules/manager/custom/regex';
+import { extractPackageFile as extractDockerfile } from 'renovate/dist/modules/manager/dockerfile';
+import { extractPackageFile as extractWorkflow } from 'renovate/dist/modules/manager/github-actions';
 import type { RegexManagerConfig } from 'renovate/dist/modules/manager/custom/regex/types';
 import { describe, expect, it } from 'vitest';
 import { IMAGES } from '../lib/images';
@@ -16,7 +18,7 @@ import type { OperatorRequirement } from '../lib/platform/operator';
  * of this repository, to prove they find every pin the code exports, and nothing else.
  */
 const CONFIG_FILE = path.join(REPO_ROOT, 'renovate.json5');
-const config = JSON5.parse(fs.readFileSync(CONFIG_FILE, 'utf8')) as { customManagers: (RegexManagerConfig & { description: string; fileMatch: string[] })[] };
+const config = JSON5.parse(fs.readFileSync(CONFIG_FILE, 'utf8')) as { enabledManagers: string[]; customManagers: (RegexManagerConfig & { description: string; fileMatch: string[] })[] };
 const VALIDATOR = path.join(REPO_ROOT, 'node_modules/.bin/renovate-config-validator');
 
 function validate(file: string) {
@@ -121,5 +123,27 @@ describe('renovate.json5', () => {
     const version = fs.readFileSync(path.join(REPO_ROOT, 'test/cluster/VERSION'), 'utf8').trim();
     const found = (await extractAll()).filter(d => d.file === 'test/cluster/VERSION');
     expect(found).toMatchObject([{ depName: 'kubernetes/kubernetes', currentValue: version, datasource: 'github-releases' }]);
+  });
+
+  it("reads every workflow's actions as digests with their version, which it can update together", async () => {
+    const dir = path.join(REPO_ROOT, '.github/workflows');
+    for (const file of fs.readdirSync(dir).filter(f => /\.ya?ml$/.test(f))) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      const actions = ((await extractWorkflow(text, `.github/workflows/${file}`, {}))?.deps ?? []).filter(d => d.depType === 'action');
+      expect(actions.length, file).toBe(text.match(/^\s*-?\s*uses: [\w.-]+\//gm)?.length);
+      for (const dep of actions) {
+        expect({ file, dep: dep.depName, skipReason: dep.skipReason }).toEqual({ file, dep: dep.depName, skipReason: undefined });
+        expect(dep.currentDigest, `${file}: ${dep.depName}`).toMatch(/^[0-9a-f]{40}$/);
+        expect(dep.currentValue, `${file}: ${dep.depName}`).toMatch(/^v\d+\.\d+\.\d+$/);
+      }
+    }
+  });
+
+  it("finds the service image's base in app/Dockerfile, through its ARG default", async () => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'app/Dockerfile'), 'utf8');
+    const base = /^ARG NODE_IMAGE=(\S+):(\S+)$/m.exec(text)!;
+    const deps = (await extractDockerfile(text, 'app/Dockerfile', {}))?.deps ?? [];
+    expect(deps.filter(d => d.depName === base[1]).map(d => d.currentValue)).toContain(base[2]);
+    expect(config).toMatchObject({ enabledManagers: expect.arrayContaining(['dockerfile', 'npm', 'gomod', 'github-actions', 'custom.regex']) });
   });
 });
