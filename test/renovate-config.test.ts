@@ -7,6 +7,8 @@ import { extractPackageFile } from 'renovate/dist/modules/manager/custom/regex';
 import { extractPackageFile as extractDockerfile } from 'renovate/dist/modules/manager/dockerfile';
 import { extractPackageFile as extractWorkflow } from 'renovate/dist/modules/manager/github-actions';
 import type { RegexManagerConfig } from 'renovate/dist/modules/manager/custom/regex/types';
+import { resolveConfigPresets } from 'renovate/dist/config/presets';
+import { getFilteredFileList } from 'renovate/dist/workers/repository/extract/file-match';
 import { describe, expect, it } from 'vitest';
 import { IMAGES } from '../lib/images';
 import { REPO_ROOT } from '../lib/paths';
@@ -35,9 +37,17 @@ interface Extracted {
   readonly datasource: string;
 }
 
-/** Every dependency each custom manager finds in the repository's tracked files. */
+const repositoryFiles = () => execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+
+/** The files Renovate looks at: the repository's, less the ignorePaths of the config with its presets resolved. */
+async function renovateFiles(): Promise<string[]> {
+  const resolved = await resolveConfigPresets(structuredClone(config) as unknown as Parameters<typeof resolveConfigPresets>[0]);
+  return getFilteredFileList(resolved, repositoryFiles());
+}
+
+/** Every dependency each custom manager finds in the files Renovate looks at. */
 async function extractAll(): Promise<Extracted[]> {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const files = await renovateFiles();
   const found: Extracted[] = [];
   for (const manager of config.customManagers) {
     for (const file of files.filter(f => manager.fileMatch.some(p => new RegExp(p).test(f)))) {
@@ -81,6 +91,14 @@ describe('renovate.json5', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('looks at every file that holds a pin, whatever its presets ignore, and at nothing generated', async () => {
+    const files = await renovateFiles();
+    const pins = repositoryFiles().filter(f => /^(lib\/images\.ts|lib\/operators\/.+\.ts|test\/cluster\/(go\.mod|VERSION)|(app\/)?package\.json|app\/Dockerfile|\.github\/workflows\/.+\.ya?ml)$/.test(f));
+    expect(pins).toEqual(expect.arrayContaining(['lib/images.ts', 'test/cluster/go.mod', 'test/cluster/VERSION', 'package.json', 'app/package.json', 'app/Dockerfile']));
+    expect(files).toEqual(expect.arrayContaining(pins));
+    expect(files.filter(f => /^(dist|argocd)\//.test(f))).toEqual([]);
   });
 
   it('finds every image pinned in lib/images.ts, as a docker dependency, and nothing else there', async () => {
