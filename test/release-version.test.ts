@@ -1,0 +1,113 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../lib/paths';
+
+/**
+ * The release workflow's version step, run for real: semantic-release (dry run, no CI) over a
+ * throwaway git repository whose remote is a local bare repository, configured by the very
+ * app/.releaserc.json the workflow uses.
+ */
+const SCRIPT = path.join(REPO_ROOT, 'scripts/release-version.ts');
+const CONFIG = path.join(REPO_ROOT, 'app/.releaserc.json');
+const TAG_PREFIX = 'url-shortener-v';
+const roots: string[] = [];
+afterAll(() => roots.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+
+// Outside any CI: semantic-release must read the branch from git, never from a runner's variables.
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CI|GITHUB_|GITLAB_|BUILDKITE|CIRCLE|TRAVIS|JENKINS|NPM_TOKEN|GH_TOKEN)/.test(k)));
+const gitEnv = { ...env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.org', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.org' };
+
+interface Commit {
+  readonly message: string;
+  /** Path of the file the commit touches: inside app/ by default. */
+  readonly file?: string;
+}
+
+/** A repository holding the service (app/) and something else (charts/), pushed to a bare remote. */
+function throwawayRepository(history: { tag?: string; commits: Commit[] }[]): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'release-version-'));
+  roots.push(root);
+  const remote = path.join(root, 'remote.git');
+  const work = path.join(root, 'work');
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, env: gitEnv, encoding: 'utf8' });
+  execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', remote]);
+  fs.mkdirSync(path.join(work, 'app'), { recursive: true });
+  fs.mkdirSync(path.join(work, 'charts'));
+  git('init', '--quiet', '--initial-branch=main');
+  git('remote', 'add', 'origin', `file://${remote}`);
+  fs.copyFileSync(CONFIG, path.join(work, 'app/.releaserc.json'));
+  fs.writeFileSync(path.join(work, 'app/package.json'), `${JSON.stringify({ name: 'url-shortener', private: true })}\n`);
+  fs.writeFileSync(path.join(work, 'charts/platform.ts'), '// the platform\n');
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'chore: initial layout');
+  let n = 0;
+  for (const step of history) {
+    for (const commit of step.commits) {
+      const file = path.join(work, commit.file ?? 'app/server.ts');
+      fs.appendFileSync(file, `// change ${++n}\n`);
+      git('add', '.');
+      git('commit', '--quiet', '-m', commit.message);
+    }
+    if (step.tag) git('tag', step.tag);
+  }
+  git('push', '--quiet', '--tags', 'origin', 'main');
+  return work;
+}
+
+function nextRelease(work: string): { version: string | null; tag: string | null; notes: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, '--dir', path.join(work, 'app'), '--no-ci'], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+describe('the next version of the URL shortener (semantic-release, app/.releaserc.json)', () => {
+  const released = { tag: `${TAG_PREFIX}1.2.3`, commits: [{ message: 'feat: shorten URLs' }] };
+
+  it('releases 1.0.0 first, when no release tag exists yet', () => {
+    const release = nextRelease(throwawayRepository([{ commits: [{ message: 'feat: shorten URLs' }] }]));
+    expect(release).toMatchObject({ version: '1.0.0', tag: `${TAG_PREFIX}1.0.0` });
+  });
+
+  it('makes a fix a patch release', () => {
+    const release = nextRelease(throwawayRepository([released, { commits: [{ message: 'fix: answer 404 for an unknown code' }] }]));
+    expect(release).toMatchObject({ version: '1.2.4', tag: `${TAG_PREFIX}1.2.4` });
+    expect(release.notes).toMatch(/### Bug Fixes\n\n\* answer 404 for an unknown code/);
+  });
+
+  it('makes a feature a minor release, whatever fixes come with it', () => {
+    const release = nextRelease(throwawayRepository([released, { commits: [{ message: 'fix: trim slugs' }, { message: 'feat: custom slugs' }] }]));
+    expect(release.version).toBe('1.3.0');
+    expect(release.notes).toMatch(/### Features\n\n\* custom slugs/);
+  });
+
+  it('makes a breaking change a major release, marked with ! or a BREAKING CHANGE footer', () => {
+    const bang = nextRelease(throwawayRepository([released, { commits: [{ message: 'feat!: drop the v1 API' }] }]));
+    const footer = nextRelease(throwawayRepository([released, { commits: [{ message: 'fix: stricter codes\n\nBREAKING CHANGE: codes are case-sensitive' }] }]));
+    expect([bang.version, footer.version]).toEqual(['2.0.0', '2.0.0']);
+    expect(footer.notes).toContain('codes are case-sensitive');
+  });
+
+  it('releases nothing for chores, docs and refactors', () => {
+    const release = nextRelease(throwawayRepository([released, { commits: [{ message: 'chore: bump a dev tool' }, { message: 'docs: explain slugs' }, { message: 'refactor: split routes' }] }]));
+    expect(release).toEqual({ version: null, tag: null, notes: '' });
+  });
+
+  it('counts only commits touching app/: a platform feature releases no new image', () => {
+    const only = nextRelease(throwawayRepository([released, { commits: [{ message: 'feat: a new chart', file: 'charts/platform.ts' }] }]));
+    const mixed = nextRelease(throwawayRepository([released, { commits: [{ message: 'feat: a new chart', file: 'charts/platform.ts' }, { message: 'fix: trim slugs' }] }]));
+    expect(only.version).toBeNull();
+    expect(mixed.version).toBe('1.2.4');
+  });
+
+  it('counts from the last release tag, not from the beginning', () => {
+    const release = nextRelease(throwawayRepository([
+      { tag: `${TAG_PREFIX}1.2.3`, commits: [{ message: 'feat!: first API' }] },
+      { tag: `${TAG_PREFIX}1.2.4`, commits: [{ message: 'fix: trim slugs' }] },
+      { commits: [{ message: 'fix: stricter codes' }] },
+    ]));
+    expect(release.version).toBe('1.2.5');
+  });
+});

@@ -1,0 +1,167 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import JSON5 from 'json5';
+import { extractPackageFile } from 'renovate/dist/modules/manager/custom/regex';
+import { extractPackageFile as extractDockerfile } from 'renovate/dist/modules/manager/dockerfile';
+import { extractPackageFile as extractWorkflow } from 'renovate/dist/modules/manager/github-actions';
+import type { RegexManagerConfig } from 'renovate/dist/modules/manager/custom/regex/types';
+import { resolveConfigPresets } from 'renovate/dist/config/presets';
+import { getFilteredFileList } from 'renovate/dist/workers/repository/extract/file-match';
+import { describe, expect, it } from 'vitest';
+import { IMAGES } from '../lib/images';
+import { REPO_ROOT } from '../lib/paths';
+import type { OperatorRequirement } from '../lib/platform/operator';
+
+/**
+ * renovate.json5 as Renovate reads it: validated by the renovate-config-validator of the pinned
+ * `renovate` package, and its custom managers run by Renovate's own regex extractor over the files
+ * of this repository, to prove they find every pin the code exports, and nothing else.
+ */
+const CONFIG_FILE = path.join(REPO_ROOT, 'renovate.json5');
+const config = JSON5.parse(fs.readFileSync(CONFIG_FILE, 'utf8')) as { enabledManagers: string[]; customManagers: (RegexManagerConfig & { description: string; fileMatch: string[] })[] };
+const VALIDATOR = path.join(REPO_ROOT, 'node_modules/.bin/renovate-config-validator');
+
+function validate(file: string) {
+  // No network: the presets it resolves (config:recommended, helpers:*) ship inside the package.
+  return spawnSync(VALIDATOR, ['--strict', file], { cwd: path.dirname(file), encoding: 'utf8', timeout: 120_000, env: { ...process.env, LOG_LEVEL: 'info' } });
+}
+
+interface Extracted {
+  readonly manager: string;
+  readonly file: string;
+  readonly depName: string;
+  readonly currentValue: string;
+  readonly registryUrls?: string[];
+  readonly datasource: string;
+}
+
+const repositoryFiles = () => execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+
+/** The files Renovate looks at: the repository's, less the ignorePaths of the config with its presets resolved. */
+async function renovateFiles(): Promise<string[]> {
+  const resolved = await resolveConfigPresets(structuredClone(config) as unknown as Parameters<typeof resolveConfigPresets>[0]);
+  return getFilteredFileList(resolved, repositoryFiles());
+}
+
+/** Every dependency each custom manager finds in the files Renovate looks at. */
+async function extractAll(): Promise<Extracted[]> {
+  const files = await renovateFiles();
+  const found: Extracted[] = [];
+  for (const manager of config.customManagers) {
+    for (const file of files.filter(f => manager.fileMatch.some(p => new RegExp(p).test(f)))) {
+      const result = await extractPackageFile(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'), file, manager);
+      for (const dep of result?.deps ?? []) {
+        found.push({ manager: manager.description, file, depName: dep.depName!, currentValue: dep.currentValue!, registryUrls: dep.registryUrls ?? undefined, datasource: dep.datasource! });
+      }
+    }
+  }
+  return found;
+}
+
+/** Every OperatorRequirement that lib/operators/ exports. */
+async function exportedOperators(): Promise<OperatorRequirement[]> {
+  const dir = path.join(REPO_ROOT, 'lib/operators');
+  const operators: OperatorRequirement[] = [];
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.ts'))) {
+    const module = await import(path.join(dir, file)) as Record<string, unknown>;
+    for (const value of Object.values(module)) {
+      if (value && typeof value === 'object' && 'repoURL' in value && 'chart' in value && 'version' in value) operators.push(value as OperatorRequirement);
+    }
+  }
+  return operators;
+}
+
+describe('renovate.json5', () => {
+  it('passes renovate-config-validator --strict', () => {
+    const run = validate(CONFIG_FILE);
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('Config validated successfully');
+  });
+
+  it('would fail the validator with a mistake in it (the check is real)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renovate-config-'));
+    try {
+      const broken = { ...config, customManagers: [{ ...config.customManagers[0], datasourceTemplate: undefined }], packageRules: [{ matchUpdateTypes: ['major'], separateMultipleMajor: true }] };
+      fs.writeFileSync(path.join(dir, 'renovate.json'), JSON.stringify(broken));
+      const run = validate(path.join(dir, 'renovate.json'));
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('packageRules cannot combine both matchUpdateTypes and separateMultipleMajor');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('looks at every file that holds a pin, whatever its presets ignore, and at nothing generated', async () => {
+    const files = await renovateFiles();
+    const pins = repositoryFiles().filter(f => /^(lib\/images\.ts|lib\/operators\/.+\.ts|test\/cluster\/(go\.mod|VERSION)|(app\/)?package\.json|app\/Dockerfile|\.github\/workflows\/.+\.ya?ml)$/.test(f));
+    expect(pins).toEqual(expect.arrayContaining(['lib/images.ts', 'test/cluster/go.mod', 'test/cluster/VERSION', 'package.json', 'app/package.json', 'app/Dockerfile']));
+    expect(files).toEqual(expect.arrayContaining(pins));
+    expect(files.filter(f => /^(dist|argocd)\//.test(f))).toEqual([]);
+  });
+
+  it('finds every image pinned in lib/images.ts, as a docker dependency, and nothing else there', async () => {
+    const images = (await extractAll()).filter(d => d.manager === 'Container images pinned in lib/images.ts');
+    expect(new Set(images.map(d => d.file))).toEqual(new Set(['lib/images.ts']));
+    expect(images.map(d => `${d.depName}:${d.currentValue}`).sort()).toEqual(Object.values(IMAGES).sort());
+    expect(new Set(images.map(d => d.datasource))).toEqual(new Set(['docker']));
+  });
+
+  it('finds every operator chart lib/operators/ exports, with its repository and version', async () => {
+    const charts = (await extractAll()).filter(d => d.manager === 'Operator Helm charts in lib/operators/');
+    const operators = await exportedOperators();
+    expect(operators.length).toBeGreaterThan(0);
+    // Renovate normalizes a host-only URL with a trailing slash.
+    const url = (u: string) => u.replace(/\/$/, '');
+    expect(charts.map(d => `${d.registryUrls?.map(url).join(',')} ${d.depName} ${d.currentValue}`).sort())
+      .toEqual(operators.map(o => `${url(o.repoURL)} ${o.chart} ${o.version}`).sort());
+    expect(new Set(charts.map(d => d.datasource))).toEqual(new Set(['helm']));
+  });
+
+  it("finds an app's upstream Helm chart by its repository, chart and version fields", async () => {
+    const manager = config.customManagers.find(m => m.description === 'Helm charts of apps in charts/')!;
+    const source = [
+      "new HelmChartApp(this, 'podinfo', {",
+      "  repository: 'https://stefanprodan.github.io/podinfo',",
+      "  chart: 'podinfo',",
+      "  version: '6.9.2',",
+      '  values: { replicaCount: 2 },',
+      '});',
+    ].join('\n');
+    expect(manager.fileMatch.some(p => new RegExp(p).test('charts/podinfo.ts'))).toBe(true);
+    const result = await extractPackageFile(source, 'charts/podinfo.ts', manager);
+    expect(result?.deps).toMatchObject([{ depName: 'podinfo', currentValue: '6.9.2', datasource: 'helm', registryUrls: ['https://stefanprodan.github.io/podinfo'] }]);
+    for (const dep of (await extractAll()).filter(d => d.manager === manager.description)) {
+      expect(dep.currentValue, `${dep.file}: ${dep.depName}`).toMatch(/^v?\d+\.\d+\.\d+/);
+    }
+  });
+
+  it('finds the Kubernetes release of the control-plane tests', async () => {
+    const version = fs.readFileSync(path.join(REPO_ROOT, 'test/cluster/VERSION'), 'utf8').trim();
+    const found = (await extractAll()).filter(d => d.file === 'test/cluster/VERSION');
+    expect(found).toMatchObject([{ depName: 'kubernetes/kubernetes', currentValue: version, datasource: 'github-releases' }]);
+  });
+
+  it("reads every workflow's actions as digests with their version, which it can update together", async () => {
+    const dir = path.join(REPO_ROOT, '.github/workflows');
+    for (const file of fs.readdirSync(dir).filter(f => /\.ya?ml$/.test(f))) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      const actions = ((await extractWorkflow(text, `.github/workflows/${file}`, {}))?.deps ?? []).filter(d => d.depType === 'action');
+      expect(actions.length, file).toBe(text.match(/^\s*-?\s*uses: [\w.-]+\//gm)?.length);
+      for (const dep of actions) {
+        expect({ file, dep: dep.depName, skipReason: dep.skipReason }).toEqual({ file, dep: dep.depName, skipReason: undefined });
+        expect(dep.currentDigest, `${file}: ${dep.depName}`).toMatch(/^[0-9a-f]{40}$/);
+        expect(dep.currentValue, `${file}: ${dep.depName}`).toMatch(/^v\d+\.\d+\.\d+$/);
+      }
+    }
+  });
+
+  it("finds the service image's base in app/Dockerfile, through its ARG default", async () => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'app/Dockerfile'), 'utf8');
+    const base = /^ARG NODE_IMAGE=(\S+):(\S+)$/m.exec(text)!;
+    const deps = (await extractDockerfile(text, 'app/Dockerfile', {}))?.deps ?? [];
+    expect(deps.filter(d => d.depName === base[1]).map(d => d.currentValue)).toContain(base[2]);
+    expect(config).toMatchObject({ enabledManagers: expect.arrayContaining(['dockerfile', 'npm', 'gomod', 'github-actions', 'custom.regex']) });
+  });
+});
