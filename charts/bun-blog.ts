@@ -7,6 +7,7 @@ import { EnvValue } from '../lib/k8s/env';
 import { Probe } from '../lib/k8s/probe';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { AppChart } from '../lib/platform/app-chart';
+import type { ServiceEndpoint } from '../lib/platform/connections';
 import { Platform } from '../lib/platform/platform';
 import { ResourcesProps } from '../lib/workloads/resources';
 import { AutoscalingProps, WebService } from '../lib/workloads/web-service';
@@ -26,6 +27,11 @@ export interface BunBlogConfig {
   readonly database: { readonly name: string; readonly user: string; readonly passwordSecret: SecretKeyRef };
   /** Daily pg_dump onto its own volume, kept this many days (seed 004: 30 local). */
   readonly backup: { readonly retentionDays: number; readonly schedule: string; readonly storage: string };
+  /**
+   * The Ollama server that summarizes comment threads (seed 004), given to the blog as `OLLAMA_HOST`.
+   * @default - no summaries
+   */
+  readonly summarizer?: ServiceEndpoint;
 }
 
 export const BUN_BLOG_DEFAULTS: BunBlogConfig = {
@@ -78,10 +84,12 @@ export class BunBlogChart extends AppChart {
         PGDATABASE: postgres.database,
         PGUSER: postgres.user,
         PGPASSWORD: EnvValue.fromSecret(postgres.passwordSecret.name, postgres.passwordSecret.key),
+        ...(config.summarizer ? { OLLAMA_HOST: config.summarizer.url } : {}),
       },
       ingress: { hosts: [config.hostname], className: config.ingressClassName },
       // Seed 004: Prometheus scrapes request rates and error rates from every pod of the blog.
       metrics: { port: config.web.port },
     }).connectsTo(postgres);
+    if (config.summarizer) this.web.connectsToEndpoint(config.summarizer);
   }
 }

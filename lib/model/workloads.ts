@@ -1,4 +1,5 @@
 import { parseQuantity } from '../k8s/quantity';
+import { isGpuResource } from '../platform/gpus';
 import type { Manifest } from '../synth/render';
 import { cnpgInstanceLabels, CNPG_INSTANCE_PORTS, CNPG_POOLER_PORTS, cnpgPoolerLabels, cnpgPoolerSelector } from './cnpg';
 import { asKind, Container, PodTemplate, Resources } from './kube';
@@ -16,6 +17,8 @@ export interface Workload {
   /** Per pod, in cores and bytes. */
   readonly requests: { cpu: number; memory: number };
   readonly limits: { cpu: number; memory: number };
+  /** GPUs per pod, by extended resource (`amd.com/gpu`), from its containers' limits. */
+  readonly gpus: Record<string, number>;
   readonly ports: { name?: string; port: number }[];
   /** Labels that select exactly its pods (the workload's selector; CloudNativePG's own labels). */
   readonly selector: Record<string, string>;
@@ -132,6 +135,12 @@ export function workloadsOf(objects: { file: string; manifest: Manifest }[], nod
     if (!set) continue;
     const sum = (pick: (r: Resources | undefined) => string | number | undefined) =>
       set.resources.reduce((n, r) => n + (parseQuantity(String(pick(r) ?? '0')) ?? 0), 0);
+    const gpus: Record<string, number> = {};
+    for (const r of set.resources) {
+      for (const [name, value] of Object.entries(r?.limits ?? {})) {
+        if (isGpuResource(name)) gpus[name] = (gpus[name] ?? 0) + (parseQuantity(String(value)) ?? 0);
+      }
+    }
     workloads.push({
       kind: m.kind,
       name: m.metadata.name,
@@ -145,6 +154,7 @@ export function workloadsOf(objects: { file: string; manifest: Manifest }[], nod
       pods: set.pods,
       requests: { cpu: sum(r => r?.requests?.cpu), memory: sum(r => r?.requests?.memory) },
       limits: { cpu: sum(r => r?.limits?.cpu), memory: sum(r => r?.limits?.memory) },
+      gpus,
       ports: set.ports,
     });
   }
