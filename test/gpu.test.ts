@@ -7,6 +7,7 @@ import { Ollama, pullScript } from '../lib/ai/ollama';
 import { gpuNodeShapes } from '../lib/cluster/nodes';
 import { declaredShape, threeNodeShape } from '../lib/cluster/sync';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { standardLabels } from '../lib/k8s/labels';
 import { workloadsOf } from '../lib/model';
 import { AMD_GPU_DEVICE_PLUGIN, GPU_DEVICE_PLUGINS, NVIDIA_DEVICE_PLUGIN } from '../lib/operators/gpu-device-plugins';
 import { AppChart } from '../lib/platform/app-chart';
@@ -43,7 +44,7 @@ function findingsOf(build: () => Platform): string[] {
 /** A Deployment asking for GPUs in its limits by hand, without `allocateGpu`. */
 function rawGpuDeployment(platform: Platform, resource: string, strategy: 'Recreate' | 'RollingUpdate' = 'Recreate'): void {
   const chart = new AppChart(platform, 'raw', { category: 'apps' });
-  const labels = { 'app.kubernetes.io/name': 'raw' };
+  const labels = standardLabels({ name: 'raw', app: 'raw', component: 'server' });
   new k8s.KubeDeployment(chart, 'Deployment', {
     metadata: { name: 'raw', labels },
     spec: {
@@ -59,6 +60,7 @@ function rawGpuDeployment(platform: Platform, resource: string, strategy: 'Recre
             name: 'raw',
             image: 'docker.io/library/busybox:1.37.0',
             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+            readinessProbe: { exec: { command: ['true'] } },
             resources: { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') }, limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi'), [resource]: k8s.Quantity.fromNumber(1) } },
           }],
         },
@@ -68,8 +70,9 @@ function rawGpuDeployment(platform: Platform, resource: string, strategy: 'Recre
 }
 
 type PodSpec = { nodeSelector?: Record<string, string>; runtimeClassName?: string; securityContext?: any; volumes?: any[]; hostNetwork?: boolean; hostPID?: boolean; containers: any[]; initContainers?: any[] };
-const podSpecOf = (m: Manifest): PodSpec | undefined => (m.kind === 'CronJob' ? (m as any).spec?.jobTemplate?.spec?.template?.spec : (m as any).spec?.template?.spec);
-const gpuLimits = (spec: PodSpec) => [...spec.containers, ...(spec.initContainers ?? [])].flatMap(c => Object.keys(c.resources?.limits ?? {}).filter(isGpuResource));
+const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+const podSpecOf = (m: Manifest): PodSpec | undefined => (!POD_KINDS.includes(m.kind) ? undefined : m.kind === 'CronJob' ? (m as any).spec?.jobTemplate?.spec?.template?.spec : (m as any).spec?.template?.spec);
+const gpuLimits = (spec: PodSpec) => [...(spec.containers ?? []), ...(spec.initContainers ?? [])].flatMap(c => Object.keys(c.resources?.limits ?? {}).filter(isGpuResource));
 
 describe.each(PLATFORMS)('the GPU pods of %s', (_, build) => {
   const platform = build();
@@ -184,7 +187,7 @@ describe('the ollama app (seed 004)', () => {
 
   it('installs AMD\'s device plugin from its pinned chart, in a namespace that says why it is privileged', () => {
     const app = rendering.objects.find(o => o.manifest.kind === 'Application' && o.manifest.metadata.name === AMD_GPU_DEVICE_PLUGIN.name)!.manifest as any;
-    expect(app.spec.source).toMatchObject({ repoUrl: 'https://rocm.github.io/k8s-device-plugin/', chart: 'amd-gpu', targetRevision: '0.21.0' });
+    expect(app.spec.source).toMatchObject({ repoURL: 'https://rocm.github.io/k8s-device-plugin/', chart: 'amd-gpu', targetRevision: '0.21.0' });
     expect(app.spec.source.helm.valuesObject.dp.image).toEqual({ repository: 'docker.io/rocm/k8s-device-plugin', tag: '1.31.0.9' });
     expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(app.metadata.annotations['platform.homelab/pod-security-reason']).toContain('hostPath');
