@@ -103,7 +103,8 @@ export class Ollama extends Construct implements ConnectionTarget {
   public readonly gpu: GpuAllocation;
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
-  public readonly models: VolumeClaim;
+  /** The claim the models live on. */
+  public readonly modelsVolume: VolumeClaim;
   public readonly routes?: Routes;
 
   constructor(scope: Construct, id: string, props: OllamaProps) {
@@ -118,13 +119,13 @@ export class Ollama extends Construct implements ConnectionTarget {
 
     const labels = standardLabels(this.identity);
     const metadata = { name: this.name, labels };
-    this.models = new VolumeClaim(this, 'Models', {
+    this.modelsVolume = new VolumeClaim(this, 'Models', {
       name: `${this.name}-models`,
       size: props.modelsStorage ?? OLLAMA_DEFAULTS.modelsStorage,
       storageClassName: props.storageClassName,
       owner: this.identity,
     });
-    const data = { volume: this.models.volume('models'), path: OLLAMA_DEFAULTS.dataDir };
+    const data = { volume: this.modelsVolume.volume('models'), path: OLLAMA_DEFAULTS.dataDir };
     const tmp = { volume: Volume.emptyDir('tmp'), path: '/tmp' };
     const env = {
       HOME: OLLAMA_DEFAULTS.dataDir,
