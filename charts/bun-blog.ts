@@ -8,6 +8,7 @@ import { EnvValue } from '../lib/k8s/env';
 import { Probe } from '../lib/k8s/probe';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { AppChart } from '../lib/platform/app-chart';
+import type { ServiceEndpoint } from '../lib/platform/connections';
 import { Platform } from '../lib/platform/platform';
 import { ResourcesProps } from '../lib/workloads/resources';
 import { AutoscalingProps, WebService } from '../lib/workloads/web-service';
@@ -33,6 +34,11 @@ export interface BunBlogConfig {
     /** Seed 004 copies the dumps offsite and keeps them 90 days there; the remote is yours to name. */
     readonly offsite: OffsiteCopyOptions;
   };
+  /**
+   * The Ollama server that summarizes comment threads (seed 004), given to the blog as `OLLAMA_HOST`.
+   * @default - no summaries
+   */
+  readonly summarizer?: ServiceEndpoint;
 }
 
 export const BUN_BLOG_DEFAULTS: BunBlogConfig = {
@@ -94,10 +100,12 @@ export class BunBlogChart extends AppChart {
         PGDATABASE: postgres.database,
         PGUSER: postgres.user,
         PGPASSWORD: EnvValue.fromSecret(postgres.passwordSecret.name, postgres.passwordSecret.key),
+        ...(config.summarizer ? { OLLAMA_HOST: config.summarizer.url } : {}),
       },
       ingress: { hosts: [config.hostname], className: config.ingressClassName },
       // Seed 004: Prometheus scrapes request rates and error rates from every pod of the blog.
       metrics: { port: config.web.port },
     }).connectsTo(postgres);
+    if (config.summarizer) this.web.connectsToEndpoint(config.summarizer);
   }
 }

@@ -4,10 +4,12 @@ import { ResourceQuotas } from '../lib/platform/resource-quotas';
 import { Platform, PlatformSettings } from '../lib/platform/platform';
 import { BlogChart } from './blog';
 import { BunBlogChart } from './bun-blog';
+import { ollamaEndpoint } from '../lib/ai/ollama';
 import { CloudflaredChart } from './cloudflared';
 import { EdgeChart } from './edge';
 import { SecretsChart } from './secrets';
 import { AlloyChart, MonitoringChart, NodeExporterChart } from './monitoring';
+import { OllamaChart } from './ollama';
 import { UrlShortenerChart } from './url-shortener';
 
 /** The Cloudflare tunnel this cluster connects through (`cloudflared tunnel create`). */
@@ -17,8 +19,13 @@ export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
 export const PLATFORM_SETTINGS: PlatformSettings = {
   repoURL: 'https://git.example.com/homelab/platform.git',
   targetRevision: 'main',
-  // Seed 004's single mini PC: 8 cores / 16 threads, 64 GB.
-  capacity: { nodes: 1, cpuPerNode: '16', memoryPerNode: '64Gi' },
+  // Seed 004's single mini PC: 8 cores / 16 threads, 64 GB, and a Radeon 780M iGPU (gfx1103). The
+  // node joins with the label platform.homelab/gpu-model=gfx1103 (the GPU pods select it);
+  // deviceGroups are the node's `video` and `render` groups (`getent group video render`).
+  capacity: {
+    nodes: 1, cpuPerNode: '16', memoryPerNode: '64Gi',
+    gpus: [{ vendor: 'amd', model: 'gfx1103', nodes: 1, perNode: 1, deviceGroups: [44, 992] }],
+  },
   // Routes render as Traefik Ingresses (K3s); `routes: 'gateway-api'` renders seed 003's two Gateways.
   // The Let's Encrypt account of the ClusterIssuer: use your own address.
   // Public hostnames resolve to the tunnel, which serves them (seed 000).
@@ -36,7 +43,9 @@ export type ChartFactory = (platform: Platform) => unknown;
  */
 export const PLATFORM_APPS: readonly ChartFactory[] = [
   platform => new BlogChart(platform),
-  platform => new BunBlogChart(platform),
+  // The blog summarizes comment threads with the Ollama app's LLM (seed 004).
+  platform => new BunBlogChart(platform, 'bun-blog', { summarizer: ollamaEndpoint('ollama') }),
+  platform => new OllamaChart(platform),
   platform => new UrlShortenerChart(platform),
   platform => new CloudflaredChart(platform, 'cloudflared', { tunnelId: TUNNEL_ID }),
   platform => new EdgeChart(platform),

@@ -43,4 +43,10 @@ export const IMAGES = {
   redisExporter: 'docker.io/oliver006/redis_exporter:v1.67.0',
   /** Grafana Alloy, the log shipper that succeeds Promtail (end of life March 2026). */
   alloy: 'docker.io/grafana/alloy:v1.10.2',
+  /** Ollama with ROCm, the LLM server of seed 004 on an AMD GPU. */
+  ollamaRocm: 'docker.io/ollama/ollama:0.32.15-rocm',
+  /** AMD's ROCm device plugin (chart amd-gpu 0.21.0's appVersion): advertises `amd.com/gpu`. */
+  amdGpuDevicePlugin: 'docker.io/rocm/k8s-device-plugin:1.31.0.9',
+  /** NVIDIA's device plugin (chart nvidia-device-plugin 0.20.0's appVersion): advertises `nvidia.com/gpu`. */
+  nvidiaDevicePlugin: 'nvcr.io/nvidia/k8s-device-plugin:v0.20.0',
 } as const;

@@ -34,12 +34,12 @@ describe('the generated rule files', () => {
     // Other apps add their own groups; these are the ones today's charts must keep.
     expect(Object.keys(ruleFiles).sort()).toEqual(expect.arrayContaining([
       'alloy-targets.yml', 'blog-valkey-valkey.yml', 'bun-blog-blog-http.yml', 'monitoring-alerting.yml', 'monitoring-targets.yml', 'node-exporter-targets.yml', 'nodes.yml',
-      'public-endpoints.yml', 'url-shortener-api-http.yml', 'url-shortener-postgres-postgres.yml', 'url-shortener-valkey-valkey.yml',
+      'gpu-memory.yml', 'ollama-ollama-gpu.yml', 'public-endpoints.yml', 'url-shortener-api-http.yml', 'url-shortener-postgres-postgres.yml', 'url-shortener-valkey-valkey.yml',
     ]));
     for (const [file, content] of Object.entries(ruleFiles)) expect(`${parse(content).groups[0].name}.yml`).toBe(file);
     const alerts = Object.values(ruleFiles).flatMap(f => parse(f).groups[0].rules.map((r: any) => r.alert));
     expect([...new Set(alerts)].sort()).toEqual(expect.arrayContaining([
-      'AlertmanagerNotificationsFailing', 'HighAppCPU', 'HighCPUUsage', 'HighErrorRate', 'HighErrorRateCritical', 'HighLatency', 'HighMemory',
+      'AlertmanagerNotificationsFailing', 'GpuMemoryPressure', 'GpuWorkloadRestarting', 'GpuWorkloadSegfault', 'HighAppCPU', 'HighCPUUsage', 'HighErrorRate', 'HighErrorRateCritical', 'HighLatency', 'HighMemory',
       'MonitoringTargetDown', 'NoRequests', 'PostgresBackupFailing', 'PostgresConnectionsNearMax', 'PostgresInstanceDown', 'PostgresReplicationLag',
       'PrometheusRuleFailures', 'PublicEndpointDown', 'ServiceDown', 'ValkeyDown', 'ValkeyMemoryNearMax', 'ValkeyNoPrimary',
     ]));
@@ -86,6 +86,22 @@ const POD = `${HTTP},pod="blog-1"`;
 const PG = 'namespace="shop",service="pg",pod="pg-1"';
 const CACHE = 'namespace="shop",service="cache",pod="cache-0"';
 const KSM_CRON = 'exported_namespace="shop",cronjob="pg-backup",namespace="monitoring",service="kube-state-metrics",pod="kube-state-metrics-0"';
+// kube-state-metrics is a target of the monitoring namespace: the pod's own labels arrive as exported_*.
+const KSM = 'namespace="monitoring",pod="kube-state-metrics-6f7d9",service="kube-state-metrics"';
+const OLLAMA = 'exported_namespace="ollama",exported_pod="ollama-7c9f8",container="ollama"';
+const CARD = 'namespace="node-exporter",pod="node-exporter-x2k4p",node="node-1",card="card0"';
+/** A card of the iGPU: 512 bytes of VRAM (500 used) and 10000 of GTT, `gtt` used. */
+const drm = (gtt: number): Series[] => [
+  { series: `node_drm_memory_vram_used_bytes{${CARD}}`, values: '500x100' },
+  { series: `node_drm_memory_vram_size_bytes{${CARD}}`, values: '512x100' },
+  { series: `node_drm_memory_gtt_used_bytes{${CARD}}`, values: `${gtt}x100` },
+  { series: `node_drm_memory_gtt_size_bytes{${CARD}}`, values: '10000x100' },
+];
+/** The container restarted once, at 2m30s, its last exit code `code`. */
+const restartedWith = (code: number): Series[] => [
+  { series: `kube_pod_container_status_restarts_total{${KSM},${OLLAMA}}`, values: '0x10 1x30' },
+  { series: `kube_pod_container_status_last_terminated_exitcode{${KSM},${OLLAMA}}`, values: `_x10 ${code}x30` },
+];
 
 interface Series { series: string; values: string }
 interface AlertCase {
@@ -194,6 +210,20 @@ const CASES: AlertCase[] = [
     below: [{ series: `redis_memory_used_bytes{${CACHE}}`, values: '90x100' }, { series: `redis_memory_max_bytes{${CACHE}}`, values: '100x100' }],
     evalTime: '6m', earlyTime: '4m', labels: { ...labelsOf(CACHE), severity: 'warning' },
   },
+  // One restart fires at once (no `for`): before it, nothing; a container that never restarts, nothing.
+  {
+    alert: 'GpuWorkloadRestarting', file: 'ollama-ollama-gpu.yml',
+    firing: restartedWith(1), below: [{ series: `kube_pod_container_status_restarts_total{${KSM},${OLLAMA}}`, values: '0x40' }],
+    evalTime: '5m', earlyTime: '2m', labels: { ...labelsOf(OLLAMA), severity: 'warning' },
+  },
+  // Seed 004's exit 139 pages; a restart with another exit code (1) does not.
+  {
+    alert: 'GpuWorkloadSegfault', file: 'ollama-ollama-gpu.yml',
+    firing: restartedWith(139), below: restartedWith(1),
+    evalTime: '5m', earlyTime: '2m', labels: { ...labelsOf(OLLAMA), severity: 'critical' },
+  },
+  // (500 + 9000) / (512 + 10000) = 90.4 %; with 8900 of GTT, 89.4 %.
+  { alert: 'GpuMemoryPressure', file: 'gpu-memory.yml', firing: drm(9000), below: drm(8900), evalTime: '15m', earlyTime: '8m', labels: { node: 'node-1', card: 'card0', severity: 'warning' } },
 ];
 
 /** A copy of a rule file without annotations: promtool compares annotations too, and these tests are about when and with which labels. The templates are checked by `promtool check rules` above. */

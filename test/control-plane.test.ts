@@ -13,6 +13,7 @@ import { ControlPlane, startControlPlane } from '../lib/cluster/control-plane';
 import { listWorkloads, waitForRollouts, warningEvents } from '../lib/cluster/rollout';
 import { readObjects } from '../lib/cluster/sources';
 import { NodeShape } from '../lib/cluster/nodes';
+import { isGpuResource } from '../lib/platform/gpus';
 import { SyncResult, declaredShape, syncFolders, threeNodeShape } from '../lib/cluster/sync';
 import { RouteMode, evict, platformRoot, restart, selectorQuery, until } from './support/cluster';
 
@@ -65,6 +66,29 @@ describe.each(MODES)('routes=$routes on $nodes', ({ routes, shape, declared }) =
   it('rolls out every Deployment, StatefulSet and DaemonSet on the fake nodes', async () => {
     expect(await waitForRollouts(cp.client, sync.namespaces, ROLLOUT_MS)).toEqual([]);
     expect((await listWorkloads(cp.client, sync.namespaces)).length).toBeGreaterThan(0);
+  });
+
+  it('schedules every pod that asks for a GPU on a node whose device plugin offers it, of the model it selects', async () => {
+    const nodes = new Map((await cp.client.get('/api/v1/nodes')).items.map((n: any) => [n.metadata.name, n]));
+    const pods = (await cp.client.get('/api/v1/pods')).items.filter((p: any) => sync.namespaces.includes(p.metadata.namespace));
+    const gpuPods = pods.filter((p: any) => p.spec.containers.some((c: any) => Object.keys(c.resources?.limits ?? {}).some(isGpuResource)));
+    const misplaced: string[] = [];
+    for (const pod of gpuPods) {
+      const node: any = nodes.get(pod.spec.nodeName);
+      const where = `${pod.metadata.namespace}/${pod.metadata.name} on ${pod.spec.nodeName ?? 'no node'}`;
+      if (!node) { misplaced.push(`${where}: not scheduled`); continue; }
+      for (const [key, value] of Object.entries(pod.spec.nodeSelector ?? {})) if (node.metadata.labels[key] !== value) misplaced.push(`${where}: node label ${key} is not ${value}`);
+      for (const c of pod.spec.containers) {
+        for (const [resource, count] of Object.entries(c.resources?.limits ?? {}).filter(([r]) => isGpuResource(r))) {
+          if (Number(node.status.allocatable[resource] ?? 0) < Number(count)) misplaced.push(`${where}: node offers ${node.status.allocatable[resource] ?? 0} ${resource}, container ${c.name} asks for ${count}`);
+        }
+      }
+    }
+    expect(misplaced).toEqual([]);
+    // Every GPU pod the rendered Deployments and StatefulSets ask for is there.
+    const rendered = readObjects(path.join(root, 'dist')).map(f => f.object)
+      .filter(o => ['Deployment', 'StatefulSet'].includes(o.kind) && (o.spec?.template?.spec?.containers ?? []).some((c: any) => Object.keys(c.resources?.limits ?? {}).some(isGpuResource)));
+    expect(gpuPods.length).toBe(rendered.reduce((n, o) => n + (o.spec.replicas ?? 1), 0));
   });
 
   it('runs one Job of every CronJob to completion, within its quota, its claims bound', async () => {

@@ -167,9 +167,11 @@ describe('NetworkPolicies derived from the declared edges', () => {
     }
   });
 
-  it('give the internet (443 only, never the LAN) to Alertmanager, the blackbox exporter and the offsite backup copy alone, because they declare it', () => {
+  it('give the internet (443 only, never the LAN) to the pods that declare it alone: Alertmanager, the blackbox exporter, Ollama pulling its models', () => {
     const toInternet = sources.filter(s => isAllowed(policies, s, outside.internet, 443)).map(label).sort();
-    expect(toInternet).toEqual(['bun-blog/postgres-backup', 'cnpg-operator', 'internet', 'kube-dns', 'lan-host', 'monitoring/alertmanager', 'monitoring/blackbox-exporter', 'node', 'other-pod', 'traefik']);
+    const declared = platform.externalConnections.filter(c => c.to === 'internet').map(c => `${c.from.namespace}/${c.from.name}`);
+    expect(declared).toEqual(expect.arrayContaining(['monitoring/alertmanager', 'monitoring/blackbox-exporter', 'ollama/ollama']));
+    expect(toInternet).toEqual(['cnpg-operator', 'internet', 'kube-dns', 'lan-host', 'node', 'other-pod', 'traefik', ...declared].sort());
     expect(sources.filter(s => s.namespace && appNamespaces.includes(s.namespace) && isAllowed(policies, s, outside.internet, 80))).toEqual([]);
     expect(sources.filter(s => s.namespace && appNamespaces.includes(s.namespace) && isAllowed(policies, s, outside['lan-host'], 443))).toEqual([]);
   });

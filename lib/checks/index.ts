@@ -1,5 +1,6 @@
 import type { Platform } from '../platform/platform';
 import type { RenderedObject } from '../synth/render';
+import { gpuShortfalls } from './gpus';
 import { missingSources } from './secret-sources';
 import { undeclaredConnections } from './service-references';
 import { unusedData } from './unused-data';
@@ -12,12 +13,12 @@ export interface PlatformCheckResult {
 
 /**
  * Checks across the whole platform that what the rendered pods will do is what the charts declare:
- * every Service they name is reachable, every Secret and ConfigMap they read has a source, and
- * every database or cache has a client.
+ * every Service they name is reachable, every Secret and ConfigMap they read has a source, every
+ * GPU they ask for exists and has its device plugin, and every database or cache has a client.
  */
 export function checkPlatform(platform: Platform, objects: RenderedObject[]): PlatformCheckResult {
   return {
-    errors: [...undeclaredConnections(platform, objects), ...missingSources(platform, objects)],
+    errors: [...undeclaredConnections(platform, objects), ...missingSources(platform, objects), ...gpuShortfalls(platform, objects)],
     warnings: unusedData(platform, objects),
   };
 }

@@ -1,3 +1,4 @@
+import { GPU_MODEL_LABEL, GpuNodes, gpuPools } from '../platform/gpus';
 import { KubeClient, message } from './client';
 
 /** A set of identical fake nodes (kwok), spread over zones. */
@@ -7,6 +8,24 @@ export interface NodeShape {
   readonly memory: string;
   /** @default 1 zone per node, up to 3 */
   readonly zones?: number;
+  /** GPU node groups, given to the first nodes in order. @default - none */
+  readonly gpus?: readonly GpuNodes[];
+}
+
+/**
+ * The labels and extended resources of each node's GPUs, as a node that joined with its model label
+ * and runs its vendor's device plugin reports them: the first `nodes` nodes get the first group.
+ */
+export function gpuNodeShapes(shape: NodeShape): { labels: Record<string, string>; resources: Record<string, string> }[] {
+  const nodes = Array.from({ length: shape.count }, () => ({ labels: {} as Record<string, string>, resources: {} as Record<string, string> }));
+  let next = 0;
+  for (const pool of gpuPools(shape.gpus, shape.count)) {
+    for (let i = 0; i < pool.nodes; i++, next++) {
+      nodes[next].labels[GPU_MODEL_LABEL] = pool.model;
+      nodes[next].resources[pool.resource] = String(pool.perNode);
+    }
+  }
+  return nodes;
 }
 
 /**
@@ -17,9 +36,11 @@ export interface NodeShape {
 export async function createNodes(client: KubeClient, shape: NodeShape, prefix = 'node'): Promise<string[]> {
   const names: string[] = [];
   const zones = shape.zones ?? Math.min(shape.count, 3);
+  const gpus = gpuNodeShapes(shape);
   for (let i = 0; i < shape.count; i++) {
     const name = `${prefix}-${i + 1}`;
-    const resources = { cpu: shape.cpu, memory: shape.memory, pods: '110', 'ephemeral-storage': '100Gi' };
+    // A GPU node's device plugin adds its GPUs to capacity and allocatable.
+    const resources = { cpu: shape.cpu, memory: shape.memory, pods: '110', 'ephemeral-storage': '100Gi', ...gpus[i].resources };
     // Nodes keep the status they are created with, so capacity is declared here.
     const node = {
       apiVersion: 'v1', kind: 'Node',
@@ -30,6 +51,7 @@ export async function createNodes(client: KubeClient, shape: NodeShape, prefix =
           'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64',
           'topology.kubernetes.io/zone': `zone-${(i % zones) + 1}`, 'node.kubernetes.io/instance-type': 'k3s',
           type: 'kwok',
+          ...gpus[i].labels,
         },
       },
       spec: {},

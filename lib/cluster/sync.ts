@@ -7,12 +7,12 @@ import { readObjects } from './sources';
 
 /** The fake nodes PLATFORM_SETTINGS.capacity declares. */
 export function declaredShape(capacity: NodeCapacity | undefined): NodeShape {
-  return { count: capacity?.nodes ?? 1, cpu: capacity?.cpuPerNode ?? '16', memory: capacity?.memoryPerNode ?? '64Gi' };
+  return { count: capacity?.nodes ?? 1, cpu: capacity?.cpuPerNode ?? '16', memory: capacity?.memoryPerNode ?? '64Gi', gpus: capacity?.gpus };
 }
 
 /**
  * Seed 002's shape: three machines sharing the declared capacity, one per zone, so that spread
- * and anti-affinity rules meet several nodes.
+ * and anti-affinity rules meet several nodes. The GPU nodes stay as declared (the first nodes).
  */
 export function threeNodeShape(capacity: NodeCapacity | undefined): NodeShape {
   const d = declaredShape(capacity);
@@ -22,6 +22,7 @@ export function threeNodeShape(capacity: NodeCapacity | undefined): NodeShape {
     count: 3,
     cpu: String(Math.ceil(total(d.cpu, d.count) / 3)),
     memory: `${Math.ceil(total(d.memory, d.count) / 3)}${unit(d.memory)}`,
+    gpus: d.gpus,
   };
 }
 

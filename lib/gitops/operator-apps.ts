@@ -4,11 +4,15 @@ import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
 import { standardLabels } from '../k8s/labels';
 import { OperatorRequirement } from '../platform/operator';
 import { Platform } from '../platform/platform';
+import { PodSecurity } from '../platform/pod-security';
 import { GITOPS_PART_OF } from './root-application';
 import { AUTOMATED_SYNC, SYNC_RETRY } from './sync-policy';
 
 /** The AppProject of every operator: the only one allowed CRDs and cluster-wide RBAC. */
 export const OPERATORS_PROJECT = 'operators';
+
+/** Why an operator's namespace enforces Pod Security "privileged", on its Application. */
+const PRIVILEGED_REASON_ANNOTATION = 'platform.homelab/pod-security-reason';
 
 /** Cluster-scoped kinds an operator chart installs: its CRDs, its cluster RBAC, its webhooks. */
 const OPERATOR_CLUSTER_KINDS = [
@@ -25,6 +29,7 @@ const OPERATOR_NAMESPACED_KINDS = [
   { group: '', kind: 'Secret' },
   { group: '', kind: 'Service' },
   { group: '', kind: 'ServiceAccount' },
+  { group: 'apps', kind: 'DaemonSet' },
   { group: 'apps', kind: 'Deployment' },
   { group: 'batch', kind: 'Job' },
   { group: 'policy', kind: 'PodDisruptionBudget' },
@@ -62,7 +67,10 @@ export class OperatorApps extends Construct {
           name: operator.name,
           labels: labels(operator.name),
           // Operators (and their CRDs) before the apps that use them.
-          annotations: { 'argocd.argoproj.io/sync-wave': String(operator.syncWave ?? 0) },
+          annotations: {
+            'argocd.argoproj.io/sync-wave': String(operator.syncWave ?? 0),
+            ...(operator.privilegedBecause ? { [PRIVILEGED_REASON_ANNOTATION]: operator.privilegedBecause } : {}),
+          },
         },
         spec: {
           project: OPERATORS_PROJECT,
@@ -78,6 +86,7 @@ export class OperatorApps extends Construct {
             retry: SYNC_RETRY,
             // CRDs such as CloudNativePG's exceed the client-side apply annotation limit.
             syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+            managedNamespaceMetadata: operator.privilegedBecause ? { labels: PodSecurity.privileged(operator.privilegedBecause).namespaceLabels } : undefined,
           },
         },
       });

@@ -17,7 +17,7 @@ export const DEFAULT_RUN_AS: Required<RunAs> = { user: 1000, group: 1000, fsGrou
  * runtime's default seccomp profile.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
-export function restrictedPodSecurityContext(runAs: RunAs = {}): k8s.PodSecurityContext {
+export function restrictedPodSecurityContext(runAs: RunAs = {}, supplementalGroups: number[] = []): k8s.PodSecurityContext {
   const user = runAs.user ?? DEFAULT_RUN_AS.user;
   const group = runAs.group ?? user;
   return {
@@ -25,6 +25,8 @@ export function restrictedPodSecurityContext(runAs: RunAs = {}): k8s.PodSecurity
     runAsUser: user,
     runAsGroup: group,
     fsGroup: runAs.fsGroup ?? group,
+    // Groups owning host device files a device plugin passes in (a GPU's /dev/kfd); allowed by "restricted".
+    supplementalGroups: supplementalGroups.length ? [...supplementalGroups] : undefined,
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }

@@ -1,4 +1,5 @@
 import { parseQuantity } from '../k8s/quantity';
+import { isGpuResource } from '../platform/gpus';
 import type { Manifest } from '../synth/render';
 import { cnpgInstanceLabels, CNPG_INSTANCE_PORTS, CNPG_POOLER_PORTS, cnpgPoolerLabels, cnpgPoolerSelector } from './cnpg';
 import { asKind, Container, PodTemplate, Resources } from './kube';
@@ -16,6 +17,8 @@ export interface Workload {
   /** Per pod, in cores and bytes. */
   readonly requests: { cpu: number; memory: number };
   readonly limits: { cpu: number; memory: number };
+  /** GPUs per pod, by extended resource (`amd.com/gpu`), from its containers' limits. */
+  readonly gpus: Record<string, number>;
   readonly ports: { name?: string; port: number }[];
   /** Labels that select exactly its pods (the workload's selector; CloudNativePG's own labels). */
   readonly selector: Record<string, string>;
@@ -138,6 +141,17 @@ export function workloadsOf(objects: { file: string; manifest: Manifest }[], nod
     const sum = (pick: (r: Resources | undefined) => string | number | undefined) => Math.max(
       set.resources.reduce((n, r) => n + amount(r, pick), 0),
       ...(set.initResources ?? []).map(r => amount(r, pick)));
+    // GPUs follow the same rule: the containers' sum, or the most any one init container asks for.
+    const gpus: Record<string, number> = {};
+    const countGpus = (list: readonly (Resources | undefined)[], combine: (a: number, b: number) => number) => {
+      for (const r of list) {
+        for (const [name, value] of Object.entries(r?.limits ?? {})) {
+          if (isGpuResource(name)) gpus[name] = combine(gpus[name] ?? 0, parseQuantity(String(value)) ?? 0);
+        }
+      }
+    };
+    countGpus(set.resources, (a, b) => a + b);
+    countGpus(set.initResources ?? [], Math.max);
     workloads.push({
       kind: m.kind,
       name: m.metadata.name,
@@ -151,6 +165,7 @@ export function workloadsOf(objects: { file: string; manifest: Manifest }[], nod
       pods: set.pods,
       requests: { cpu: sum(r => r?.requests?.cpu), memory: sum(r => r?.requests?.memory) },
       limits: { cpu: sum(r => r?.limits?.cpu), memory: sum(r => r?.limits?.memory) },
+      gpus,
       ports: set.ports,
     });
   }

@@ -7,9 +7,11 @@ import { standardLabels } from '../k8s/labels';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
+import { Platform } from '../platform/platform';
 import { exempt } from '../validate/exemption';
 import { ResourcesProps } from '../workloads/resources';
 import { declareAlerts } from './declarations';
+import { gpuMemoryAlerts } from './gpu-alerts';
 import { nodeAlerts, probeAlerts, stackTargetAlerts } from './platform-alerts';
 import { clusterReader, MonitoringWorkload } from './workload';
 
@@ -127,7 +129,8 @@ export const NODE_EXPORTER_PORT = 9100;
 /**
  * node-exporter on every node: host CPU, memory, disk and network. It needs the host's network
  * namespace (its network statistics) and read-only views of the host's /proc, /sys and root
- * filesystem; it still runs as nobody with no capabilities. Declares HighCPUUsage (seed 002).
+ * filesystem; it still runs as nobody with no capabilities. Declares HighCPUUsage (seed 002), and
+ * GpuMemoryPressure where AMD GPUs are declared (its drm collector).
  */
 export class NodeExporter extends Construct {
   public readonly workload: MonitoringWorkload;
@@ -136,6 +139,8 @@ export class NodeExporter extends Construct {
     super(scope, id);
     const identity = { name: 'node-exporter', app: AppChart.of(this).appName, component: 'metrics-exporter' };
     const health = Probe.http('/', { period: Duration.seconds(10) });
+    // AMD GPUs report their memory through DRM in /sys; the device plugin's chart ships no exporter.
+    const amdGpus = Platform.of(this).gpus.some(p => p.vendor === 'amd');
     this.workload = new MonitoringWorkload(this, 'Workload', {
       identity,
       kind: 'DaemonSet',
@@ -152,6 +157,7 @@ export class NodeExporter extends Construct {
           '--path.rootfs=/host/root',
           `--web.listen-address=:${NODE_EXPORTER_PORT}`,
           '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/kubelet/.+|var/lib/rancher/k3s/agent/.+)($|/)',
+          ...(amdGpus ? ['--collector.drm'] : []),
         ],
         ports: [{ name: 'metrics', port: NODE_EXPORTER_PORT }],
         mounts: [
@@ -170,6 +176,7 @@ export class NodeExporter extends Construct {
     exempt(ds, 'pod-security.host-path', 'node-exporter reads the host\'s /proc, /sys and root filesystem, read-only, to report node CPU, memory and disk');
     const namespace = AppChart.of(this).namespace;
     declareAlerts(this, nodeAlerts);
+    if (amdGpus) declareAlerts(this, gpuMemoryAlerts);
     declareAlerts(this, config => stackTargetAlerts(namespace, config));
   }
 }

@@ -76,6 +76,16 @@ export const RULES_CONFIG = {
     /** AlertmanagerNotificationsFailing: a receiver refusing notifications. */
     notificationsFailingFor: Duration.minutes(10),
   },
+  /** GPU workloads (kube-state-metrics) and GPU memory (node-exporter's drm collector, AMD). */
+  gpu: {
+    /** GpuWorkloadRestarting: any restart of a GPU container within this window. */
+    restartWindow: Duration.minutes(15),
+    /** GpuWorkloadSegfault: the exit code of a segfault, what ROCm does without its gfx override (seed 004: 139). */
+    segfaultExitCode: 139,
+    /** GpuMemoryPressure: share of a card's memory (VRAM and GTT, the system RAM an iGPU borrows) in use. */
+    memoryRatio: 0.9,
+    memoryFor: Duration.minutes(10),
+  },
   /** Valkey, from redis_exporter (port 9121). */
   valkey: {
     downFor: Duration.minutes(1),

@@ -27,6 +27,17 @@ export function connection(from: { readonly node: Node; readonly identity: Compo
   };
 }
 
+/**
+ * A component of another app, named rather than held: charts are created in any order, so one chart
+ * connects to another's component through this. Synthesis fails when no workload answers to it.
+ */
+export interface ServiceEndpoint {
+  readonly to: ComponentIdentity & { readonly namespace: string };
+  readonly port: number;
+  /** `http://<service>.<namespace>.svc.cluster.local:<port>` */
+  readonly url: string;
+}
+
 /** Something outside the cluster's pods a component connects to. */
 export type ExternalPeer = 'internet' | 'kubernetes-api';
 

@@ -25,4 +25,10 @@ export interface OperatorRequirement {
    * @default 0
    */
   readonly syncWave?: number;
+  /**
+   * Why its pods need host access (a hostPath, the host network): its namespace then enforces Pod
+   * Security "privileged", labelled by Argo CD, and reviewers read the reason in the Application.
+   * @default - its namespace gets no Pod Security labels
+   */
+  readonly privilegedBecause?: string;
 }

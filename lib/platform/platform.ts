@@ -7,6 +7,7 @@ import { SecretStoreSettings, secretStoreSettings } from '../secrets/secret-stor
 import type { AppChart } from './app-chart';
 import type { Connection, ExternalConnection } from './connections';
 import { DERIVE_PHASES, Derivation, DerivePhase } from './derive';
+import { GpuNodes, GpuPool, gpuPools } from './gpus';
 import type { OperatorRequirement } from './operator';
 import { AppKey, DeclarationRegistry } from './registry';
 
@@ -74,6 +75,12 @@ export interface NodeCapacity {
   readonly cpuPerNode: string;
   /** Memory of one node, e.g. `64Gi`. */
   readonly memoryPerNode: string;
+  /**
+   * The GPUs some of the nodes carry. Pods that ask for a GPU must name a model declared here;
+   * synthesis fails when they ask for more than the nodes have.
+   * @default - no GPU nodes
+   */
+  readonly gpus?: GpuNodes[];
 }
 
 /**
@@ -96,6 +103,8 @@ export class Platform extends App {
   public readonly argocdNamespace: string;
   public readonly destinationServer: string;
   public readonly capacity?: NodeCapacity;
+  /** The GPU node groups of `capacity`, defaults resolved. */
+  public readonly gpus: GpuPool[];
   public readonly network: ClusterNetwork;
   public readonly entryPoints: EntryPointSettings;
   public readonly secretStore: SecretStoreSettings;
@@ -113,6 +122,7 @@ export class Platform extends App {
     this.argocdNamespace = settings.argocdNamespace ?? 'argocd';
     this.destinationServer = settings.destinationServer ?? 'https://kubernetes.default.svc';
     this.capacity = settings.capacity;
+    this.gpus = gpuPools(settings.capacity?.gpus, settings.capacity?.nodes ?? 1);
     this.network = settings.network ?? K3S_NETWORK;
     this.entryPoints = entryPointSettings(settings.entryPoints);
     this.secretStore = secretStoreSettings(settings.secretStore);

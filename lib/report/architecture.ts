@@ -55,17 +55,20 @@ function diagram(platform: Platform, model: PlatformModel, workloads: Workload[]
 }
 
 function budgetTable(budget: Budget): string[] {
+  // One column per GPU resource, only when something asks for or offers GPUs.
+  const gpuCells = (gpus: Record<string, number>) => budget.gpuResources.map(g => ` ${gpus[g] ?? 0} |`).join('');
   const row = (label: string, r: Budget['total']) =>
-    `| ${label} | ${formatCpu(r.requests.cpu)} | ${formatCpu(r.limits.cpu)} | ${gib(r.requests.memory)} | ${gib(r.limits.memory)} |`;
+    `| ${label} | ${formatCpu(r.requests.cpu)} | ${formatCpu(r.limits.cpu)} | ${gib(r.requests.memory)} | ${gib(r.limits.memory)} |${gpuCells(r.gpus)}`;
   const lines = [
-    '| app | namespace | CPU requests | CPU limits | memory requests | memory limits |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    `| app | namespace | CPU requests | CPU limits | memory requests | memory limits |${budget.gpuResources.map(g => ` \`${g}\` |`).join('')}`,
+    `| --- | --- | ---: | ---: | ---: | ---: |${budget.gpuResources.map(() => ' ---: |').join('')}`,
     ...budget.rows.map(r => row(`\`${r.app}\` | ${r.namespace}`, r)),
     row('**total** |', budget.total),
   ];
   if (budget.capacity) {
     const pct = (a: number, b: number) => `${Math.round((100 * a) / b)}%`;
-    lines.push(`| **capacity** | | ${formatCpu(budget.capacity.cpu)} (${pct(budget.total.requests.cpu, budget.capacity.cpu)} requested) | | ${gib(budget.capacity.memory)} (${pct(budget.total.requests.memory, budget.capacity.memory)} requested) | |`);
+    const gpus = budget.gpuResources.map(g => ` ${budget.capacity!.gpus[g] ?? 0} (${budget.total.gpus[g] ?? 0} used) |`).join('');
+    lines.push(`| **capacity** | | ${formatCpu(budget.capacity.cpu)} (${pct(budget.total.requests.cpu, budget.capacity.cpu)} requested) | | ${gib(budget.capacity.memory)} (${pct(budget.total.requests.memory, budget.capacity.memory)} requested) | |${gpus}`);
   }
   return lines;
 }
@@ -80,7 +83,7 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
   // A host-network pod's traffic carries its node's address.
   const nodeAddress = firstHost(platform.network.nodeCidr);
   const workloads = model.workloads.map(w => (w.hostNetwork ? { ...w, address: nodeAddress } : w));
-  const budget = budgetOf(workloads, platform.capacity);
+  const budget = budgetOf(workloads, platform.capacity, platform.gpus);
   const policies = model.networkPolicies;
   const find = (c: { namespace: string; name: string }) => workloads.find(w => w.namespace === c.namespace && w.name === c.name);
   const problems = [...budget.overruns];
@@ -106,7 +109,7 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
     '',
     '## Resource budget',
     '',
-    'Per app: pods (autoscaler maximum, DaemonSets once per node, one run of each CronJob) times the requests and limits of their containers.',
+    'Per app: pods (autoscaler maximum, DaemonSets once per node, one run of each CronJob) times the requests and limits of their containers, and the GPUs they hold (a GPU column per device plugin resource, when any node has GPUs).',
     '',
     ...budgetTable(budget),
     '',

@@ -1,38 +1,57 @@
 import { formatCpu, parseQuantity } from '../k8s/quantity';
+import { GpuPool, gpuTotals } from '../platform/gpus';
 import type { NodeCapacity } from '../platform/platform';
 import type { Workload } from '../model';
 
 export interface Budget {
-  readonly rows: { app: string; namespace: string; requests: { cpu: number; memory: number }; limits: { cpu: number; memory: number } }[];
-  readonly total: { requests: { cpu: number; memory: number }; limits: { cpu: number; memory: number } };
-  readonly capacity?: { cpu: number; memory: number };
+  readonly rows: { app: string; namespace: string; requests: { cpu: number; memory: number }; limits: { cpu: number; memory: number }; gpus: Record<string, number> }[];
+  readonly total: { requests: { cpu: number; memory: number }; limits: { cpu: number; memory: number }; gpus: Record<string, number> };
+  readonly capacity?: { cpu: number; memory: number; gpus: Record<string, number> };
+  /** The GPU resources anything asks for or offers, sorted: one column each. */
+  readonly gpuResources: string[];
   /** What is over capacity, as sentences; empty when everything fits. */
   readonly overruns: string[];
 }
 
-/** Requests and limits per app (pods times per-pod amounts), summed against the declared capacity. */
-export function budgetOf(workloads: Workload[], capacity?: NodeCapacity): Budget {
+/** Adds `n` times each amount of `from` into `into`. */
+function addGpus(into: Record<string, number>, from: Record<string, number>, n = 1): void {
+  for (const [resource, count] of Object.entries(from)) into[resource] = (into[resource] ?? 0) + n * count;
+}
+
+/**
+ * Requests and limits per app (pods times per-pod amounts), and the GPUs they hold, summed against
+ * the declared capacity. GPUs over capacity fail synthesis earlier, in lib/checks/gpus.ts, which
+ * names the pods.
+ */
+export function budgetOf(workloads: Workload[], capacity?: NodeCapacity, gpuPools: GpuPool[] = []): Budget {
   const byApp = new Map<string, Budget['rows'][number]>();
   for (const w of workloads) {
-    const row = byApp.get(w.app) ?? { app: w.app, namespace: w.namespace, requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } };
+    const row = byApp.get(w.app) ?? { app: w.app, namespace: w.namespace, requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 }, gpus: {} };
     row.requests.cpu += w.pods * w.requests.cpu;
     row.requests.memory += w.pods * w.requests.memory;
     row.limits.cpu += w.pods * w.limits.cpu;
     row.limits.memory += w.pods * w.limits.memory;
+    addGpus(row.gpus, w.gpus, w.pods);
     byApp.set(w.app, row);
   }
   const rows = [...byApp.values()].sort((a, b) => a.app.localeCompare(b.app));
-  const total = rows.reduce((t, r) => ({
-    requests: { cpu: t.requests.cpu + r.requests.cpu, memory: t.requests.memory + r.requests.memory },
-    limits: { cpu: t.limits.cpu + r.limits.cpu, memory: t.limits.memory + r.limits.memory },
-  }), { requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } });
-  if (!capacity) return { rows, total, overruns: [] };
+  const total: Budget['total'] = { requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 }, gpus: {} };
+  for (const r of rows) {
+    total.requests.cpu += r.requests.cpu;
+    total.requests.memory += r.requests.memory;
+    total.limits.cpu += r.limits.cpu;
+    total.limits.memory += r.limits.memory;
+    addGpus(total.gpus, r.gpus);
+  }
+  const offered = gpuTotals(gpuPools);
+  const gpuResources = [...new Set([...Object.keys(total.gpus), ...Object.keys(offered)])].sort();
+  if (!capacity) return { rows, total, gpuResources, overruns: [] };
   const nodes = capacity.nodes ?? 1;
-  const cap = { cpu: nodes * (parseQuantity(capacity.cpuPerNode) ?? 0), memory: nodes * (parseQuantity(capacity.memoryPerNode) ?? 0) };
+  const cap = { cpu: nodes * (parseQuantity(capacity.cpuPerNode) ?? 0), memory: nodes * (parseQuantity(capacity.memoryPerNode) ?? 0), gpus: offered };
   const overruns: string[] = [];
   if (total.requests.cpu > cap.cpu) overruns.push(`CPU requests ${formatCpu(total.requests.cpu)} exceed the capacity of ${formatCpu(cap.cpu)}`);
   if (total.requests.memory > cap.memory) overruns.push(`memory requests ${gib(total.requests.memory)} exceed the capacity of ${gib(cap.memory)}`);
-  return { rows, total, capacity: cap, overruns };
+  return { rows, total, capacity: cap, gpuResources, overruns };
 }
 
 export function gib(bytes: number): string {

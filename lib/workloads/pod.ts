@@ -10,6 +10,7 @@ import { RunAs, restrictedContainerSecurityContext, restrictedPodSecurityContext
 import { Mount, Volume } from '../k8s/volume';
 import { providedByExternalSecret } from '../secrets/external-secret';
 import { EXTERNAL_SECRETS_ANNOTATION } from '../validate/declarations';
+import type { GpuAllocation } from './gpu';
 import { ResourcesProps, checkResources, toKubeResources } from './resources';
 
 /** A named container port. */
@@ -37,6 +38,8 @@ export interface ContainerSpec {
   readonly preStopSleep?: Duration;
   /** @default true */
   readonly readOnlyRootFilesystem?: boolean;
+  /** GPUs from a device plugin (`allocateGpu`); the pod then runs on that GPU's nodes only. @default - none */
+  readonly gpu?: GpuAllocation;
 }
 
 /** How replicas are spread across nodes. */
@@ -80,7 +83,7 @@ export function renderContainer(scope: IConstruct, field: string, spec: Containe
     args: spec.args,
     env: toKubeEnv(spec.env),
     ports: spec.ports?.map(p => ({ name: p.name, containerPort: p.port })),
-    resources: toKubeResources(spec.resources),
+    resources: toKubeResources(spec.resources, spec.gpu),
     readinessProbe: spec.readiness?.toKube(probePort),
     livenessProbe: spec.liveness?.toKube(probePort),
     startupProbe: spec.startup?.toKube(probePort),
@@ -136,6 +139,9 @@ function externalSecretsAnnotation(scope: IConstruct, secrets: string[]) {
 export function renderPodTemplate(scope: IConstruct, labels: Record<string, string>, props: PodSpecProps): k8s.PodTemplateSpec {
   const all = [...(props.initContainers ?? []), ...props.containers];
   const secrets = secretsRead(all);
+  const gpus = all.flatMap(c => (c.gpu ? [c.gpu] : []));
+  if (new Set(gpus.map(g => g.model)).size > 1) fail(scope, 'containers', `ask for GPUs of different models (${[...new Set(gpus.map(g => g.model))].join(', ')}); one pod runs on one node`);
+  const gpu = gpus[0];
   const annotations = { ...props.annotations, ...(secrets.length ? { [EXTERNAL_SECRETS_ANNOTATION]: externalSecretsAnnotation(scope, secrets) } : {}) };
   return {
     metadata: { labels, annotations: Object.keys(annotations).length ? annotations : undefined },
@@ -144,7 +150,10 @@ export function renderPodTemplate(scope: IConstruct, labels: Record<string, stri
       serviceAccountName: props.serviceAccountName,
       hostNetwork: props.hostNetwork || undefined,
       dnsPolicy: props.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,
-      securityContext: restrictedPodSecurityContext(props.runAs),
+      securityContext: restrictedPodSecurityContext(props.runAs, gpu?.supplementalGroups),
+      // The GPU's nodes; the device plugin hands over the device files, no hostPath needed.
+      nodeSelector: gpu ? { ...gpu.nodeSelector } : undefined,
+      runtimeClassName: gpu?.runtimeClassName,
       terminationGracePeriodSeconds: props.terminationGracePeriod?.toSeconds(),
       initContainers: props.initContainers?.map((c, i) => renderContainer(scope, `initContainers[${i}]`, c)),
       containers: props.containers.map((c, i) => renderContainer(scope, props.containers.length === 1 ? 'container' : `containers[${i}]`, c)),

@@ -45,9 +45,18 @@ export function checkResources(scope: IConstruct, field: string, props: Resource
   return figures;
 }
 
-export function toKubeResources(props: ResourcesProps): k8s.ResourceRequirements {
+/**
+ * The container's resources; GPUs go in the limits only (an extended resource's request defaults
+ * to its limit and cannot differ from it).
+ * @see https://kubernetes.io/docs/tasks/manage-gpus/scheduling-gpus/
+ */
+export function toKubeResources(props: ResourcesProps, gpu?: { resource: string; count: number }): k8s.ResourceRequirements {
   return {
     requests: { cpu: k8s.Quantity.fromString(props.requests.cpu), memory: k8s.Quantity.fromString(props.requests.memory) },
-    limits: { cpu: k8s.Quantity.fromString(props.limits.cpu), memory: k8s.Quantity.fromString(props.limits.memory) },
+    limits: {
+      cpu: k8s.Quantity.fromString(props.limits.cpu),
+      memory: k8s.Quantity.fromString(props.limits.memory),
+      ...(gpu ? { [gpu.resource]: k8s.Quantity.fromNumber(gpu.count) } : {}),
+    },
   };
 }

@@ -14,7 +14,7 @@ import { goldenSignalsDashboard } from '../monitoring/dashboards';
 import { MetricsEndpoint, scrapeAnnotations } from '../monitoring/scrape';
 import { httpServiceAlerts } from '../monitoring/service-alerts';
 import { AppChart } from '../platform/app-chart';
-import { ConnectionTarget, connection, externalConnection } from '../platform/connections';
+import { ConnectionTarget, ServiceEndpoint, connection, externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import { Exposure, Routes } from '../networking/routes';
 import { renderPodTemplate } from './pod';
@@ -262,6 +262,13 @@ export class WebService extends Construct {
   /** Declares that this service's pods open connections to each target (a database, a cache, another service). */
   public connectsTo(...targets: ConnectionTarget[]): this {
     for (const target of targets) Platform.of(this).addConnection(connection(this, target));
+    return this;
+  }
+
+  /** Declares that this service's pods open connections to a component of another app, named by its endpoint. */
+  public connectsToEndpoint(...endpoints: ServiceEndpoint[]): this {
+    const from = { ...this.identity, namespace: AppChart.of(this).namespace };
+    for (const e of endpoints) Platform.of(this).addConnection({ from, to: e.to, port: e.port }, this);
     return this;
   }
 

@@ -14,7 +14,7 @@ export type RouteMode = 'ingress' | 'gateway-api';
  * (quotas count a DaemonSet's pods per declared node, so the node count is part of the platform).
  */
 export function platformRoot(routes: RouteMode, shape?: NodeShape): string {
-  const capacity = shape ? { nodes: shape.count, cpuPerNode: shape.cpu, memoryPerNode: shape.memory } : PLATFORM_SETTINGS.capacity;
+  const capacity = shape ? { nodes: shape.count, cpuPerNode: shape.cpu, memoryPerNode: shape.memory, gpus: shape.gpus } : PLATFORM_SETTINGS.capacity;
   if (PLATFORM_SETTINGS.entryPoints?.routes === routes && !shape) return REPO_ROOT;
   const settings = { ...PLATFORM_SETTINGS, capacity, entryPoints: { ...PLATFORM_SETTINGS.entryPoints, routes } };
   const { rendering } = renderAndValidate(() => buildPlatform(settings as typeof PLATFORM_SETTINGS));
