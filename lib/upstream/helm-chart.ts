@@ -6,7 +6,7 @@ import { assertDnsLabel } from '../k8s/names';
 import { AppChart } from '../platform/app-chart';
 import { REPO_ROOT } from '../paths';
 import type { Manifest } from '../synth/render';
-import { declareArgoRenderedChart } from './registry';
+import { declareArgoRenderedChart, declareUpstreamSource } from './registry';
 import { CHART_CACHE_DIR, CachedChart, cachedChart, isPinnedVersion } from './chart-cache';
 import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
 import { validateChartValues } from './chart-values';
@@ -92,6 +92,7 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
         releaseName: this.releaseName, values, declaredBy: this.node.path,
       });
       this.objects = [];
+      declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: this.description, renderedBy: 'argocd', objects: 0, declaredBy: this.node.path });
       return;
     }
     const where = this.node.path;
@@ -99,6 +100,12 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
     this.source = chart;
     const documents = helmTemplate({ chart, release: this.releaseName, namespace: app.namespace, values, where }, () => validateChartValues(where, chart, values));
     this.objects = hydrate(this, documents, { where, origin: `chart ${this.chart} ${this.version}` });
+    declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: this.description, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path });
+  }
+
+  /** `chart <name> <version> from <repository>`, for the report. */
+  public get description(): string {
+    return `chart \`${this.chart}\` ${this.version} from ${this.repository}`;
   }
 
   /**

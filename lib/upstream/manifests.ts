@@ -8,6 +8,8 @@ import { REPO_ROOT } from '../paths';
 import type { Manifest } from '../synth/render';
 import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
 import { hydrate } from './hydrate';
+import { AppChart } from '../platform/app-chart';
+import { declareUpstreamSource } from './registry';
 import { SourcedDocument, splitDocuments } from './helm-template';
 
 export interface ManifestsProps {
@@ -59,6 +61,8 @@ export class Manifests extends Construct {
       if (!documents.some(doc => setImage(doc.value, image))) fail(this, `images[${i}]`, `no container in ${props.path} runs an image of ${repositoryOf(image)}`);
     }
     this.objects = hydrate(this, documents, { where: this.node.path, origin: 'YAML' });
+    const app = AppChart.of(this);
+    declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: `YAML \`${props.path}\``, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path });
   }
 
   /** A workload among the objects, by `metadata.name`, to declare its connections. */
