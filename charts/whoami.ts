@@ -23,7 +23,7 @@ export class WhoamiChart extends AppChart {
   public readonly manifests: Manifests;
 
   constructor(platform: Platform, id = 'whoami', overrides: Overrides<WhoamiConfig> = {}) {
-    super(platform, id, { category: 'networking' });
+    super(platform, id, { category: 'apps' });
     const config = withDefaults(WHOAMI_DEFAULTS, overrides);
     this.manifests = new Manifests(this, 'manifests', { path: 'charts/manifests/whoami', images: [config.image] });
     const server = this.manifests.workload('whoami');
