@@ -9,8 +9,11 @@ import { Platform } from '../lib/platform/platform';
 import { render } from '../lib/synth/render';
 import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
 import { chartDigest, readChartIndex } from '../lib/upstream/chart-cache';
+import { addToCache, chartMetadata } from '../lib/upstream/chart-pull';
 import { helmBinaryPath, helmPin } from '../lib/upstream/helm-binary';
 import { HelmChart } from '../lib/upstream/helm-chart';
+import { Postgres } from '../lib/data/postgres';
+import { externalSecret } from '../lib/secrets/external-secret';
 import { NetworkPolicies } from '../lib/networking/network-policies';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { ResourceQuotas } from '../lib/platform/resource-quotas';
@@ -105,6 +108,16 @@ describe('an app from a Helm chart, rendered at synth time', () => {
     expect(objects.has('NetworkPolicy/default-deny')).toBe(true);
   });
 
+  it("goes through the platform checks: a rendered pod naming a Service it has no connection to fails synthesis", () => {
+    const unconnected = platformWith(p => {
+      const app = testChart(p, 'demo');
+      externalSecret(app, { name: 'demo-db', keys: ['password'], usedBy: 'the demo database' });
+      new Postgres(app, 'postgres', { database: 'demo', passwordSecret: { name: 'demo-db', key: 'password' }, storageSize: '1Gi' });
+      new HelmChart(app, 'chart', { repository: FIXTURE_REPOSITORY, chart: 'demo', version: '1.0.0', cacheDir: FIXTURE_CHARTS, values: DEMO_VALUES });
+    });
+    expect(error(() => renderAndValidate(() => unconnected))).toContain('demo/chart: env.DATABASE_HOST: names Service postgres (demo/postgres), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; declare a connection from demo/chart to demo/postgres');
+  });
+
   it('is counted in the quota and the report', () => {
     const quota = objects.get('ResourceQuota/demo') as any;
     // 2 demo pods + 1 surge (25% of 2, rounded up) + 1 PostgreSQL pod, times 1.5.
@@ -177,6 +190,20 @@ describe('the chart cache', () => {
         expect(chartDigest(path.join(REPO_ROOT, cache, folder)), `${cache}/${folder}`).toBe(entry.digest);
         expect(folder).toBe(`${entry.chart}-${entry.version}`);
       }
+    }
+  });
+
+  it('takes in a chart folder as `npm run charts:pull -- --from` does, recording its repository and digest', () => {
+    const dir = tempDir();
+    try {
+      const entry = addToCache(dir, { repository: 'oci://registry.example.com/charts', chart: 'demo', version: '1.1.0' }, path.join(REPO_ROOT, FIXTURE_CHARTS, 'demo-1.1.0'));
+      expect(readChartIndex(dir)).toEqual({ 'demo-1.1.0': entry });
+      expect(entry.digest).toBe(readChartIndex(path.join(REPO_ROOT, FIXTURE_CHARTS))['demo-1.1.0'].digest);
+      const objects = manifestsOf(render(demo({ repository: 'oci://registry.example.com/charts', version: '1.1.0', cacheDir: dir })), 'demo');
+      expect(objects.has('ConfigMap/demo-settings')).toBe(true);
+      expect(chartMetadata(path.join(dir, 'demo-1.1.0'))).toEqual({ name: 'demo', version: '1.1.0' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
