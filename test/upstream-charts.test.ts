@@ -115,7 +115,7 @@ describe('an app from a Helm chart, rendered at synth time', () => {
       new Postgres(app, 'postgres', { database: 'demo', passwordSecret: { name: 'demo-db', key: 'password' }, storageSize: '1Gi' });
       new HelmChart(app, 'chart', { repository: FIXTURE_REPOSITORY, chart: 'demo', version: '1.0.0', cacheDir: FIXTURE_CHARTS, values: DEMO_VALUES });
     });
-    expect(error(() => renderAndValidate(() => unconnected))).toContain('demo/chart: env.DATABASE_HOST: names Service postgres (demo/postgres), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; declare a connection from demo/chart to demo/postgres');
+    expect(error(() => renderAndValidate(() => unconnected))).toContain("demo/chart: env.DATABASE_HOST: names Service postgres (demo/postgres), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add chart.workload('demo').connectsTo(postgres)");
   });
 
   it('is counted in the quota and the report', () => {
