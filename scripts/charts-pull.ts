@@ -15,6 +15,7 @@ import { addToCache, chartMetadata, pullChart } from '../lib/upstream/chart-pull
 const USAGE = 'usage: npm run charts:pull [-- --from <chart folder> --repository <https:// or oci:// URL>]';
 
 function vendor(from: string, repository: string): void {
+  if (!/^(https?|oci):\/\/\S+$/.test(repository)) throw new PlatformError(`--repository: "${repository}" is not a chart repository URL (https://... or oci://...)`);
   const dir = path.resolve(from);
   const { name, version } = chartMetadata(dir);
   const entry = addToCache(path.join(REPO_ROOT, CHART_CACHE_DIR), { repository, chart: name, version }, dir);

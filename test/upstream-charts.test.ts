@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,6 +206,16 @@ describe('the chart cache', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('has nothing to pull for the platform, whose charts are all cached, and refuses bad arguments', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/charts-pull.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const ok = run();
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^every chart of the platform's \d+ apps is in the cache\n$/);
+    const bad = run('--from', FIXTURE_CHARTS, '--repository', 'charts.example.com');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('--repository: "charts.example.com" is not a chart repository URL (https://... or oci://...)\n');
   });
 
   it('carries app-template with its licence and its common library', () => {
