@@ -235,6 +235,20 @@ describe('the props of a chart', () => {
       app.chart.workload('server');
     }))).toBe('demo/chart: workload("server"): chart demo 1.0.0 renders no workload named "server" (it renders: Deployment demo)');
   });
+
+  it('find a workload by its rendered name, or by the component or controller label charts give it', () => {
+    const platform = platformWith(p => {
+      const app = testChart(p, 'tmpl');
+      const chart = new HelmChart(app, 'app', {
+        repository: 'https://bjw-s-labs.github.io/helm-charts', chart: 'app-template', version: '4.1.1',
+        values: { controllers: { main: { containers: { main: { image: { repository: 'registry.example.com/x', tag: '1.0.0' } } } } } },
+      });
+      expect(chart.workload('main')).toBe(chart.workload('main'));
+      expect(chart.workload('main').name).toBe('tmpl');
+      expect(chart.workload('tmpl').identity).toEqual({ name: 'tmpl', app: 'tmpl', component: 'deployment' });
+    });
+    expect(platform.apps.map(a => a.appName)).toEqual(['tmpl']);
+  });
 });
 
 describe('rendering', () => {

@@ -80,11 +80,19 @@ export class RenderedWorkload extends Construct implements ConnectionTarget {
   }
 }
 
-/** The workload named `name` among `objects`, or a message listing the ones there are. */
+/** Labels charts name a workload's role with, which `workload(name)` also accepts. */
+const ROLE_LABELS = ['app.kubernetes.io/component', 'app.kubernetes.io/controller'];
+
+/**
+ * The workload named `name` among `objects`: by `metadata.name`, or else the one workload whose
+ * component or controller label (`app.kubernetes.io/component: server`, app-template's
+ * `app.kubernetes.io/controller: main`) is `name`; or a message listing the ones there are.
+ */
 export function findWorkload(objects: { manifest: Manifest }[], name: string): Manifest | string {
   const workloads = objects.map(o => o.manifest).filter(m => WORKLOAD_KINDS.includes(m.kind));
-  const found = workloads.filter(m => m.metadata.name === name);
+  const byName = workloads.filter(m => m.metadata.name === name);
+  const found = byName.length ? byName : workloads.filter(m => ROLE_LABELS.some(l => m.metadata.labels?.[l] === name));
   if (found.length === 1) return found[0];
   const list = workloads.map(m => `${m.kind} ${m.metadata.name}`).join(', ') || 'none';
-  return found.length ? `names ${found.length} workloads (${list}); they need distinct names` : `renders no workload named "${name}" (it renders: ${list})`;
+  return found.length ? `has ${found.length} workloads named or labelled "${name}" (${found.map(m => `${m.kind} ${m.metadata.name}`).join(', ')}); name one by metadata.name` : `renders no workload named "${name}" (it renders: ${list})`;
 }

@@ -109,8 +109,9 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
   }
 
   /**
-   * A workload the chart renders, by its rendered name (`metadata.name`), to declare its
-   * connections: `chart.workload('miniflux').connectsTo(postgres)`. Fails listing the names there are.
+   * A workload the chart renders, to declare its connections: by its rendered name
+   * (`chart.workload('miniflux').connectsTo(postgres)`), or by the component or controller label
+   * of exactly one workload (`chart.workload('server')`). Fails listing the workloads there are.
    */
   public workload(name: string, options: ChartWorkloadOptions = {}): RenderedWorkload {
     if (this.renderedBy === 'argocd') {
