@@ -11,6 +11,8 @@ import { SecretsChart } from './secrets';
 import { AlloyChart, MonitoringChart, NodeExporterChart } from './monitoring';
 import { OllamaChart } from './ollama';
 import { UrlShortenerChart } from './url-shortener';
+import { MinifluxChart } from './miniflux';
+import { WhoamiChart } from './whoami';
 
 /** The Cloudflare tunnel this cluster connects through (`cloudflared tunnel create`). */
 export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
@@ -54,6 +56,9 @@ export const PLATFORM_APPS: readonly ChartFactory[] = [
   // Ships to Loki in the monitoring chart's namespace, `monitoring`.
   platform => new AlloyChart(platform),
   platform => new MonitoringChart(platform),
+  // From an upstream Helm chart (bjw-s app-template, vendor/charts/) and from a folder of plain YAML.
+  platform => new MinifluxChart(platform),
+  platform => new WhoamiChart(platform),
   // npm run new-app adds app charts above this line.
 ];
 

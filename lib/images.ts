@@ -41,6 +41,10 @@ export const IMAGES = {
   loki: 'docker.io/grafana/loki:3.5.3',
   /** redis_exporter, the metrics sidecar of Valkey pods. */
   redisExporter: 'docker.io/oliver006/redis_exporter:v1.67.0',
+  /** Miniflux, the feed reader rendered through bjw-s app-template (charts/miniflux.ts). */
+  miniflux: 'ghcr.io/miniflux/miniflux:2.2.13',
+  /** traefik/whoami, the plain-manifests example (charts/manifests/whoami/). */
+  whoami: 'docker.io/traefik/whoami:v1.11.0',
   /** Grafana Alloy, the log shipper that succeeds Promtail (end of life March 2026). */
   alloy: 'docker.io/grafana/alloy:v1.10.2',
   /** Ollama with ROCm, the LLM server of seed 004 on an AMD GPU. */

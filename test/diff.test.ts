@@ -96,3 +96,47 @@ describe('npm run diff over real git history', () => {
     expect(result.stderr).toContain('--base no-such-ref: not a commit in this repository');
   });
 });
+
+describe('npm run diff over a chart upgrade', () => {
+  let repo: string;
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+  const demoApp = (version: string) => [
+    "import { AppChart } from '../lib/platform/app-chart';",
+    "import { Platform } from '../lib/platform/platform';",
+    "import { HelmChart } from '../lib/upstream/helm-chart';",
+    '',
+    'export class DemoChart extends AppChart {',
+    "  constructor(platform: Platform) {",
+    "    super(platform, 'demo', { category: 'apps' });",
+    `    new HelmChart(this, 'chart', { repository: 'https://charts.example.com/demo', chart: 'demo', version: '${version}', cacheDir: 'test/fixtures/charts', values: { image: { tag: '2.4.0' } } });`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+
+  beforeAll(() => {
+    repo = copyProject(['test/fixtures/charts']);
+    fs.writeFileSync(path.join(repo, '.gitignore'), 'node_modules\n.cdk8s.out\n.cache\n');
+    fs.writeFileSync(path.join(repo, 'charts/demo.ts'), demoApp('1.0.0'));
+    const platformFile = path.join(repo, 'charts/platform.ts');
+    fs.writeFileSync(platformFile, fs.readFileSync(platformFile, 'utf8')
+      .replace("import { WhoamiChart } from './whoami';", "import { WhoamiChart } from './whoami';\nimport { DemoChart } from './demo';")
+      .replace('  // npm run new-app adds app charts above this line.', '  platform => new DemoChart(platform),\n  // npm run new-app adds app charts above this line.'));
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'demo 1.0.0');
+  });
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it('shows the objects the new chart version adds and changes', () => {
+    fs.writeFileSync(path.join(repo, 'charts/demo.ts'), demoApp('1.1.0'));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/diff.ts', '--base', 'HEAD'], { cwd: repo, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(1);
+    // The Deployment and Service of the chart, and the report's line on the chart.
+    expect(result.stdout).toMatch(/Plan: 1 to add, 3 to change, 0 to rename, 0 to remove/);
+    expect(result.stdout).toContain('dist/apps/demo (+1 ~2)\n  + ConfigMap demo/demo-settings\n  ~ Deployment.apps demo/demo\n  ~ Service demo/demo\n');
+    expect(result.stdout).toContain('-    helm.sh/chart: demo-1.0.0');
+    expect(result.stdout).toContain('+    helm.sh/chart: demo-1.1.0');
+    expect(result.stdout).toContain('+              path: /readyz');
+  });
+});

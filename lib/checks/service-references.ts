@@ -46,6 +46,7 @@ function nearest(byPath: Map<string, IConstruct>, path: string, test: (c: IConst
   return found;
 }
 const canConnect = (c: IConstruct) => typeof (c as { connectsTo?: unknown }).connectsTo === 'function';
+const hasWorkloads = (c: IConstruct) => typeof (c as { workload?: unknown }).workload === 'function';
 const isTarget = (c: IConstruct) => Boolean((c as { identity?: unknown }).identity) && typeof (c as { port?: unknown }).port === 'number';
 
 const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
@@ -103,6 +104,10 @@ function message(byPath: Map<string, IConstruct>, pod: RenderedPod, setting: Set
   const fromPath = from?.node.path ?? ownerPath(pod.object);
   const toPath = to?.node.path ?? ownerPath(service.object);
   const named = `${service.name}${service.namespace === pod.namespace ? '' : `.${service.namespace}`}${ref.port ? `:${ref.port}` : ''}`;
-  const fix = from && to ? `add ${from.node.id}.connectsTo(${to.node.id})` : `declare a connection from ${fromPath} to ${toPath}`;
+  // Objects rendered from a Helm chart or YAML declare connections through their workload's handle.
+  const rendered = !from ? nearest(byPath, ownerPath(pod.object), hasWorkloads) : undefined;
+  const fix = from && to ? `add ${from.node.id}.connectsTo(${to.node.id})`
+    : rendered && to ? `add ${rendered.node.id}.workload('${pod.object.manifest.metadata.name}').connectsTo(${to.node.id})`
+      : `declare a connection from ${fromPath} to ${toPath}`;
   return `${fromPath}: ${setting.field}: names Service ${named} (${toPath}), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; ${fix}`;
 }

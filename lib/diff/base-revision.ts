@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { PlatformError } from '../errors';
 import { OUTPUT_DIRS } from '../synth/synthesize';
 import { readTree } from '../synth/writer';
+import { platformCacheDir } from '../upstream/helm-binary';
 
 /**
  * Synthesizes another revision of this repository without touching the working tree: its files
@@ -21,7 +22,9 @@ export function synthesizeRevision(repoRoot: string, ref: string): Map<string, s
     fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
     fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
     if (!fs.existsSync(path.join(dir, 'main.ts'))) throw new PlatformError(`--base ${ref}: has no main.ts to synthesize`);
-    const { CDK8S_OUTDIR: _ignored, ...env } = process.env;
+    const { CDK8S_OUTDIR: _ignored, ...inherited } = process.env;
+    // The base renders its charts with this checkout's Helm builds and render cache (keyed by their pins).
+    const env = { ...inherited, PLATFORM_CACHE_DIR: platformCacheDir(repoRoot) };
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: dir, encoding: 'utf8', env });
     if (run.status !== 0) throw new PlatformError(`--base ${ref}: synthesis failed:\n${run.stderr || run.stdout}`);
     const files = new Map<string, string>();

@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { ApplicationSet, ApplicationSetSpecGenerators } from '../../imports/argocd-applicationset-argoproj.io';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
+import { Application } from '../../imports/argocd-application-argoproj.io';
+import { argoRenderedCharts, argoRepoURL } from '../upstream/registry';
 import { standardLabels } from '../k8s/labels';
 import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
@@ -76,12 +78,14 @@ export class CategoryApps extends Construct {
       fail(this, 'clusterResourceWhitelist', `category ${category.name} renders CustomResourceDefinition ${crds.map(r => r.name).join(', ')}; only the operators project may install CRDs (declare an OperatorRequirement)`);
     }
     const metadata = { name: category.name, labels: standardLabels({ name: category.name, app: GITOPS_PART_OF, component: 'gitops' }) };
+    const charts = argoRenderedCharts(this).filter(c => c.category === category.name);
 
     new AppProject(this, 'AppProject', {
       metadata,
       spec: {
         description: describeCategory(category),
-        sourceRepos: [platform.repoURL],
+        // This repository, and the repositories of the charts Argo CD renders for the category's apps.
+        sourceRepos: [platform.repoURL, ...[...new Set(charts.map(c => argoRepoURL(c.repository)))].sort()],
         destinations: category.namespaces.map(namespace => ({ server: platform.destinationServer, namespace })),
         clusterResourceWhitelist: category.clusterResources,
         namespaceResourceWhitelist: category.namespacedKinds,
@@ -122,5 +126,24 @@ export class CategoryApps extends Construct {
         syncPolicy: category.holdsData ? { preserveResourcesOnDeletion: true } : undefined,
       },
     });
+
+    // Charts an app has Argo CD render (`renderedBy: 'argocd'`): one Application each, beside the
+    // app's own, into the app's namespace (which the app's Application creates with its labels).
+    for (const chart of charts) {
+      new Application(this, `chart-${chart.name}`, {
+        metadata: { name: chart.name, labels: standardLabels({ name: chart.name, app: GITOPS_PART_OF, component: 'chart' }) },
+        spec: {
+          project: category.name,
+          source: {
+            repoUrl: argoRepoURL(chart.repository),
+            chart: chart.chart,
+            targetRevision: chart.version,
+            helm: { releaseName: chart.releaseName, valuesObject: chart.values },
+          },
+          destination: { server: platform.destinationServer, namespace: chart.namespace },
+          syncPolicy: { automated: AUTOMATED_SYNC, retry: SYNC_RETRY, syncOptions: ['ServerSideApply=true'] },
+        },
+      });
+    }
   }
 }

@@ -8,6 +8,7 @@ import { AppChart } from '../platform/app-chart';
 import { ClusterNetwork, Platform } from '../platform/platform';
 import { appsModel, backendsOf, CNPG_CLUSTER_LABEL, CNPG_JOB_ROLE_LABEL, PlatformModel, Workload } from '../model';
 import type { Manifest } from '../synth/render';
+import { argoRenderedCharts } from '../upstream/registry';
 
 /**
  * NetworkPolicies derived from what the constructs declare, never written by hand. Every app
@@ -244,7 +245,8 @@ export class NetworkPolicies extends Construct {
       metadata: { name, namespace: app.namespace, labels: standardLabels({ name, app: app.appName, component: 'network-policy' }) },
       spec: { podSelector: Object.keys(podSelector).length ? { matchLabels: podSelector } : {}, ...spec },
     });
-    if (!workloads.length) return;
+    // A namespace whose pods a chart rendered by Argo CD runs is closed too, though synthesis sees none of them.
+    if (!workloads.length && !argoRenderedCharts(app).some(c => c.app === app.appName)) return;
     policy('default-deny', {}, { policyTypes: ['Ingress', 'Egress'] });
     policy('allow-dns', {}, {
       policyTypes: ['Egress'],

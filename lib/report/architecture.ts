@@ -2,6 +2,7 @@ import { formatCpu } from '../k8s/quantity';
 import { Platform } from '../platform/platform';
 import { PlatformModel, selects, Workload } from '../model';
 import type { RenderedObject } from '../synth/render';
+import { upstreamSection } from '../upstream/registry';
 import { Budget, budgetOf, gib } from './budget';
 import { firstHost, isAllowed } from './reachability';
 
@@ -140,5 +141,6 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
       lines.push(`| ${from.namespace}/${from.name} | ${cells.join(' | ')} |`);
     }
   }
+  lines.push(...upstreamSection(platform));
   return { markdown: `${lines.join('\n')}\n`, problems };
 }

@@ -5,6 +5,7 @@ import { architectureReport } from '../report/architecture';
 import { secretsSection } from '../report/secrets';
 import { formatFinding } from '../validate/format';
 import { ValidationReport, validateSubjects } from '../validate/validate';
+import { unseenChartNotes } from '../upstream/registry';
 import { buildPlatformChecked } from './build';
 import { Rendering, SynthesisFailed, render } from './render';
 import { WriteHooks, WriteResult, compareTrees, readTree, replaceTrees } from './writer';
@@ -46,7 +47,8 @@ export function renderAndValidate(build: () => Platform): { rendering: Rendering
   const report = architectureReport(platform, model);
   if (report.problems.length) throw new SynthesisFailed(report.problems);
   rendering.files.set(REPORT_FILE, report.markdown + secretsSection(platform));
-  return { rendering, validation, warnings: checks.warnings };
+  // What synthesis could not see (charts Argo CD renders) is said in every summary.
+  return { rendering, validation, warnings: [...checks.warnings, ...unseenChartNotes(platform)] };
 }
 
 /**

@@ -1,0 +1,100 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fail } from '../errors';
+import { assertPinnedImage } from '../k8s/image';
+import { REPO_ROOT } from '../paths';
+import type { Manifest } from '../synth/render';
+import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
+import { hydrate } from './hydrate';
+import { AppChart } from '../platform/app-chart';
+import { declareUpstreamSource } from './registry';
+import { SourcedDocument, splitDocuments } from './helm-template';
+
+export interface ManifestsProps {
+  /**
+   * A YAML file, or a folder whose `*.yaml` and `*.yml` files (not its subfolders) are read in
+   * name order; relative to the repository.
+   */
+  readonly path: string;
+  /**
+   * Pinned images (from lib/images.ts) that replace, by repository, the image of every container
+   * naming that repository, as kustomize's `images:` does; the YAML may then leave the tag out.
+   * @default [] (the YAML's images as written; the validator refuses unpinned ones)
+   */
+  readonly images?: string[];
+}
+
+/**
+ * Plain Kubernetes YAML (vendored upstream manifests, or an object no construct covers) as objects
+ * of the app, through the same pipeline as constructs: the app's namespace, the standard labels
+ * where missing, one file per object, validation, quotas, report, and NetworkPolicies that let
+ * through exactly what `workload(name)` declares. Errors name the file and the document.
+ */
+export class Manifests extends Construct {
+  /** The files read, relative to the repository. */
+  public readonly files: string[];
+  public readonly objects: ApiObject[];
+  private readonly workloads = new Map<string, RenderedWorkload>();
+
+  constructor(scope: Construct, id: string, props: ManifestsProps) {
+    super(scope, id);
+    const absolute = path.resolve(REPO_ROOT, props.path);
+    if (!fs.existsSync(absolute)) fail(this, 'path', `${props.path} does not exist (paths are relative to the repository)`);
+    const files = fs.statSync(absolute).isDirectory()
+      ? fs.readdirSync(absolute).filter(f => /\.ya?ml$/.test(f)).sort().map(f => path.join(absolute, f))
+      : [absolute];
+    if (!files.length) fail(this, 'path', `${props.path} holds no .yaml or .yml file`);
+    this.files = files.map(f => path.relative(REPO_ROOT, f));
+    const documents: SourcedDocument[] = [];
+    for (const [i, file] of files.entries()) {
+      try {
+        documents.push(...splitDocuments(fs.readFileSync(file, 'utf8'), this.files[i]));
+      } catch (error) {
+        fail(this, 'path', (error as Error).message);
+      }
+    }
+    if (!documents.length) fail(this, 'path', `${props.path} holds no Kubernetes object`);
+    for (const [i, image] of (props.images ?? []).entries()) {
+      assertPinnedImage(this, `images[${i}]`, image);
+      if (!documents.some(doc => setImage(doc.value, image))) fail(this, `images[${i}]`, `no container in ${props.path} runs an image of ${repositoryOf(image)}`);
+    }
+    this.objects = hydrate(this, documents, { where: this.node.path, origin: 'YAML' });
+    const app = AppChart.of(this);
+    declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: `YAML \`${props.path}\``, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path });
+  }
+
+  /** A workload among the objects, by `metadata.name`, to declare its connections. */
+  public workload(name: string, options: ChartWorkloadOptions = {}): RenderedWorkload {
+    const existing = this.workloads.get(name);
+    if (existing) return existing;
+    const manifest = findWorkload(this.objects.map(o => ({ manifest: o.toJson() as Manifest })), name);
+    if (typeof manifest === 'string') fail(this, `workload("${name}")`, `${this.files.join(', ')} ${manifest}`);
+    const workload = new RenderedWorkload(this, `workload-${name}`, manifest, options);
+    this.workloads.set(name, workload);
+    return workload;
+  }
+}
+
+/** `registry/repo` of an image, without tag or digest. */
+function repositoryOf(image: string): string {
+  const at = image.indexOf('@');
+  const base = at < 0 ? image : image.slice(0, at);
+  const colon = base.indexOf(':', base.lastIndexOf('/') + 1);
+  return colon < 0 ? base : base.slice(0, colon);
+}
+
+/** Gives every container of a document's pod template running `image`'s repository that image; whether any did. */
+function setImage(value: unknown, image: string): boolean {
+  const spec = (value as { spec?: { template?: unknown; jobTemplate?: { spec?: { template?: unknown } } } } | null)?.spec;
+  const template = (spec?.template ?? spec?.jobTemplate?.spec?.template) as { spec?: { containers?: { image?: string }[]; initContainers?: { image?: string }[] } } | undefined;
+  let changed = false;
+  for (const c of [...(template?.spec?.initContainers ?? []), ...(template?.spec?.containers ?? [])]) {
+    if (c.image && repositoryOf(c.image) === repositoryOf(image)) {
+      c.image = image;
+      changed = true;
+    }
+  }
+  return changed;
+}

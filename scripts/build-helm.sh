@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds Helm from its upstream sources (the Go module helm.sh/helm/v3 that tools/helm/go.mod pins,
+# through the Go module proxy) into .cache/helm/<version>-<hash of the pins>/helm. Prints that
+# binary's path on its last line. Returns at once when it exists; rebuilds only when go.mod or
+# go.sum change (older pins stay: `npm run diff` renders a base revision that may pin another Helm).
+# Synthesis runs it when the binary is missing; `pretest` runs it too. It installs Go
+# (Debian's golang-go; GOTOOLCHAIN=auto fetches the pinned toolchain) when missing and run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+module=tools/helm
+version=$(sed -n 's/^\s*helm\.sh\/helm\/v3 \(v[0-9.]*\).*/\1/p' "$module/go.mod")
+[ -n "$version" ] || { echo "build-helm: $module/go.mod does not require helm.sh/helm/v3" >&2; exit 1; }
+key=$(cat "$module/go.mod" "$module/go.sum" "$0" | sha256sum | cut -c1-12)
+# HELM_CACHE_DIR moves the output (tests of the build itself use a temporary folder).
+root="${HELM_CACHE_DIR:-.cache/helm}"
+out="$root/$version-$key"
+if [ -x "$out/helm" ]; then realpath "$out/helm"; exit 0; fi
+
+if ! command -v go >/dev/null 2>&1; then
+  if [ -x /usr/local/go/bin/go ]; then
+    export PATH="/usr/local/go/bin:$PATH"
+  elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "build-helm: installing Go (Debian golang-go)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >&2
+  else
+    echo "build-helm: Go is missing; install it (Debian: apt-get install golang-go), then run scripts/build-helm.sh" >&2
+    exit 1
+  fi
+fi
+export GOTOOLCHAIN=auto
+toolchain=$(sed -n 's/^toolchain \(go[0-9.]*\)$/\1/p' "$module/go.mod")
+have=$(go env GOVERSION 2>/dev/null || go version | awk '{print $3}')
+if [ "$(printf '%s\n' "go1.21" "$have" | sort -V | head -1)" != go1.21 ]; then
+  # Older Go (Debian bookworm's 1.19) cannot switch toolchains: fetch the pinned one as a module.
+  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+  home="${XDG_CACHE_HOME:-$HOME/.cache}/platform-go/$toolchain"
+  if [ ! -x "$home/bin/go" ]; then
+    echo "build-helm: $have predates toolchain switching; fetching $toolchain through the module proxy" >&2
+    dir=$(cd / && GO111MODULE=on GOFLAGS=-modcacherw go mod download -json "golang.org/toolchain@v0.0.1-$toolchain.linux-$arch" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
+    rm -rf "$home" && mkdir -p "$(dirname "$home")" && cp -r "$dir" "$home"
+    chmod -R u+w "$home" && chmod +x "$home"/bin/* "$home"/pkg/tool/*/*
+  fi
+  export PATH="$home/bin:$PATH" GOROOT="$home"
+fi
+# go.sum is committed: builds never change the pins.
+export GOFLAGS="-mod=readonly ${GOFLAGS:-}"
+
+# One build at a time (a synth and a test may ask together); the winner's binary serves the others.
+mkdir -p "$root"
+exec 9>"$root/.lock"
+flock 9
+if [ -x "$out/helm" ]; then realpath "$out/helm"; exit 0; fi
+
+echo "build-helm: building Helm $version into $out (the first build takes a few minutes)" >&2
+start=$(date +%s)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/helm-build.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# The version flags Helm's own Makefile sets, so `helm version` names the pin.
+ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$version -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+(cd "$module" && go build -trimpath -ldflags="$ldflags" -o "$tmp/helm" helm.sh/helm/v3/cmd/helm) >&2
+rm -rf "$out" && mkdir -p "$(dirname "$out")" && mv "$tmp" "$out"
+trap - EXIT
+echo "build-helm: built in $(( $(date +%s) - start )) s" >&2
+realpath "$out/helm"
