@@ -1,0 +1,51 @@
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { bearerToken } from '../auth/api-key.js';
+import { unauthorized } from '../lib/http-errors.js';
+import { ApiKeysRepository, type Caller } from '../repositories/api-keys.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who sent the request; null on public routes and in open mode. */
+    caller: Caller | null;
+  }
+  interface FastifyContextConfig {
+    /** Served without credentials or API rate limits: health, metrics, redirects. */
+    public?: boolean;
+  }
+}
+
+/**
+ * Authentication and the API's rate limits, in one onRequest hook so that their order is
+ * explicit: the per-address limit first (a flood of bad keys never reaches PostgreSQL), then
+ * the key, then the per-key and create limits. Before the body is read, so a refused request
+ * costs no parsing. Public routes and unknown paths skip all of it.
+ */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const keys = new ApiKeysRepository(app.pg);
+    app.decorate('apiKeys', keys);
+    app.decorateRequest('caller', null);
+    const { limits } = app;
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.config.public || request.routeOptions.url === undefined) return;
+      await limits.address(request, reply);
+      if (!config.openApi) {
+        const token = bearerToken(request.headers.authorization);
+        if (!token) throw unauthorized('This request needs an API key: send it as Authorization: Bearer <key>.');
+        const caller = await keys.authenticate(token);
+        if (!caller) throw unauthorized('The API key is not valid or has been revoked.');
+        request.caller = caller;
+        await limits.key(request, reply);
+      }
+      if (request.method === 'POST') await limits.create(request, reply);
+    });
+  },
+  { name: 'auth', dependencies: ['db', 'rate-limit'] },
+);
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    apiKeys: ApiKeysRepository;
+  }
+}
