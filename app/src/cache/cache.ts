@@ -129,6 +129,7 @@ export class Cache implements ResponseCache {
   private closed = false;
   /** Set while Valkey fails or is too slow; logged once when it starts and once when it ends. */
   private isDegraded = false;
+  private probe: NodeJS.Timeout | undefined;
   private readonly prefix: string;
   private readonly localLeaseMs: number;
   readonly local: TrackedLocalCache | undefined;
@@ -279,6 +280,7 @@ export class Cache implements ResponseCache {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.probe);
     await this.local?.close();
     if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
     else this.redis.disconnect();
@@ -333,11 +335,17 @@ export class Cache implements ResponseCache {
     this.isDegraded = true;
     this.events.degraded?.(true);
     this.log.warn({ reason }, 'cache degraded: serving from PostgreSQL until Valkey answers again');
+    // a probe, so recovery is noticed even when no request tries Valkey (bypass, local cache)
+    this.probe = setInterval(() => {
+      if (this.redis.status === 'ready') this.redis.ping().then(() => this.recover(), () => undefined);
+    }, 500);
+    this.probe.unref();
   }
 
   private recover(): void {
     this.unhealthyUntil = 0;
     if (!this.isDegraded) return;
+    clearInterval(this.probe);
     this.isDegraded = false;
     this.events.degraded?.(false);
     this.log.info({}, 'cache recovered');

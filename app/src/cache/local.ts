@@ -86,6 +86,8 @@ export class TrackedLocalCache {
     const every = Math.max(10, Math.floor(this.options.leaseMs / 3));
     this.heartbeat = setInterval(() => {
       if (this.subscriber.status !== 'ready') return;
+      // a failed attempt (a command timed out) is retried here, not only on reconnect
+      if (!this.tracking && this.data.status === 'ready') void this.establish();
       const sent = Date.now();
       this.subscriber.ping().then(
         () => {
@@ -177,6 +179,9 @@ export class TrackedLocalCache {
         await this.subscriber.subscribe('__redis__:invalidate');
         this.subscriberId = id;
       }
+      // off first: an earlier attempt whose reply timed out may have turned it on, and Valkey
+      // refuses to register the same prefix twice
+      await this.data.call('CLIENT', 'TRACKING', 'off');
       await this.data.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', String(this.subscriberId), 'BCAST', 'PREFIX', this.options.trackedPrefix, 'NOLOOP');
       this.flush();
       this.leaseFrom = Date.now();
@@ -185,7 +190,10 @@ export class TrackedLocalCache {
       this.loggedDown = false;
       this.options.onState?.(true);
     } catch (error) {
-      this.options.log.warn({ reason: (error as Error).message }, 'could not enable client-side caching; retrying on reconnect');
+      if (!this.loggedDown) this.options.log.warn({ reason: (error as Error).message }, 'could not enable client-side caching yet; retrying');
+      this.loggedDown = true;
+      // a subscribe that timed out may still have happened: start the subscriber afresh
+      if (this.subscriberId === undefined) this.subscriber.disconnect(true);
     }
   }
 }
