@@ -86,15 +86,15 @@ describe("Node's own error answers", () => {
 describe('request ids', () => {
   it('are on every app error, as header and body, reuse a sane X-Request-Id, and appear in the request log line', async () => {
     const fresh = await fetch(`${server.baseUrl}/urls/999999`);
-    const body = await fresh.json();
+    const body = (await fresh.json()) as { request_id: string };
     expect(fresh.status).toBe(404);
     expect(body.request_id).toBe(fresh.headers.get('x-request-id'));
     expect(body.request_id).toMatch(/^[0-9a-f-]{36}$/);
 
     const given = await fetch(`${server.baseUrl}/users/abc`, { headers: { 'x-request-id': 'edge-1234.abc' } });
-    expect((await given.json()).request_id).toBe('edge-1234.abc');
+    expect(((await given.json()) as { request_id: string }).request_id).toBe('edge-1234.abc');
     const hostile = await fetch(`${server.baseUrl}/users/abc`, { headers: { 'x-request-id': 'a b<script>' } });
-    expect((await hostile.json()).request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(((await hostile.json()) as { request_id: string }).request_id).toMatch(/^[0-9a-f-]{36}$/);
 
     await new Promise((done) => setTimeout(done, 200));
     const line = JSON.parse(logged(body.request_id)[0]!);
