@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { bearerToken } from '../auth/api-key.js';
@@ -19,7 +20,7 @@ declare module 'fastify' {
  * Authentication and the API's rate limits, in one onRequest hook so that their order is
  * explicit: the per-address limit first (a flood of bad keys never reaches PostgreSQL), then
  * the key, then the per-key and create limits. Before the body is read, so a refused request
- * costs no parsing. Public routes and unknown paths skip all of it.
+ * costs no parsing. Public routes (and unknown paths) skip all of it.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
@@ -27,8 +28,7 @@ export default fp<{ config: Config }>(
     app.decorate('apiKeys', keys);
     app.decorateRequest('caller', null);
     const { limits } = app;
-    app.addHook('onRequest', async (request, reply) => {
-      if (request.routeOptions.config.public || request.routeOptions.url === undefined) return;
+    const guard = async (request: FastifyRequest, reply: FastifyReply) => {
       await limits.address(request, reply);
       if (!config.openApi) {
         const token = bearerToken(request.headers.authorization);
@@ -39,6 +39,11 @@ export default fp<{ config: Config }>(
         await limits.key(request, reply);
       }
       if (request.method === 'POST') await limits.create(request, reply);
+    };
+    // Added to each non-public route rather than globally: the redirect hot path pays nothing.
+    app.addHook('onRoute', (route) => {
+      if (route.config?.public) return;
+      route.onRequest = [guard, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
     });
   },
   { name: 'auth', dependencies: ['db', 'rate-limit'] },
