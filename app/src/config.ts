@@ -65,6 +65,12 @@ export interface Config {
   listStatementTimeoutMs: number;
   /** Connections of the list pool, so list queries can never take the redirects' connections. @default 8 */
   listPoolMax: number;
+  /**
+   * Proxies in front of the service whose X-Forwarded-For is believed, so rate limits see the
+   * client's address rather than the ingress's (TRUST_PROXY_HOPS). 0 uses the socket's address.
+   * @default 0
+   */
+  trustProxyHops: number;
   /** Time a client has to send its request headers (slow-header guard). @default 5000 */
   headersTimeoutMs: number;
   /** Time a client has to send its whole request, body included (slow-body guard). @default 10000 */
@@ -200,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     pageOffsetMax: int('PAGE_OFFSET_MAX', 10_000, 0, 10_000_000),
     listStatementTimeoutMs: int('LIST_STATEMENT_TIMEOUT_MS', 1000, 50, 60_000),
     listPoolMax: int('LIST_POOL_MAX', 8, 1, 100),
+    trustProxyHops: int('TRUST_PROXY_HOPS', 0, 0, 10),
     headersTimeoutMs: int('HEADERS_TIMEOUT_MS', 5000, 500, 120_000),
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 10_000, 1000, 600_000),
     localCacheMax: int('LOCAL_CACHE_MAX', 100_000, 0, 10_000_000),

@@ -60,7 +60,7 @@ function logStream() {
   return stream;
 }
 
-type HttpSettings = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs'>>;
+type HttpSettings = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'trustProxyHops'>>;
 
 /** Fastify's constructor options, shared by the server shell and the tests. */
 export function serverOptions(config: HttpSettings, { asyncLog = false } = {}): FastifyServerOptions {
@@ -76,6 +76,8 @@ export function serverOptions(config: HttpSettings, { asyncLog = false } = {}): 
     // Fastify's own request lines (two per request) are off: the request-log plugin writes one
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
+    // request.ip is the client's address when proxies (the ingress) are trusted by hop count
+    ...(config.trustProxyHops ? { trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops! } : {}),
     bodyLimit: BODY_LIMIT,
     // Drain rather than refuse: a request that reaches a keep-alive connection during
     // shutdown is still served (with Connection: close).
