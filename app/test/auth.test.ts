@@ -5,6 +5,7 @@ import { migrate } from '../src/db/migrate.js';
 import { migrations } from '../src/db/migrations.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { userWithKey, withJson, type KeyedUser } from './helpers/keys.js';
+import { runNode } from './helpers/process.js';
 import { createDatabase } from './helpers/services.js';
 
 // The protected mode (the default): API keys, owners, and what each caller may read.
@@ -24,8 +25,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const inject = t_inject;
-function t_inject(method: string, url: string, auth?: { authorization: string }, body?: unknown) {
+function inject(method: string, url: string, auth?: { authorization: string }, body?: unknown) {
   return t.app.inject({
     method: method as 'GET',
     url,
@@ -154,6 +154,21 @@ describe('links', () => {
     // consecutive codes share no common prefix pattern of a counter
     const sorted = [...codes].sort();
     expect(sorted).not.toEqual(codes);
+  });
+});
+
+describe('the first admin', () => {
+  it('gets a key from the CLI (npm run app:api-key), which then creates users over the API', async () => {
+    const { rows } = await t.db.query<{ id: number }>("INSERT INTO users (username, email) VALUES ('root', 'root@example.com') RETURNING id");
+    const cli = runNode('build/api-key-cli.js', [String(rows[0]!.id), '--admin', '--name', 'bootstrap'], { DATABASE_URL: t.database.url });
+    expect((await cli.exited).code).toBe(0);
+    const key = cli.output().split('\n')[0]!;
+    expect(key).toMatch(/^usk_/);
+    const created = await inject('POST', '/users', { authorization: `Bearer ${key}` }, { username: 'dave', email: 'dave@example.com' });
+    expect(created.statusCode).toBe(201);
+    const missing = runNode('build/api-key-cli.js', ['999999'], { DATABASE_URL: t.database.url });
+    expect((await missing.exited).code).toBe(1);
+    expect(missing.output()).toContain('user 999999 does not exist');
   });
 });
 
