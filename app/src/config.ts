@@ -63,7 +63,7 @@ export interface Config {
   pageOffsetMax: number;
   /** Statement timeout of list queries, which run on their own small pool. @default 1000 */
   listStatementTimeoutMs: number;
-  /** Connections of the list pool, so list queries can never take the redirects' connections. @default 8 */
+  /** Connections of the list pool, so list queries can never take the redirects' connections. @default 16 */
   listPoolMax: number;
   /**
    * Proxies in front of the service whose X-Forwarded-For is believed, so rate limits see the
@@ -205,7 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     pageOffsetMax: int('PAGE_OFFSET_MAX', 10_000, 0, 10_000_000),
     listStatementTimeoutMs: int('LIST_STATEMENT_TIMEOUT_MS', 1000, 50, 60_000),
-    listPoolMax: int('LIST_POOL_MAX', 8, 1, 100),
+    listPoolMax: int('LIST_POOL_MAX', 16, 1, 100),
     trustProxyHops: int('TRUST_PROXY_HOPS', 0, 0, 10),
     headersTimeoutMs: int('HEADERS_TIMEOUT_MS', 5000, 500, 120_000),
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 10_000, 1000, 600_000),
