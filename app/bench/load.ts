@@ -126,7 +126,8 @@ async function startService(env: Record<string, string>, logPath: string, script
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     cwd: APP_DIR,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
+    // BENCH_SERVICE_ENV adds settings to the service, e.g. '{"OPEN_API":"true"}' to compare modes.
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env, ...JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log);

@@ -85,6 +85,28 @@ describe('credentials', () => {
     expect((await inject('GET', `/users/${alice.id}`, alice.auth)).statusCode).toBe(200);
   });
 
+  it('stops accepting a revoked key, or a deleted user’s, on every replica at once, though each keeps valid keys in memory', async () => {
+    const other = await buildTestApp({ mode: 'protected', databaseUrl: t.database.url, env: { CACHE_PREFIX: t.config.cachePrefix } });
+    try {
+      const key = (await inject('POST', `/users/${bob.id}/api-keys`, bob.auth, {})).json();
+      const auth = { authorization: `Bearer ${key.key}` };
+      for (let i = 0; i < 3; i++) expect((await other.app.inject({ method: 'GET', url: `/users/${bob.id}`, headers: auth })).statusCode).toBe(200);
+      // held in memory: the database no longer decides, only the invalidation can
+      expect(other.app.cache.local?.size).toBeGreaterThan(0);
+      expect((await inject('DELETE', `/users/${bob.id}/api-keys/${key.id}`, bob.auth)).statusCode).toBe(204);
+      expect((await other.app.inject({ method: 'GET', url: `/users/${bob.id}`, headers: auth })).statusCode).toBe(401);
+
+      // a deleted user's keys go with it, on every replica
+      const erin = (await inject('POST', '/users', admin.auth, { username: 'erin', email: 'erin@example.com' })).json();
+      const erinKey = { authorization: `Bearer ${(await inject('POST', `/users/${erin.id}/api-keys`, admin.auth, {})).json().key}` };
+      expect((await other.app.inject({ method: 'GET', url: `/users/${erin.id}`, headers: erinKey })).statusCode).toBe(200);
+      expect((await inject('DELETE', `/users/${erin.id}`, admin.auth)).statusCode).toBe(204);
+      expect((await other.app.inject({ method: 'GET', url: '/urls', headers: erinKey })).statusCode).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('lets an admin create users and keys for them, and nobody else', async () => {
     const body = { username: 'carol', email: 'carol@example.com' };
     expect((await inject('POST', '/users', alice.auth, body)).statusCode).toBe(403);

@@ -48,7 +48,7 @@ export interface CacheOptions {
   events: CacheEvents;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   /** Client-side caching of redirect targets (see local.ts); absent: off. */
-  local?: { maxEntries: number; leaseMs: number; trackedKeyPrefix: string; onState?: (enabled: boolean) => void };
+  local?: { maxEntries: number; leaseMs: number; trackedKeyPrefixes: string[]; onState?: (enabled: boolean) => void };
 }
 
 /** ioredis options that follow the primary through Sentinel, with the same password for both. */
@@ -162,7 +162,7 @@ export class Cache implements ResponseCache {
       const subscriber = connect({ ...common, keyPrefix: undefined, enableAutoPipelining: false, autoResubscribe: false });
       subscriber.on('error', () => undefined); // the data connection reports outages
       this.local = new TrackedLocalCache(this.redis, subscriber, {
-        trackedPrefix: options.prefix + options.local.trackedKeyPrefix,
+        trackedPrefixes: options.local.trackedKeyPrefixes.map((key) => options.prefix + key),
         maxEntries: options.local.maxEntries,
         leaseMs: options.local.leaseMs,
         log: options.log,

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 // Server-assisted client-side caching (Redis CLIENT TRACKING, RESP2 redirect mode): redirect
-// targets are kept in this process, and Valkey tells every replica when a key under the
+// targets (and authenticated API keys) are kept in this process, and Valkey tells every replica when a key under the
 // tracked prefix changes, through a connection subscribed to `__redis__:invalidate`.
 //
 // Rules that keep it from ever serving a target older than an acknowledged update:
@@ -15,8 +15,8 @@ import type { Redis } from 'ioredis';
 //  - A value read while an invalidation for its key arrived is not stored (`pending`).
 
 export interface LocalCacheOptions {
-  /** Full key prefix (with the cache prefix) of the tracked keys. */
-  trackedPrefix: string;
+  /** Full key prefixes (with the cache prefix) of the tracked keys. */
+  trackedPrefixes: string[];
   maxEntries: number;
   leaseMs: number;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
@@ -182,7 +182,7 @@ export class TrackedLocalCache {
       // off first: an earlier attempt whose reply timed out may have turned it on, and Valkey
       // refuses to register the same prefix twice
       await this.data.call('CLIENT', 'TRACKING', 'off');
-      await this.data.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', String(this.subscriberId), 'BCAST', 'PREFIX', this.options.trackedPrefix, 'NOLOOP');
+      await this.data.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', String(this.subscriberId), 'BCAST', ...this.options.trackedPrefixes.flatMap((prefix) => ['PREFIX', prefix]), 'NOLOOP');
       this.flush();
       this.leaseFrom = Date.now();
       this.tracking = true;

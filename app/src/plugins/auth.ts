@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import { bearerToken } from '../auth/api-key.js';
+import { bearerToken, hashApiKey } from '../auth/api-key.js';
+import { cacheKeys } from '../cache/keys.js';
 import { unauthorized } from '../lib/http-errors.js';
 import { ApiKeysRepository, type Caller } from '../repositories/api-keys.js';
 
@@ -27,13 +28,32 @@ export default fp<{ config: Config }>(
     const keys = new ApiKeysRepository(app.pg);
     app.decorate('apiKeys', keys);
     app.decorateRequest('caller', null);
-    const { limits } = app;
+    const { limits, cache } = app;
+    // Valid keys are kept in process like redirect targets: a revocation (or the deletion of
+    // the user) writes the key's name in Valkey, whose invalidation reaches every replica.
+    const local = cache.local;
+    const authenticate = async (token: string): Promise<Caller | null> => {
+      if (!local) return keys.authenticate(token);
+      const name = cache.fullKey(cacheKeys.apiKey(hashApiKey(token).toString('hex')));
+      const held = local.get(name) as { caller: Caller; at: number } | undefined;
+      // a minute at most, so a user made admin from the command line is seen as one soon
+      if (held && Date.now() - held.at < 60_000) return held.caller;
+      const fill = local.beginFill(name);
+      let caller: Caller | null = null;
+      try {
+        caller = await keys.authenticate(token);
+      } finally {
+        // unknown keys are not kept: guesses must not fill the memory
+        local.endFill(fill, caller ? { caller, at: Date.now() } : undefined);
+      }
+      return caller;
+    };
     const guard = async (request: FastifyRequest, reply: FastifyReply) => {
       await limits.address(request, reply);
       if (!config.openApi) {
         const token = bearerToken(request.headers.authorization);
         if (!token) throw unauthorized('This request needs an API key: send it as Authorization: Bearer <key>.');
-        const caller = await keys.authenticate(token);
+        const caller = await authenticate(token);
         if (!caller) throw unauthorized('The API key is not valid or has been revoked.');
         request.caller = caller;
         await limits.key(request, reply);
@@ -46,7 +66,7 @@ export default fp<{ config: Config }>(
       route.onRequest = [guard, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
     });
   },
-  { name: 'auth', dependencies: ['db', 'rate-limit'] },
+  { name: 'auth', dependencies: ['db', 'cache', 'rate-limit'] },
 );
 
 declare module 'fastify' {

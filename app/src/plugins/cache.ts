@@ -36,7 +36,7 @@ export default fp<{ config: Config }>(
           timeoutMs: config.cacheTimeoutMs,
           events,
           log: app.log,
-          local: { maxEntries: config.localCacheMax, leaseMs: config.localCacheLeaseMs, trackedKeyPrefix: cacheKeys.shortCode('') },
+          local: { maxEntries: config.localCacheMax, leaseMs: config.localCacheLeaseMs, trackedKeyPrefixes: [cacheKeys.shortCode(''), cacheKeys.apiKey('')] },
         })
       : new NoCache(events);
     new Gauge({

@@ -49,13 +49,19 @@ export class ApiKeysRepository {
     return rows;
   }
 
-  /** Revokes a key of a user; false when the user has no such key. Revoking twice keeps the first time. */
-  async revoke(userId: number, keyId: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND user_id = $2',
+  /** Revokes a key of a user; returns the hex of its hash (for the caches), or null when the user has no such key. Revoking twice keeps the first time. */
+  async revoke(userId: number, keyId: number): Promise<string | null> {
+    const { rows } = await this.pool.query<{ key_hash: Buffer }>(
+      'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING key_hash',
       [keyId, userId],
     );
-    return (rowCount ?? 0) > 0;
+    return rows[0] ? rows[0].key_hash.toString('hex') : null;
+  }
+
+  /** Hex of the hashes of every key of a user, for invalidating the caches when the user goes. */
+  async hashesOf(userId: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ key_hash: Buffer }>('SELECT key_hash FROM api_keys WHERE user_id = $1', [userId]);
+    return rows.map((row) => row.key_hash.toString('hex'));
   }
 
   async setAdmin(userId: number, isAdmin: boolean): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { cacheKeys } from '../cache/keys.js';
 import { assertSelfOrAdmin } from '../lib/access.js';
 import { notFound } from '../lib/http-errors.js';
 import { errorResponses, idParams, parseId, type IdParams } from '../schemas/common.js';
@@ -70,7 +71,9 @@ const routes: FastifyPluginAsync = async (app) => {
       const missing = () => notFound(`API key ${request.params.key_id} of user ${request.params.id} not found.`);
       if (id === null || keyId === null) throw missing();
       assertSelfOrAdmin(request, id);
-      if (!(await keys.revoke(id, keyId))) throw missing();
+      const hash = await keys.revoke(id, keyId);
+      if (hash === null) throw missing();
+      await app.cache.invalidate({ keys: [cacheKeys.apiKey(hash)] });
       return reply.code(204).send();
     },
   );

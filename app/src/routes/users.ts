@@ -91,12 +91,14 @@ const routes: FastifyPluginAsync = async (app) => {
       const id = parseId(request.params.id);
       if (id === null) throw userNotFound(request.params.id);
       assertSelfOrAdmin(request, id);
+      const keyHashes = await app.apiKeys.hashesOf(id);
       const result = await users.delete(id);
       if (!result) throw userNotFound(request.params.id);
       if (!result.deleted) {
         throw conflict(`User ${id} still owns ${result.urls} URL${result.urls === 1 ? '' : 's'}; delete ${result.urls === 1 ? 'it' : 'them'} first.`);
       }
-      await cache.invalidate({ keys: [cacheKeys.user(id)], lists: [cacheLists.users] });
+      // its keys went with it (ON DELETE CASCADE): no replica may keep accepting them
+      await cache.invalidate({ keys: [cacheKeys.user(id), ...keyHashes.map(cacheKeys.apiKey)], lists: [cacheLists.users] });
       return reply.code(204).send();
     },
   );
