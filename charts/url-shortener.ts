@@ -27,6 +27,12 @@ export interface UrlShortenerConfig {
     /** Hostname of the Ingress (seed 002 reaches it through Traefik on port 80). */
     readonly hostname: string;
     readonly resources: ResourcesProps;
+    /**
+     * Seed 002's open contract (OPEN_API): no credentials, anyone may change any link. Off: writes
+     * need an API key, links change only by their owner, users see only their own record.
+     * @default false
+     */
+    readonly openApi: boolean;
   };
   readonly database: {
     readonly name: string;
@@ -64,7 +70,10 @@ export const URL_SHORTENER_DEFAULTS: UrlShortenerConfig = {
     port: 5000,
     nodePort: 30080,
     hostname: 'short.example.com',
-    resources: { requests: { cpu: '2', memory: '2Gi' }, limits: { cpu: '4', memory: '4Gi' } },
+    // One Node.js process runs JavaScript on one core: request what it can use (issue 14);
+    // the limit leaves room for GC and libuv threads.
+    resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+    openApi: false,
   },
   database: {
     name: 'urlshortener',
@@ -168,6 +177,10 @@ export class UrlShortenerChart extends AppChart {
         REDIS_SENTINEL_MASTER: this.sentinelMasterName,
         ...(password ? { REDIS_PASSWORD: EnvValue.fromSecret(password.name, password.key) } : {}),
         CACHE_TTL_SECONDS: String(config.cache.ttlSeconds),
+        // The mode this chart deploys: API keys and owners (OPEN_API=false), or seed 002's open API.
+        OPEN_API: String(svc.openApi),
+        // Traefik is the one proxy in front: its X-Forwarded-For entry is the client, for the rate limits.
+        TRUST_PROXY_HOPS: '1',
         // The app stops taking requests after the preStop drain and must finish before SIGKILL.
         SHUTDOWN_GRACE_MS: '25000',
       },

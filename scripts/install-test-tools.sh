@@ -8,6 +8,8 @@ declare -A PACKAGES=(
   [nginx]=nginx-light
   [redis-server]=redis-server
   [redis-cli]=redis-tools
+  # the load generator of the URL shortener's benchmark (npm run bench)
+  [wrk]=wrk
   [pg_dump]=postgresql-client
   [pg_restore]=postgresql-client
   [busybox]=busybox

@@ -156,7 +156,13 @@ describe('url-shortener (seed 002)', () => {
     expect(api.ports).toEqual([{ name: 'http', containerPort: 5000 }]);
     expect(api.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
     expect(api.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
-    expect(api.resources).toEqual({ requests: { cpu: '2', memory: '2Gi' }, limits: { cpu: '4', memory: '4Gi' } });
+    // one Node.js process uses one core: that is what it requests (issue 14)
+    expect(api.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
+  });
+
+  it('states the API mode it deploys: API keys and owners, not seed 002 open contract', () => {
+    expect(env.OPEN_API).toBe('false');
+    expect(env.TRUST_PROXY_HOPS).toBe('1');
   });
 
   it('is reached on NodePort 30080 and through the Ingress, and scraped on /metrics', () => {

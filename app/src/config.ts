@@ -20,7 +20,7 @@ export interface Config {
   cachePrefix: string;
   /** Cache entry lifetime. @default 30 */
   cacheTtlSeconds: number;
-  /** A cache command slower than this counts as failed and the request falls back to PostgreSQL. @default 250 */
+  /** A cache command slower than this counts as failed and the request falls back to PostgreSQL: a frozen Valkey costs at most this. @default 25 */
   cacheTimeoutMs: number;
   /** pino level. @default 'info' */
   logLevel: string;
@@ -47,6 +47,51 @@ export interface Config {
   shutdownDelayMs: number;
   /** Hard limit for the whole shutdown; keep it below the pod's terminationGracePeriodSeconds. @default 25000 */
   shutdownGraceMs: number;
+  /**
+   * Seed 002's open contract: no credentials, anyone may change any link and read every user (OPEN_API=true).
+   * Off by default: writes then need `Authorization: Bearer <api key>` and only owners change their links.
+   * @default false
+   */
+  openApi: boolean;
+  /** Destination hosts refused (a domain also refuses its subdomains), DESTINATION_DENY_DOMAINS. @default [] */
+  destinationDenyDomains: string[];
+  /** When not empty, the only destination domains accepted (and their subdomains), DESTINATION_ALLOW_DOMAINS. @default [] - any public host */
+  destinationAllowDomains: string[];
+  /** Rate limits, shared by every replica through Valkey; 0 turns one off. */
+  rateLimit: RateLimits;
+  /** Highest row offset a `page` may reach; beyond it clients must page with `cursor`. @default 10000 */
+  pageOffsetMax: number;
+  /** Statement timeout of list queries, which run on their own small pool. @default 1000 */
+  listStatementTimeoutMs: number;
+  /** Connections of the list pool, so list queries can never take the redirects' connections. @default 16 */
+  listPoolMax: number;
+  /**
+   * Proxies in front of the service whose X-Forwarded-For is believed, so rate limits see the
+   * client's address rather than the ingress's (TRUST_PROXY_HOPS). 0 uses the socket's address.
+   * @default 0
+   */
+  trustProxyHops: number;
+  /** Time a client has to send its request headers (slow-header guard). @default 5000 */
+  headersTimeoutMs: number;
+  /** Time a client has to send its whole request, body included (slow-body guard). @default 10000 */
+  requestTimeoutMs: number;
+  /** Redirect targets kept in process, invalidated by Valkey (client-side caching); 0 turns it off. @default 100000 */
+  localCacheMax: number;
+  /** The local cache is used only while the invalidation connection answered a ping within this time. @default 300 */
+  localCacheLeaseMs: number;
+}
+
+export interface RateLimits {
+  /** Requests to the API per client address. @default 600 */
+  perAddress: number;
+  /** Requests to the API per API key. @default 1200 */
+  perKey: number;
+  /** Creates (POST) per API key, and per address in open mode. @default 60 */
+  creates: number;
+  /** Redirects that miss every cache and ask PostgreSQL, per client address. @default 600 */
+  redirectMisses: number;
+  /** Window of every limit. @default 60000 */
+  windowMs: number;
 }
 
 /** Where Sentinel mode finds the primary. */
@@ -98,6 +143,24 @@ export function loadConfig(env: Env = process.env): Config {
     return raw;
   };
 
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = (env[name] ?? '').trim().toLowerCase();
+    if (raw === '') return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    problems.push(`${name} must be true or false, got ${JSON.stringify(env[name])}`);
+    return fallback;
+  };
+  const domains = (name: string): string[] =>
+    (env[name] ?? '').split(',').map((entry) => entry.trim().toLowerCase().replace(/^\*\./, '').replace(/\.$/, '')).filter((entry) => {
+      if (entry === '') return false;
+      if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(entry)) {
+        problems.push(`${name} entries must be domain names, got ${JSON.stringify(entry)}`);
+        return false;
+      }
+      return true;
+    });
+
   const sentinels = (env.REDIS_SENTINELS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
     const match = /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(entry);
     if (!match) problems.push(`REDIS_SENTINELS entries must be host:port, got ${JSON.stringify(entry)}`);
@@ -119,7 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
       : undefined,
     cachePrefix: env.CACHE_PREFIX ?? 'urlshort:',
     cacheTtlSeconds: int('CACHE_TTL_SECONDS', 30, 1, 86_400),
-    cacheTimeoutMs: int('CACHE_TIMEOUT_MS', 250, 10, 10_000),
+    cacheTimeoutMs: int('CACHE_TIMEOUT_MS', 25, 2, 10_000),
     logLevel,
     pgPoolMax: int('PG_POOL_MAX', 40, 1, 500),
     pgConnectTimeoutMs: int('PG_CONNECT_TIMEOUT_MS', 1000, 100, 60_000),
@@ -130,7 +193,28 @@ export function loadConfig(env: Env = process.env): Config {
     eventBufferMax: int('EVENT_BUFFER_MAX', 200_000, 1, 10_000_000),
     shutdownDelayMs: int('SHUTDOWN_DELAY_MS', 0, 0, 600_000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 25_000, 1000, 600_000),
+    openApi: bool('OPEN_API', false),
+    destinationDenyDomains: domains('DESTINATION_DENY_DOMAINS'),
+    destinationAllowDomains: domains('DESTINATION_ALLOW_DOMAINS'),
+    rateLimit: {
+      perAddress: int('RATE_LIMIT_PER_ADDRESS', 600, 0, 10_000_000),
+      perKey: int('RATE_LIMIT_PER_KEY', 1200, 0, 10_000_000),
+      creates: int('RATE_LIMIT_CREATES', 60, 0, 10_000_000),
+      redirectMisses: int('RATE_LIMIT_REDIRECT_MISSES', 600, 0, 10_000_000),
+      windowMs: int('RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    },
+    pageOffsetMax: int('PAGE_OFFSET_MAX', 10_000, 0, 10_000_000),
+    listStatementTimeoutMs: int('LIST_STATEMENT_TIMEOUT_MS', 1000, 50, 60_000),
+    listPoolMax: int('LIST_POOL_MAX', 16, 1, 100),
+    trustProxyHops: int('TRUST_PROXY_HOPS', 0, 0, 10),
+    headersTimeoutMs: int('HEADERS_TIMEOUT_MS', 5000, 500, 120_000),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 10_000, 1000, 600_000),
+    localCacheMax: int('LOCAL_CACHE_MAX', 100_000, 0, 10_000_000),
+    localCacheLeaseMs: int('LOCAL_CACHE_LEASE_MS', 300, 50, 10_000),
   };
+  if (config.requestTimeoutMs < config.headersTimeoutMs) {
+    problems.push(`REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}) must not be below HEADERS_TIMEOUT_MS (${config.headersTimeoutMs})`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,31 +1,97 @@
-import { LogController, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
-import { sendError } from './plugins/errors.js';
+import { errorBody, sendError } from './plugins/errors.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
+// A request id sent by a proxy is kept when it is short and plain, so one id follows a
+// request through the ingress and the logs; otherwise a fresh one.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+export function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * Node answers some requests before Fastify sees them (bad request line, headers too large,
+ * a client too slow to send its request): the same JSON error shape as every other error.
+ */
+function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const code =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'HPE_CONTENT_LENGTH_TOO_LARGE' ? 413 : 400;
+  const message =
+    code === 408
+      ? 'The request was not received in time.'
+      : code === 431
+        ? 'The request headers are too large.'
+        : code === 413
+          ? 'The request body is too large.'
+          : 'Malformed HTTP request.';
+  const id = randomUUID();
+  this.log.info({ reqId: id, reason: error.code ?? error.message, statusCode: code }, 'client error');
+  const body = JSON.stringify(errorBody(code, message, id));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${code} ${STATUS_CODES[code]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroySoon();
+}
+
+/**
+ * stdout, written asynchronously in batches of 4 KiB (one write(2) per line cost the redirect
+ * path a tenth of its CPU), and flushed every 250 ms so a quiet service's lines are not held.
+ */
+function logStream() {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    try {
+      stream.flush();
+    } catch {
+      // a flush already running: the next tick takes the rest
+    }
+  }, 250).unref();
+  return stream;
+}
+
+type HttpSettings = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'trustProxyHops'>>;
+
 /** Fastify's constructor options, shared by the server shell and the tests. */
-export function serverOptions(config: Pick<Config, 'logLevel'>, { asyncLog = false } = {}): FastifyServerOptions {
-  return {
+export function serverOptions(config: HttpSettings, { asyncLog = false } = {}): FastifyServerOptions {
+  const headersTimeout = config.headersTimeoutMs ?? 5000;
+  const options: FastifyServerOptions & { http: object } = {
     logger: {
       level: config.logLevel,
-      // The server writes stdout asynchronously: a synchronous write per request line cost
-      // the redirect path about a tenth of its CPU. pino flushes what is left on exit.
-      ...(asyncLog ? { stream: pino.destination({ dest: 1, sync: false }) } : {}),
+      // pino flushes what is left on exit
+      ...(asyncLog ? { stream: logStream() } : {}),
       // headers (cookies, credentials) are never logged; request lines come from the request-log plugin
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     // Fastify's own request lines (two per request) are off: the request-log plugin writes one
     logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
+    // request.ip is the client's address when proxies (the ingress) are trusted by hop count
+    ...(config.trustProxyHops ? { trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops! } : {}),
     bodyLimit: BODY_LIMIT,
     // Drain rather than refuse: a request that reaches a keep-alive connection during
     // shutdown is still served (with Connection: close).
     return503OnClosing: false,
-    requestTimeout: 30_000,
+    // Slow clients: headers within headersTimeout, the whole request within requestTimeout.
+    // Node checks both only every connectionsCheckingInterval (30 s by default): check each second.
+    requestTimeout: config.requestTimeoutMs ?? 10_000,
+    // (Fastify hands `http` to http.createServer; its types only declare it for HTTP/2)
+    http: { headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    clientErrorHandler,
     keepAliveTimeout: 72_000,
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: (error, _request, reply) =>
       error.code === 'FST_ERR_BAD_URL' ? sendError(reply, 400, 'Malformed URL.') : sendError(reply, 404, 'Not found.'),
   };
+  return options;
 }

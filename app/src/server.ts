@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import Fastify from 'fastify';
 import app from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { ConnectionDrainer } from './drain.js';
 import { serverOptions } from './server-options.js';
 
 // The process shell: configuration, logger, listening and shutdown. Everything the
@@ -18,15 +19,21 @@ async function main(): Promise<void> {
   }
 
   const server = Fastify(serverOptions(config, { asyncLog: true }));
+  const drainer = new ConnectionDrainer(server.server);
   await server.register(app, { config });
 
   closeWithGrace({ delay: config.shutdownGraceMs, logger: server.log }, async ({ signal, err }) => {
     if (err) server.log.error({ err }, 'shutting down after an uncaught error');
     else server.log.info({ signal }, 'shutting down');
-    // Readiness fails first, so load balancers stop sending new requests; then the
-    // listener closes, in-flight requests finish, buffered events are written, pools close.
+    // Readiness fails first, so load balancers stop sending new requests; responses close
+    // their connections; the listener closes once new connections stop; in-flight requests
+    // finish; then buffered events are written and pools close.
+    const started = Date.now();
     server.lifecycle.draining = true;
     if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+    // keep a few seconds of the grace period for the events and the pools
+    await drainer.drain({ quietMs: 200, quietWaitMs: 1000, idleMs: 1000, deadline: started + Math.max(config.shutdownGraceMs - 5000, config.shutdownGraceMs / 2) });
+    server.log.info({ ms: Date.now() - started }, 'connections drained');
     await server.close();
     server.log.info({}, 'shutdown complete');
   });

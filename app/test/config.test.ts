@@ -35,4 +35,28 @@ describe('configuration from the environment', () => {
   it('requires DATABASE_URL', () => {
     expect(() => loadConfig({})).toThrow('DATABASE_URL is required');
   });
+
+  it('defaults to the protected mode with abuse limits, and checks the new settings together', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://db/app', DESTINATION_DENY_DOMAINS: ' Evil.Example., *.phish.example ' });
+    expect(config).toMatchObject({
+      openApi: false,
+      cacheTimeoutMs: 25,
+      rateLimit: { perAddress: 600, perKey: 1200, creates: 60, redirectMisses: 600, windowMs: 60_000 },
+      pageOffsetMax: 10_000,
+      listStatementTimeoutMs: 1000,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 10_000,
+      destinationDenyDomains: ['evil.example', 'phish.example'],
+      destinationAllowDomains: [],
+    });
+    expect(() =>
+      loadConfig({ DATABASE_URL: 'postgres://db/app', OPEN_API: 'yes', DESTINATION_ALLOW_DOMAINS: 'ok.example,bad domain', HEADERS_TIMEOUT_MS: '8000', REQUEST_TIMEOUT_MS: '6000' }),
+    ).toThrow(
+      new ConfigError([
+        'OPEN_API must be true or false, got "yes"',
+        'DESTINATION_ALLOW_DOMAINS entries must be domain names, got "bad domain"',
+        'REQUEST_TIMEOUT_MS (6000) must not be below HEADERS_TIMEOUT_MS (8000)',
+      ]),
+    );
+  });
 });

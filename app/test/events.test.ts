@@ -29,10 +29,10 @@ describe('POST /events', () => {
   it('answers 404 for an unknown URL or user', async () => {
     const noUrl = await post({ url_id: 999999, user_id: user.id, event_type: 'click', details: {} });
     expect(noUrl.statusCode).toBe(404);
-    expect(noUrl.json()).toEqual({ code: 404, status: 'Not Found', message: 'URL 999999 not found.' });
+    expect(noUrl.json()).toEqual({ request_id: expect.any(String), code: 404, status: 'Not Found', message: 'URL 999999 not found.' });
     const noUser = await post({ url_id: url.id, user_id: 999999, event_type: 'click', details: {} });
     expect(noUser.statusCode).toBe(404);
-    expect(noUser.json()).toEqual({ code: 404, status: 'Not Found', message: 'User 999999 not found.' });
+    expect(noUser.json()).toEqual({ request_id: expect.any(String), code: 404, status: 'Not Found', message: 'User 999999 not found.' });
   });
 
   it.each([
@@ -49,7 +49,7 @@ describe('POST /events', () => {
   ])('answers 422 for %s', async (_name, change, fields) => {
     const response = await post({ url_id: url.id, user_id: user.id, event_type: 'click', details: {}, ...change });
     expect(response.statusCode).toBe(422);
-    expect(response.json()).toEqual({ code: 422, status: 'Unprocessable Entity', errors: { json: fields } });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 422, status: 'Unprocessable Entity', errors: { json: fields } });
   });
 
   it('answers 422, not 500, for details PostgreSQL cannot store (an unpaired surrogate)', async () => {
@@ -114,6 +114,6 @@ describe('GET /events', () => {
   ])('answers 422 for %s', async (query, fields) => {
     const response = await t.app.inject({ method: 'GET', url: `/events?${query}` });
     expect(response.statusCode).toBe(422);
-    expect(response.json()).toEqual({ code: 422, status: 'Unprocessable Entity', errors: { query: fields } });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 422, status: 'Unprocessable Entity', errors: { query: fields } });
   });
 });

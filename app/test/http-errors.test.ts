@@ -12,7 +12,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const invalidBody = (message: string) => ({ code: 422, status: 'Unprocessable Entity', errors: { json: { _schema: [message] } } });
+const invalidBody = (message: string) => ({ request_id: expect.any(String), code: 422, status: 'Unprocessable Entity', errors: { json: { _schema: [message] } } });
 
 describe('request bodies', () => {
   it.each([
@@ -56,7 +56,7 @@ describe('request bodies', () => {
     const big = JSON.stringify({ username: 'a', email: 'a@example.com', padding: 'x'.repeat(1024 * 1024) });
     const response = await t.app.inject({ method: 'POST', url: '/users', headers: { 'content-type': 'application/json' }, payload: big });
     expect(response.statusCode).toBe(413);
-    expect(response.json()).toEqual({ code: 413, status: 'Payload Too Large', message: 'The request body is too large.' });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 413, status: 'Payload Too Large', message: 'The request body is too large.' });
     const under = JSON.stringify({ username: 'a', email: 'a@example.com', padding: 'x'.repeat(1024 * 1024 - 100) });
     const ok = await t.app.inject({ method: 'POST', url: '/users', headers: { 'content-type': 'application/json' }, payload: under });
     expect(ok.statusCode).toBe(422); // read and validated: the unknown field is the only problem
@@ -79,13 +79,13 @@ describe('unknown routes and methods', () => {
     const response = await t.app.inject({ method: method as 'GET', url });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(response.json()).toEqual({ code: 404, status: 'Not Found', message: 'Not found.' });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 404, status: 'Not Found', message: 'Not found.' });
   });
 
   it('answers 400 in the same shape for a path that is not valid percent-encoding', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/users/%E0%A4%A' });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ code: 400, status: 'Bad Request', message: 'Malformed URL.' });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 400, status: 'Bad Request', message: 'Malformed URL.' });
   });
 
   it('ignores unknown query parameters', async () => {

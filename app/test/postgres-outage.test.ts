@@ -15,7 +15,7 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-const unavailable = { code: 503, status: 'Service Unavailable', message: 'The database is unavailable; try again shortly.' };
+const unavailable = { request_id: expect.any(String), code: 503, status: 'Service Unavailable', message: 'The database is unavailable; try again shortly.' };
 
 describe('when PostgreSQL stops and comes back', () => {
   it('turns /ready to 503 within 2 s, fails writes with a JSON 503, keeps cached reads, and recovers without a restart losing no acknowledged write', async () => {

@@ -52,7 +52,7 @@ describe.each(['/:short_code', '/urls/:short_code/redirect'])('GET %s', (route) 
   it('answers 404 and records nothing for an unknown code', async () => {
     const response = await t.app.inject({ method: 'GET', url: path('nope42') });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ code: 404, status: 'Not Found', message: 'Short code not found.' });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 404, status: 'Not Found', message: 'Short code not found.' });
     await t.app.redirectEvents.flush();
     expect((await t.db.query("SELECT count(*)::int AS n FROM events WHERE details->>'short_code' = 'nope42'")).rows[0].n).toBe(0);
   });

@@ -62,7 +62,7 @@ describe('POST /urls', () => {
     const before = (await t.db.query('SELECT count(*)::int AS n FROM urls')).rows[0].n;
     const response = await t.app.inject({ method: 'POST', url: '/urls', ...json({ user_id: 999999, original_url: 'https://example.com' }) });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ code: 404, status: 'Not Found', message: 'User 999999 not found.' });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 404, status: 'Not Found', message: 'User 999999 not found.' });
     expect((await t.db.query('SELECT count(*)::int AS n FROM urls')).rows[0].n).toBe(before);
   });
 
@@ -82,6 +82,7 @@ describe('POST /urls', () => {
     const response = await t.app.inject({ method: 'POST', url: '/urls', ...json({ user_id: user.id, original_url: originalUrl }) });
     expect(response.statusCode).toBe(422);
     expect(response.json()).toEqual({
+      request_id: expect.any(String),
       code: 422,
       status: 'Unprocessable Entity',
       errors: { json: { original_url: ['Not a valid URL: use an absolute http or https address with a host.'] } },
@@ -100,7 +101,7 @@ describe('POST /urls', () => {
   ])('answers 422 for %s', async (_name, body, fields) => {
     const response = await t.app.inject({ method: 'POST', url: '/urls', ...json(body) });
     expect(response.statusCode).toBe(422);
-    expect(response.json()).toEqual({ code: 422, status: 'Unprocessable Entity', errors: { json: fields } });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 422, status: 'Unprocessable Entity', errors: { json: fields } });
   });
 
   it('accepts an original_url of exactly 2048 characters', async () => {
@@ -150,7 +151,7 @@ describe('GET /urls', () => {
   ])('answers 422 for %s', async (query, fields) => {
     const response = await t.app.inject({ method: 'GET', url: `/urls?${query}` });
     expect(response.statusCode).toBe(422);
-    expect(response.json()).toEqual({ code: 422, status: 'Unprocessable Entity', errors: { query: fields } });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 422, status: 'Unprocessable Entity', errors: { query: fields } });
   });
 });
 

@@ -124,6 +124,6 @@ describe('POST /users/bulk', () => {
 
     const tooBig = await upload(csv + 'x'.repeat(1024 * 1024));
     expect(tooBig.statusCode).toBe(413);
-    expect(tooBig.json()).toEqual({ code: 413, status: 'Payload Too Large', message: 'The request body is too large.' });
+    expect(tooBig.json()).toEqual({ request_id: expect.any(String), code: 413, status: 'Payload Too Large', message: 'The request body is too large.' });
   }, 60_000);
 });

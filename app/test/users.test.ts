@@ -37,7 +37,7 @@ describe('POST /users', () => {
     for (const again of [email, email.toUpperCase()]) {
       const response = await t.app.inject({ method: 'POST', url: '/users', ...json({ username: 'other', email: again }) });
       expect(response.statusCode).toBe(409);
-      expect(response.json()).toEqual({ code: 409, status: 'Conflict', message: 'A user with this email already exists.' });
+      expect(response.json()).toEqual({ request_id: expect.any(String), code: 409, status: 'Conflict', message: 'A user with this email already exists.' });
     }
   });
 
@@ -61,7 +61,7 @@ describe('POST /users', () => {
   ])('answers 422 for %s', async (_name, body, fields) => {
     const response = await t.app.inject({ method: 'POST', url: '/users', ...json(body) });
     expect(response.statusCode).toBe(422);
-    expect(response.json()).toEqual({ code: 422, status: 'Unprocessable Entity', errors: { json: fields } });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 422, status: 'Unprocessable Entity', errors: { json: fields } });
   });
 
   it('accepts a username of exactly 80 characters and an email of exactly 254', async () => {
@@ -93,8 +93,12 @@ describe('GET /users', () => {
     expect(perPageOnly.json<{ id: number }[]>().map((u) => u.id)).toEqual(ids.slice(0, 3));
     const pageOnly = await t.app.inject({ method: 'GET', url: '/users?page=1' });
     expect(pageOnly.json<{ id: number }[]>().map((u) => u.id)).toEqual(ids.slice(0, 20));
+    const last = await t.app.inject({ method: 'GET', url: '/users?page=101&per_page=100' });
+    expect(last.json()).toEqual([]);
+    // deeper offsets are refused (PAGE_OFFSET_MAX, 10,000 rows), naming the cursor parameter
     const beyond = await t.app.inject({ method: 'GET', url: '/users?page=1000&per_page=100' });
-    expect(beyond.json()).toEqual([]);
+    expect(beyond.statusCode).toBe(422);
+    expect(beyond.json().errors.query.page[0]).toMatch(/page with the cursor parameter/);
   });
 
   it.each([
@@ -107,7 +111,7 @@ describe('GET /users', () => {
   ])('answers 422 for %s', async (query, fields) => {
     const response = await t.app.inject({ method: 'GET', url: `/users?${query}` });
     expect(response.statusCode).toBe(422);
-    expect(response.json()).toEqual({ code: 422, status: 'Unprocessable Entity', errors: { query: fields } });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 422, status: 'Unprocessable Entity', errors: { query: fields } });
   });
 });
 
@@ -142,7 +146,7 @@ describe('PUT /users/:id', () => {
     const user = await createUser();
     const response = await t.app.inject({ method: 'PUT', url: `/users/${user.id}`, ...json({ email: owner.email }) });
     expect(response.statusCode).toBe(409);
-    expect(response.json()).toEqual({ code: 409, status: 'Conflict', message: 'A user with this email already exists.' });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 409, status: 'Conflict', message: 'A user with this email already exists.' });
     expect((await t.db.query('SELECT email FROM users WHERE id = $1', [user.id])).rows[0].email).toBe(user.email);
   });
 
@@ -173,7 +177,7 @@ describe('DELETE /users/:id', () => {
   it('answers 404 when the user does not exist', async () => {
     const response = await t.app.inject({ method: 'DELETE', url: '/users/999999' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ code: 404, status: 'Not Found', message: 'User 999999 not found.' });
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 404, status: 'Not Found', message: 'User 999999 not found.' });
   });
 
   it('returns 409 saying so when the user still owns URLs', async () => {
@@ -184,6 +188,7 @@ describe('DELETE /users/:id', () => {
     const response = await t.app.inject({ method: 'DELETE', url: `/users/${user.id}` });
     expect(response.statusCode).toBe(409);
     expect(response.json()).toEqual({
+      request_id: expect.any(String),
       code: 409,
       status: 'Conflict',
       message: `User ${user.id} still owns 2 URLs; delete them first.`,

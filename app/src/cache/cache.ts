@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisSentinel } from '../config.js';
+import { TrackedLocalCache } from './local.js';
 
 // Cache-aside over Valkey with three guarantees:
 //  1. A failing or slow Valkey never fails a request: reads fall back to PostgreSQL.
@@ -34,6 +35,8 @@ export interface CacheEvents {
   hit(resource: string): void;
   miss(resource: string): void;
   error(operation: string): void;
+  /** The cache turned degraded (failing or too slow: requests go to PostgreSQL) or healthy again. */
+  degraded?(state: boolean): void;
 }
 
 export interface CacheOptions {
@@ -44,6 +47,8 @@ export interface CacheOptions {
   timeoutMs: number;
   events: CacheEvents;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Client-side caching of redirect targets (see local.ts); absent: off. */
+  local?: { maxEntries: number; leaseMs: number; trackedKeyPrefixes: string[]; onState?: (enabled: boolean) => void };
 }
 
 /** ioredis options that follow the primary through Sentinel, with the same password for both. */
@@ -71,7 +76,12 @@ export interface Invalidation {
 /** The cache as the routes see it; `NoCache` stands in when no REDIS_URL is set. */
 export interface ResponseCache {
   readonly bypassed: boolean;
+  readonly degraded: boolean;
   readonly status: string;
+  /** The in-process cache of redirect targets, invalidated by Valkey; undefined when off. */
+  readonly local: TrackedLocalCache | undefined;
+  /** A key as Valkey (and the local cache) names it, prefix included. */
+  fullKey(key: string): string;
   get(resource: string, key: string): Promise<string | null>;
   set(key: string, value: string): void;
   getList(resource: string, namespace: string, query: string): Promise<ListLookup>;
@@ -82,7 +92,12 @@ export interface ResponseCache {
 
 export class NoCache implements ResponseCache {
   readonly bypassed = true;
+  readonly degraded = false;
   readonly status = 'disabled';
+  readonly local = undefined;
+  fullKey(key: string): string {
+    return key;
+  }
   constructor(private readonly events: CacheEvents) {}
   async get(resource: string): Promise<null> {
     this.events.miss(resource);
@@ -112,9 +127,16 @@ export class Cache implements ResponseCache {
   private readonly pendingLists = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private connectionErrorLogged = false;
+  /** Set while Valkey fails or is too slow; logged once when it starts and once when it ends. */
+  private isDegraded = false;
+  private probe: NodeJS.Timeout | undefined;
+  private readonly prefix: string;
+  private readonly localLeaseMs: number;
+  readonly local: TrackedLocalCache | undefined;
 
   constructor(options: CacheOptions) {
+    this.prefix = options.prefix;
+    this.localLeaseMs = options.local?.leaseMs ?? 0;
     this.ttlMs = options.ttlSeconds * 1000;
     // Longer than any PostgreSQL read can take (statement timeout), so a slow reader
     // cannot store what it read before the write once the tombstone is gone.
@@ -132,28 +154,50 @@ export class Cache implements ResponseCache {
       enableAutoPipelining: true,
       lazyConnect: true,
     };
-    this.redis = ('url' in options.target ? new Redis(options.target.url, common) : new Redis(sentinelOptions(options.target.sentinel, common))) as ScriptedRedis;
+    const connect = <T extends object>(settings: T) =>
+      'url' in options.target ? new Redis(options.target.url, settings) : new Redis(sentinelOptions(options.target.sentinel, settings));
+    this.redis = connect(common) as ScriptedRedis;
+    if (options.local && options.local.maxEntries > 0) {
+      // the subscriber only receives invalidations and answers the lease pings
+      const subscriber = connect({ ...common, keyPrefix: undefined, enableAutoPipelining: false, autoResubscribe: false });
+      subscriber.on('error', () => undefined); // the data connection reports outages
+      this.local = new TrackedLocalCache(this.redis, subscriber, {
+        trackedPrefixes: options.local.trackedKeyPrefixes.map((key) => options.prefix + key),
+        maxEntries: options.local.maxEntries,
+        leaseMs: options.local.leaseMs,
+        log: options.log,
+        onState: options.local.onState,
+      });
+    }
     this.redis.defineCommand('listGet', { numberOfKeys: 1, lua: LIST_GET });
     this.redis.defineCommand('listSet', { numberOfKeys: 1, lua: LIST_SET });
     this.redis.on('error', (error: Error) => {
       this.events.error('connection');
       // once per outage: ioredis reports every reconnection attempt
-      if (this.connectionErrorLogged) return;
-      this.connectionErrorLogged = true;
-      this.log.warn({ reason: error.message }, 'cache connection lost; serving from PostgreSQL and reconnecting');
+      this.degrade(`connection: ${error.message}`);
     });
     this.redis.on('ready', () => {
-      if (this.connectionErrorLogged) this.log.info({}, 'cache connection restored');
-      this.connectionErrorLogged = false;
-      this.unhealthyUntil = 0;
+      this.recover();
       void this.flushPending();
     });
   }
 
   /** Connects, waiting at most `timeoutMs`: a cache that is down must not delay start-up. */
   async connect(timeoutMs: number): Promise<void> {
-    const connecting = this.redis.connect().catch(() => undefined);
+    const connecting = Promise.all([
+      this.redis.connect().catch(() => undefined),
+      this.local?.connect(),
+    ]);
     await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    this.local?.start();
+  }
+
+  fullKey(key: string): string {
+    return this.prefix + key;
+  }
+
+  get degraded(): boolean {
+    return this.isDegraded;
   }
 
   get status(): string {
@@ -170,6 +214,7 @@ export class Cache implements ResponseCache {
     if (this.bypassed) return this.miss(resource);
     try {
       const value = await this.redis.get(key);
+      if (this.isDegraded) this.recover();
       if (value === null || value === TOMBSTONE) return this.miss(resource);
       this.events.hit(resource);
       return value;
@@ -189,6 +234,7 @@ export class Cache implements ResponseCache {
     if (this.bypassed) return { value: this.miss(resource), gen: null };
     try {
       const [gen, value] = await this.redis.listGet(`${namespace}:gen`, query);
+      if (this.isDegraded) this.recover();
       if (value === null) return { value: this.miss(resource), gen };
       this.events.hit(resource);
       return { value, gen };
@@ -210,9 +256,12 @@ export class Cache implements ResponseCache {
    */
   async invalidate({ keys = [], lists = [] }: Invalidation): Promise<void> {
     if (this.closed) return;
+    // NOLOOP: Valkey does not tell this process about its own writes
+    for (const key of keys) this.local?.invalidate(this.fullKey(key));
     try {
       await this.apply(keys, lists);
     } catch (error) {
+      this.local?.flush();
       this.failed('invalidate');
       this.bypassUntil = Date.now() + this.ttlMs;
       for (const key of keys) if (this.pendingKeys.size < MAX_PENDING) this.pendingKeys.add(key);
@@ -222,12 +271,17 @@ export class Cache implements ResponseCache {
         'cache invalidation failed; reading from PostgreSQL until it is repaired',
       );
       this.scheduleRetry();
+      // Replicas that cannot reach Valkey either stop trusting their local cache within one
+      // lease; answering after it means none of them still serves the old target.
+      if (this.local) await new Promise((resolve) => setTimeout(resolve, this.localLeaseMs + 20));
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.probe);
+    await this.local?.close();
     if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
     else this.redis.disconnect();
   }
@@ -273,6 +327,28 @@ export class Cache implements ResponseCache {
   private failed(operation: string): void {
     this.events.error(operation);
     this.unhealthyUntil = Date.now() + 1000;
+    this.degrade(`${operation} failed or timed out`);
+  }
+
+  private degrade(reason: string): void {
+    if (this.isDegraded || this.closed) return;
+    this.isDegraded = true;
+    this.events.degraded?.(true);
+    this.log.warn({ reason }, 'cache degraded: serving from PostgreSQL until Valkey answers again');
+    // a probe, so recovery is noticed even when no request tries Valkey (bypass, local cache)
+    this.probe = setInterval(() => {
+      if (this.redis.status === 'ready') this.redis.ping().then(() => this.recover(), () => undefined);
+    }, 500);
+    this.probe.unref();
+  }
+
+  private recover(): void {
+    this.unhealthyUntil = 0;
+    if (!this.isDegraded) return;
+    clearInterval(this.probe);
+    this.isDegraded = false;
+    this.events.degraded?.(false);
+    this.log.info({}, 'cache recovered');
   }
 
   private miss(resource: string): null {

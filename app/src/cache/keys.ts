@@ -4,6 +4,8 @@ export const cacheKeys = {
   user: (id: number) => `user:${id}`,
   url: (id: number) => `url:${id}`,
   shortCode: (code: string) => `code:${code}`,
+  /** An API key by the hex of its SHA-256: only ever held in process (local cache), never stored in Valkey. */
+  apiKey: (hashHex: string) => `key:${hashHex}`,
 };
 
 /** List namespaces: a write bumps the namespace's generation, orphaning every cached page. */

@@ -9,6 +9,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     message: string,
     readonly errors?: FieldErrors,
+    /** Response headers that belong to the error (Retry-After, WWW-Authenticate). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -20,6 +22,11 @@ export const statusText = (code: number): string => STATUS_CODES[code] ?? 'Error
 export const notFound = (message: string): HttpError => new HttpError(404, message);
 export const conflict = (message: string): HttpError => new HttpError(409, message);
 export const unavailable = (message: string): HttpError => new HttpError(503, message);
+export const forbidden = (message: string): HttpError => new HttpError(403, message);
+export const unauthorized = (message: string): HttpError =>
+  new HttpError(401, message, undefined, { 'www-authenticate': 'Bearer realm="url-shortener"' });
+export const tooManyRequests = (message: string, headers: Record<string, string>): HttpError =>
+  new HttpError(429, message, undefined, headers);
 
 /** 422 for one field in one location (`json`, `query`, `files`). */
 export const invalid = (location: string, field: string, message: string): HttpError =>

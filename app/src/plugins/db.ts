@@ -8,6 +8,8 @@ import { migrate } from '../db/migrate.js';
 declare module 'fastify' {
   interface FastifyInstance {
     pg: pg.Pool;
+    /** The list queries' pool: a short statement timeout, and few connections, so a paging flood cannot take the redirects' connections. */
+    pgList: pg.Pool;
   }
 }
 
@@ -18,17 +20,18 @@ const types = {
     oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export function createPool(config: Config): pg.Pool {
+export function createPool(config: Config, purpose: 'main' | 'lists' = 'main'): pg.Pool {
+  const statementTimeout = purpose === 'main' ? config.pgStatementTimeoutMs : config.listStatementTimeoutMs;
   return new pg.Pool({
     connectionString: config.databaseUrl,
-    max: config.pgPoolMax,
+    max: purpose === 'main' ? config.pgPoolMax : config.listPoolMax,
     connectionTimeoutMillis: config.pgConnectTimeoutMs,
-    statement_timeout: config.pgStatementTimeoutMs,
+    statement_timeout: statementTimeout,
     // client-side guard for a server that stops answering without closing the socket
-    query_timeout: config.pgStatementTimeoutMs + 1000,
+    query_timeout: statementTimeout + 1000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
-    application_name: 'url-shortener',
+    application_name: purpose === 'main' ? 'url-shortener' : 'url-shortener-lists',
     types,
   });
 }
@@ -50,9 +53,12 @@ async function migrateWhenReachable(pool: pg.Pool, config: Config, log: { warn: 
 export default fp<{ config: Config }>(
   async (app, { config }) => {
     const pool = createPool(config);
+    const listPool = createPool(config, 'lists');
     // An idle client whose server went away emits here; the pool drops it and reconnects later.
     pool.on('error', (error) => app.log.warn({ reason: error.message }, 'idle PostgreSQL connection lost'));
+    listPool.on('error', () => undefined);
     app.decorate('pg', pool);
+    app.decorate('pgList', listPool);
     new Gauge({
       name: 'db_pool_connections',
       help: 'PostgreSQL pool connections by state (total, idle, waiting requests)',
@@ -65,7 +71,7 @@ export default fp<{ config: Config }>(
       },
     });
     app.addHook('onClose', async () => {
-      await pool.end();
+      await Promise.all([pool.end(), listPool.end()]);
     });
     const applied = await migrateWhenReachable(pool, config, app.log);
     if (applied.length > 0) app.log.info({ versions: applied }, 'applied schema migrations');

@@ -4,9 +4,21 @@ import { isBadData, isUnavailable } from '../db/errors.js';
 import { HttpError, invalid, statusText, type FieldErrors } from '../lib/http-errors.js';
 import { toFieldErrors, validatorCompiler } from '../lib/validation.js';
 
-export function sendError(reply: FastifyReply, code: number, message: string, errors?: FieldErrors): FastifyReply {
-  const body = errors ? { code, status: statusText(code), errors } : { code, status: statusText(code), message };
-  return reply.code(code).type('application/json; charset=utf-8').send(body);
+/** Seconds a client should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** The one error shape: `{code, status, message | errors, request_id}`; the request id is also a header and in the logs. */
+export function errorBody(code: number, message: string, requestId: string, errors?: FieldErrors) {
+  return errors
+    ? { code, status: statusText(code), errors, request_id: requestId }
+    : { code, status: statusText(code), message, request_id: requestId };
+}
+
+export function sendError(reply: FastifyReply, code: number, message: string, errors?: FieldErrors, headers?: Record<string, string>): FastifyReply {
+  reply.code(code).type('application/json; charset=utf-8').header('x-request-id', reply.request.id);
+  if (code === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  if (headers) reply.headers(headers);
+  return reply.send(errorBody(code, message, reply.request.id, errors));
 }
 
 const BODY_TOO_LARGE = 'The request body is too large.';
@@ -20,12 +32,16 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (error instanceof HttpError) {
     if (error.statusCode >= 500) request.log.warn({ reason: error.message }, 'request failed');
-    return sendError(reply, error.statusCode, error.message, error.errors);
+    return sendError(reply, error.statusCode, error.message, error.errors, error.headers);
   }
   // Fastify's and the multipart parser's client errors (body too large, bad length, ...)
   const status = error.statusCode ?? 500;
   if (status === 413) return sendError(reply, 413, BODY_TOO_LARGE);
   if (status >= 400 && status < 500) return sendError(reply, status, error.message);
+  if ((error as { code?: string }).code === '57014') {
+    request.log.warn({ reason: error.message }, 'statement timeout');
+    return sendError(reply, 503, 'The query took longer than its statement timeout; narrow it with filters, or page with cursor.');
+  }
   if (isUnavailable(error)) {
     request.log.warn({ reason: error.message }, 'database unavailable');
     return sendError(reply, 503, 'The database is unavailable; try again shortly.');

@@ -42,12 +42,22 @@ export default fp(
       inFlight.inc();
       done();
     });
+    // Label-bound children per (method, route, status), looked up by one string: prom-client
+    // hashes the label object on every call otherwise, a tenth of a cached redirect's CPU.
+    const children = new Map<string, { count: { inc(): void }; time: { observe(value: number): void } }>();
     app.addHook('onResponse', (request, reply, done) => {
       inFlight.dec();
       // the route pattern, never the raw path, so short codes do not explode the label set
-      const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode };
-      requests.inc(labels);
-      duration.observe(labels, reply.elapsedTime / 1000);
+      const route = request.routeOptions.url ?? 'unmatched';
+      const key = `${request.method} ${route} ${reply.statusCode}`;
+      let child = children.get(key);
+      if (!child) {
+        const labels = { method: request.method, route, status_code: reply.statusCode };
+        child = { count: requests.labels(labels), time: duration.labels(labels) };
+        children.set(key, child);
+      }
+      child.count.inc();
+      child.time.observe(reply.elapsedTime / 1000);
       done();
     });
   },

@@ -21,11 +21,17 @@ interface Log {
  * batches: on a timer (at least once a second), as soon as a batch is full, and on close.
  * While PostgreSQL is unreachable they stay buffered (up to a bound) and are retried.
  */
+const INITIAL_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 10_000;
+
 export class RedirectEventBuffer {
   private buffer: RedirectEvent[] = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failing = false;
+  /** While PostgreSQL is down: no attempt before this time; the wait doubles up to MAX_BACKOFF_MS. */
+  private retryAt = 0;
+  private backoffMs = INITIAL_BACKOFF_MS;
   readonly counters = { written: 0, dropped: 0, failures: 0 };
 
   constructor(
@@ -39,7 +45,9 @@ export class RedirectEventBuffer {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.options.intervalMs);
+    this.timer = setInterval(() => {
+      if (Date.now() >= this.retryAt) void this.flush();
+    }, this.options.intervalMs);
     this.timer.unref();
   }
 
@@ -49,7 +57,8 @@ export class RedirectEventBuffer {
       return;
     }
     this.buffer.push(event);
-    if (this.buffer.length >= this.options.batchMax && !this.flushing) void this.flush();
+    // a full batch is written at once, unless PostgreSQL is down (then the backoff decides)
+    if (this.buffer.length >= this.options.batchMax && !this.flushing && !this.failing) void this.flush();
   }
 
   /** Writes everything buffered so far; one flush at a time. Never throws. */
@@ -72,7 +81,7 @@ export class RedirectEventBuffer {
         this.log.error({ lost: this.buffer.length }, 'redirect events could not be written before shutdown');
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, Math.max(deadline - Date.now(), 0))));
     }
   }
 
@@ -90,6 +99,8 @@ export class RedirectEventBuffer {
         }
         if (this.failing) this.log.info({}, 'redirect events are being written again');
         this.failing = false;
+        this.backoffMs = INITIAL_BACKOFF_MS;
+        this.retryAt = 0;
       } catch (error) {
         // put the unwritten events back in front of those recorded meanwhile
         this.buffer = pending.slice(done).concat(this.buffer);
@@ -98,6 +109,8 @@ export class RedirectEventBuffer {
           this.log.warn({ reason: (error as Error).message, buffered: this.buffer.length }, 'writing redirect events failed; will retry');
         }
         this.failing = true;
+        this.retryAt = Date.now() + this.backoffMs;
+        this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
         return;
       }
     }

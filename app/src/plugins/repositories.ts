@@ -12,9 +12,9 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     app.decorate('repos', {
-      users: new UsersRepository(app.pg),
-      urls: new UrlsRepository(app.pg),
-      events: new EventsRepository(app.pg),
+      users: new UsersRepository(app.pg, app.pgList),
+      urls: new UrlsRepository(app.pg, app.pgList),
+      events: new EventsRepository(app.pg, app.pgList),
     });
   },
   { name: 'repositories', dependencies: ['db'] },

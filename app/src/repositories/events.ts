@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { isForeignKeyViolation } from '../db/errors.js';
 import { notFound } from '../lib/http-errors.js';
-import { EVENT_COLUMNS, where, type Page } from './sql.js';
+import { EVENT_COLUMNS, pageClause, where, type Page } from './sql.js';
 
 export interface Event {
   id: number;
@@ -19,16 +19,16 @@ export interface EventFilters {
 }
 
 export class EventsRepository {
-  constructor(private readonly pool: Pool) {}
+  /** `listPool` runs the list queries, with their own statement timeout and connections. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly listPool: Pool = pool,
+  ) {}
 
   async list(filters: EventFilters, page: Page): Promise<Event[]> {
     const values: unknown[] = [];
     const clause = where(filters as Record<string, unknown>, values);
-    values.push(page.limit, page.offset);
-    const { rows } = await this.pool.query<Event>(
-      `SELECT ${EVENT_COLUMNS} FROM events ${clause} ORDER BY id LIMIT $${values.length - 1} OFFSET $${values.length}`,
-      values,
-    );
+    const { rows } = await this.listPool.query<Event>(`SELECT ${EVENT_COLUMNS} FROM events ${pageClause(clause, page, values)}`, values);
     return rows;
   }
 

@@ -13,12 +13,25 @@ export const EVENT_COLUMNS = `id, url_id, user_id, event_type, ${time('"timestam
 export interface Page {
   limit: number;
   offset: number;
+  /** Keyset paging: only rows with a greater id. */
+  after?: number;
 }
 
 export const DEFAULT_PER_PAGE = 20;
 
-export function toPage(page = 1, perPage = DEFAULT_PER_PAGE): Page {
-  return { limit: perPage, offset: (page - 1) * perPage };
+export function toPage(page = 1, perPage = DEFAULT_PER_PAGE, after?: number): Page {
+  return { limit: perPage, offset: (page - 1) * perPage, after };
+}
+
+/** `ORDER BY id LIMIT .. OFFSET ..`, after `id > cursor` joined to the filters' WHERE clause. */
+export function pageClause(clause: string, page: Page, values: unknown[], column = 'id'): string {
+  let sql = clause;
+  if (page.after !== undefined) {
+    values.push(page.after);
+    sql = `${clause ? `${clause} AND` : 'WHERE'} ${column} > $${values.length}`;
+  }
+  values.push(page.limit, page.offset);
+  return `${sql} ORDER BY ${column} LIMIT $${values.length - 1} OFFSET $${values.length}`;
 }
 
 /** Builds `WHERE a = $1 AND b = $2` from the filters that are set. */

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { isForeignKeyViolation } from '../db/errors.js';
 import { notFound } from '../lib/http-errors.js';
 import { generateShortCode } from '../lib/short-code.js';
-import { URL_COLUMNS, where, type Page } from './sql.js';
+import { URL_COLUMNS, pageClause, where, type Page } from './sql.js';
 
 export interface Url {
   id: number;
@@ -53,16 +53,16 @@ const INSERT_URL = `
   SELECT ${URL_COLUMNS} FROM created`;
 
 export class UrlsRepository {
-  constructor(private readonly pool: Pool) {}
+  /** `listPool` runs the list queries, with their own statement timeout and connections. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly listPool: Pool = pool,
+  ) {}
 
   async list(filters: UrlFilters, page: Page): Promise<Url[]> {
     const values: unknown[] = [];
     const clause = where(filters as Record<string, unknown>, values);
-    values.push(page.limit, page.offset);
-    const { rows } = await this.pool.query<Url>(
-      `SELECT ${URL_COLUMNS} FROM urls ${clause} ORDER BY id LIMIT $${values.length - 1} OFFSET $${values.length}`,
-      values,
-    );
+    const { rows } = await this.listPool.query<Url>(`SELECT ${URL_COLUMNS} FROM urls ${pageClause(clause, page, values)}`, values);
     return rows;
   }
 
@@ -107,14 +107,14 @@ export class UrlsRepository {
    * Applies a partial update and writes one `updated` event per field whose value really
    * changed, in one transaction. Null when the URL does not exist.
    */
-  async update(id: number, patch: UrlPatch): Promise<{ before: Url; after: Url } | null> {
+  async update(id: number, patch: UrlPatch, ownerId?: number): Promise<{ before: Url; after: Url } | null> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const { rows: found } = await client.query<Url>(`SELECT ${URL_COLUMNS} FROM urls WHERE id = $1 FOR UPDATE`, [id]);
       const before = found[0];
-      if (!before) {
+      if (!before || (ownerId !== undefined && before.user_id !== ownerId)) {
         await client.query('ROLLBACK');
         return null;
       }
@@ -145,11 +145,12 @@ export class UrlsRepository {
     }
   }
 
-  /** Deletes a URL (its events go with it); returns the deleted row's short code, or null. */
-  async delete(id: number): Promise<string | null> {
-    const { rows } = await this.pool.query<{ short_code: string }>('DELETE FROM urls WHERE id = $1 RETURNING short_code', [
-      id,
-    ]);
+  /** Deletes a URL (its events go with it), if `ownerId` (when given) owns it; returns the deleted row's short code, or null. */
+  async delete(id: number, ownerId?: number): Promise<string | null> {
+    const { rows } = await this.pool.query<{ short_code: string }>(
+      'DELETE FROM urls WHERE id = $1 AND ($2::int IS NULL OR user_id = $2) RETURNING short_code',
+      [id, ownerId ?? null],
+    );
     return rows[0]?.short_code ?? null;
   }
 }

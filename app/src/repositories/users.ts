@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
 import { conflict } from '../lib/http-errors.js';
-import { USER_COLUMNS, type Page } from './sql.js';
+import { USER_COLUMNS, pageClause, type Page } from './sql.js';
 
 export interface User {
   id: number;
@@ -15,12 +15,22 @@ const emailTaken = () => conflict('A user with this email already exists.');
 export type DeleteUserResult = { deleted: true } | { deleted: false; urls: number } | null;
 
 export class UsersRepository {
-  constructor(private readonly pool: Pool) {}
+  /** `listPool` runs the list queries, with their own statement timeout and connections. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly listPool: Pool = pool,
+  ) {}
 
-  async list(page: Page | null): Promise<User[]> {
-    const sql = `SELECT ${USER_COLUMNS} FROM users ORDER BY id`;
-    if (!page) return (await this.pool.query<User>(sql)).rows;
-    return (await this.pool.query<User>(`${sql} LIMIT $1 OFFSET $2`, [page.limit, page.offset])).rows;
+  /** One page, or every user (seed 002's unpaged list, open mode only); `onlyId` limits the list to one user. */
+  async list(page: Page | null, onlyId?: number): Promise<User[]> {
+    const values: unknown[] = [];
+    let clause = '';
+    if (onlyId !== undefined) {
+      values.push(onlyId);
+      clause = 'WHERE id = $1';
+    }
+    if (!page) return (await this.listPool.query<User>(`SELECT ${USER_COLUMNS} FROM users ${clause} ORDER BY id`, values)).rows;
+    return (await this.listPool.query<User>(`SELECT ${USER_COLUMNS} FROM users ${pageClause(clause, page, values)}`, values)).rows;
   }
 
   async findById(id: number): Promise<User | null> {

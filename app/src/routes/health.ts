@@ -8,9 +8,9 @@ const status = {
 
 const routes: FastifyPluginAsync = async (app) => {
   // Liveness: touches nothing, so a slow database never gets the pod restarted.
-  app.get('/health', { schema: { response: { 200: status } } }, async () => ({ status: 'ok' }));
+  app.get('/health', { config: { public: true }, schema: { response: { 200: status } } }, async () => ({ status: 'ok' }));
 
-  app.get('/ready', { schema: { response: { 200: status, 503: status } } }, async (_request, reply) => {
+  app.get('/ready', { config: { public: true }, schema: { response: { 200: status, 503: status } } }, async (_request, reply) => {
     if (app.lifecycle.draining) return reply.code(503).send({ status: 'error', reason: 'shutting down' });
     try {
       await app.pg.query({ text: 'SELECT 1', query_timeout: 1000 } as never);

@@ -28,32 +28,55 @@ function headerSafe(url: string): string {
 const codeNotFound = () => notFound('Short code not found.');
 
 const routes: FastifyPluginAsync = async (app) => {
-  const { cache } = app;
+  const { cache, limits } = app;
   const urls = app.repos.urls;
+  const local = cache.local;
 
   async function redirect(request: FastifyRequest<{ Params: { short_code: string } }>, reply: FastifyReply) {
     const code = request.params.short_code;
     const key = cacheKeys.shortCode(code);
-    let target: Target;
-    const cached = await cache.get('redirect', key);
-    if (cached !== null) {
-      target = JSON.parse(cached) as Target;
+    let target: Target | null = null;
+    const fullKey = local ? cache.fullKey(key) : '';
+    const held = local?.get(fullKey) as Target | undefined;
+    if (held !== undefined) {
+      target = held;
       reply.header('x-cache', 'HIT');
     } else {
-      const row = await urls.findRedirectTarget(code);
-      if (!row) throw codeNotFound();
-      target = { i: row.id, l: headerSafe(row.original_url), o: row.original_url, a: row.is_active };
-      // inactive codes are cached too: they are answered 404 from the cache
-      cache.set(key, JSON.stringify(target));
-      reply.header('x-cache', 'MISS');
+      const token = local?.beginFill(fullKey) ?? null;
+      try {
+        target = await lookupCode(request, reply, key, code);
+      } finally {
+        // unknown codes are not kept: the set of misses is unbounded
+        local?.endFill(token, target ?? undefined);
+      }
     }
-    if (!target.a) throw codeNotFound();
+    if (target === null || !target.a) throw codeNotFound();
     // a HEAD (link checkers, previews) is not a visit
     if (request.method === 'GET') app.redirectEvents.record({ urlId: target.i, originalUrl: target.o, at: Date.now() });
     return reply.redirect(target.l, 302);
   }
 
-  const options = { schema: { params: shortCodeParams, response: { 302: { type: 'null' }, ...errorResponses } } };
+  /** Valkey, then PostgreSQL (rate limited per address: unknown codes all land there). */
+  async function lookupCode(request: FastifyRequest, reply: FastifyReply, key: string, code: string): Promise<Target | null> {
+    const cached = await cache.get('redirect', key);
+    if (cached !== null) {
+      reply.header('x-cache', 'HIT');
+      return JSON.parse(cached) as Target;
+    }
+    reply.header('x-cache', 'MISS');
+    await limits.redirectMiss(request, reply);
+    const row = await urls.findRedirectTarget(code);
+    if (!row) return null;
+    const target = { i: row.id, l: headerSafe(row.original_url), o: row.original_url, a: row.is_active };
+    // inactive codes are cached too: they are answered 404 from the cache
+    cache.set(key, JSON.stringify(target));
+    return target;
+  }
+
+  const options = {
+    config: { public: true },
+    schema: { params: shortCodeParams, response: { 302: { type: 'null' }, ...errorResponses } },
+  };
   app.get('/:short_code', options, redirect);
   app.get('/urls/:short_code/redirect', options, redirect);
 };

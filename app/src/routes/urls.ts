@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { cacheKeys, cacheLists, listQueryKey } from '../cache/keys.js';
-import { notFound } from '../lib/http-errors.js';
-import { toPage } from '../repositories/sql.js';
+import { assertOwner, assertReadable, ownScope } from '../lib/access.js';
+import { checkDestination, type DestinationRules } from '../lib/destination.js';
+import { forbidden, invalid, notFound } from '../lib/http-errors.js';
+import { nextCursor, pageOf } from '../lib/paging.js';
 import { errorResponses, idParams, parseBooleanQuery, parseId, type IdParams } from '../schemas/common.js';
 import {
   createUrlBody,
@@ -14,25 +16,44 @@ import {
   type ListUrlsQuery,
   type UpdateUrlBody,
 } from '../schemas/urls.js';
-import { sendHit, sendMiss } from './cached.js';
+import { sendHit, sendListHit, sendListMiss, sendMiss } from './cached.js';
 
 const urlNotFound = (id: string) => notFound(`URL ${id} not found.`);
 
 const routes: FastifyPluginAsync = async (app) => {
-  const { cache } = app;
+  const { cache, config } = app;
   const urls = app.repos.urls;
+  const rules: DestinationRules = { denyDomains: config.destinationDenyDomains, allowDomains: config.destinationAllowDomains };
+
+  const checkTarget = (target: string | undefined) => {
+    if (target === undefined) return;
+    const refusal = checkDestination(target, rules);
+    if (refusal) throw invalid('json', 'original_url', refusal.message);
+  };
+  /** The URL's owner, for the ownership checks; 404 when it does not exist. */
+  const ownerOf = async (id: number, raw: string) => {
+    const url = await urls.findById(id);
+    if (!url) throw urlNotFound(raw);
+    return url.user_id;
+  };
 
   app.get<{ Querystring: ListUrlsQuery }>(
     '/urls',
     { schema: { querystring: listUrlsQuery, response: urlListResponses } },
     async (request, reply) => {
-      const { user_id, is_active, page = 1, per_page = 20 } = request.query;
+      const { is_active, page, cursor } = request.query;
+      const scope = ownScope(request);
+      if (scope !== undefined && request.query.user_id !== undefined && request.query.user_id !== scope) {
+        throw forbidden(`The URLs of user ${request.query.user_id} are not yours: an API key lists its own user's URLs.`);
+      }
+      const user_id = scope ?? request.query.user_id;
+      const pageSpec = pageOf(request.query, config.pageOffsetMax);
       const filters = { user_id, is_active: is_active === undefined ? undefined : parseBooleanQuery(is_active) };
-      const key = listQueryKey({ ...filters, page, per_page });
+      const key = listQueryKey({ ...filters, page: page ?? 1, per_page: pageSpec.limit, cursor });
       const cached = await cache.getList('urls', cacheLists.urls, key);
-      if (cached.value !== null) return sendHit(reply, cached.value);
-      const rows = await urls.list(filters, toPage(page, per_page));
-      return sendMiss(reply, rows, (json) => cache.setList(cacheLists.urls, cached.gen, key, json));
+      if (cached.value !== null) return sendListHit(reply, cached.value);
+      const rows = await urls.list(filters, pageSpec);
+      return sendListMiss(reply, rows, nextCursor(rows, pageSpec), (value) => cache.setList(cacheLists.urls, cached.gen, key, value));
     },
   );
 
@@ -41,10 +62,14 @@ const routes: FastifyPluginAsync = async (app) => {
     if (id === null) throw urlNotFound(request.params.id);
     const key = cacheKeys.url(id);
     const cached = await cache.get('url', key);
-    if (cached !== null) return sendHit(reply, cached);
+    if (cached !== null) {
+      if (ownScope(request) !== undefined) assertReadable(request, (JSON.parse(cached) as { user_id: number }).user_id, `URL ${id}`);
+      return sendHit(reply, cached);
+    }
     reply.header('x-cache', 'MISS');
     const url = await urls.findById(id);
     if (!url) throw urlNotFound(request.params.id);
+    assertReadable(request, url.user_id, `URL ${id}`);
     return sendMiss(reply, url, (json) => cache.set(key, json));
   });
 
@@ -52,7 +77,14 @@ const routes: FastifyPluginAsync = async (app) => {
     '/urls',
     { schema: { body: createUrlBody, response: createdUrlResponses } },
     async (request, reply) => {
-      const { user_id, original_url, title = '' } = request.body;
+      const { original_url, title = '' } = request.body;
+      const caller = request.caller;
+      const user_id = request.body.user_id ?? caller?.userId;
+      if (user_id === undefined) throw invalid('json', 'user_id', 'Missing data for required field.');
+      if (caller && !caller.isAdmin && user_id !== caller.userId) {
+        throw forbidden(`User ${user_id} is not yours: an API key creates URLs for its own user.`);
+      }
+      checkTarget(original_url);
       const url = await urls.create({ user_id, original_url, title });
       await cache.invalidate({ lists: [cacheLists.urls] });
       return reply.code(201).send(url);
@@ -65,7 +97,9 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const id = parseId(request.params.id);
       if (id === null) throw urlNotFound(request.params.id);
-      const result = await urls.update(id, request.body);
+      checkTarget(request.body.original_url);
+      if (request.caller) assertOwner(request, await ownerOf(id, request.params.id), `URL ${id}`);
+      const result = await urls.update(id, request.body, request.caller?.userId);
       if (!result) throw urlNotFound(request.params.id);
       await cache.invalidate({
         keys: [cacheKeys.url(id), cacheKeys.shortCode(result.after.short_code)],
@@ -81,7 +115,8 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const id = parseId(request.params.id);
       if (id === null) throw urlNotFound(request.params.id);
-      const shortCode = await urls.delete(id);
+      if (request.caller) assertOwner(request, await ownerOf(id, request.params.id), `URL ${id}`);
+      const shortCode = await urls.delete(id, request.caller?.userId);
       if (shortCode === null) throw urlNotFound(request.params.id);
       await cache.invalidate({ keys: [cacheKeys.url(id), cacheKeys.shortCode(shortCode)], lists: [cacheLists.urls] });
       return reply.code(204).send();

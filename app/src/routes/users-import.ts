@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { cacheLists } from '../cache/keys.js';
+import { assertAdmin } from '../lib/access.js';
 import { invalid } from '../lib/http-errors.js';
 import { CsvImportError, readCsv } from '../import/csv.js';
 import { importUsers, inTransaction } from '../import/importers.js';
@@ -9,6 +10,7 @@ import { bulkResponses } from '../schemas/users.js';
 
 const routes: FastifyPluginAsync = async (app) => {
   app.post('/users/bulk', { schema: { response: bulkResponses } }, async (request, reply) => {
+    assertAdmin(request, 'import users');
     if (!request.isMultipart()) throw invalid('files', 'file', 'Expected multipart/form-data with a users.csv in the field "file".');
     let file: Buffer | undefined;
     try {

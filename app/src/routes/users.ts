@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { cacheKeys, cacheLists, listQueryKey } from '../cache/keys.js';
+import { assertAdmin, assertSelfOrAdmin, ownScope } from '../lib/access.js';
 import { conflict, notFound } from '../lib/http-errors.js';
-import { toPage } from '../repositories/sql.js';
+import { nextCursor, pageOf } from '../lib/paging.js';
 import { errorResponses, idParams, parseId, type IdParams, type PageQuery } from '../schemas/common.js';
 import {
   createUserBody,
@@ -13,26 +14,31 @@ import {
   type CreateUserBody,
   type UpdateUserBody,
 } from '../schemas/users.js';
-import { sendHit, sendMiss } from './cached.js';
+import { sendHit, sendListHit, sendListMiss, sendMiss } from './cached.js';
 
 const userNotFound = (id: string) => notFound(`User ${id} not found.`);
 
 const routes: FastifyPluginAsync = async (app) => {
-  const { cache } = app;
+  const { cache, config } = app;
   const users = app.repos.users;
 
   app.get<{ Querystring: PageQuery }>(
     '/users',
     { schema: { querystring: listUsersQuery, response: userListResponses } },
     async (request, reply) => {
-      const { page, per_page } = request.query;
-      // paging applies as soon as either parameter is given
-      const paged = page !== undefined || per_page !== undefined;
-      const key = paged ? listQueryKey({ page: page ?? 1, per_page: per_page ?? 20 }) : 'all';
+      const { page, per_page, cursor } = request.query;
+      // Seed 002 lists every user when no paging parameter is given; with API keys lists are always paged.
+      const paged = !config.openApi || page !== undefined || per_page !== undefined || cursor !== undefined;
+      const pageSpec = paged ? pageOf(request.query, config.pageOffsetMax) : null;
+      // a user's key sees its own record only
+      const only = ownScope(request);
+      const key = pageSpec ? listQueryKey({ only, page: page ?? 1, per_page: pageSpec.limit, cursor }) : 'all';
       const cached = await cache.getList('users', cacheLists.users, key);
-      if (cached.value !== null) return sendHit(reply, cached.value);
-      const rows = await users.list(paged ? toPage(page, per_page) : null);
-      return sendMiss(reply, rows, (json) => cache.setList(cacheLists.users, cached.gen, key, json));
+      if (cached.value !== null) return sendListHit(reply, cached.value);
+      const rows = await users.list(pageSpec, only);
+      return sendListMiss(reply, rows, pageSpec ? nextCursor(rows, pageSpec) : undefined, (value) =>
+        cache.setList(cacheLists.users, cached.gen, key, value),
+      );
     },
   );
 
@@ -42,6 +48,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const id = parseId(request.params.id);
       if (id === null) throw userNotFound(request.params.id);
+      assertSelfOrAdmin(request, id);
       const key = cacheKeys.user(id);
       const cached = await cache.get('user', key);
       if (cached !== null) return sendHit(reply, cached);
@@ -56,6 +63,7 @@ const routes: FastifyPluginAsync = async (app) => {
     '/users',
     { schema: { body: createUserBody, response: createdUserResponses } },
     async (request, reply) => {
+      assertAdmin(request, 'create users');
       const user = await users.create(request.body);
       await cache.invalidate({ lists: [cacheLists.users] });
       return reply.code(201).send(user);
@@ -68,6 +76,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const id = parseId(request.params.id);
       if (id === null) throw userNotFound(request.params.id);
+      assertSelfOrAdmin(request, id);
       const user = await users.update(id, request.body);
       if (!user) throw userNotFound(request.params.id);
       await cache.invalidate({ keys: [cacheKeys.user(id)], lists: [cacheLists.users] });
@@ -81,12 +90,15 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const id = parseId(request.params.id);
       if (id === null) throw userNotFound(request.params.id);
+      assertSelfOrAdmin(request, id);
+      const keyHashes = await app.apiKeys.hashesOf(id);
       const result = await users.delete(id);
       if (!result) throw userNotFound(request.params.id);
       if (!result.deleted) {
         throw conflict(`User ${id} still owns ${result.urls} URL${result.urls === 1 ? '' : 's'}; delete ${result.urls === 1 ? 'it' : 'them'} first.`);
       }
-      await cache.invalidate({ keys: [cacheKeys.user(id)], lists: [cacheLists.users] });
+      // its keys went with it (ON DELETE CASCADE): no replica may keep accepting them
+      await cache.invalidate({ keys: [cacheKeys.user(id), ...keyHashes.map(cacheKeys.apiKey)], lists: [cacheLists.users] });
       return reply.code(204).send();
     },
   );

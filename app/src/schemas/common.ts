@@ -10,6 +10,7 @@ export const errorResponse = {
     status: { type: 'string' },
     message: { type: 'string' },
     errors: { type: 'object', additionalProperties: true },
+    request_id: { type: 'string' },
   },
   required: ['code', 'status'],
 } as const;
@@ -27,9 +28,13 @@ export const shortCodeParams = {
   required: ['short_code'],
 } as const;
 
+export const MAX_PER_PAGE = 100;
+
+/** `cursor` is keyset paging (rows after that id); `page` is OFFSET paging, bounded by PAGE_OFFSET_MAX. */
 export const pageQuery = {
   page: { type: 'integer', minimum: 1, maximum: MAX_INT },
-  per_page: { type: 'integer', minimum: 1, maximum: 100 },
+  per_page: { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE },
+  cursor: { type: 'integer', minimum: 0, maximum: MAX_INT },
 } as const;
 
 export const idValue = { type: 'integer', minimum: 1, maximum: MAX_INT } as const;
@@ -40,10 +45,13 @@ export const booleanQuery = { type: 'string', enum: ['true', 'false', 'True', 'F
 export const parseBooleanQuery = (value: string): boolean => value === 'true' || value === 'True' || value === '1';
 
 export const errorResponses = {
+  401: errorResponse,
+  403: errorResponse,
   404: errorResponse,
   409: errorResponse,
   413: errorResponse,
   422: errorResponse,
+  429: errorResponse,
   503: errorResponse,
 } as const;
 
@@ -59,4 +67,5 @@ export interface IdParams {
 export interface PageQuery {
   page?: number;
   per_page?: number;
+  cursor?: number;
 }

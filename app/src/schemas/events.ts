@@ -51,4 +51,5 @@ export interface ListEventsQuery {
   event_type?: string;
   page?: number;
   per_page?: number;
+  cursor?: number;
 }

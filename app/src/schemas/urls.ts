@@ -25,7 +25,8 @@ export const createUrlBody = {
     original_url: originalUrl,
     title,
   },
-  required: ['user_id', 'original_url'],
+  // user_id is required in open mode only; with API keys it defaults to the caller (checked by the route)
+  required: ['original_url'],
   additionalProperties: false,
 } as const;
 
@@ -49,7 +50,7 @@ export const createdUrlResponses = { 201: url, ...errorResponses } as const;
 export const urlListResponses = { 200: { type: 'array', items: url }, ...errorResponses } as const;
 
 export interface CreateUrlBody {
-  user_id: number;
+  user_id?: number;
   original_url: string;
   title?: string;
 }
@@ -63,4 +64,5 @@ export interface ListUrlsQuery {
   is_active?: string;
   page?: number;
   per_page?: number;
+  cursor?: number;
 }

@@ -47,7 +47,9 @@ export interface RunningServer extends RunningProcess {
 /** Starts `node build/server.js` as production does and waits until /ready answers 200. */
 export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningServer> {
   const port = await freePort();
-  const running = runNode('build/server.js', [], { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env });
+  // seed 002's open contract unless the test says otherwise (OPEN_API=false)
+  const seedContract = { OPEN_API: 'true', RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_CREATES: '0', RATE_LIMIT_REDIRECT_MISSES: '0' };
+  const running = runNode('build/server.js', [], { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...seedContract, ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   let exited = false;

@@ -1,0 +1,63 @@
+import { Server as NetServer, type Socket } from 'node:net';
+import type { Server } from 'node:http';
+
+// Graceful drain of keep-alive connections, so that no request that reached the process is
+// reset. Node's http.Server.close() destroys every connection that is idle at that instant,
+// which resets a request the client has just sent on it. Instead:
+//  1. while draining, every response says `Connection: close` (lifecycle plugin), so clients
+//     move off each connection right after their next response;
+//  2. the listener stops accepting once no new connection arrived for `quietMs` (the load
+//     balancer has taken the pod out), waiting at most `quietWaitMs` for that (connections
+//     still queued in the kernel then are reset: that is what readiness and the delay avoid);
+//  3. connections without a request in flight are closed only after `idleMs` without one,
+//     and the others when their response is sent.
+
+interface Tracked {
+  active: number;
+  idleSince: number;
+}
+
+export class ConnectionDrainer {
+  private readonly sockets = new Map<Socket, Tracked>();
+  private lastAccepted = Date.now();
+
+  constructor(private readonly server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.lastAccepted = Date.now();
+      this.sockets.set(socket, { active: 0, idleSince: Date.now() });
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    server.on('request', (request, response) => {
+      const tracked = this.sockets.get(request.socket);
+      if (!tracked) return;
+      tracked.active++;
+      response.once('close', () => {
+        tracked.active--;
+        tracked.idleSince = Date.now();
+      });
+    });
+  }
+
+  get open(): number {
+    return this.sockets.size;
+  }
+
+  /** Resolves when every connection is closed, or at `deadline` (then the rest are destroyed). */
+  async drain({ quietMs, quietWaitMs, idleMs, deadline }: { quietMs: number; quietWaitMs: number; idleMs: number; deadline: number }): Promise<void> {
+    const step = 20;
+    const stopWaiting = Math.min(deadline, Date.now() + quietWaitMs);
+    while (Date.now() - this.lastAccepted < quietMs && Date.now() < stopWaiting) await sleep(step);
+    // net.Server's close stops accepting; http.Server's would also destroy idle connections
+    if (this.server.listening) NetServer.prototype.close.call(this.server);
+    while (this.sockets.size > 0 && Date.now() < deadline) {
+      const now = Date.now();
+      for (const [socket, tracked] of this.sockets) {
+        if (tracked.active === 0 && now - tracked.idleSince >= idleMs) socket.end();
+      }
+      await sleep(step);
+    }
+    for (const socket of this.sockets.keys()) socket.destroy();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

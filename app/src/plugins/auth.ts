@@ -1,0 +1,76 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { bearerToken, hashApiKey } from '../auth/api-key.js';
+import { cacheKeys } from '../cache/keys.js';
+import { unauthorized } from '../lib/http-errors.js';
+import { ApiKeysRepository, type Caller } from '../repositories/api-keys.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who sent the request; null on public routes and in open mode. */
+    caller: Caller | null;
+  }
+  interface FastifyContextConfig {
+    /** Served without credentials or API rate limits: health, metrics, redirects. */
+    public?: boolean;
+  }
+}
+
+/**
+ * Authentication and the API's rate limits, in one onRequest hook so that their order is
+ * explicit: the per-address limit first (a flood of bad keys never reaches PostgreSQL), then
+ * the key, then the per-key and create limits. Before the body is read, so a refused request
+ * costs no parsing. Public routes (and unknown paths) skip all of it.
+ */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const keys = new ApiKeysRepository(app.pg);
+    app.decorate('apiKeys', keys);
+    app.decorateRequest('caller', null);
+    const { limits, cache } = app;
+    // Valid keys are kept in process like redirect targets: a revocation (or the deletion of
+    // the user) writes the key's name in Valkey, whose invalidation reaches every replica.
+    const local = cache.local;
+    const authenticate = async (token: string): Promise<Caller | null> => {
+      if (!local) return keys.authenticate(token);
+      const name = cache.fullKey(cacheKeys.apiKey(hashApiKey(token).toString('hex')));
+      const held = local.get(name) as { caller: Caller; at: number } | undefined;
+      // a minute at most, so a user made admin from the command line is seen as one soon
+      if (held && Date.now() - held.at < 60_000) return held.caller;
+      const fill = local.beginFill(name);
+      let caller: Caller | null = null;
+      try {
+        caller = await keys.authenticate(token);
+      } finally {
+        // unknown keys are not kept: guesses must not fill the memory
+        local.endFill(fill, caller ? { caller, at: Date.now() } : undefined);
+      }
+      return caller;
+    };
+    const guard = async (request: FastifyRequest, reply: FastifyReply) => {
+      await limits.address(request, reply);
+      if (!config.openApi) {
+        const token = bearerToken(request.headers.authorization);
+        if (!token) throw unauthorized('This request needs an API key: send it as Authorization: Bearer <key>.');
+        const caller = await authenticate(token);
+        if (!caller) throw unauthorized('The API key is not valid or has been revoked.');
+        request.caller = caller;
+        await limits.key(request, reply);
+      }
+      if (request.method === 'POST') await limits.create(request, reply);
+    };
+    // Added to each non-public route rather than globally: the redirect hot path pays nothing.
+    app.addHook('onRoute', (route) => {
+      if (route.config?.public) return;
+      route.onRequest = [guard, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
+    });
+  },
+  { name: 'auth', dependencies: ['db', 'cache', 'rate-limit'] },
+);
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    apiKeys: ApiKeysRepository;
+  }
+}

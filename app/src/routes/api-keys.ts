@@ -1,0 +1,82 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { cacheKeys } from '../cache/keys.js';
+import { assertSelfOrAdmin } from '../lib/access.js';
+import { notFound } from '../lib/http-errors.js';
+import { errorResponses, idParams, parseId, type IdParams } from '../schemas/common.js';
+
+const apiKey = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    user_id: { type: 'integer' },
+    name: { type: 'string' },
+    prefix: { type: 'string' },
+    created_at: { type: 'string' },
+    revoked_at: { type: ['string', 'null'] },
+  },
+  required: ['id', 'user_id', 'name', 'prefix', 'created_at', 'revoked_at'],
+} as const;
+
+const keyParams = {
+  type: 'object',
+  properties: { id: idParams.properties.id, key_id: idParams.properties.id },
+  required: ['id', 'key_id'],
+} as const;
+
+/**
+ * API keys of a user: created by the user itself or an admin (the key is in the response,
+ * once), listed without their secret, revoked. With OPEN_API the routes still exist, so keys
+ * can be issued before the setting is turned off.
+ */
+const routes: FastifyPluginAsync = async (app) => {
+  const keys = app.apiKeys;
+  const userNotFound = (id: string) => notFound(`User ${id} not found.`);
+
+  app.post<{ Params: IdParams; Body: { name?: string } | undefined }>(
+    '/users/:id/api-keys',
+    {
+      schema: {
+        params: idParams,
+        body: { type: ['object', 'null'], properties: { name: { type: 'string', maxLength: 80, format: 'text' } }, additionalProperties: false },
+        response: { 201: { ...apiKey, properties: { ...apiKey.properties, key: { type: 'string' } }, required: [...apiKey.required, 'key'] }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const id = parseId(request.params.id);
+      if (id === null) throw userNotFound(request.params.id);
+      assertSelfOrAdmin(request, id);
+      const created = await keys.create(id, request.body?.name ?? '');
+      if (!created) throw userNotFound(request.params.id);
+      return reply.code(201).header('cache-control', 'no-store').send(created);
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/users/:id/api-keys',
+    { schema: { params: idParams, response: { 200: { type: 'array', items: apiKey }, ...errorResponses } } },
+    async (request) => {
+      const id = parseId(request.params.id);
+      if (id === null) throw userNotFound(request.params.id);
+      assertSelfOrAdmin(request, id);
+      return keys.list(id);
+    },
+  );
+
+  app.delete<{ Params: IdParams & { key_id: string } }>(
+    '/users/:id/api-keys/:key_id',
+    { schema: { params: keyParams, response: { 204: { type: 'null' }, ...errorResponses } } },
+    async (request, reply) => {
+      const id = parseId(request.params.id);
+      const keyId = parseId(request.params.key_id);
+      const missing = () => notFound(`API key ${request.params.key_id} of user ${request.params.id} not found.`);
+      if (id === null || keyId === null) throw missing();
+      assertSelfOrAdmin(request, id);
+      const hash = await keys.revoke(id, keyId);
+      if (hash === null) throw missing();
+      await app.cache.invalidate({ keys: [cacheKeys.apiKey(hash)] });
+      return reply.code(204).send();
+    },
+  );
+};
+
+export default routes;
