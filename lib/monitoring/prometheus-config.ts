@@ -143,5 +143,6 @@ export function renderPrometheusConfig(p: PrometheusConfigProps): string {
       }] : []),
     ],
   };
-  return stringify(config, { lineWidth: 0 });
+  // The jobs share rule objects; YAML anchors would make the file harder to read.
+  return stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
 }
