@@ -101,6 +101,7 @@ export class MonitoringChart extends AppChart {
   public readonly config: MonitoringConfig;
   public readonly blackbox: BlackboxExporter;
   public readonly loki: Loki;
+  public readonly kubeStateMetrics: KubeStateMetrics;
   private stack?: { declarations: MonitoringDeclarations; prometheus: Prometheus; grafana: Grafana; alertmanager: Alertmanager };
 
   constructor(platform: Platform, id = 'monitoring', overrides: Overrides<MonitoringConfig> = {}) {
@@ -109,7 +110,7 @@ export class MonitoringChart extends AppChart {
     this.config = config;
 
     this.blackbox = new BlackboxExporter(this, 'blackbox-exporter');
-    new KubeStateMetrics(this, 'kube-state-metrics');
+    this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics');
     declareDashboard(this, platformOverviewDashboard);
     declareAlerts(this, rules => stackTargetAlerts(this.namespace, rules));
     declareAlerts(this, rules => alertingPipelineAlerts(this.namespace, rules));
@@ -172,6 +173,7 @@ export class MonitoringChart extends AppChart {
       blackboxExporter: this.blackbox.address,
       ruleGroups: declarations.ruleGroups,
       probeUrls: declarations.probeUrls,
+      kubeStateMetrics: { namespace: this.namespace, name: this.kubeStateMetrics.workload.identity.name },
       nodePort: config.nodePorts.enabled ? config.nodePorts.prometheus : undefined,
     });
     const grafana = new Grafana(this, 'grafana', {

@@ -50,22 +50,29 @@ function prometheusCopy(pods: Record<string, string>[], serviceEndpoints: Record
     job.static_configs = targets.length ? targets.map(labels => ({ targets: [`${labels.__meta_kubernetes_pod_ip}:1`], labels })) : [];
     swapped.push(role);
   }
-  expect(swapped).toEqual(['pod', 'endpointslice']);
+  expect(swapped).toEqual(['pod', 'pod', 'endpointslice']);
   return stringify(config);
 }
 
 /** The meta labels Kubernetes discovery gives a running pod with `scrapeAnnotations()`. */
-function discoveredPod(ip: string, annotations: Record<string, string>, name = 'blog-7d9f-abcde'): Record<string, string> {
+function discoveredPod(ip: string, annotations: Record<string, string>, name = 'blog-7d9f-abcde', podLabels: Record<string, string> = { 'app.kubernetes.io/name': 'blog', 'app.kubernetes.io/part-of': 'bun-blog' }, namespace = 'bun-blog'): Record<string, string> {
   return {
     ...Object.fromEntries(Object.entries(annotations).map(([k, v]) => [podAnnotationMetaLabel(k), v])),
+    ...Object.fromEntries(Object.entries(podLabels).map(([k, v]) => [`__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`, v])),
     __meta_kubernetes_pod_ip: ip,
     __meta_kubernetes_pod_phase: 'Running',
-    __meta_kubernetes_namespace: 'bun-blog',
+    __meta_kubernetes_namespace: namespace,
     __meta_kubernetes_pod_name: name,
     __meta_kubernetes_pod_node_name: 'node-1',
-    __meta_kubernetes_pod_label_app_kubernetes_io_name: 'blog',
-    __meta_kubernetes_pod_label_app_kubernetes_io_part_of: 'bun-blog',
   };
+}
+
+/** The generated kube-state-metrics pod as discovery finds it: its namespace, labels and annotations, the port annotation moved to `port`. */
+const ksmDeployment = monitoring.get('Deployment/kube-state-metrics') as any;
+function discoveredKubeStateMetrics(ip: string, port: number): Record<string, string> {
+  const template = ksmDeployment.spec.template.metadata;
+  expect(template.annotations[SCRAPE_ANNOTATION.scrape]).toBe('true');
+  return discoveredPod(ip, { ...template.annotations, [SCRAPE_ANNOTATION.port]: String(port) }, 'kube-state-metrics-5c8d7-x2k4p', template.labels, ksmDeployment.metadata.namespace);
 }
 
 /** The meta labels endpointslice discovery gives an endpoint of a Service with `scrapeAnnotations()`. */
@@ -94,6 +101,17 @@ describe('prometheus.yml', () => {
     expect(annotationsRead(services)).toEqual(new Set([...Object.values(SCRAPE_ANNOTATION).map(serviceAnnotationMetaLabel), podAnnotationMetaLabel(SCRAPE_ANNOTATION.scrape)]));
   });
 
+  it('keeps the labels of kube-state-metrics, and of no other target: honor_labels only in its own job', () => {
+    const jobs = parse(prometheusYml).scrape_configs;
+    expect(jobs.filter((j: any) => 'honor_labels' in j).map((j: any) => [j.job_name, j.honor_labels])).toEqual([['kube-state-metrics', true]]);
+    const ksm = jobs.find((j: any) => j.job_name === 'kube-state-metrics');
+    expect(ksm.kubernetes_sd_configs).toEqual([{ role: 'pod' }]);
+    // Its first rule keeps only the pods of kube-state-metrics' namespace that carry its name.
+    expect(ksm.relabel_configs[0]).toEqual({ source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: `${ksmDeployment.metadata.namespace};kube-state-metrics`, action: 'keep' });
+    // The target labels it sets are ones kube-state-metrics' series override, or never carry.
+    expect(ksm.relabel_configs.map((r: any) => r.target_label).filter((l?: string) => l && !l.startsWith('__')).sort()).toEqual(['namespace', 'service']);
+  });
+
   it('probes every hostname the charts route, every 30 s, through the blackbox exporter: https when public, http when internal', () => {
     const job = parse(prometheusYml).scrape_configs.find((j: any) => j.job_name === 'blackbox-http');
     expect(job.scrape_interval).toBe('30s');
@@ -104,18 +122,26 @@ describe('prometheus.yml', () => {
   });
 
   it('passes promtool check config (on the copy with static configs in place of Kubernetes discovery), rules included', () => {
-    const file = write('prometheus-check.yml', prometheusCopy([discoveredPod('10.42.0.7', scrapeAnnotations({ port: 3000 }))], [discoveredEndpoint('10.42.0.9', 'pg-rw', scrapeAnnotations({ port: 9187 }))]));
+    const file = write('prometheus-check.yml', prometheusCopy([discoveredPod('10.42.0.7', scrapeAnnotations({ port: 3000 })), discoveredKubeStateMetrics('10.42.0.12', 8080)], [discoveredEndpoint('10.42.0.9', 'pg-rw', scrapeAnnotations({ port: 9187 }))]));
     const result = runProgram('promtool', ['check', 'config', file]);
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain('SUCCESS');
     expect(result.output).toContain(`SUCCESS: ${Object.keys(ruleFiles).length} rule files found`);
   });
 
-  it('makes the real Prometheus scrape an annotated pod and an annotated Service on their annotated port and path, each once, with the namespace, service and pod labels', async () => {
+  it('makes the real Prometheus scrape an annotated pod and an annotated Service on their annotated port and path, each once, with the namespace, service and pod labels; and kube-state-metrics with its own labels kept', async () => {
     // The "pods": a loopback HTTP server serving metrics on paths that only the annotations name.
+    const ksmPath = ksmDeployment.spec.template.metadata.annotations[SCRAPE_ANNOTATION.path];
     const server = http.createServer((req, res) => {
-      // The pod also exposes a series labelled with a namespace of its own, as kube-state-metrics does.
-      const body = { '/custom/metrics': 'demo_requests_total 42\nkube_cronjob_status_last_successful_time{namespace="shop",cronjob="pg-backup"} 1700000000\n', '/svc/metrics': 'demo_service_up 7\n', '/both/metrics': 'demo_both 1\n' }[req.url ?? ''];
+      const body = {
+        '/custom/metrics': 'demo_requests_total 42\n',
+        '/svc/metrics': 'demo_service_up 7\n',
+        '/both/metrics': 'demo_both 1\n',
+        // kube-state-metrics: series that name the object in namespace, pod and container.
+        [ksmPath]: 'kube_cronjob_status_last_successful_time{namespace="shop",cronjob="pg-backup"} 1700000000\nkube_pod_container_status_restarts_total{namespace="ollama",pod="ollama-7c9f8",uid="5f1c2a9e",container="ollama"} 3\n',
+        // A pod elsewhere that calls itself kube-state-metrics: its labels must not win.
+        '/impostor/metrics': 'kube_pod_status_phase{namespace="kube-system",pod="evil",phase="Running"} 1\n',
+      }[req.url ?? ''];
       if (body) res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body);
       else res.writeHead(404).end();
     });
@@ -123,7 +149,11 @@ describe('prometheus.yml', () => {
     const podPort = (server.address() as AddressInfo).port;
     const promPort = await freePort();
     const config = write('prometheus-run.yml', prometheusCopy(
-      [discoveredPod('127.0.0.1', scrapeAnnotations({ port: podPort, path: '/custom/metrics' }))],
+      [
+        discoveredPod('127.0.0.1', scrapeAnnotations({ port: podPort, path: '/custom/metrics' })),
+        discoveredKubeStateMetrics('127.0.0.1', podPort),
+        discoveredPod('127.0.0.1', scrapeAnnotations({ port: podPort, path: '/impostor/metrics' }), 'impostor-1', { 'app.kubernetes.io/name': 'kube-state-metrics' }),
+      ],
       [
         discoveredEndpoint('127.0.0.1', 'operator-managed', scrapeAnnotations({ port: podPort, path: '/svc/metrics' })),
         // Pod and Service both annotated: the pods job has it, the services job must not scrape it again.
@@ -143,15 +173,28 @@ describe('prometheus.yml', () => {
         const up = await query(promPort, `up${selector}`);
         const demo = await query(promPort, `demo_requests_total${selector}`);
         const svc = await query(promPort, 'demo_service_up{namespace="shop",service="operator-managed",pod="operator-managed-1",job="kubernetes-services"}');
-        return up?.[0]?.value?.[1] === '1' && demo?.[0]?.value?.[1] === '42' && svc?.[0]?.value?.[1] === '7' ? { up, demo } : undefined;
+        const ksm = await query(promPort, 'kube_pod_container_status_restarts_total');
+        const impostor = await query(promPort, 'kube_pod_status_phase');
+        return up?.[0]?.value?.[1] === '1' && demo?.[0]?.value?.[1] === '42' && svc?.[0]?.value?.[1] === '7' && ksm?.length && impostor?.length ? { up, demo, ksm, impostor } : undefined;
       }, 50_000, `Prometheus did not scrape the test targets within 50 s; see ${path.join(dir, 'prometheus.log')}`)]);
       expect(scraped.demo[0].metric).toMatchObject({ instance: `127.0.0.1:${podPort}` });
-      // The series' own namespace is kept as exported_namespace, which PostgresDumpFailing selects on.
-      const cron = await query(promPort, 'kube_cronjob_status_last_successful_time{exported_namespace="shop",cronjob="pg-backup"}');
-      expect(cron?.map(r => r.metric)).toEqual([expect.objectContaining({ exported_namespace: 'shop', namespace: 'bun-blog', cronjob: 'pg-backup' })]);
+      // kube-state-metrics' namespace, pod and container are the object's, as the alerts and dashboards select them; no exported_ label, no node or app of the exporter.
+      expect(scraped.ksm.map(r => r.metric)).toEqual([{
+        __name__: 'kube_pod_container_status_restarts_total', namespace: 'ollama', pod: 'ollama-7c9f8', uid: '5f1c2a9e', container: 'ollama',
+        job: 'kube-state-metrics', service: 'kube-state-metrics', instance: `127.0.0.1:${podPort}`,
+      }]);
+      const cron = await query(promPort, 'kube_cronjob_status_last_successful_time{namespace="shop",cronjob="pg-backup"}');
+      expect(cron?.map(r => r.metric)).toEqual([{ __name__: 'kube_cronjob_status_last_successful_time', namespace: 'shop', cronjob: 'pg-backup', job: 'kube-state-metrics', service: 'kube-state-metrics', instance: `127.0.0.1:${podPort}` }]);
+      // Its `up` carries the target's namespace, which MonitoringTargetDown of the stack selects on.
+      const ksmUp = await query(promPort, `up{job="kube-state-metrics",namespace="${ksmDeployment.metadata.namespace}",service="kube-state-metrics"}`);
+      expect(ksmUp?.map(r => r.value[1])).toEqual(['1']);
+      // Any other pod, even named kube-state-metrics, goes through the generic job: its series' own labels are renamed.
+      expect(scraped.impostor.map(r => r.metric)).toEqual([expect.objectContaining({ job: 'kubernetes-pods', namespace: 'bun-blog', pod: 'impostor-1', exported_namespace: 'kube-system', exported_pod: 'evil' })]);
       const targets = ((await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as any).data.activeTargets;
       expect(targets.filter((t: any) => t.labels.job !== 'blackbox-http').map((t: any) => `${t.labels.job} ${t.scrapePool} ${t.labels.service}`).sort()).toEqual([
+        'kube-state-metrics kube-state-metrics kube-state-metrics',
         'kubernetes-pods kubernetes-pods blog',
+        'kubernetes-pods kubernetes-pods kube-state-metrics',
         'kubernetes-services kubernetes-services operator-managed',
       ]);
     } finally {

@@ -101,21 +101,20 @@ export interface DumpJobLabels extends ServiceLabels {
 
 /**
  * The alert for a single-instance PostgreSQL's daily dump (and its offsite copy, which fails the
- * same Job), on kube-state-metrics' CronJob metrics. kube-state-metrics names the CronJob's
- * namespace in its own `namespace` label, which Prometheus keeps as `exported_namespace` (the
- * target's `namespace` is the exporter's); the alert carries the database's namespace and service.
+ * same Job), on kube-state-metrics' CronJob metrics, whose `namespace` is the CronJob's (Prometheus
+ * keeps kube-state-metrics' own labels); the alert carries the database's namespace and service.
  * @see https://github.com/kubernetes/kube-state-metrics/blob/main/docs/metrics/workload/cronjob-metrics.md
  */
 export function postgresDumpAlerts(labels: DumpJobLabels, config: RulesConfig = RULES_CONFIG): RuleGroup {
   const maxAge = config.postgres.backupMaxAge;
-  const sel = selector({ exported_namespace: labels.namespace, cronjob: labels.cronJob });
-  const by = 'by (exported_namespace, cronjob)';
+  const sel = selector({ namespace: labels.namespace, cronjob: labels.cronJob });
+  const by = 'by (namespace, cronjob)';
   return {
     name: `${labels.namespace}-${labels.cronJob}-dump`,
     rules: [{
       alert: 'PostgresDumpFailing',
       // No success for too long; or, for a CronJob that never succeeded, since it was created.
-      expr: `time() - max ${by} (kube_cronjob_status_last_successful_time${sel}) > ${maxAge.toSeconds()}\nor\ntime() - max ${by} (kube_cronjob_created${sel}) > ${maxAge.toSeconds()}\nunless on (exported_namespace, cronjob)\nkube_cronjob_status_last_successful_time${sel}`,
+      expr: `time() - max ${by} (kube_cronjob_status_last_successful_time${sel}) > ${maxAge.toSeconds()}\nor\ntime() - max ${by} (kube_cronjob_created${sel}) > ${maxAge.toSeconds()}\nunless on (namespace, cronjob)\nkube_cronjob_status_last_successful_time${sel}`,
       severity: 'warning',
       labels: { namespace: labels.namespace, service: labels.service },
       summary: `PostgreSQL ${labels.namespace}/${labels.service}: no successful dump for ${promDuration(maxAge)}.`,

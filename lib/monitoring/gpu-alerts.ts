@@ -9,16 +9,16 @@ export interface GpuContainer {
 
 /**
  * A GPU container restarting, from kube-state-metrics; the construct that runs it declares them.
- * Prometheus scrapes kube-state-metrics as a target of the monitoring namespace, so the object's
- * own `namespace` and `pod` labels arrive as `exported_namespace` and `exported_pod`.
+ * Prometheus keeps kube-state-metrics' own labels (honor_labels), so `namespace`, `pod` and
+ * `container` are the GPU pod's.
  * @see https://github.com/kubernetes/kube-state-metrics/blob/main/docs/metrics/workload/pod-metrics.md
  */
 export function gpuWorkloadAlerts(c: GpuContainer, config: RulesConfig = RULES_CONFIG): RuleGroup {
   const g = config.gpu;
-  const sel = selector({ exported_namespace: c.namespace, container: c.container });
-  const by = 'by (exported_namespace, exported_pod, container)';
+  const sel = selector({ namespace: c.namespace, container: c.container });
+  const by = 'by (namespace, pod, container)';
   const restarts = `sum ${by} (increase(kube_pod_container_status_restarts_total${sel}[${promDuration(g.restartWindow)}])) > 0`;
-  const who = `${c.namespace}/{{ $labels.exported_pod }}`;
+  const who = `${c.namespace}/{{ $labels.pod }}`;
   return {
     name: `${c.namespace}-${c.container}-gpu`,
     rules: [
@@ -31,7 +31,7 @@ export function gpuWorkloadAlerts(c: GpuContainer, config: RulesConfig = RULES_C
       },
       {
         alert: 'GpuWorkloadSegfault',
-        expr: `max ${by} (kube_pod_container_status_last_terminated_exitcode${sel}) == ${g.segfaultExitCode}\nand on (exported_namespace, exported_pod, container)\n${restarts}`,
+        expr: `max ${by} (kube_pod_container_status_last_terminated_exitcode${sel}) == ${g.segfaultExitCode}\nand on (namespace, pod, container)\n${restarts}`,
         severity: 'critical',
         summary: `GPU container ${c.container} of ${who} crashed with exit code ${g.segfaultExitCode} (segfault).`,
         description: 'The GPU runtime crashed: on an AMD GPU that ROCm does not support, HSA_OVERRIDE_GFX_VERSION is missing or wrong for the model (PLATFORM_SETTINGS.capacity.gpus); if it is right, the GPU state may be corrupted (MES errors in the kernel log), which only a reboot of the node clears.',

@@ -32,12 +32,24 @@ export interface PrometheusConfigProps {
   readonly probeJob: string;
   readonly probeInterval: Duration;
   readonly probeModule: string;
+  /** The kube-state-metrics pods, scraped in a job of their own that keeps their labels. */
+  readonly kubeStateMetrics: KubeStateMetricsPods;
+}
+
+/** Where kube-state-metrics runs: its namespace and its pods' `app.kubernetes.io/name`. */
+export interface KubeStateMetricsPods {
+  readonly namespace: string;
+  readonly name: string;
 }
 
 /** The scrape job name of annotated pods. */
 export const PODS_JOB = 'kubernetes-pods';
 /** The scrape job name of the endpoints of annotated Services. */
 export const SERVICES_JOB = 'kubernetes-services';
+/** The scrape job name of kube-state-metrics. */
+export const KUBE_STATE_METRICS_JOB = 'kube-state-metrics';
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * prometheus.yml. One discovery mechanism: Kubernetes pods that carry the annotations of
@@ -47,11 +59,28 @@ export const SERVICES_JOB = 'kubernetes-services';
  * `namespace`, `pod`, `node`, `app` (app.kubernetes.io/part-of) and `service`
  * (app.kubernetes.io/name, or the CloudNativePG cluster name); Alloy gives log streams the same
  * labels, so Grafana can go from a metric to the logs of the same pod.
+ *
+ * kube-state-metrics has a job of its own with `honor_labels`: its series name the object they
+ * describe in `namespace`, `pod` and `container`, which must win over the target's (the generic job
+ * would rename them `exported_*`). Only the pods of its namespace with its name get there, so no
+ * other pod's annotations can claim honor_labels. Its target carries just `namespace` and
+ * `service`, for `up`: a `pod` or `node` label of the exporter would be pinned on every object
+ * series that has none of its own.
  */
 export function renderPrometheusConfig(p: PrometheusConfigProps): string {
   const scrape = podAnnotationMetaLabel(SCRAPE_ANNOTATION.scrape);
   const port = podAnnotationMetaLabel(SCRAPE_ANNOTATION.port);
   const path = podAnnotationMetaLabel(SCRAPE_ANNOTATION.path);
+  const podName = podLabelMetaLabel('app.kubernetes.io/name');
+  const ksm = { source_labels: ['__meta_kubernetes_namespace', podName], regex: `${escapeRegex(p.kubeStateMetrics.namespace)};${escapeRegex(p.kubeStateMetrics.name)}` };
+  // The annotated port and path of a running pod.
+  const podTarget = [
+    { source_labels: [scrape], regex: 'true', action: 'keep' },
+    { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+    { source_labels: [path], regex: '(.+)', target_label: '__metrics_path__' },
+    // One target per pod: the pod IP and the annotated port (one target per declared port otherwise).
+    { source_labels: ['__meta_kubernetes_pod_ip', port], regex: '(.+);(\\d+)', replacement: '$1:$2', target_label: '__address__' },
+  ];
   const config = {
     global: {
       scrape_interval: promDuration(p.scrapeInterval),
@@ -64,17 +93,25 @@ export function renderPrometheusConfig(p: PrometheusConfigProps): string {
         job_name: PODS_JOB,
         kubernetes_sd_configs: [{ role: 'pod' }],
         relabel_configs: [
-          { source_labels: [scrape], regex: 'true', action: 'keep' },
-          { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
-          { source_labels: [path], regex: '(.+)', target_label: '__metrics_path__' },
-          // One target per pod: the pod IP and the annotated port (one target per declared port otherwise).
-          { source_labels: ['__meta_kubernetes_pod_ip', port], regex: '(.+);(\\d+)', replacement: '$1:$2', target_label: '__address__' },
+          ...podTarget,
+          { ...ksm, action: 'drop' },
           { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
           { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
           { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
           { source_labels: [podLabelMetaLabel('app.kubernetes.io/part-of')], target_label: 'app' },
           { source_labels: [podLabelMetaLabel('cnpg.io/cluster')], regex: '(.+)', target_label: 'service' },
-          { source_labels: [podLabelMetaLabel('app.kubernetes.io/name')], regex: '(.+)', target_label: 'service' },
+          { source_labels: [podName], regex: '(.+)', target_label: 'service' },
+        ],
+      },
+      {
+        job_name: KUBE_STATE_METRICS_JOB,
+        honor_labels: true,
+        kubernetes_sd_configs: [{ role: 'pod' }],
+        relabel_configs: [
+          { ...ksm, action: 'keep' },
+          ...podTarget,
+          { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+          { source_labels: [podName], target_label: 'service' },
         ],
       },
       {
@@ -106,5 +143,6 @@ export function renderPrometheusConfig(p: PrometheusConfigProps): string {
       }] : []),
     ],
   };
-  return stringify(config, { lineWidth: 0 });
+  // The jobs share rule objects; YAML anchors would make the file harder to read.
+  return stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -12,7 +12,7 @@ import { Platform } from '../platform/platform';
 import { VolumeClaim } from '../storage/volume-claim';
 import { ResourcesProps } from '../workloads/resources';
 import { renderRuleFile, RuleGroup } from './alerts';
-import { renderPrometheusConfig } from './prometheus-config';
+import { KubeStateMetricsPods, renderPrometheusConfig } from './prometheus-config';
 import { RULES_CONFIG } from './rules-config';
 import { clusterReader, MonitoringWorkload } from './workload';
 
@@ -53,6 +53,8 @@ export interface PrometheusProps {
   readonly ruleGroups: RuleGroup[];
   /** Public URLs to probe. */
   readonly probeUrls: string[];
+  /** The kube-state-metrics pods, scraped with their own `namespace`, `pod` and `container` labels kept. */
+  readonly kubeStateMetrics: KubeStateMetricsPods;
   /** Job name and interval of the probes. @default RULES_CONFIG.probes */
   readonly probes?: { readonly job: string; readonly interval: Duration };
   /** @see https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport @default - ClusterIP only */
@@ -93,6 +95,7 @@ export class Prometheus extends Construct {
       probeJob: (props.probes ?? RULES_CONFIG.probes).job,
       probeInterval: (props.probes ?? RULES_CONFIG.probes).interval,
       probeModule: 'http_2xx',
+      kubeStateMetrics: props.kubeStateMetrics,
     });
     this.ruleFiles = Object.fromEntries(props.ruleGroups.map(g => [`${g.name}.yml`, renderRuleFile(g, platform.repoURL, platform.targetRevision)]));
 
