@@ -3,25 +3,50 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import JSON5 from 'json5';
-import { extractPackageFile } from 'renovate/dist/modules/manager/custom/regex';
-import { extractPackageFile as extractDockerfile } from 'renovate/dist/modules/manager/dockerfile';
-import { extractPackageFile as extractWorkflow } from 'renovate/dist/modules/manager/github-actions';
-import type { RegexManagerConfig } from 'renovate/dist/modules/manager/custom/regex/types';
-import { resolveConfigPresets } from 'renovate/dist/config/presets';
-import { getFilteredFileList } from 'renovate/dist/workers/repository/extract/file-match';
 import { describe, expect, it } from 'vitest';
 import { IMAGES } from '../lib/images';
 import { REPO_ROOT } from '../lib/paths';
 import type { OperatorRequirement } from '../lib/platform/operator';
+import { releaseToolBin, requireReleaseTool } from '../lib/release/tools';
 
 /**
  * renovate.json5 as Renovate reads it: validated by the renovate-config-validator of the pinned
- * `renovate` package, and its custom managers run by Renovate's own regex extractor over the files
- * of this repository, to prove they find every pin the code exports, and nothing else.
+ * `renovate` package (tools/release, installed by pretest), and its custom managers run by
+ * Renovate's own regex extractor over the files of this repository, to prove they find every pin
+ * the code exports, and nothing else.
  */
 const CONFIG_FILE = path.join(REPO_ROOT, 'renovate.json5');
-const config = JSON5.parse(fs.readFileSync(CONFIG_FILE, 'utf8')) as { enabledManagers: string[]; customManagers: (RegexManagerConfig & { description: string; fileMatch: string[] })[] };
-const VALIDATOR = path.join(REPO_ROOT, 'node_modules/.bin/renovate-config-validator');
+
+/** The fields of a custom regex manager these tests read (Renovate's own type lives in tools/release). */
+interface RegexManager {
+  readonly customType: 'regex';
+  readonly description: string;
+  readonly fileMatch: string[];
+  readonly matchStrings: string[];
+  readonly datasourceTemplate?: string;
+  readonly [field: string]: unknown;
+}
+interface RenovateDep {
+  depName?: string;
+  packageName?: string;
+  currentValue?: string;
+  currentDigest?: string;
+  registryUrls?: string[] | null;
+  datasource?: string;
+  depType?: string;
+  versioning?: string;
+  skipReason?: string;
+}
+type Extract = (content: string, file: string, config: object) => Promise<{ deps: RenovateDep[] } | null> | { deps: RenovateDep[] } | null;
+const renovate = <T>(module: string) => requireReleaseTool<T>(`renovate/dist/${module}`);
+const { extractPackageFile } = renovate<{ extractPackageFile: Extract }>('modules/manager/custom/regex');
+const { extractPackageFile: extractDockerfile } = renovate<{ extractPackageFile: Extract }>('modules/manager/dockerfile');
+const { extractPackageFile: extractWorkflow } = renovate<{ extractPackageFile: Extract }>('modules/manager/github-actions');
+const { resolveConfigPresets } = renovate<{ resolveConfigPresets: (config: object) => Promise<object> }>('config/presets');
+const { getFilteredFileList } = renovate<{ getFilteredFileList: (config: object, files: string[]) => string[] }>('workers/repository/extract/file-match');
+
+const config = JSON5.parse(fs.readFileSync(CONFIG_FILE, 'utf8')) as { enabledManagers: string[]; customManagers: RegexManager[]; packageRules: Record<string, unknown>[] };
+const VALIDATOR = releaseToolBin('renovate-config-validator');
 
 function validate(file: string) {
   // No network: the presets it resolves (config:recommended, helpers:*) ship inside the package.
@@ -41,7 +66,7 @@ const repositoryFiles = () => execFileSync('git', ['ls-files', '--cached', '--ot
 
 /** The files Renovate looks at: the repository's, less the ignorePaths of the config with its presets resolved. */
 async function renovateFiles(): Promise<string[]> {
-  const resolved = await resolveConfigPresets(structuredClone(config) as unknown as Parameters<typeof resolveConfigPresets>[0]);
+  const resolved = await resolveConfigPresets(structuredClone(config));
   return getFilteredFileList(resolved, repositoryFiles());
 }
 
