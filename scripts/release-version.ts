@@ -5,9 +5,12 @@
  * Always a dry run: it tags nothing. Prints `{"version": "1.2.3", "tag": "...", "notes": "..."}`
  * (`version` null when nothing releasable landed) and, under GitHub Actions, writes `version`,
  * `tag` and `notes` to the step's outputs. semantic-release's own log goes to stderr.
+ * semantic-release and its plugins come from tools/release (scripts/install-release-tools.sh), not
+ * from the root install.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { releaseTool } from '../lib/release/tools';
 
 const USAGE = 'usage: npm run release:version -- [--dir <service folder>] [--no-ci]';
 
@@ -17,10 +20,16 @@ interface NextRelease {
   notes: string;
 }
 
+/** The part of semantic-release's JS API this script uses (its types live in tools/release). */
+type SemanticRelease = (
+  options: { dryRun: boolean; ci: boolean },
+  context: { cwd: string; env: NodeJS.ProcessEnv; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+) => Promise<false | { nextRelease: { version: string; gitTag: string; notes?: string } }>;
+
 async function nextRelease(dir: string, ci: boolean): Promise<NextRelease> {
   // semantic-release-monorepo reads the package and the git root from the process's directory.
   process.chdir(dir);
-  const { default: semanticRelease } = await import('semantic-release');
+  const semanticRelease = (await import(releaseTool('semantic-release'))).default as SemanticRelease;
   const result = await semanticRelease({ dryRun: true, ci }, { cwd: dir, env: process.env, stdout: process.stderr, stderr: process.stderr });
   if (!result) return { version: null, tag: null, notes: '' };
   return { version: result.nextRelease.version, tag: result.nextRelease.gitTag, notes: result.nextRelease.notes ?? '' };

@@ -3,12 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { REPO_ROOT } from '../lib/paths';
+import { RELEASE_TOOLS_DIR, RELEASE_TOOLS_INSTALL } from '../lib/release/tools';
 
 /**
- * The release workflow's version step, run for real: semantic-release (dry run, no CI) over a
- * throwaway git repository whose remote is a local bare repository, configured by the very
- * app/.releaserc.json the workflow uses.
+ * The release workflow's version step, run for real: semantic-release (dry run, no CI, from
+ * tools/release) over a throwaway git repository whose remote is a local bare repository,
+ * configured by the very app/.releaserc.json the workflow uses.
  */
 const SCRIPT = path.join(REPO_ROOT, 'scripts/release-version.ts');
 const CONFIG = path.join(REPO_ROOT, 'app/.releaserc.json');
@@ -109,5 +111,51 @@ describe('the next version of the URL shortener (semantic-release, app/.releaser
       { commits: [{ message: 'fix: stricter codes' }] },
     ]));
     expect(release.version).toBe('1.2.5');
+  });
+});
+
+describe('the release tooling (tools/release), apart from the root install', () => {
+  const json = (file: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'));
+  const tools = json('tools/release/package.json') as { dependencies: Record<string, string> };
+  const names = Object.keys(tools.dependencies);
+
+  it('pins exact versions, which its own lock file installs', () => {
+    expect(names).toEqual(expect.arrayContaining(['semantic-release', 'renovate', '@action-validator/cli']));
+    const lock = json('tools/release/package-lock.json') as { packages: Record<string, { version?: string }> };
+    for (const [name, version] of Object.entries(tools.dependencies)) {
+      expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(version);
+    }
+  });
+
+  it('is not in the root install: `npm ci && npm run synth` installs none of it', () => {
+    const root = json('package.json') as { dependencies: Record<string, string>; devDependencies: Record<string, string>; workspaces?: string[] };
+    const lock = json('package-lock.json') as { packages: Record<string, unknown> };
+    for (const name of names) {
+      expect({ ...root.dependencies, ...root.devDependencies }, name).not.toHaveProperty([name]);
+      expect(Object.keys(lock.packages).filter(k => k.endsWith(`node_modules/${name}`)), name).toEqual([]);
+    }
+    expect(root.workspaces ?? []).not.toContain(path.relative(REPO_ROOT, RELEASE_TOOLS_DIR));
+  });
+
+  it('is installed before whatever uses it: the tests (pretest) and the workflow jobs that run a release tool', () => {
+    const scripts = (json('package.json') as { scripts: Record<string, string> }).scripts;
+    expect(scripts.pretest).toContain(RELEASE_TOOLS_INSTALL);
+    const usesTools = (command: string) => /npm run (-s )?release:version\b/.test(command);
+    const dir = path.join(REPO_ROOT, '.github/workflows');
+    let jobsUsing = 0;
+    for (const file of fs.readdirSync(dir).filter(f => /\.ya?ml$/.test(f))) {
+      const jobs = (parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { jobs: Record<string, { steps?: { run?: string }[] }> }).jobs;
+      for (const [name, job] of Object.entries(jobs)) {
+        const runs = (job.steps ?? []).map(step => step.run ?? '');
+        const first = runs.findIndex(usesTools);
+        if (first < 0) continue;
+        jobsUsing++;
+        const install = runs.findIndex(r => r.includes(RELEASE_TOOLS_INSTALL) || r.includes('npm test'));
+        expect(install, `${file}: jobs.${name} runs a release tool before ${RELEASE_TOOLS_INSTALL}`).toBeGreaterThanOrEqual(0);
+        expect(install, `${file}: jobs.${name}`).toBeLessThan(first);
+      }
+    }
+    expect(jobsUsing).toBeGreaterThan(0);
   });
 });

@@ -3,25 +3,55 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import JSON5 from 'json5';
-import { extractPackageFile } from 'renovate/dist/modules/manager/custom/regex';
-import { extractPackageFile as extractDockerfile } from 'renovate/dist/modules/manager/dockerfile';
-import { extractPackageFile as extractWorkflow } from 'renovate/dist/modules/manager/github-actions';
-import type { RegexManagerConfig } from 'renovate/dist/modules/manager/custom/regex/types';
-import { resolveConfigPresets } from 'renovate/dist/config/presets';
-import { getFilteredFileList } from 'renovate/dist/workers/repository/extract/file-match';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildPlatform } from '../charts/platform';
 import { IMAGES } from '../lib/images';
 import { REPO_ROOT } from '../lib/paths';
 import type { OperatorRequirement } from '../lib/platform/operator';
+import { releaseToolBin, requireReleaseTool } from '../lib/release/tools';
+import { CHART_CACHE_DIR } from '../lib/upstream/chart-cache';
+import { upstreamCharts } from '../lib/upstream/registry';
 
 /**
  * renovate.json5 as Renovate reads it: validated by the renovate-config-validator of the pinned
- * `renovate` package, and its custom managers run by Renovate's own regex extractor over the files
- * of this repository, to prove they find every pin the code exports, and nothing else.
+ * `renovate` package (tools/release, installed by pretest), and its custom managers run by
+ * Renovate's own regex extractor over the files of this repository, to prove they find every pin
+ * the code exports, and nothing else.
  */
 const CONFIG_FILE = path.join(REPO_ROOT, 'renovate.json5');
-const config = JSON5.parse(fs.readFileSync(CONFIG_FILE, 'utf8')) as { enabledManagers: string[]; customManagers: (RegexManagerConfig & { description: string; fileMatch: string[] })[] };
-const VALIDATOR = path.join(REPO_ROOT, 'node_modules/.bin/renovate-config-validator');
+
+/** The fields of a custom regex manager these tests read (Renovate's own type lives in tools/release). */
+interface RegexManager {
+  readonly customType: 'regex';
+  readonly description: string;
+  readonly fileMatch: string[];
+  readonly matchStrings: string[];
+  readonly datasourceTemplate?: string;
+  readonly [field: string]: unknown;
+}
+interface RenovateDep {
+  depName?: string;
+  packageName?: string;
+  currentValue?: string;
+  currentDigest?: string;
+  registryUrls?: string[] | null;
+  datasource?: string;
+  depType?: string;
+  versioning?: string;
+  skipReason?: string;
+}
+type Extract = (content: string, file: string, config: object) => Promise<{ deps: RenovateDep[] } | null> | { deps: RenovateDep[] } | null;
+const renovate = <T>(module: string) => requireReleaseTool<T>(`renovate/dist/${module}`);
+const { extractPackageFile } = renovate<{ extractPackageFile: Extract }>('modules/manager/custom/regex');
+const { extractPackageFile: extractDockerfile } = renovate<{ extractPackageFile: Extract }>('modules/manager/dockerfile');
+const { extractPackageFile: extractWorkflow } = renovate<{ extractPackageFile: Extract }>('modules/manager/github-actions');
+const { resolveConfigPresets } = renovate<{ resolveConfigPresets: (config: object) => Promise<object> }>('config/presets');
+const { getFilteredFileList } = renovate<{ getFilteredFileList: (config: object, files: string[]) => string[] }>('workers/repository/extract/file-match');
+
+interface PostUpgradeTasks { commands: string[]; fileFilters: string[]; executionMode: string }
+const config = JSON5.parse(fs.readFileSync(CONFIG_FILE, 'utf8')) as { enabledManagers: string[]; customManagers: RegexManager[]; postUpgradeTasks: PostUpgradeTasks; packageRules: Record<string, unknown>[] };
+const VALIDATOR = releaseToolBin('renovate-config-validator');
 
 function validate(file: string) {
   // No network: the presets it resolves (config:recommended, helpers:*) ship inside the package.
@@ -32,16 +62,18 @@ interface Extracted {
   readonly manager: string;
   readonly file: string;
   readonly depName: string;
+  readonly packageName?: string;
   readonly currentValue: string;
   readonly registryUrls?: string[];
   readonly datasource: string;
+  readonly depType?: string;
 }
 
 const repositoryFiles = () => execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
 
 /** The files Renovate looks at: the repository's, less the ignorePaths of the config with its presets resolved. */
 async function renovateFiles(): Promise<string[]> {
-  const resolved = await resolveConfigPresets(structuredClone(config) as unknown as Parameters<typeof resolveConfigPresets>[0]);
+  const resolved = await resolveConfigPresets(structuredClone(config));
   return getFilteredFileList(resolved, repositoryFiles());
 }
 
@@ -53,11 +85,28 @@ async function extractAll(): Promise<Extracted[]> {
     for (const file of files.filter(f => manager.fileMatch.some(p => new RegExp(p).test(f)))) {
       const result = await extractPackageFile(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'), file, manager);
       for (const dep of result?.deps ?? []) {
-        found.push({ manager: manager.description, file, depName: dep.depName!, currentValue: dep.currentValue!, registryUrls: dep.registryUrls ?? undefined, datasource: dep.datasource! });
+        found.push({ manager: manager.description, file, depName: dep.depName!, packageName: dep.packageName, currentValue: dep.currentValue!, registryUrls: dep.registryUrls ?? undefined, datasource: dep.datasource!, depType: dep.depType });
       }
     }
   }
   return found;
+}
+
+/** The managers of the charts apps render (HelmChart): Helm repositories and OCI registries. */
+const appChartManagers = config.customManagers.filter(m => m.depTypeTemplate === 'app-chart');
+
+/** Renovate normalizes a host-only URL with a trailing slash. */
+const url = (u: string) => u.replace(/\/$/, '');
+
+/** A found chart as `<repository> <chart> <version>`, the repository as a HelmChart names it. */
+function chartOf(dep: Extracted): string {
+  if (dep.datasource === 'docker') {
+    // An OCI chart is looked up as the image <registry>/<path>/<chart>.
+    expect(dep.packageName, `${dep.file}: ${dep.depName}`).toMatch(new RegExp(`/${dep.depName}$`));
+    return `oci://${dep.packageName!.slice(0, -dep.depName.length - 1)} ${dep.depName} ${dep.currentValue}`;
+  }
+  expect(dep.datasource, `${dep.file}: ${dep.depName}`).toBe('helm');
+  return `${dep.registryUrls?.map(url).join(',')} ${dep.depName} ${dep.currentValue}`;
 }
 
 /** Every OperatorRequirement that lib/operators/ exports. */
@@ -112,28 +161,64 @@ describe('renovate.json5', () => {
     const charts = (await extractAll()).filter(d => d.manager === 'Operator Helm charts in lib/operators/');
     const operators = await exportedOperators();
     expect(operators.length).toBeGreaterThan(0);
-    // Renovate normalizes a host-only URL with a trailing slash.
-    const url = (u: string) => u.replace(/\/$/, '');
     expect(charts.map(d => `${d.registryUrls?.map(url).join(',')} ${d.depName} ${d.currentValue}`).sort())
       .toEqual(operators.map(o => `${url(o.repoURL)} ${o.chart} ${o.version}`).sort());
     expect(new Set(charts.map(d => d.datasource))).toEqual(new Set(['helm']));
   });
 
-  it("finds an app's upstream Helm chart by its repository, chart and version fields", async () => {
-    const manager = config.customManagers.find(m => m.description === 'Helm charts of apps in charts/')!;
-    const source = [
-      "new HelmChartApp(this, 'podinfo', {",
-      "  repository: 'https://stefanprodan.github.io/podinfo',",
+  it('finds exactly the upstream Helm charts the platform declares, from a Helm repository or an OCI registry', async () => {
+    const declared = upstreamCharts(buildPlatform());
+    expect(declared.length).toBeGreaterThan(0);
+    const found = (await extractAll()).filter(d => appChartManagers.some(m => m.description === d.manager));
+    // Every chart a HelmChart construct pins is found where it is written; nothing else is.
+    expect([...new Set(found.map(chartOf))].sort()).toEqual([...new Set(declared.map(c => `${url(c.repository)} ${c.chart} ${c.version}`))].sort());
+    expect(new Set(found.map(d => d.depType))).toEqual(new Set(['app-chart']));
+  });
+
+  it("reads an app chart's repository, chart and version in either repository form, each form by one manager", async () => {
+    const source = (repository: string) => [
+      "this.chart = new HelmChart(this, 'app', {",
+      `  repository: '${repository}',`,
       "  chart: 'podinfo',",
       "  version: '6.9.2',",
       '  values: { replicaCount: 2 },',
       '});',
     ].join('\n');
-    expect(manager.fileMatch.some(p => new RegExp(p).test('charts/podinfo.ts'))).toBe(true);
-    const result = await extractPackageFile(source, 'charts/podinfo.ts', manager);
-    expect(result?.deps).toMatchObject([{ depName: 'podinfo', currentValue: '6.9.2', datasource: 'helm', registryUrls: ['https://stefanprodan.github.io/podinfo'] }]);
-    for (const dep of (await extractAll()).filter(d => d.manager === manager.description)) {
-      expect(dep.currentValue, `${dep.file}: ${dep.depName}`).toMatch(/^v?\d+\.\d+\.\d+/);
+    const extract = async (text: string) => {
+      const deps: RenovateDep[] = [];
+      for (const manager of appChartManagers) {
+        expect(manager.fileMatch.some(p => new RegExp(p).test('charts/podinfo.ts')), manager.description).toBe(true);
+        deps.push(...((await extractPackageFile(text, 'charts/podinfo.ts', manager))?.deps ?? []));
+      }
+      return deps;
+    };
+    const helm = await extract(source('https://stefanprodan.github.io/podinfo'));
+    expect(helm).toMatchObject([{ depName: 'podinfo', currentValue: '6.9.2', datasource: 'helm', registryUrls: ['https://stefanprodan.github.io/podinfo'] }]);
+    const oci = await extract(source('oci://ghcr.io/stefanprodan/charts'));
+    expect(oci).toMatchObject([{ depName: 'podinfo', packageName: 'ghcr.io/stefanprodan/charts/podinfo', currentValue: '6.9.2', datasource: 'docker', versioning: 'helm' }]);
+    const asFound = (d: RenovateDep): Extracted => ({ manager: '', file: 'charts/podinfo.ts', depName: d.depName!, packageName: d.packageName, currentValue: d.currentValue!, registryUrls: d.registryUrls ?? undefined, datasource: d.datasource! });
+    expect([...helm, ...oci].map(d => chartOf(asFound(d)))).toEqual(['https://stefanprodan.github.io/podinfo podinfo 6.9.2', 'oci://ghcr.io/stefanprodan/charts podinfo 6.9.2']);
+    // A HelmChart refuses any other scheme, and so the managers find nothing in it.
+    expect(await extract(source('git://example.org/charts'))).toEqual([]);
+  });
+
+  it('fills the chart cache before every re-synthesis and commits it, with commands the Renovate workflow allows', () => {
+    const workflow = parse(fs.readFileSync(path.join(REPO_ROOT, '.github/workflows/renovate.yml'), 'utf8')) as { jobs: Record<string, { steps: { env?: Record<string, string> }[] }> };
+    const allowed = Object.values(workflow.jobs).flatMap(j => j.steps).map(s => s.env?.RENOVATE_ALLOWED_COMMANDS).filter(Boolean).flatMap(v => JSON.parse(v!) as string[]).map(r => new RegExp(r));
+    const scripts = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const tasks = [config.postUpgradeTasks, ...config.packageRules.map(r => r.postUpgradeTasks as PostUpgradeTasks | undefined)].filter((t): t is PostUpgradeTasks => !!t);
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const task of tasks) {
+      const synth = task.commands.indexOf('npm run synth');
+      expect(synth, task.commands.join('; ')).toBeGreaterThan(task.commands.indexOf('npm run charts:pull'));
+      expect(task.commands.indexOf('npm run charts:pull'), task.commands.join('; ')).toBeGreaterThanOrEqual(0);
+      // What charts:pull writes (the chart cache the constructs read) is committed with what synth writes.
+      expect(task.fileFilters).toEqual(expect.arrayContaining([`${CHART_CACHE_DIR}/**`, 'dist/**', 'argocd/**']));
+      for (const command of task.commands) {
+        expect(allowed.some(r => r.test(command)), `${command}: not in RENOVATE_ALLOWED_COMMANDS`).toBe(true);
+        const script = /^npm run (\S+)$/.exec(command)?.[1];
+        if (script) expect(Object.keys(scripts), command).toContain(script);
+      }
     }
   });
 

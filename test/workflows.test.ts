@@ -5,14 +5,15 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../lib/paths';
+import { releaseToolBin } from '../lib/release/tools';
 
 /**
  * The Git host's workflows: each file checked by a real validator of workflow files
- * (@action-validator/cli, the schema GitHub's editor uses), then our own rules: least privilege and
+ * (@action-validator/cli of tools/release, the schema GitHub's editor uses), then our own rules: least privilege and
  * actions pinned by commit.
  */
 const DIR = path.join(REPO_ROOT, '.github/workflows');
-const VALIDATOR = path.join(REPO_ROOT, 'node_modules/.bin/action-validator');
+const VALIDATOR = releaseToolBin('action-validator');
 const workflows = fs.readdirSync(DIR).filter(f => /\.ya?ml$/.test(f)).sort();
 const text = (file: string) => fs.readFileSync(path.join(DIR, file), 'utf8');
 

@@ -92,7 +92,7 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
         releaseName: this.releaseName, values, declaredBy: this.node.path,
       });
       this.objects = [];
-      declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: this.description, renderedBy: 'argocd', objects: 0, declaredBy: this.node.path });
+      declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: this.description, renderedBy: 'argocd', objects: 0, declaredBy: this.node.path, chart: reference });
       return;
     }
     const where = this.node.path;
@@ -100,7 +100,7 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
     this.source = chart;
     const documents = helmTemplate({ chart, release: this.releaseName, namespace: app.namespace, values, where }, () => validateChartValues(where, chart, values));
     this.objects = hydrate(this, documents, { where, origin: `chart ${this.chart} ${this.version}` });
-    declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: this.description, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path });
+    declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: this.description, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path, chart: reference });
   }
 
   /** `chart <name> <version> from <repository>`, for the report. */

@@ -19,6 +19,8 @@ export interface UpstreamSource {
   readonly objects: number;
   /** The construct that declared it. */
   readonly declaredBy: string;
+  /** The pinned chart, when the source is a Helm chart (whoever renders it). */
+  readonly chart?: ChartReference;
 }
 
 /** A chart Argo CD renders in the cluster: synthesis never sees its objects. */
@@ -57,6 +59,11 @@ export function declareArgoRenderedChart(scope: IConstruct, chart: ArgoRenderedC
 /** Every upstream source, by app then declaring construct. */
 export function upstreamSources(scope: IConstruct): UpstreamSource[] {
   return [...registry(scope).sources].sort((a, b) => a.app.localeCompare(b.app) || a.declaredBy.localeCompare(b.declaredBy));
+}
+
+/** Every pinned upstream Helm chart the apps declare, rendered at synth time or by Argo CD (what Renovate keeps current). */
+export function upstreamCharts(scope: IConstruct): (ChartReference & { readonly declaredBy: string })[] {
+  return upstreamSources(scope).flatMap(s => (s.chart ? [{ ...s.chart, declaredBy: s.declaredBy }] : []));
 }
 
 /** Every chart Argo CD renders, by Application name. */

@@ -65,7 +65,8 @@ export function readManifest(file: string): Manifest {
 export function copyProject(extra: string[] = []): string {
   const dir = tempDir('platform-copy-');
   for (const entry of ['main.ts', 'cdk8s.yaml', 'package.json', 'tsconfig.json', 'tsconfig.imports.json', 'lib', 'charts', 'imports', 'scripts', 'schemas', 'tools', 'vendor', '.cache/tsc', ...extra]) {
-    if (fs.existsSync(path.join(REPO_ROOT, entry))) fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true, preserveTimestamps: true });
+    // Never a nested install (tools/release/node_modules, the release tooling): a copy synthesizes only.
+    if (fs.existsSync(path.join(REPO_ROOT, entry))) fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true, preserveTimestamps: true, filter: source => path.basename(source) !== 'node_modules' });
   }
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   // The pinned Helm and the charts it rendered are shared, as node_modules is: a copy never builds Helm again.

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the release and Renovate tooling (tools/release: semantic-release, Renovate, action-validator)
+# from its own lock file, apart from the root install: `npm ci && npm run synth` never needs it. Runs
+# before `npm test` and in the release jobs; does nothing when tools/release/node_modules is newer
+# than the lock file.
+set -euo pipefail
+cd "$(dirname "$0")/../tools/release"
+
+installed=node_modules/.package-lock.json
+if [ -f "$installed" ] && [ "$installed" -nt package-lock.json ]; then
+  exit 0
+fi
+npm ci --no-audit --no-fund
