@@ -16,35 +16,8 @@ root="${HELM_CACHE_DIR:-.cache/helm}"
 out="$root/$version-$key"
 if [ -x "$out/helm" ]; then realpath "$out/helm"; exit 0; fi
 
-if ! command -v go >/dev/null 2>&1; then
-  if [ -x /usr/local/go/bin/go ]; then
-    export PATH="/usr/local/go/bin:$PATH"
-  elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "build-helm: installing Go (Debian golang-go)" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >&2
-  else
-    echo "build-helm: Go is missing; install it (Debian: apt-get install golang-go), then run scripts/build-helm.sh" >&2
-    exit 1
-  fi
-fi
-export GOTOOLCHAIN=auto
-toolchain=$(sed -n 's/^toolchain \(go[0-9.]*\)$/\1/p' "$module/go.mod")
-have=$(go env GOVERSION 2>/dev/null || go version | awk '{print $3}')
-if [ "$(printf '%s\n' "go1.21" "$have" | sort -V | head -1)" != go1.21 ]; then
-  # Older Go (Debian bookworm's 1.19) cannot switch toolchains: fetch the pinned one as a module.
-  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
-  home="${XDG_CACHE_HOME:-$HOME/.cache}/platform-go/$toolchain"
-  if [ ! -x "$home/bin/go" ]; then
-    echo "build-helm: $have predates toolchain switching; fetching $toolchain through the module proxy" >&2
-    dir=$(cd / && GO111MODULE=on GOFLAGS=-modcacherw go mod download -json "golang.org/toolchain@v0.0.1-$toolchain.linux-$arch" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
-    rm -rf "$home" && mkdir -p "$(dirname "$home")" && cp -r "$dir" "$home"
-    chmod -R u+w "$home" && chmod +x "$home"/bin/* "$home"/pkg/tool/*/*
-  fi
-  export PATH="$home/bin:$PATH" GOROOT="$home"
-fi
-# go.sum is committed: builds never change the pins.
-export GOFLAGS="-mod=readonly ${GOFLAGS:-}"
+. scripts/lib/go-toolchain.sh
+use_go build-helm "$module"
 
 # One build at a time (a synth and a test may ask together); the winner's binary serves the others.
 mkdir -p "$root"
