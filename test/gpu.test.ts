@@ -14,9 +14,10 @@ import { AppChart } from '../lib/platform/app-chart';
 import { GPU_MODEL_LABEL, GPU_RESOURCES, GpuNodes, gpuPools, isGpuResource, vendorOf } from '../lib/platform/gpus';
 import { NodeCapacity, Platform } from '../lib/platform/platform';
 import { budgetOf } from '../lib/report/budget';
-import { Manifest, render, RenderedObject, SynthesisFailed } from '../lib/synth/render';
+import { Manifest, render, RenderedObject } from '../lib/synth/render';
 import { renderAndValidate } from '../lib/synth/synthesize';
 import { PLATFORMS } from './support/platforms';
+import { findingsOf } from './support/failures';
 
 const REPO = 'https://git.example.com/test/platform.git';
 const IGPU: GpuNodes = { vendor: 'amd', model: 'gfx1103', nodes: 1, perNode: 1, deviceGroups: [44, 992] };
@@ -30,16 +31,6 @@ function gpuPlatform(gpus: GpuNodes[], charts: ((p: Platform) => void)[], nodes 
   return platform;
 }
 
-/** The findings synthesis refuses a platform with. */
-function findingsOf(build: () => Platform): string[] {
-  try {
-    renderAndValidate(build);
-  } catch (error) {
-    if (error instanceof SynthesisFailed) return error.findings;
-    if (error instanceof Error) return [error.message];
-  }
-  return [];
-}
 
 /** A Deployment asking for GPUs in its limits by hand, without `allocateGpu`. */
 function rawGpuDeployment(platform: Platform, resource: string, strategy: 'Recreate' | 'RollingUpdate' = 'Recreate'): void {

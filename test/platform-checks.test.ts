@@ -7,24 +7,13 @@ import { PLATFORM_SETTINGS, PLATFORM_CHARTS, buildPlatform } from '../charts/pla
 import { hostReferences, resolveService } from '../lib/checks/hosts';
 import { Postgres } from '../lib/data/postgres';
 import { AppChart } from '../lib/platform/app-chart';
-import { Platform } from '../lib/platform/platform';
 import { externalSecret } from '../lib/secrets/external-secret';
-import { SynthesisFailed } from '../lib/synth/render';
-import { renderAndValidate, synthesize } from '../lib/synth/synthesize';
+import { synthesize } from '../lib/synth/synthesize';
 import { formatSummary } from '../lib/synth/report';
 import { copyProject, tempDir } from './support/platform';
 import { addSampleApp } from './support/sample-app';
+import { findingsOf } from './support/failures';
 
-/** The findings synthesis refuses a platform with. */
-function findingsOf(build: () => Platform): string[] {
-  try {
-    renderAndValidate(build);
-  } catch (error) {
-    if (error instanceof SynthesisFailed) return error.findings;
-    if (error instanceof Error) return [error.message];
-  }
-  return [];
-}
 
 describe('hostnames in pod configuration', () => {
   const services = new Set(['wiki/postgres', 'monitoring/loki', 'wiki/valkey']);

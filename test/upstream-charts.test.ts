@@ -20,6 +20,7 @@ import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { ResourceQuotas } from '../lib/platform/resource-quotas';
 import { REPO_ROOT, manifestsOf, tempDir, testChart } from './support/platform';
 import { DEMO_VALUES, DemoChartApp, FIXTURE_CHARTS, FIXTURE_REPOSITORY } from './support/upstream-apps';
+import { errorOf } from './support/failures';
 
 /** A platform of its own with the derived charts, so policies, quotas and argocd/ are rendered. */
 function platformWith(add: (platform: Platform) => void): Platform {
@@ -32,14 +33,6 @@ function platformWith(add: (platform: Platform) => void): Platform {
 }
 
 const demo = (props: ConstructorParameters<typeof DemoChartApp>[2] = {}) => platformWith(p => { new DemoChartApp(p, 'demo', props); });
-const error = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-};
 
 describe('the pinned Helm', () => {
   it('is built from helm.sh/helm/v3 as tools/helm/go.mod pins it, into .cache/helm/', () => {
@@ -116,7 +109,7 @@ describe('an app from a Helm chart, rendered at synth time', () => {
       new Postgres(app, 'postgres', { database: 'demo', passwordSecret: { name: 'demo-db', key: 'password' }, storageSize: '1Gi' });
       new HelmChart(app, 'chart', { repository: FIXTURE_REPOSITORY, chart: 'demo', version: '1.0.0', cacheDir: FIXTURE_CHARTS, values: DEMO_VALUES });
     });
-    expect(error(() => renderAndValidate(() => unconnected))).toContain("demo/chart: env.DATABASE_HOST: names Service postgres (demo/postgres), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add chart.workload('demo').connectsTo(postgres)");
+    expect(errorOf(() => renderAndValidate(() => unconnected))).toContain("demo/chart: env.DATABASE_HOST: names Service postgres (demo/postgres), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add chart.workload('demo').connectsTo(postgres)");
   });
 
   it('is counted in the quota and the report', () => {
@@ -139,7 +132,7 @@ describe('an app from a Helm chart, rendered at synth time', () => {
 
 describe('the values of a chart', () => {
   it("are checked against the chart's values.schema.json, naming each bad value", () => {
-    expect(error(() => demo({ values: { ...DEMO_VALUES, replicaCount: 0, image: { repository: 'r', pullPolicy: 'Sometimes' } as never, colour: 'blue' } })))
+    expect(errorOf(() => demo({ values: { ...DEMO_VALUES, replicaCount: 0, image: { repository: 'r', pullPolicy: 'Sometimes' } as never, colour: 'blue' } })))
       .toBe([
         'demo/chart: values do not match test/fixtures/charts/demo-1.0.0/values.schema.json:',
         '  values: must NOT have additional properties (colour)',
@@ -149,7 +142,7 @@ describe('the values of a chart', () => {
   });
 
   it("resolve a schema's references inside the chart, offline (app-template names its library's schema by URL)", () => {
-    expect(error(() => platformWith(p => {
+    expect(errorOf(() => platformWith(p => {
       const app = testChart(p, 'bad-template');
       new HelmChart(app, 'app', { repository: 'https://bjw-s-labs.github.io/helm-charts', chart: 'app-template', version: '4.1.1', values: { controllers: { main: { type: 'rocket', containers: {} } } } });
     }))).toMatch(/^bad-template\/app: values do not match vendor\/charts\/app-template-4\.1\.1\/values\.schema\.json:\n {2}values\.controllers\.main\.type: must be equal to one of the allowed values/);
@@ -158,7 +151,7 @@ describe('the values of a chart', () => {
 
 describe('a chart that is not an app', () => {
   it('is refused when it renders a CRD or cluster-wide RBAC, naming each and where it comes from', () => {
-    expect(error(() => platformWith(p => {
+    expect(errorOf(() => platformWith(p => {
       new HelmChart(testChart(p, 'widgets'), 'chart', { repository: FIXTURE_REPOSITORY, chart: 'demo-crds', version: '1.0.0', cacheDir: FIXTURE_CHARTS, values: { image: { tag: '1.0.0' } } });
     }))).toBe('widgets/chart: renders CustomResourceDefinition widgets.demo.example.com (demo-crds/crds/widgets.yaml, document 1), ClusterRole widgets-demo-crds-widgets (demo-crds/templates/clusterrole.yaml, document 1): an app may not install CRDs, cluster-wide RBAC, webhooks or namespaces, which only the operators AppProject may hold; install the chart as an operator (an OperatorRequirement in lib/operators/, rendered by Argo CD in project operators), or turn those objects off in its values');
   });
@@ -166,12 +159,12 @@ describe('a chart that is not an app', () => {
 
 describe('the chart cache', () => {
   it('fails synthesis naming the command that fills it when a chart is missing', () => {
-    expect(error(() => demo({ version: '9.9.9' })))
+    expect(errorOf(() => demo({ version: '9.9.9' })))
       .toBe('demo/chart: chart demo 9.9.9 from https://charts.example.com/demo is not in the chart cache (test/fixtures/charts/demo-9.9.9); run `npm run charts:pull` where there is network, and commit test/fixtures/charts');
   });
 
   it('refuses a chart from another repository than the one cached', () => {
-    expect(error(() => demo({ repository: 'oci://ghcr.io/other/charts' }))).toMatch(/^demo\/chart: chart\.repository: the cached demo-1\.0\.0 comes from https:\/\/charts\.example\.com\/demo, not oci:\/\/ghcr\.io\/other\/charts;/);
+    expect(errorOf(() => demo({ repository: 'oci://ghcr.io/other/charts' }))).toMatch(/^demo\/chart: chart\.repository: the cached demo-1\.0\.0 comes from https:\/\/charts\.example\.com\/demo, not oci:\/\/ghcr\.io\/other\/charts;/);
   });
 
   it('refuses a cached chart whose files changed since they were pulled', () => {
@@ -179,7 +172,7 @@ describe('the chart cache', () => {
     try {
       fs.cpSync(path.join(REPO_ROOT, FIXTURE_CHARTS), dir, { recursive: true });
       fs.appendFileSync(path.join(dir, 'demo-1.0.0/templates/service.yaml'), '# edited\n');
-      expect(error(() => demo({ cacheDir: dir }))).toMatch(/^demo\/chart: .*demo-1\.0\.0: its files differ from what `npm run charts:pull` recorded \(sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}\)/);
+      expect(errorOf(() => demo({ cacheDir: dir }))).toMatch(/^demo\/chart: .*demo-1\.0\.0: its files differ from what `npm run charts:pull` recorded \(sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}\)/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -228,9 +221,9 @@ describe('the chart cache', () => {
 
 describe('the props of a chart', () => {
   it('refuse a version range, a repository that is no URL and a workload the chart does not render', () => {
-    expect(error(() => demo({ version: '^1.0.0' }))).toBe('demo/chart: version: "^1.0.0" is not one exact version (e.g. 4.1.1); pin the chart, ranges move under the diff');
-    expect(error(() => demo({ repository: 'charts.example.com/demo' }))).toBe('demo/chart: repository: "charts.example.com/demo" is not a chart repository URL (https://... or oci://...)');
-    expect(error(() => platformWith(p => {
+    expect(errorOf(() => demo({ version: '^1.0.0' }))).toBe('demo/chart: version: "^1.0.0" is not one exact version (e.g. 4.1.1); pin the chart, ranges move under the diff');
+    expect(errorOf(() => demo({ repository: 'charts.example.com/demo' }))).toBe('demo/chart: repository: "charts.example.com/demo" is not a chart repository URL (https://... or oci://...)');
+    expect(errorOf(() => platformWith(p => {
       const app = new DemoChartApp(p);
       app.chart.workload('server');
     }))).toBe('demo/chart: workload("server"): chart demo 1.0.0 renders no workload named "server" (it renders: Deployment demo)');
@@ -283,7 +276,7 @@ describe('rendering', () => {
   });
 
   it("names Helm's own error and the construct when a template fails", () => {
-    expect(error(() => demo({ values: { ...DEMO_VALUES, ingress: { enabled: true, hosts: [] } } })))
+    expect(errorOf(() => demo({ values: { ...DEMO_VALUES, ingress: { enabled: true, hosts: [] } } })))
       .toMatch(/^demo\/chart: helm template of test\/fixtures\/charts\/demo-1\.0\.0 failed: Error: execution error at \(demo\/templates\/ingress\.yaml:3:4\): ingress\.enabled needs at least one entry in ingress\.hosts/);
   });
 });
@@ -309,7 +302,7 @@ describe('a chart Argo CD renders', () => {
   });
 
   it('cannot name its workloads in connections', () => {
-    expect(error(() => platformWith(p => {
+    expect(errorOf(() => platformWith(p => {
       const app = testChart(p, 'remote');
       new HelmChart(app, 'chart', { repository: FIXTURE_REPOSITORY, chart: 'demo', version: '1.0.0', renderedBy: 'argocd' }).workload('demo');
     }))).toMatch(/^remote\/chart: workload\("demo"\): Argo CD renders this chart, so synthesis cannot see its workloads/);

@@ -11,6 +11,7 @@ import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
 import { Manifests, ManifestsProps } from '../lib/upstream/manifests';
 import { manifestsOf, tempDir, testChart } from './support/platform';
 import { EchoManifestsApp, FIXTURE_MANIFESTS } from './support/upstream-apps';
+import { errorOf } from './support/failures';
 
 function platformWith(add: (platform: Platform) => void): Platform {
   const platform = new Platform(PLATFORM_SETTINGS);
@@ -21,14 +22,6 @@ function platformWith(add: (platform: Platform) => void): Platform {
   return platform;
 }
 
-const error = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-};
 
 describe('an app from a folder of plain YAML', () => {
   const platform = platformWith(p => {
@@ -82,7 +75,7 @@ describe('bad YAML', () => {
   const withFiles = (files: Record<string, string>, props: Partial<ManifestsProps> = {}) => {
     dir = tempDir();
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-    return error(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: dir, ...props }); }));
+    return errorOf(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: dir, ...props }); }));
   };
   const configMap = (name: string, extra = '') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}`;
 
@@ -110,7 +103,7 @@ describe('bad YAML', () => {
 
   it('with an unpinned image fails validation', () => {
     dir = tempDir();  // nothing to write; afterEach removes it
-    expect(error(() => renderAndValidate(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: FIXTURE_MANIFESTS }); }))))
+    expect(errorOf(() => renderAndValidate(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: FIXTURE_MANIFESTS }); }))))
       .toContain('image-tag Deployment bad/echo at dist/apps/bad/deployment-echo.yaml (bad/yaml/Deployment-echo): container echo image registry.example.com/echo is not pinned to a version');
   });
 });
