@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fail } from '../errors';
-import { assertPinnedImage } from '../k8s/image';
+import { assertPinnedImage, parseImage } from '../k8s/image';
 import { REPO_ROOT } from '../paths';
 import type { Manifest } from '../synth/render';
 import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
@@ -77,13 +77,7 @@ export class Manifests extends Construct {
   }
 }
 
-/** `registry/repo` of an image, without tag or digest. */
-function repositoryOf(image: string): string {
-  const at = image.indexOf('@');
-  const base = at < 0 ? image : image.slice(0, at);
-  const colon = base.indexOf(':', base.lastIndexOf('/') + 1);
-  return colon < 0 ? base : base.slice(0, colon);
-}
+const repositoryOf = (image: string) => parseImage(image).repository;
 
 /** Gives every container of a document's pod template running `image`'s repository that image; whether any did. */
 function setImage(value: unknown, image: string): boolean {
