@@ -40,7 +40,7 @@ async function urlShortener(app: FastifyInstance, { config }: AppOptions): Promi
   await app.register(lifecycle);
   await app.register(errors);
   await app.register(metrics);
-  await app.register(requestLog);
+  await app.register(requestLog, { config });
   await app.register(db, { config });
   await app.register(cache, { config });
   await app.register(redirectEvents, { config });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { createUrl, createUser } from './helpers/fixtures.js';
@@ -60,6 +61,16 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^db_pool_connections\{state="waiting"\} 0$/m);
     expect(text).toMatch(/^redirect_events_buffered [01]$/m);
     expect(text).toMatch(/^http_requests_in_flight 1$/m);
+    // the request histogram is our own exposition (lib/request-metrics.ts): buckets cumulative up to +Inf, and the count beside them
+    expect(text).toMatch(/^http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/urls",status_code="201"\} 1$/m);
+    expect(text).toMatch(/^http_request_duration_seconds_count\{method="POST",route="\/urls",status_code="201"\} 1$/m);
+    expect(text).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
+    // and Prometheus's own parser and linter accept the page; its only remarks are on
+    // prom-client's default nodejs_active_*_total gauges, which are not ours to rename
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(lint.error).toBeUndefined();
+    const remarks = (lint.stdout + lint.stderr).split('\n').filter((line) => line !== '' && !/^nodejs_active_\w+_total non-counter/.test(line));
+    expect(remarks).toEqual([]);
     await t.app.redirectEvents.flush();
     const after = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(after).toMatch(/^redirect_events_written_total 1$/m);

@@ -102,3 +102,29 @@ describe('request ids', () => {
     expect(line).toMatchObject({ reqId: body.request_id, statusCode: 404, msg: 'request completed' });
   });
 });
+
+describe('request log lines', () => {
+  it('with LOG_REDIRECTS=false, logs every request but the redirects answered, and still the redirects that fail', async () => {
+    const quiet = await startServer({ DATABASE_URL: database.url, LOG_REDIRECTS: 'false' });
+    try {
+      const post = (path: string, body: unknown) =>
+        fetch(`${quiet.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const user = (await (await post('/users', { username: 'quiet', email: 'quiet@example.com' })).json()) as { id: number };
+      const url = (await (await post('/urls', { user_id: user.id, original_url: 'https://example.com/quiet' })).json()) as { short_code: string };
+      for (const id of ['redirect-1', 'redirect-2']) {
+        expect((await fetch(`${quiet.baseUrl}/${url.short_code}`, { redirect: 'manual', headers: { 'x-request-id': id } })).status).toBe(302);
+      }
+      expect((await fetch(`${quiet.baseUrl}/nosuchcode`, { headers: { 'x-request-id': 'redirect-missing' } })).status).toBe(404);
+
+      // lines leave in order: once the last one is out, the earlier ones would be too
+      const lines = (id: string) => quiet.output().split('\n').filter((line) => line.includes(id));
+      await eventually(async () => lines('redirect-missing').length > 0, 3000);
+      expect(JSON.parse(lines('redirect-missing')[0]!)).toMatchObject({ route: '/:short_code', statusCode: 404, msg: 'request completed' });
+      expect(lines('redirect-1')).toEqual([]);
+      expect(lines('redirect-2')).toEqual([]);
+      expect(quiet.output()).toMatch(/"route":"\/urls","url":"\/urls","statusCode":201/);
+    } finally {
+      await quiet.stop();
+    }
+  });
+});

@@ -114,8 +114,9 @@ export function importEvents(client: PoolClient, rows: EventRow[]): Promise<Impo
        SELECT t.id, t.url_id, t.user_id, t.event_type, COALESCE(t.ts::timestamp AT TIME ZONE 'UTC', now()), t.details::jsonb
        FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[])
             WITH ORDINALITY AS t(id, url_id, user_id, event_type, ts, details, n)
-       WHERE (t.url_id IS NULL OR EXISTS (SELECT 1 FROM urls WHERE urls.id = t.url_id))
-         AND (t.user_id IS NULL OR EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id))
+       -- locked as foreign key checks would lock them: events have none (migration 3)
+       WHERE (t.url_id IS NULL OR EXISTS (SELECT 1 FROM urls WHERE urls.id = t.url_id FOR KEY SHARE))
+         AND (t.user_id IS NULL OR EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id FOR KEY SHARE))
        ORDER BY t.n
        ON CONFLICT DO NOTHING`,
       [

@@ -1,5 +1,4 @@
 import type { Pool } from 'pg';
-import { isForeignKeyViolation } from '../db/errors.js';
 import { notFound } from '../lib/http-errors.js';
 import { EVENT_COLUMNS, pageClause, where, type Page } from './sql.js';
 
@@ -32,18 +31,23 @@ export class EventsRepository {
     return rows;
   }
 
-  /** 404 when the URL or the user does not exist (the foreign keys say which). */
+  /** 404 when the URL or the user does not exist; both are locked as foreign key checks would lock them (see migration 3). */
   async create(input: { url_id: number; user_id: number; event_type: string; details: Record<string, unknown> }): Promise<Event> {
-    try {
-      const { rows } = await this.pool.query<Event>(
-        `INSERT INTO events (url_id, user_id, event_type, details) VALUES ($1, $2, $3, $4) RETURNING ${EVENT_COLUMNS}`,
-        [input.url_id, input.user_id, input.event_type, JSON.stringify(input.details)],
-      );
-      return rows[0]!;
-    } catch (error) {
-      if (isForeignKeyViolation(error, 'events_url_id_fkey')) throw notFound(`URL ${input.url_id} not found.`);
-      if (isForeignKeyViolation(error, 'events_user_id_fkey')) throw notFound(`User ${input.user_id} not found.`);
-      throw error;
-    }
+    const { rows } = await this.pool.query<Event & { url_found: boolean; user_found: boolean }>(
+      `WITH url AS (SELECT id FROM urls WHERE id = $1 FOR KEY SHARE),
+            owner AS (SELECT id FROM users WHERE id = $2 FOR KEY SHARE),
+            created AS (
+              INSERT INTO events (url_id, user_id, event_type, details)
+              SELECT url.id, owner.id, $3, $4 FROM url, owner
+              RETURNING ${EVENT_COLUMNS}
+            )
+       SELECT created.*, EXISTS (SELECT 1 FROM url) AS url_found, EXISTS (SELECT 1 FROM owner) AS user_found
+       FROM (SELECT 1) AS one LEFT JOIN created ON true`,
+      [input.url_id, input.user_id, input.event_type, JSON.stringify(input.details)],
+    );
+    const { url_found, user_found, ...event } = rows[0]!;
+    if (!url_found) throw notFound(`URL ${input.url_id} not found.`);
+    if (!user_found) throw notFound(`User ${input.user_id} not found.`);
+    return event;
   }
 }

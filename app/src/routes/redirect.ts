@@ -74,7 +74,7 @@ const routes: FastifyPluginAsync = async (app) => {
   }
 
   const options = {
-    config: { public: true },
+    config: { public: true, redirect: true },
     schema: { params: shortCodeParams, response: { 302: { type: 'null' }, ...errorResponses } },
   };
   app.get('/:short_code', options, redirect);

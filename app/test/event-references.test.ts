@@ -1,0 +1,123 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../src/db/migrate.js';
+import { migrations } from '../src/db/migrations.js';
+import { insertRedirectEvents } from '../src/repositories/redirect-events.js';
+import { eventually } from './helpers/app.js';
+import { createDatabase, type TestDatabase } from './helpers/services.js';
+
+// Events have no foreign keys (migration 3: the per-row checks were half the cost of writing
+// redirect events). Their writers lock the rows they point at, and triggers do what ON DELETE
+// did; these tests hold the races open with real transactions and look for orphans.
+
+let database: TestDatabase;
+let pool: pg.Pool;
+beforeAll(async () => {
+  database = await createDatabase();
+  pool = new pg.Pool({ connectionString: database.url, max: 6 });
+  // the schema as it was before migration 3, with rows in it, then the migration
+  await migrate(pool, migrations.filter((m) => m.version < 3));
+  await pool.query(`INSERT INTO users (id, username, email) VALUES (1, 'old', 'old@example.com'), (2, 'clicker', 'clicker@example.com')`);
+  await pool.query(`INSERT INTO urls (id, user_id, short_code, original_url) VALUES (1, 1, 'oldcode', 'https://example.com/old')`);
+  await pool.query(`INSERT INTO events (url_id, user_id, event_type, details) VALUES (1, 1, 'created', '{}'), (1, 2, 'click', '{}'), (1, 1, 'redirect', '{}')`);
+  await migrate(pool);
+});
+afterAll(async () => {
+  await pool?.end();
+  await database?.drop();
+});
+
+const count = async (sql: string, values: unknown[] = []) => (await pool.query<{ n: number }>(sql, values)).rows[0]!.n;
+const eventsOf = (urlId: number) => count('SELECT count(*)::int AS n FROM events WHERE url_id = $1', [urlId]);
+
+let nextId = 100;
+async function newUrl(): Promise<number> {
+  const id = nextId++;
+  await pool.query(`INSERT INTO urls (id, user_id, short_code, original_url) VALUES ($1, 1, $2, 'https://example.com/x')`, [id, `code${id}`]);
+  return id;
+}
+const redirects = (urlId: number, n: number) => Array.from({ length: n }, () => ({ urlId, originalUrl: 'https://example.com/x', at: Date.now() }));
+
+/** Resolves once `pid` waits for a lock. */
+const waitingForLock = (pid: number) =>
+  eventually(async () => (await pool.query(`SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1`, [pid])).rows[0]?.wait_event_type === 'Lock');
+
+describe('event references without foreign keys', () => {
+  it('keeps the events of a migrated database, and deleting a URL or a user still takes its events or clears their user', async () => {
+    expect(await count(`SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'events'::regclass AND contype = 'f'`)).toBe(0);
+    expect(await eventsOf(1)).toBe(3);
+
+    await pool.query('DELETE FROM urls WHERE id = 1');
+    expect(await eventsOf(1)).toBe(0);
+
+    const kept = await pool.query(`INSERT INTO events (url_id, user_id, event_type, details) VALUES (NULL, 2, 'login', '{}') RETURNING id`);
+    await pool.query('DELETE FROM users WHERE id = 2');
+    expect((await pool.query('SELECT user_id FROM events WHERE id = $1', [kept.rows[0].id])).rows).toEqual([{ user_id: null }]);
+  });
+
+  it('writes no redirect event for a URL whose deletion is committing while the batch waits', async () => {
+    const url = await newUrl();
+    const deleter = await pool.connect();
+    try {
+      await deleter.query('BEGIN');
+      await deleter.query('DELETE FROM urls WHERE id = $1', [url]);
+      const writer = await pool.connect();
+      try {
+        const pid = (await writer.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        const written = insertRedirectEvents(writer, redirects(url, 5));
+        await waitingForLock(pid);
+        await deleter.query('COMMIT');
+        expect(await written).toBe(0);
+      } finally {
+        writer.release();
+      }
+    } finally {
+      deleter.release();
+    }
+    expect(await eventsOf(url)).toBe(0);
+  });
+
+  it('takes the events of a batch that held the URL with it when the URL is deleted right after', async () => {
+    const url = await newUrl();
+    const writer = await pool.connect();
+    try {
+      await writer.query('BEGIN');
+      expect(await insertRedirectEvents(writer, redirects(url, 5))).toBe(5);
+      const deleter = await pool.connect();
+      try {
+        const pid = (await deleter.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        const deleted = deleter.query('DELETE FROM urls WHERE id = $1', [url]);
+        await waitingForLock(pid);
+        await writer.query('COMMIT');
+        expect((await deleted).rowCount).toBe(1);
+      } finally {
+        deleter.release();
+      }
+    } finally {
+      writer.release();
+    }
+    expect(await eventsOf(url)).toBe(0);
+  });
+
+  it('lists events of a type from the partial index, and redirects from the primary key', async () => {
+    const url = await newUrl();
+    await insertRedirectEvents(pool, redirects(url, 3));
+    await pool.query(`INSERT INTO events (url_id, user_id, event_type, details) VALUES ($1, 1, 'click', '{}')`, [url]);
+    const byType = async (type: string) => (await pool.query('SELECT event_type FROM events WHERE event_type = $1 AND url_id = $2 ORDER BY id', [type, url])).rows.length;
+    expect(await byType('redirect')).toBe(3);
+    expect(await byType('click')).toBe(1);
+    // on a table this small PostgreSQL would scan it whole: ask what it can use, not what it prefers
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      const plan = async (type: string) =>
+        (await client.query(`EXPLAIN SELECT id FROM events WHERE event_type = $1 ORDER BY id LIMIT 20`, [type])).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(await plan('click')).toContain('events_event_type_idx');
+      expect(await plan('redirect')).not.toContain('events_event_type_idx');
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+  });
+});
