@@ -64,6 +64,7 @@ export class SchemaStore implements SchemaProvider {
   private k8sIndex?: Map<string, string>;
   private crdIndex?: Map<string, CrdEntry>;
   private readonly validators = new Map<string, KindSchema | undefined>();
+  private metaValidator?: ValidateFunction;
   private readonly hashes: ContentHashes;
 
   constructor(schemasDir: string, private readonly crdsDir: string, private readonly cacheDir: string) {
@@ -91,7 +92,11 @@ export class SchemaStore implements SchemaProvider {
 
   /** The validator of ObjectMeta, for custom resources whose CRD leaves metadata open. */
   public objectMeta(): ValidateFunction {
-    return this.cached(`k8s-meta-${fingerprint(this.hashes, [this.definitionsFile])}`, () => this.k8sSchema('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'));
+    // loaded once: every custom resource asks, and loading runs the compiled module again
+    this.metaValidator ??= this.cached(`k8s-meta-${fingerprint(this.hashes, [this.definitionsFile])}`, () =>
+      this.k8sSchema('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'),
+    );
+    return this.metaValidator;
   }
 
   private load(apiVersion: string, kind: string): KindSchema | undefined {
