@@ -17,6 +17,8 @@ const cacheDir = path.join(root, '.cache', 'build');
 const name = path.relative(root, entry).replace(/[^A-Za-z0-9]/g, '_');
 const output = path.join(cacheDir, `${name}.cjs`);
 const manifestFile = path.join(cacheDir, `${name}.json`);
+// V8's compiled code of the bundle: compiling it was a tenth of a synth
+const codeCacheFile = `${output}.v8`;
 
 const stamp = file => {
   try {
@@ -58,6 +60,27 @@ function build() {
   const inputs = {};
   for (const file of [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'package.json']) inputs[file] = stamp(path.join(root, file));
   fs.writeFileSync(manifestFile, JSON.stringify({ root, output: stamp(output), inputs }));
+  // V8 checks a code cache against the source's length only: a new bundle must not meet the old one
+  fs.rmSync(codeCacheFile, { force: true });
+}
+
+/** Runs the bundle as `require` would, with V8's compiled code kept beside it. */
+function runBundle() {
+  const Module = require('node:module');
+  const vm = require('node:vm');
+  const cachedData = fs.existsSync(codeCacheFile) ? fs.readFileSync(codeCacheFile) : undefined;
+  const script = new vm.Script(Module.wrap(fs.readFileSync(output, 'utf8')), { filename: output, cachedData });
+  const bundle = new Module(output, module);
+  bundle.filename = output;
+  bundle.paths = Module._nodeModulePaths(cacheDir);
+  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(output), bundle, output, cacheDir);
+  bundle.loaded = true;
+  if (!cachedData || script.cachedDataRejected) {
+    // after the run, so the functions it compiled lazily are in the cache too
+    const temp = `${codeCacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, script.createCachedData());
+    fs.renameSync(temp, codeCacheFile);
+  }
 }
 
 if (!fs.existsSync(entry)) {
@@ -75,4 +98,4 @@ if (!upToDate()) {
   build();
 }
 process.argv.splice(1, 2, entry);
-require(output);
+runBundle();

@@ -193,6 +193,18 @@ describe('the command line', () => {
     expect(stale.stdout).toContain('~ dist/apps/blog/service-web.yaml');
   });
 
+  it("keeps V8's compiled code of a bundle, and never runs it for a rebuilt bundle of the same length", () => {
+    const probe = path.join(project, 'probe.ts');
+    const run = () => spawnSync('node', ['scripts/launch.cjs', 'probe.ts'], { cwd: project, encoding: 'utf8' });
+    fs.writeFileSync(probe, "console.log('first');\n");
+    expect(run().stdout).toBe('first\n');
+    expect(fs.existsSync(path.join(project, '.cache/build/probe_ts.cjs.v8'))).toBe(true);
+    expect(run().stdout).toBe('first\n');
+    fs.writeFileSync(probe, "console.log('again');\n");
+    expect(run().stdout).toBe('again\n');
+    fs.rmSync(probe);
+  });
+
   it('exits 2 with the construct path and field on bad props, writing nothing', () => {
     expect(launch().status).toBe(0);
     const before = snapshotTree(project, OUTPUT_DIRS);
