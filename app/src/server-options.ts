@@ -47,17 +47,12 @@ function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException,
 /**
  * stdout, written asynchronously in batches of 4 KiB (one write(2) per line cost the redirect
  * path a tenth of its CPU), and flushed every 250 ms so a quiet service's lines are not held.
+ * Lines go in as Buffers: in its string mode sonic-boom measures the whole pending batch again
+ * for every line (Buffer.byteLength of a growing string), 4 % of a cached redirect's CPU.
  */
-function logStream() {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => {
-    try {
-      stream.flush();
-    } catch {
-      // a flush already running: the next tick takes the rest
-    }
-  }, 250).unref();
-  return stream;
+function logStream(): { write(line: string): void } {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, contentMode: 'buffer', periodicFlush: 250 });
+  return { write: (line) => stream.write(Buffer.from(line) as never) };
 }
 
 type HttpSettings = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'trustProxyHops'>>;
