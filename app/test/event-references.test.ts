@@ -38,9 +38,21 @@ async function newUrl(): Promise<number> {
 }
 const redirects = (urlId: number, n: number) => Array.from({ length: n }, () => ({ urlId, originalUrl: 'https://example.com/x', at: Date.now() }));
 
-/** Resolves once `pid` waits for a lock. */
-const waitingForLock = (pid: number) =>
-  eventually(async () => (await pool.query(`SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1`, [pid])).rows[0]?.wait_event_type === 'Lock');
+/** Runs `work` on a connection of its own, released after. */
+async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** Resolves once `client`'s backend waits for a lock. */
+async function waitingForLock(client: pg.PoolClient): Promise<void> {
+  const pid = (client as unknown as { processID: number }).processID;
+  await eventually(async () => (await pool.query('SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0]?.wait_event_type === 'Lock');
+}
 
 describe('event references without foreign keys', () => {
   it('keeps the events of a migrated database, and deleting a URL or a user still takes its events or clears their user', async () => {
@@ -57,45 +69,31 @@ describe('event references without foreign keys', () => {
 
   it('writes no redirect event for a URL whose deletion is committing while the batch waits', async () => {
     const url = await newUrl();
-    const deleter = await pool.connect();
-    try {
+    await withClient(async (deleter) => {
       await deleter.query('BEGIN');
       await deleter.query('DELETE FROM urls WHERE id = $1', [url]);
-      const writer = await pool.connect();
-      try {
-        const pid = (await writer.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      await withClient(async (writer) => {
         const written = insertRedirectEvents(writer, redirects(url, 5));
-        await waitingForLock(pid);
+        await waitingForLock(writer);
         await deleter.query('COMMIT');
         expect(await written).toBe(0);
-      } finally {
-        writer.release();
-      }
-    } finally {
-      deleter.release();
-    }
+      });
+    });
     expect(await eventsOf(url)).toBe(0);
   });
 
   it('takes the events of a batch that held the URL with it when the URL is deleted right after', async () => {
     const url = await newUrl();
-    const writer = await pool.connect();
-    try {
+    await withClient(async (writer) => {
       await writer.query('BEGIN');
       expect(await insertRedirectEvents(writer, redirects(url, 5))).toBe(5);
-      const deleter = await pool.connect();
-      try {
-        const pid = (await deleter.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      await withClient(async (deleter) => {
         const deleted = deleter.query('DELETE FROM urls WHERE id = $1', [url]);
-        await waitingForLock(pid);
+        await waitingForLock(deleter);
         await writer.query('COMMIT');
         expect((await deleted).rowCount).toBe(1);
-      } finally {
-        deleter.release();
-      }
-    } finally {
-      writer.release();
-    }
+      });
+    });
     expect(await eventsOf(url)).toBe(0);
   });
 
@@ -107,8 +105,7 @@ describe('event references without foreign keys', () => {
     expect(await byType('redirect')).toBe(3);
     expect(await byType('click')).toBe(1);
     // on a table this small PostgreSQL would scan it whole: ask what it can use, not what it prefers
-    const client = await pool.connect();
-    try {
+    await withClient(async (client) => {
       await client.query('BEGIN');
       await client.query('SET LOCAL enable_seqscan = off');
       const plan = async (type: string) =>
@@ -116,8 +113,6 @@ describe('event references without foreign keys', () => {
       expect(await plan('click')).toContain('events_event_type_idx');
       expect(await plan('redirect')).not.toContain('events_event_type_idx');
       await client.query('ROLLBACK');
-    } finally {
-      client.release();
-    }
+    });
   });
 });
