@@ -14,7 +14,7 @@ export default fp<{ config: Pick<Config, 'logRedirects'> }>(
     app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions;
       // every redirect is a row in the events table already (see Config.logRedirects)
-      if (!config.logRedirects && reply.statusCode < 400 && route.config.redirect) return done();
+      if (!config.logRedirects && reply.statusCode < 400 && route.config?.redirect) return done();
       request.log.info(
         {
           method: request.method,
