@@ -28,7 +28,7 @@ export interface Config {
    * A log line for every redirect answered (LOG_REDIRECTS). `false` drops those lines only: each
    * redirect is still a row in the events table and a count in /metrics, and redirects that fail
    * (404, 429, 5xx) are still logged. For busy instances: at thousands of redirects a second
-   * the lines cost about a tenth of the hot path's CPU (docs/benchmarks.md) and flood the log store.
+   * the lines cost about a tenth of the hot path's CPU and flood the log store.
    * @default true
    */
   logRedirects: boolean;

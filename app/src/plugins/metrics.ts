@@ -17,7 +17,6 @@ export default fp(
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
 
-    // the route pattern, never the raw path, so short codes do not explode the label set
     const requests = new RequestMetrics(
       registry,
       {
@@ -46,6 +45,7 @@ export default fp(
     });
     app.addHook('onResponse', (request, reply, done) => {
       inFlight--;
+      // the route pattern, never the raw path, so short codes do not explode the label set
       const route = request.routeOptions.url ?? 'unmatched';
       const series = requests.seriesFor(`${request.method} ${route} ${reply.statusCode}`, () => ({
         method: request.method,
