@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand"
 	"net"
 	"os"
 	"os/signal"
@@ -94,12 +95,36 @@ func fatal(err error) {
 	os.Exit(1)
 }
 
-// freePort asks the kernel for an unused loopback port.
+// freePort picks an unused loopback port below the kernel's ephemeral range. A port the kernel
+// hands out for ":0" comes from that range, which every outgoing connection of the machine also
+// draws from: between this choice and the component's bind (seconds, for kube-apiserver), the
+// test runner's own connections once took it ("bind: address already in use").
 func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fatal(err)
+	low, high := 20000, ephemeralStart()
+	if high-low < 1000 {
+		low = 1024 // a machine whose ephemeral range starts low
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	for attempt := 0; attempt < 200; attempt++ {
+		port := low + rand.Intn(high-low)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		_ = l.Close()
+		return port
+	}
+	fatal(fmt.Errorf("no free loopback port between %d and %d", low, high))
+	return 0
+}
+
+// ephemeralStart is the first port of the kernel's ephemeral range (32768 by default).
+func ephemeralStart() int {
+	raw, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		var first, last int
+		if _, err := fmt.Sscan(string(raw), &first, &last); err == nil && first > 1024 {
+			return first
+		}
+	}
+	return 32768
 }
