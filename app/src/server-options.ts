@@ -52,6 +52,7 @@ function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException,
  */
 function logStream(): { write(line: string): void } {
   const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, contentMode: 'buffer', periodicFlush: 250 });
+  // (sonic-boom's types declare strings only; its buffer mode takes Buffers)
   return { write: (line) => stream.write(Buffer.from(line) as never) };
 }
 

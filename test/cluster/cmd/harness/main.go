@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -100,22 +101,34 @@ func fatal(err error) {
 // draws from: between this choice and the component's bind (seconds, for kube-apiserver), the
 // test runner's own connections once took it ("bind: address already in use").
 func freePort() int {
+	// ports chosen but not yet bound are free to the kernel: never hand one out twice
+	issuedMu.Lock()
+	defer issuedMu.Unlock()
 	low, high := 20000, ephemeralStart()
 	if high-low < 1000 {
 		low = 1024 // a machine whose ephemeral range starts low
 	}
 	for attempt := 0; attempt < 200; attempt++ {
 		port := low + rand.Intn(high-low)
+		if issued[port] {
+			continue
+		}
 		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 		if err != nil {
 			continue
 		}
 		_ = l.Close()
+		issued[port] = true
 		return port
 	}
 	fatal(fmt.Errorf("no free loopback port between %d and %d", low, high))
 	return 0
 }
+
+var (
+	issuedMu sync.Mutex
+	issued   = map[int]bool{}
+)
 
 // ephemeralStart is the first port of the kernel's ephemeral range (32768 by default).
 func ephemeralStart() int {
