@@ -1,11 +1,10 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Redis } from 'ioredis';
 import pg from 'pg';
-import { sentinelOptions } from './cache/cache.js';
+import { connectValkey, type ValkeyTarget } from './cache/connection.js';
 import { cacheLists } from './cache/keys.js';
-import { ConfigError, loadConfig, type RedisSentinel } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { CsvImportError, readCsv } from './import/csv.js';
 import { importEvents, importUrls, importUsers, inTransaction, type ImportResult } from './import/importers.js';
@@ -49,9 +48,8 @@ export async function seed(dir: string, pool: pg.Pool): Promise<SeedSummary> {
 }
 
 /** Orphans cached list pages, so lists show the seeded rows at once (entity keys are never cached as absent). */
-async function invalidateLists(target: { url: string } | { sentinel: RedisSentinel }, prefix: string): Promise<void> {
-  const common = { keyPrefix: prefix, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true };
-  const redis = 'url' in target ? new Redis(target.url, common) : new Redis(sentinelOptions(target.sentinel, common));
+async function invalidateLists(target: ValkeyTarget, prefix: string): Promise<void> {
+  const redis = connectValkey(target, { keyPrefix: prefix, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000, lazyConnect: true });
   try {
     await redis.connect();
     await Promise.all(Object.values(cacheLists).map((list) => redis.incr(`${list}:gen`)));

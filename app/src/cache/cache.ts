@@ -1,5 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
-import type { RedisSentinel } from '../config.js';
+import type { Redis } from 'ioredis';
+import { connectValkey, type ValkeyOptions, type ValkeyTarget } from './connection.js';
 import { TrackedLocalCache } from './local.js';
 
 // Cache-aside over Valkey with three guarantees:
@@ -41,7 +41,7 @@ export interface CacheEvents {
 
 export interface CacheOptions {
   /** A single server, or a primary found through Sentinel. */
-  target: { url: string } | { sentinel: RedisSentinel };
+  target: ValkeyTarget;
   prefix: string;
   ttlSeconds: number;
   timeoutMs: number;
@@ -49,17 +49,6 @@ export interface CacheOptions {
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   /** Client-side caching of redirect targets (see local.ts); absent: off. */
   local?: { maxEntries: number; leaseMs: number; trackedKeyPrefixes: string[]; onState?: (enabled: boolean) => void };
-}
-
-/** ioredis options that follow the primary through Sentinel, with the same password for both. */
-export function sentinelOptions<T extends object>(sentinel: RedisSentinel, common: T): T & RedisOptions {
-  return {
-    ...common,
-    sentinels: sentinel.sentinels,
-    name: sentinel.masterName,
-    password: sentinel.password,
-    sentinelPassword: sentinel.password,
-  };
 }
 
 export interface ListLookup {
@@ -154,8 +143,7 @@ export class Cache implements ResponseCache {
       enableAutoPipelining: true,
       lazyConnect: true,
     };
-    const connect = <T extends object>(settings: T) =>
-      'url' in options.target ? new Redis(options.target.url, settings) : new Redis(sentinelOptions(options.target.sentinel, settings));
+    const connect = (settings: ValkeyOptions) => connectValkey(options.target, settings);
     this.redis = connect(common) as ScriptedRedis;
     if (options.local && options.local.maxEntries > 0) {
       // the subscriber only receives invalidations and answers the lease pings

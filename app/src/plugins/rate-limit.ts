@@ -1,9 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
-import { sentinelOptions } from '../cache/cache.js';
+import { connectValkey } from '../cache/connection.js';
 import type { Config } from '../config.js';
 import { tooManyRequests } from '../lib/http-errors.js';
 
@@ -38,11 +37,8 @@ export default fp<{ config: Config }>(
       enableAutoPipelining: true,
       lazyConnect: true,
     };
-    const redis = config.redisUrl
-      ? new Redis(config.redisUrl, common)
-      : config.redisSentinel
-        ? new Redis(sentinelOptions(config.redisSentinel, common))
-        : undefined;
+    const target = config.redisUrl ? { url: config.redisUrl } : config.redisSentinel ? { sentinel: config.redisSentinel } : undefined;
+    const redis = target ? connectValkey(target, common) : undefined;
     if (redis) {
       redis.on('error', () => undefined); // the cache plugin logs Valkey outages once
       await Promise.race([redis.connect().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
