@@ -19,9 +19,9 @@ declare module 'fastify' {
 
 /**
  * Authentication and the API's rate limits, in one onRequest hook so that their order is
- * explicit: the per-address limit first (a flood of bad keys never reaches PostgreSQL), then
- * the key, then the per-key and create limits. Before the body is read, so a refused request
- * costs no parsing. Public routes (and unknown paths) skip all of it.
+ * explicit: the per-address limit before any key is looked up (a flood of bad keys never
+ * reaches PostgreSQL), then the per-key and create limits. Before the body is read, so a
+ * refused request costs no parsing. Public routes (and unknown paths) skip all of it.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
@@ -32,12 +32,15 @@ export default fp<{ config: Config }>(
     // Valid keys are kept in process like redirect targets: a revocation (or the deletion of
     // the user) writes the key's name in Valkey, whose invalidation reaches every replica.
     const local = cache.local;
-    const authenticate = async (token: string): Promise<Caller | null> => {
-      if (!local) return keys.authenticate(token);
-      const name = cache.fullKey(cacheKeys.apiKey(hashApiKey(token).toString('hex')));
-      const held = local.get(name) as { caller: Caller; at: number } | undefined;
+    const keyName = (token: string) => cache.fullKey(cacheKeys.apiKey(hashApiKey(token).toString('hex')));
+    /** The caller of a key this process holds and trusts; undefined when it must be looked up. */
+    const heldCaller = (name: string): Caller | undefined => {
+      const held = local?.get(name) as { caller: Caller; at: number } | undefined;
       // a minute at most, so a user made admin from the command line is seen as one soon
-      if (held && Date.now() - held.at < 60_000) return held.caller;
+      return held && Date.now() - held.at < 60_000 ? held.caller : undefined;
+    };
+    const authenticate = async (token: string, name: string | undefined): Promise<Caller | null> => {
+      if (!local || name === undefined) return keys.authenticate(token);
       const fill = local.beginFill(name);
       let caller: Caller | null = null;
       try {
@@ -48,17 +51,30 @@ export default fp<{ config: Config }>(
       }
       return caller;
     };
+    const callerLimits = (request: FastifyRequest, reply: FastifyReply) =>
+      request.method === 'POST' ? Promise.all([limits.key(request, reply), limits.create(request, reply)]) : limits.key(request, reply);
     const guard = async (request: FastifyRequest, reply: FastifyReply) => {
-      await limits.address(request, reply);
-      if (!config.openApi) {
-        const token = bearerToken(request.headers.authorization);
-        if (!token) throw unauthorized('This request needs an API key: send it as Authorization: Bearer <key>.');
-        const caller = await authenticate(token);
-        if (!caller) throw unauthorized('The API key is not valid or has been revoked.');
-        request.caller = caller;
-        await limits.key(request, reply);
+      if (config.openApi) {
+        await (request.method === 'POST' ? Promise.all([limits.address(request, reply), limits.create(request, reply)]) : limits.address(request, reply));
+        return;
       }
-      if (request.method === 'POST') await limits.create(request, reply);
+      const token = bearerToken(request.headers.authorization);
+      // A key held in process costs no lookup, so its buckets are counted together with the
+      // address's: one Valkey round trip, where a busy event loop makes each one costly.
+      const name = token && local ? keyName(token) : undefined;
+      const held = name === undefined ? undefined : heldCaller(name);
+      if (held) {
+        request.caller = held;
+        await Promise.all([limits.address(request, reply), callerLimits(request, reply)]);
+        return;
+      }
+      // Otherwise the address first: a flood of bad keys is refused before it reaches PostgreSQL.
+      await limits.address(request, reply);
+      if (!token) throw unauthorized('This request needs an API key: send it as Authorization: Bearer <key>.');
+      const caller = await authenticate(token, name);
+      if (!caller) throw unauthorized('The API key is not valid or has been revoked.');
+      request.caller = caller;
+      await callerLimits(request, reply);
     };
     // Added to each non-public route rather than globally: the redirect hot path pays nothing.
     app.addHook('onRoute', (route) => {
