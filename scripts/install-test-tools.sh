@@ -18,6 +18,8 @@ declare -A PACKAGES=(
   [amtool]=prometheus-alertmanager
   [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
   [rclone]=rclone
+  # the chart's Pooler in front of the service's database (app/test/pgbouncer.test.ts)
+  [pgbouncer]=pgbouncer
 )
 
 missing=()

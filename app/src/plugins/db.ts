@@ -3,13 +3,14 @@ import pg from 'pg';
 import { Gauge } from 'prom-client';
 import type { Config } from '../config.js';
 import { isUnavailable } from '../db/errors.js';
+import { ListReads } from '../db/list-reads.js';
 import { migrate } from '../db/migrate.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     pg: pg.Pool;
-    /** The list queries' pool: a short statement timeout, and few connections, so a paging flood cannot take the redirects' connections. */
-    pgList: pg.Pool;
+    /** The list queries: their own short statement timeout, and their own few connections, so a paging flood cannot take the redirects' connections. */
+    pgList: ListReads;
   }
 }
 
@@ -26,7 +27,10 @@ export function createPool(config: Config, purpose: 'main' | 'lists' = 'main'): 
     connectionString: config.databaseUrl,
     max: purpose === 'main' ? config.pgPoolMax : config.listPoolMax,
     connectionTimeoutMillis: config.pgConnectTimeoutMs,
-    statement_timeout: statementTimeout,
+    // Not as the `statement_timeout` startup parameter, which PgBouncer refuses (the chart's
+    // Pooler): `options` is applied by PostgreSQL and ignored by CloudNativePG's PgBouncer,
+    // where the list queries still get theirs (ListReads).
+    ...(purpose === 'main' ? { options: `-c statement_timeout=${statementTimeout}` } : {}),
     // client-side guard for a server that stops answering without closing the socket
     query_timeout: statementTimeout + 1000,
     idleTimeoutMillis: 30_000,
@@ -58,7 +62,7 @@ export default fp<{ config: Config }>(
     pool.on('error', (error) => app.log.warn({ reason: error.message }, 'idle PostgreSQL connection lost'));
     listPool.on('error', () => undefined);
     app.decorate('pg', pool);
-    app.decorate('pgList', listPool);
+    app.decorate('pgList', new ListReads(listPool, config.listStatementTimeoutMs));
     new Gauge({
       name: 'db_pool_connections',
       help: 'PostgreSQL pool connections by state (total, idle, waiting requests)',

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { ListReads } from '../db/list-reads.js';
 import { notFound } from '../lib/http-errors.js';
 import { EVENT_COLUMNS, pageClause, where, type Page } from './sql.js';
 
@@ -18,16 +19,16 @@ export interface EventFilters {
 }
 
 export class EventsRepository {
-  /** `listPool` runs the list queries, with their own statement timeout and connections. */
+  /** `lists` runs the list queries, with their own statement timeout and connections. */
   constructor(
     private readonly pool: Pool,
-    private readonly listPool: Pool = pool,
+    private readonly lists: ListReads,
   ) {}
 
   async list(filters: EventFilters, page: Page): Promise<Event[]> {
     const values: unknown[] = [];
     const clause = where(filters as Record<string, unknown>, values);
-    const { rows } = await this.listPool.query<Event>(`SELECT ${EVENT_COLUMNS} FROM events ${pageClause(clause, page, values)}`, values);
+    const rows = await this.lists.rows<Event>(`SELECT ${EVENT_COLUMNS} FROM events ${pageClause(clause, page, values)}`, values);
     return rows;
   }
 

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { isForeignKeyViolation } from '../db/errors.js';
+import type { ListReads } from '../db/list-reads.js';
 import { notFound } from '../lib/http-errors.js';
 import { generateShortCode } from '../lib/short-code.js';
 import { URL_COLUMNS, pageClause, where, type Page } from './sql.js';
@@ -53,16 +54,16 @@ const INSERT_URL = `
   SELECT ${URL_COLUMNS} FROM created`;
 
 export class UrlsRepository {
-  /** `listPool` runs the list queries, with their own statement timeout and connections. */
+  /** `lists` runs the list queries, with their own statement timeout and connections. */
   constructor(
     private readonly pool: Pool,
-    private readonly listPool: Pool = pool,
+    private readonly lists: ListReads,
   ) {}
 
   async list(filters: UrlFilters, page: Page): Promise<Url[]> {
     const values: unknown[] = [];
     const clause = where(filters as Record<string, unknown>, values);
-    const { rows } = await this.listPool.query<Url>(`SELECT ${URL_COLUMNS} FROM urls ${pageClause(clause, page, values)}`, values);
+    const rows = await this.lists.rows<Url>(`SELECT ${URL_COLUMNS} FROM urls ${pageClause(clause, page, values)}`, values);
     return rows;
   }
 

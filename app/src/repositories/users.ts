@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
+import type { ListReads } from '../db/list-reads.js';
 import { conflict } from '../lib/http-errors.js';
 import { USER_COLUMNS, pageClause, type Page } from './sql.js';
 
@@ -15,10 +16,10 @@ const emailTaken = () => conflict('A user with this email already exists.');
 export type DeleteUserResult = { deleted: true } | { deleted: false; urls: number } | null;
 
 export class UsersRepository {
-  /** `listPool` runs the list queries, with their own statement timeout and connections. */
+  /** `lists` runs the list queries, with their own statement timeout and connections. */
   constructor(
     private readonly pool: Pool,
-    private readonly listPool: Pool = pool,
+    private readonly lists: ListReads,
   ) {}
 
   /** One page, or every user (seed 002's unpaged list, open mode only); `onlyId` limits the list to one user. */
@@ -29,8 +30,8 @@ export class UsersRepository {
       values.push(onlyId);
       clause = 'WHERE id = $1';
     }
-    if (!page) return (await this.listPool.query<User>(`SELECT ${USER_COLUMNS} FROM users ${clause} ORDER BY id`, values)).rows;
-    return (await this.listPool.query<User>(`SELECT ${USER_COLUMNS} FROM users ${pageClause(clause, page, values)}`, values)).rows;
+    if (!page) return this.lists.rows<User>(`SELECT ${USER_COLUMNS} FROM users ${clause} ORDER BY id`, values);
+    return this.lists.rows<User>(`SELECT ${USER_COLUMNS} FROM users ${pageClause(clause, page, values)}`, values);
   }
 
   async findById(id: number): Promise<User | null> {

@@ -1,13 +1,14 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { freePort } from './process.js';
 
-// Private PostgreSQL and Redis servers on free loopback ports, for tests that stop,
+// Private PostgreSQL, Redis and PgBouncer servers on free loopback ports, for tests that stop,
 // hang or restart them. The shared servers are never touched.
 
 const run = promisify(execFile);
@@ -139,4 +140,77 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   };
   await redis.start();
   return redis;
+}
+
+export interface ThrowawayPgBouncer {
+  /** The same database, user and password as the upstream URL, through PgBouncer. */
+  url: string;
+  destroy(): Promise<void>;
+}
+
+/**
+ * PgBouncer (Debian package) in transaction mode in front of `upstreamUrl`, configured as
+ * CloudNativePG's Pooler configures it where it matters to clients: the startup parameters it
+ * ignores, and one server connection (so tests can tell what a connection keeps between clients).
+ * Like PostgreSQL it refuses to run as root: as root it runs as the `postgres` system user.
+ */
+export async function startThrowawayPgBouncer(upstreamUrl: string): Promise<ThrowawayPgBouncer> {
+  const upstream = new URL(upstreamUrl);
+  const user = decodeURIComponent(upstream.username);
+  const dir = mkdtempSync(join(tmpdir(), 'urlshort-pgbouncer-'));
+  const port = await freePort();
+  const database = upstream.pathname.slice(1);
+  writeFileSync(
+    join(dir, 'pgbouncer.ini'),
+    [
+      '[databases]',
+      `${database} = host=${upstream.hostname} port=${upstream.port || 5432} dbname=${database} user=${user} password=${decodeURIComponent(upstream.password)}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${join(dir, 'users.txt')}`,
+      'pool_mode = transaction',
+      'default_pool_size = 1',
+      // CloudNativePG's default (pkg/management/pgbouncer/config)
+      'ignore_startup_parameters = extra_float_digits,options',
+      `logfile = ${join(dir, 'pgbouncer.log')}`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'users.txt'), `"${user}" ""\n`);
+  const ids = userInfo().uid === 0 ? { uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()), gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()) } : {};
+  if (ids.uid !== undefined) for (const file of ['', 'pgbouncer.ini', 'users.txt']) chownSync(join(dir, file), ids.uid, ids.gid!);
+  const child = spawn('pgbouncer', [join(dir, 'pgbouncer.ini')], { stdio: 'ignore', ...ids });
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`pgbouncer could not run (${error.message}): install the Debian package pgbouncer (scripts/install-test-tools.sh does)`)));
+    child.once('exit', (code) => reject(new Error(`pgbouncer exited with ${code}; see ${join(dir, 'pgbouncer.log')}`)));
+  });
+  failed.catch(() => undefined);
+  const url = Object.assign(new URL(upstreamUrl), { port: String(port), password: '' }).toString();
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const probe = new pg.Client({ connectionString: url });
+    try {
+      await Promise.race([probe.connect().then(() => probe.query('SELECT 1')), failed]);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline || child.exitCode !== null) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
+  }
+  return {
+    url,
+    async destroy() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
