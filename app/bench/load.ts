@@ -4,12 +4,12 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeF
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { generateShortCode } from '../src/lib/short-code.js';
 import { ApiKeysRepository } from '../src/repositories/api-keys.js';
 import { seed } from '../src/seed.js';
+import { freePort } from '../test/helpers/ports.js';
 import { deleteKeys } from '../test/helpers/services.js';
 import { runWrk } from './wrk.js';
 
@@ -66,17 +66,6 @@ export const BARE_LABEL = 'bare Fastify, fixed 302';
 export const CACHED_LABEL = 'redirect (cache hit)';
 const URLS = 2000;
 const EXTRA_EVENTS = 1200;
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
 const csvTime = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 
+export { freePort } from './ports';
+
 /** The Debian package each program the tests run comes from (see scripts/install-test-tools.sh). */
 const PACKAGE: Record<string, string> = {
   'promtool': 'prometheus',
@@ -28,16 +30,6 @@ export function runProgram(command: string, args: string[], options: { cwd?: str
   }
   if (result.error) throw result.error;
   return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}`, stdout: result.stdout };
-}
-
-/** A free TCP port on the loopback interface. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const s = createServer();
-  await new Promise<void>(resolve => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as import('node:net').AddressInfo;
-  await new Promise(resolve => s.close(resolve));
-  return port;
 }
 
 /** Calls `check` every 500 ms until it returns a value, failing with `message` after `timeoutMs`. */
