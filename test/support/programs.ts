@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 
-export { freePort } from './ports';
+// one helper for both packages: the service's (plain Node, no imports of its own)
+export { freePort } from '../../app/test/helpers/ports';
 
 /** The Debian package each program the tests run comes from (see scripts/install-test-tools.sh). */
 const PACKAGE: Record<string, string> = {

@@ -1,7 +1,8 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { freePort } from './ports';
+// one helper for both packages: the service's (plain Node, no imports of its own)
+import { freePort } from '../../app/test/helpers/ports';
 
 export { freePort };
 

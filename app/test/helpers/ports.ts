@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 // from; between that choice and the child's bind (a second, for PostgreSQL) one may take it
 // ("address already in use"). So: a random port below that range, checked free, and never
 // handed out twice by this process (a port chosen but not yet bound is free to the kernel).
-// test/cluster/cmd/harness picks its ports the same way; test/support/ports.ts is the
-// platform tests' copy.
+// test/cluster/cmd/harness picks its ports the same way. The platform's tests use this module
+// too (test/support), so it imports nothing but Node's own modules.
 
 const issued = new Set<number>();
 
