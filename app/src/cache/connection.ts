@@ -41,8 +41,9 @@ class LagTolerantRedis extends Redis {
   deadlineMs = 1000;
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
-    // not cleared on reply: the callback is a flag check, cheaper than clearing per command
-    setTimeout(expire, this.deadlineMs, command);
+    // not cleared on reply (the callback is a flag check, cheaper than clearing per command),
+    // and unref'd: a command's timer must not hold a closing process
+    setTimeout(expire, this.deadlineMs, command).unref();
     return super.sendCommand(command, stream);
   }
 }

@@ -10,7 +10,7 @@ import pg, { type Pool, type QueryResult, type QueryResultRow } from 'pg';
  */
 export class ListReads {
   constructor(
-    readonly pool: Pool,
+    private readonly pool: Pool,
     private readonly timeoutMs: number,
   ) {}
 

@@ -28,8 +28,7 @@ export class EventsRepository {
   async list(filters: EventFilters, page: Page): Promise<Event[]> {
     const values: unknown[] = [];
     const clause = where(filters as Record<string, unknown>, values);
-    const rows = await this.lists.rows<Event>(`SELECT ${EVENT_COLUMNS} FROM events ${pageClause(clause, page, values)}`, values);
-    return rows;
+    return this.lists.rows<Event>(`SELECT ${EVENT_COLUMNS} FROM events ${pageClause(clause, page, values)}`, values);
   }
 
   /** 404 when the URL or the user does not exist; both are locked as foreign key checks would lock them (see migration 3). */

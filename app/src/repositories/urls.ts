@@ -63,8 +63,7 @@ export class UrlsRepository {
   async list(filters: UrlFilters, page: Page): Promise<Url[]> {
     const values: unknown[] = [];
     const clause = where(filters as Record<string, unknown>, values);
-    const rows = await this.lists.rows<Url>(`SELECT ${URL_COLUMNS} FROM urls ${pageClause(clause, page, values)}`, values);
-    return rows;
+    return this.lists.rows<Url>(`SELECT ${URL_COLUMNS} FROM urls ${pageClause(clause, page, values)}`, values);
   }
 
   async findById(id: number): Promise<Url | null> {
