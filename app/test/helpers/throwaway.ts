@@ -205,7 +205,7 @@ export async function startThrowawayPgBouncer(upstreamUrl: string): Promise<Thro
   return {
     url,
     async destroy() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
