@@ -1,6 +1,6 @@
 import type { Manifest } from '../synth/render';
 import { asKind, KindMap, selects } from './kube';
-import { Workload, workloadsOf } from './workloads';
+import { ContainerDefaults, Workload, workloadsOf } from './workloads';
 
 export type Service = KindMap['Service'];
 export type NetworkPolicy = KindMap['NetworkPolicy'];
@@ -21,6 +21,37 @@ export interface RouteBackend {
   readonly via: string[];
 }
 
+/** A Service the API server itself calls: an admission webhook's, a CRD's conversion webhook's. */
+export interface WebhookBackend {
+  /** `Kind name` of the object that names it. */
+  readonly declaredBy: string;
+  readonly namespace: string;
+  readonly service: string;
+  /** Port of the Service (443 when the object names none). */
+  readonly port: number;
+}
+
+interface ServiceReference { readonly namespace?: string; readonly name?: string; readonly port?: number }
+interface WebhookClient { readonly clientConfig?: { readonly service?: ServiceReference } }
+
+/** The Services the API server calls for an object: admission webhooks, CRD conversion. */
+export function webhookBackendsOf(m: Manifest): WebhookBackend[] {
+  const spec = m as { webhooks?: WebhookClient[]; spec?: { conversion?: { webhook?: WebhookClient } } };
+  const clients: WebhookClient[] = m.kind === 'ValidatingWebhookConfiguration' || m.kind === 'MutatingWebhookConfiguration'
+    ? spec.webhooks ?? []
+    : m.kind === 'CustomResourceDefinition' && spec.spec?.conversion?.webhook ? [spec.spec.conversion.webhook] : [];
+  const seen = new Set<string>();
+  return clients.flatMap(c => {
+    const svc = c.clientConfig?.service;
+    if (!svc?.name || !svc.namespace) return [];
+    const backend = { declaredBy: `${m.kind} ${m.metadata.name}`, namespace: svc.namespace, service: svc.name, port: svc.port ?? 443 };
+    const key = `${backend.namespace}/${backend.service}:${backend.port}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [backend];
+  });
+}
+
 /**
  * The rendered objects as the platform reads them back, built once from their JSON: workloads
  * with their pods, selectors, ports and sizes (CloudNativePG's pods included), Services, route
@@ -30,14 +61,17 @@ export class PlatformModel {
   public readonly workloads: Workload[];
   public readonly services: Service[];
   public readonly routeBackends: RouteBackend[];
+  /** The Services the API server calls (admission and conversion webhooks). */
+  public readonly webhookBackends: WebhookBackend[];
   public readonly networkPolicies: NetworkPolicy[];
   private readonly serviceIndex = new Map<string, Service>();
 
-  constructor(objects: { file: string; manifest: Manifest }[], nodes: number) {
-    this.workloads = workloadsOf(objects, nodes);
+  constructor(objects: { file: string; manifest: Manifest }[], nodes: number, containerDefaults?: ContainerDefaults) {
+    this.workloads = workloadsOf(objects, nodes, containerDefaults);
     this.services = [];
     this.networkPolicies = [];
     this.routeBackends = [];
+    this.webhookBackends = [];
     for (const { manifest } of objects) {
       const service = asKind(manifest, 'Service');
       if (service) {
@@ -47,6 +81,7 @@ export class PlatformModel {
       const policy = asKind(manifest, 'NetworkPolicy');
       if (policy) this.networkPolicies.push(policy);
       this.routeBackends.push(...backendsOf(manifest));
+      this.webhookBackends.push(...webhookBackendsOf(manifest));
     }
   }
 

@@ -1,16 +1,27 @@
 import { ApiObject } from 'cdk8s';
 import type { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
+import { objectFile } from '../synth/file-name';
 import type { Manifest } from '../synth/render';
 import { PlatformModel } from './model';
+import type { ContainerDefaults } from './workloads';
 
 const MODELS = new WeakMap<Platform, PlatformModel>();
+const CONTAINER_DEFAULTS = Symbol('platform.containerDefaults');
+
+/**
+ * Declares what the LimitRange of every app namespace will give containers that set no resources,
+ * which the model sizes their pods with before the LimitRanges are rendered.
+ */
+export function declareContainerDefaults(platform: Platform, defaults: ContainerDefaults): void {
+  platform.declarations.extension(CONTAINER_DEFAULTS, () => ({ defaults })).defaults = defaults;
+}
 
 /** The rendered objects of an app chart, each with the file it will be written to. */
 export function appObjects(chart: AppChart): { file: string; manifest: Manifest }[] {
   return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => {
     const manifest = o.toJson() as Manifest;
-    return { file: `${chart.outputDir}/${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`, manifest };
+    return { file: objectFile(chart.outputDir, manifest), manifest };
   });
 }
 
@@ -22,7 +33,8 @@ export function appObjects(chart: AppChart): { file: string; manifest: Manifest 
 export function appsModel(platform: Platform): PlatformModel {
   let model = MODELS.get(platform);
   if (!model) {
-    model = new PlatformModel(platform.apps.flatMap(appObjects), platform.capacity?.nodes ?? 1);
+    const defaults = platform.declarations.extension<{ defaults?: ContainerDefaults }>(CONTAINER_DEFAULTS, () => ({})).defaults;
+    model = new PlatformModel(platform.apps.flatMap(appObjects), platform.capacity?.nodes ?? 1, defaults);
     MODELS.set(platform, model);
   }
   return model;

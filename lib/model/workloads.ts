@@ -30,6 +30,45 @@ export interface Workload {
   readonly surge: number;
 }
 
+/** What a namespace's LimitRange gives a container that sets no requests or limits. */
+export interface ContainerDefaults {
+  readonly defaultRequest: { readonly cpu: string; readonly memory: string };
+  readonly default: { readonly cpu: string; readonly memory: string };
+}
+
+/** The container defaults of each namespace's LimitRange among `objects`. */
+function limitRangeDefaults(objects: { manifest: Manifest }[]): Map<string, ContainerDefaults> {
+  const out = new Map<string, ContainerDefaults>();
+  for (const { manifest } of objects) {
+    if (manifest.kind !== 'LimitRange') continue;
+    type Limit = { type?: string; default?: Record<string, string>; defaultRequest?: Record<string, string> };
+    const limit = ((manifest as { spec?: { limits?: Limit[] } }).spec?.limits ?? []).find(l => l.type === 'Container');
+    if (!limit) continue;
+    out.set(manifest.metadata.namespace ?? '', {
+      default: { cpu: limit.default?.cpu ?? '', memory: limit.default?.memory ?? '' },
+      defaultRequest: { cpu: limit.defaultRequest?.cpu ?? limit.default?.cpu ?? '', memory: limit.defaultRequest?.memory ?? limit.default?.memory ?? '' },
+    });
+  }
+  return out;
+}
+
+/**
+ * A container's resources as the API server stores them: a request left out takes the limit
+ * (defaulting), then the LimitRange fills what is still missing (admission).
+ * @see https://kubernetes.io/docs/concepts/policy/limit-range/
+ */
+export function effectiveResources(r: Resources | undefined, defaults: ContainerDefaults | undefined): Resources {
+  const pick = (name: 'cpu' | 'memory') => {
+    const limit = r?.limits?.[name] ?? (defaults?.default[name] || undefined);
+    const request = r?.requests?.[name] ?? r?.limits?.[name] ?? (defaults?.defaultRequest[name] || undefined);
+    return { limit, request };
+  };
+  const cpu = pick('cpu');
+  const memory = pick('memory');
+  const set = (o: Record<string, string | number | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return { ...r, requests: { ...r?.requests, ...set({ cpu: cpu.request, memory: memory.request }) }, limits: { ...r?.limits, ...set({ cpu: cpu.limit, memory: memory.limit }) } };
+}
+
 /** What a workload's pods look like, before sizing. */
 interface PodSet {
   readonly resources: (Resources | undefined)[];
@@ -124,8 +163,14 @@ function podSetOf(m: Manifest, nodes: number, maxReplicas: (kind: string) => num
   return undefined;
 }
 
-/** The workloads among rendered objects, with their sizes; `nodes` sizes DaemonSets. */
-export function workloadsOf(objects: { file: string; manifest: Manifest }[], nodes: number): Workload[] {
+/**
+ * The workloads among rendered objects, with their sizes as the API server admits their pods;
+ * `nodes` sizes DaemonSets. Containers that leave out requests or limits get those of their
+ * namespace's LimitRange among the objects, or `defaults` where given (when the LimitRanges are not
+ * rendered yet).
+ */
+export function workloadsOf(objects: { file: string; manifest: Manifest }[], nodes: number, defaults?: ContainerDefaults): Workload[] {
+  const limitRanges = limitRangeDefaults(objects);
   const autoscalers = new Map<string, number>();
   for (const o of objects) {
     const hpa = asKind(o.manifest, 'HorizontalPodAutoscaler');
@@ -136,7 +181,8 @@ export function workloadsOf(objects: { file: string; manifest: Manifest }[], nod
     const m = o.manifest;
     const set = podSetOf(m, nodes, kind => autoscalers.get(`${m.metadata.namespace}/${kind}/${m.metadata.name}`));
     if (!set) continue;
-    const amount = (r: Resources | undefined, pick: (r: Resources | undefined) => string | number | undefined) => parseQuantity(String(pick(r) ?? '0')) ?? 0;
+    const namespaceDefaults = defaults ?? limitRanges.get(m.metadata.namespace ?? '');
+    const amount = (r: Resources | undefined, pick: (r: Resources | undefined) => string | number | undefined) => parseQuantity(String(pick(effectiveResources(r, namespaceDefaults)) ?? '0')) ?? 0;
     // Kubernetes's effective request of a pod: its containers' sum, or its largest init container.
     const sum = (pick: (r: Resources | undefined) => string | number | undefined) => Math.max(
       set.resources.reduce((n, r) => n + amount(r, pick), 0),

@@ -2,9 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { standardLabels } from '../k8s/labels';
-import { AppNeeds, appsModel, needsOf } from '../model';
+import { AppNeeds, ContainerDefaults, appsModel, declareContainerDefaults, needsOf } from '../model';
 
 export { needsOf } from '../model';
+export type { ContainerDefaults } from '../model';
 import { AppChart } from './app-chart';
 import { Platform } from './platform';
 
@@ -17,10 +18,6 @@ export const CONTAINER_DEFAULTS: ContainerDefaults = {
   default: { cpu: '250m', memory: '256Mi' },
 };
 
-export interface ContainerDefaults {
-  readonly defaultRequest: { readonly cpu: string; readonly memory: string };
-  readonly default: { readonly cpu: string; readonly memory: string };
-}
 
 export interface ResourceQuotasProps {
   /**
@@ -69,6 +66,8 @@ export class ResourceQuotas extends Construct {
     this.headroom = props.headroom ?? QUOTA_HEADROOM;
     if (!(this.headroom >= 1)) fail(this, 'headroom', `must be at least 1, or pods the app declares would not fit (got ${this.headroom})`);
     this.containerDefaults = props.containerDefaults ?? CONTAINER_DEFAULTS;
+    // Containers that set no resources are sized, and counted in the quota, as the LimitRange will admit them.
+    declareContainerDefaults(platform, this.containerDefaults);
     platform.onDerive(this, 'namespaces', () => {
       const model = appsModel(platform);
       for (const app of platform.apps) {
