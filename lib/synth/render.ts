@@ -8,6 +8,7 @@ import { PlatformChart } from '../platform/platform-chart';
 import { AppChart } from '../platform/app-chart';
 import { PodSecurity } from '../platform/pod-security';
 import { exemptionsOf } from '../validate/exemption';
+import { objectFile } from './file-name';
 import { originOf } from './origin';
 import { toYamlDocument } from './yaml';
 
@@ -56,9 +57,9 @@ function pruneEmptyAnnotations(value: unknown): void {
   }
 }
 
-/** The file an object is written to: `<chart folder>/<kind>-<name>.yaml`, lowercase. */
+/** The file an object is written to: `<chart folder>/<kind>-<name>.yaml` (objectFile). */
 export function fileFor(chart: PlatformChart, manifest: Manifest): string {
-  return `${chart.outputDir}/${manifest.kind.toLowerCase()}-${manifest.metadata.name.toLowerCase()}.yaml`;
+  return objectFile(chart.outputDir, manifest);
 }
 
 /** Findings cdk8s gathers from `node.addValidation`, each prefixed with its construct path. */

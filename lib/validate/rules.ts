@@ -15,7 +15,7 @@ export const RULES = {
   'crd-validation': { severity: 'error', summary: "custom resources pass their CRD's CEL rules (x-kubernetes-validations) as the API server evaluates them on create, with no duplicate in set and map lists" },
   'schema-unchecked': { severity: 'warning', summary: 'without a CRD folder, custom resources cannot be checked: said, never skipped silently' },
   // What the API server would refuse
-  'dns-name': { severity: 'error', summary: 'names and namespaces are DNS-1123 labels or subdomains' },
+  'dns-name': { severity: 'error', summary: 'names and namespaces are DNS-1123 labels or subdomains (RBAC names: path segments)' },
   'label-syntax': { severity: 'error', summary: 'label keys and values are valid (values at most 63 characters)' },
   'port-name': { severity: 'error', summary: 'port names are IANA service names of at most 15 characters' },
   'container-image': { severity: 'error', summary: 'every container names an image' },

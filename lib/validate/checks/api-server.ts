@@ -8,6 +8,9 @@ const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 // Kinds whose names must be DNS labels rather than subdomains.
 const LABEL_NAMED = new Set(['Namespace', 'Service']);
+// RBAC names are path segments (`system:controller:...`, `cert-manager:leaderelection`).
+const PATH_SEGMENT_NAMED = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+const isPathSegment = (name: string) => name !== '.' && name !== '..' && !/[/%]/.test(name);
 
 function labelKeyError(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
@@ -36,7 +39,9 @@ export function checkApiServerRules(ctx: ValidationContext): void {
     if (!name) ctx.report(subject, 'dns-name', 'metadata.name is missing');
     else if (m.kind === 'Service' && !(name.length <= 63 && DNS_1035_LABEL.test(name))) ctx.report(subject, 'dns-name', `Service name "${name}" is not a DNS-1035 label (a letter first, then lowercase letters, digits and '-', at most 63)`);
     else if (LABEL_NAMED.has(m.kind) && !(name.length <= 63 && DNS_LABEL.test(name))) ctx.report(subject, 'dns-name', `name "${name}" is not a DNS-1123 label`);
-    else if (!(name.length <= 253 && DNS_SUBDOMAIN.test(name))) ctx.report(subject, 'dns-name', `name "${name}" is not a DNS-1123 subdomain`);
+    else if (PATH_SEGMENT_NAMED.has(m.kind) && String(m.apiVersion).startsWith('rbac.authorization.k8s.io/')) {
+      if (!isPathSegment(name)) ctx.report(subject, 'dns-name', `name "${name}" may not be "." or "..", nor contain "/" or "%"`);
+    } else if (!(name.length <= 253 && DNS_SUBDOMAIN.test(name))) ctx.report(subject, 'dns-name', `name "${name}" is not a DNS-1123 subdomain`);
     if (namespace !== undefined && !(namespace.length <= 63 && DNS_LABEL.test(namespace))) ctx.report(subject, 'dns-name', `namespace "${namespace}" is not a DNS-1123 label`);
 
     const key = `${m.apiVersion?.split('/').length > 1 ? m.apiVersion.split('/')[0] : ''}/${m.kind}/${namespace ?? ''}/${name}`;
