@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the test control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
+# Builds the test control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
 # kwok and the harness) from the Go module in test/cluster/, through the Go module proxy, into
 # .cache/cluster/<version>-<hash of the pins>/bin/. Prints that folder on its last line. Returns
 # at once when those binaries exist; rebuilds only when VERSION, go.mod, go.sum or the harness
@@ -12,7 +12,7 @@ version=$(tr -d '[:space:]' < "$module/VERSION")
 key=$(cat "$module/VERSION" "$module/go.mod" "$module/go.sum" $(find "$module/cmd" -name '*.go' | sort) | sha256sum | cut -c1-12)
 # CLUSTER_CACHE_DIR moves the output (the benchmark builds into a temporary folder).
 out="${CLUSTER_CACHE_DIR:-.cache/cluster}/$version-$key/bin"
-programs=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok harness)
+programs=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok harness)
 
 complete=1
 for p in "${programs[@]}"; do [ -x "$out/$p" ] || complete=0; done

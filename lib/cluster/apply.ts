@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { argoOrder, sameStep } from './argocd-order';
 import { KubeClient, message } from './client';
-import { AppSource, SourceObject, applicationSetApps, readObjects } from './sources';
+import { AppSource, SourceObject, declaredApplications, readObjects } from './sources';
 
 /** Something the API server refused, or a warning it returned while accepting. */
 export interface Finding {
@@ -89,19 +89,24 @@ export async function installCrds(client: KubeClient, crds: SourceObject[]): Pro
 
 /**
  * Applies folders as Argo CD would sync them: a folder holding ApplicationSets (argocd/) is applied
- * first, in the argocd namespace; then every app folder its git generators select (resolved from
- * root), each into its destination namespace created with the managedNamespaceMetadata labels;
- * any other folder is applied as one app, each object in its own namespace or `default`, those
- * namespaces enforcing Pod Security `restricted`.
+ * first, in the argocd namespace; then every app folder its Applications and git generators select
+ * (resolved from root), in sync-wave order, each into its destination namespace created with the
+ * managedNamespaceMetadata labels, its CRDs served before the rest; any other folder is applied as
+ * one app, each object in its own namespace or `default`, those namespaces enforcing Pod Security
+ * `restricted`.
  */
 export async function applyFolders(client: KubeClient, folders: string[], root: string): Promise<ApplyResult> {
   const findings: Finding[] = [];
   const namespaces = new Set<string>();
   let applied = 0;
   const argocdFolders = folders.filter(f => readObjects(f).some(s => s.object.kind === 'ApplicationSet'));
-  const apps: AppSource[] = argocdFolders.flatMap(f => applicationSetApps(f, root));
+  const apps: AppSource[] = argocdFolders.flatMap(f => declaredApplications(f, root));
   const inApp = (file: string) => apps.some(a => file.startsWith(a.folder + path.sep));
 
+  // As `npm run bootstrap` does: Argo CD's own CRDs (of the app that installs it) before argocd/.
+  const argoGroups = new Set(argocdFolders.flatMap(readObjects).map(s => String(s.object.apiVersion).split('/')[0]));
+  const argoCrds = apps.flatMap(a => readObjects(a.folder)).filter(s => s.object.kind === 'CustomResourceDefinition' && argoGroups.has(s.object.spec?.group));
+  if (argoCrds.length) findings.push(...await installCrds(client, argoCrds));
   for (const folder of argocdFolders) {
     const items = readObjects(folder);
     for (const ns of new Set(items.map(s => s.object.metadata?.namespace).filter(Boolean))) findings.push(...await ensureNamespace(client, ns));
@@ -113,7 +118,9 @@ export async function applyFolders(client: KubeClient, folders: string[], root: 
     findings.push(...await ensureNamespace(client, app.namespace, app.namespaceLabels, app.namespaceAnnotations));
     namespaces.add(app.namespace);
     const items = readObjects(app.folder);
-    findings.push(...await applyObjects(client, items, app.namespace));
+    const crds = items.filter(s => s.object.kind === 'CustomResourceDefinition');
+    if (crds.length) findings.push(...await installCrds(client, crds));
+    findings.push(...await applyObjects(client, items.filter(s => s.object.kind !== 'CustomResourceDefinition'), app.namespace));
     applied += items.length;
   }
   for (const folder of folders.filter(f => !argocdFolders.includes(f))) {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../paths';
 
 /** The programs scripts/build-cluster.sh puts in the cache folder. */
-export const CLUSTER_PROGRAMS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'harness'];
+export const CLUSTER_PROGRAMS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok', 'harness'];
 
 /**
  * The folder of the built control plane. Runs scripts/build-cluster.sh, which returns at once

@@ -80,16 +80,22 @@ export const LOCAL_PATH = {
   provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete',
 };
 
+/** The address the stand-in ingress controller publishes, as K3s's Traefik publishes its node's. */
+export const INGRESS_ADDRESS = '192.168.0.10';
+
 /**
- * A tiny stand-in for local-path-provisioner: every claim the scheduler has chosen a node for
- * gets a PersistentVolume of its size on that node, which the PV controller then binds.
- * Returns a function that stops it.
+ * Stand-ins for what a K3s node runs besides the kubelet: local-path-provisioner (every claim the
+ * scheduler has chosen a node for gets a PersistentVolume of its size on that node, which the PV
+ * controller then binds) and Traefik's status updates (every Ingress gets the address it is
+ * served on, which Argo CD's health check of an Ingress waits for). Returns a function that
+ * stops them.
  */
 export function startProvisioner(client: KubeClient): () => Promise<void> {
   let running = true;
   const done = (async () => {
     while (running) {
       try {
+        await publishIngressAddresses(client);
         const claims = await client.get('/api/v1/persistentvolumeclaims');
         for (const pvc of claims.items) {
           const node = pvc.metadata.annotations?.['volume.kubernetes.io/selected-node'];
@@ -114,6 +120,17 @@ export function startProvisioner(client: KubeClient): () => Promise<void> {
     }
   })();
   return async () => { running = false; await done; };
+}
+
+/** Gives every Ingress without one the address the ingress controller serves it on. */
+async function publishIngressAddresses(client: KubeClient): Promise<void> {
+  const ingresses = await client.get('/apis/networking.k8s.io/v1/ingresses');
+  for (const ingress of ingresses.items) {
+    if (ingress.status?.loadBalancer?.ingress?.length) continue;
+    const { namespace, name } = ingress.metadata;
+    await client.request('PATCH', `/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses/${name}/status`,
+      { status: { loadBalancer: { ingress: [{ ip: INGRESS_ADDRESS }] } } }, 'application/merge-patch+json');
+  }
 }
 
 /** Nodes, storage class and provisioner: what a cluster offers before Argo CD syncs anything. */

@@ -11,6 +11,11 @@ export interface SourceObject {
 /** One Argo CD Application's worth of objects: a folder, its namespace and that namespace's labels. */
 export interface AppSource {
   readonly name: string;
+  readonly project: string;
+  /** The ApplicationSet that generates it; undefined for an Application argocd/ holds itself. */
+  readonly generatedBy?: string;
+  /** The sync wave the root Application creates it (or its ApplicationSet) in. */
+  readonly wave: number;
   readonly folder: string;
   /** The destination namespace; also given to namespaced objects that name none. */
   readonly namespace: string;
@@ -49,13 +54,39 @@ function fillAll(record: Record<string, string> | undefined, params: Record<stri
   return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, fill(String(v), params)]));
 }
 
+const waveOf = (o: any) => Number(o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+
 /**
- * The Applications the git-directory ApplicationSets under argocdDir generate, in the order of
+ * Every Application argocd/ declares that syncs a folder of the repository (the system layer's,
+ * the root's aside), then every one its git-directory ApplicationSets generate: our model of what
+ * Argo CD creates, in sync-wave order. root is where the folders resolve.
+ */
+export function declaredApplications(argocdDir: string, root: string): AppSource[] {
+  const objects = readObjects(argocdDir).map(s => s.object);
+  const own = objects.filter(o => o.kind === 'Application' && o.spec?.source?.path && o.spec.source.path !== path.basename(argocdDir))
+    .sort((a, b) => waveOf(a) - waveOf(b) || a.metadata.name.localeCompare(b.metadata.name))
+    .map((app): AppSource => {
+      const policy = app.spec.syncPolicy ?? {};
+      return {
+        name: app.metadata.name,
+        project: app.spec.project,
+        wave: waveOf(app),
+        folder: path.join(root, app.spec.source.path),
+        namespace: app.spec.destination.namespace,
+        namespaceLabels: policy.managedNamespaceMetadata?.labels ?? {},
+        namespaceAnnotations: policy.managedNamespaceMetadata?.annotations ?? {},
+        createNamespace: (policy.syncOptions ?? []).includes('CreateNamespace=true'),
+      };
+    });
+  return [...own, ...applicationSetApps(objects, root)];
+}
+
+/**
+ * The Applications the git-directory ApplicationSets among `objects` generate, in the order of
  * their ApplicationSet's sync wave, then path. root is where the generators' paths resolve.
  */
-export function applicationSetApps(argocdDir: string, root: string): AppSource[] {
-  const sets = readObjects(argocdDir).map(s => s.object).filter(o => o.kind === 'ApplicationSet');
-  const waveOf = (o: any) => Number(o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+function applicationSetApps(objects: any[], root: string): AppSource[] {
+  const sets = objects.filter(o => o.kind === 'ApplicationSet');
   sets.sort((a, b) => waveOf(a) - waveOf(b) || a.metadata.name.localeCompare(b.metadata.name));
   const apps: AppSource[] = [];
   for (const set of sets) {
@@ -73,6 +104,9 @@ export function applicationSetApps(argocdDir: string, root: string): AppSource[]
           const meta = spec.syncPolicy?.managedNamespaceMetadata ?? {};
           apps.push({
             name: fill(set.spec.template.metadata.name, params),
+            project: fill(spec.project, params),
+            generatedBy: set.metadata.name,
+            wave: waveOf(set),
             folder,
             namespace: fill(spec.destination.namespace, params),
             namespaceLabels: fillAll(meta.labels, params),

@@ -37,10 +37,13 @@ export interface SyncResult extends ApplyResult {
  */
 export async function syncFolders(cp: ControlPlane, folders: string[], root: string, shape: NodeShape, extraGroups: string[] = []): Promise<SyncResult> {
   const stop = await prepareCluster(cp.client, shape);
-  // Every CRD of each API group the folders use: what the operators' charts install. Groups
-  // nothing uses (prometheus-operator's) are left out; their huge schemas cost seconds each.
-  const groups = new Set([...extraGroups, ...folders.flatMap(f => readObjects(f)).map(s => String(s.object.apiVersion).split('/').slice(0, -1).join('/'))]);
-  const crds = crdObjects([crdsDir()]).filter(c => groups.has(c.object.spec?.group));
+  // Every CRD of each API group the folders use that no folder installs itself (the system
+  // layer's operators install theirs): the vendored ones. Groups nothing uses (prometheus-operator's)
+  // are left out; their huge schemas cost seconds each.
+  const objects = folders.flatMap(f => readObjects(f));
+  const installed = new Set(objects.filter(s => s.object.kind === 'CustomResourceDefinition').map(s => s.object.spec?.group));
+  const groups = new Set([...extraGroups, ...objects.map(s => String(s.object.apiVersion).split('/').slice(0, -1).join('/'))]);
+  const crds = crdObjects([crdsDir()]).filter(c => groups.has(c.object.spec?.group) && !installed.has(c.object.spec?.group));
   const crdFindings = await installCrds(cp.client, crds);
   const result = await applyFolders(cp.client, folders, root);
   return { ...result, findings: [...crdFindings, ...result.findings], stop };

@@ -135,6 +135,10 @@ func (c *cluster) start() (*info, error) {
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-cluster-ip-range="+serviceCIDR, "--authorization-mode=Node,RBAC",
 		"--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,PodSecurity,ResourceQuota,DefaultStorageClass,StorageObjectInUseProtection,DefaultTolerationSeconds,Priority",
+		// The operators' admission webhooks (cert-manager, CloudNativePG, external-secrets) are
+		// served by their pods, which kwok only pretends to run: no webhook could ever answer.
+		// Their configurations are still stored and synced; the API server does not call them.
+		"--disable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook",
 		"--allow-privileged=true", "--profiling=false", "--enable-priority-and-fairness=false",
 		"--endpoint-reconciler-type=none", "--v=1"); err != nil {
 		return nil, err

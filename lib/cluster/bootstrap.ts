@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readObjects } from './sources';
+
+/** What bootstrapping needs from the synthesized folders, found by what the objects are. */
+export interface BootstrapPlan {
+  /** Argo CD's namespace and the labels its Application gives it. */
+  readonly namespace: string;
+  readonly namespaceLabels: Record<string, string>;
+  /** The folder of Argo CD's install (what the Application of the namespace's app syncs). */
+  readonly installDir: string;
+  /** The root Application and its AppProject. */
+  readonly rootFiles: string[];
+}
+
+export class BootstrapError extends Error {}
+
+/**
+ * Reads the plan from argocd/ of `root`: the root Application; the system Application whose
+ * destination is Argo CD's own namespace is Argo CD's install.
+ */
+export function bootstrapPlan(root: string): BootstrapPlan {
+  const argocdDir = path.join(root, 'argocd');
+  if (!fs.existsSync(argocdDir)) throw new BootstrapError(`${argocdDir} does not exist; run npm run synth first`);
+  const objects = readObjects(argocdDir);
+  const rootApp = objects.find(o => o.object.kind === 'Application' && o.object.spec?.source?.path === 'argocd');
+  if (!rootApp) throw new BootstrapError(`${argocdDir}: no Application syncs argocd/ (the root Application); run npm run synth`);
+  const namespace: string = rootApp.object.metadata.namespace;
+  const install = objects.find(o => o.object.kind === 'Application' && o.object !== rootApp.object && o.object.spec?.destination?.namespace === namespace);
+  if (!install) throw new BootstrapError(`${argocdDir}: no Application installs Argo CD into namespace ${namespace}; add the ArgoCdChart to the platform's apps (charts/platform.ts)`);
+  const rootProject = objects.find(o => o.object.kind === 'AppProject' && o.object.metadata.name === rootApp.object.spec.project);
+  if (!rootProject) throw new BootstrapError(`${argocdDir}: no AppProject ${rootApp.object.spec.project} for the root Application`);
+  const installDir = path.join(root, install.object.spec.source.path);
+  if (!fs.existsSync(installDir)) throw new BootstrapError(`${installDir} does not exist; run npm run synth`);
+  return {
+    namespace,
+    namespaceLabels: install.object.spec.syncPolicy?.managedNamespaceMetadata?.labels ?? {},
+    installDir,
+    rootFiles: [rootProject.file, rootApp.file],
+  };
+}
+
+/** Runs kubectl against `context`, echoing what it does; throws with its output when it fails. */
+export function kubectl(context: string, args: string[], input?: string): string {
+  const command = process.env.KUBECTL ?? 'kubectl';
+  const run = spawnSync(command, ['--context', context, ...args], { input, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.error) throw new BootstrapError(`${command}: ${run.error.message} (install kubectl, or set KUBECTL to its path)`);
+  if (run.status !== 0) throw new BootstrapError(`kubectl ${args.join(' ')} failed:\n${(run.stderr || run.stdout).trim()}`);
+  return run.stdout;
+}
+
+/**
+ * Waits until the API server serves every CRD named. (`kubectl wait --for=condition=Established`
+ * fails at once on a CRD whose status has no conditions yet.)
+ */
+function waitEstablished(context: string, crds: string[], timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const list = JSON.parse(kubectl(context, ['get', 'crd', ...crds, '-o', 'json'])) as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
+    const waiting = list.items.filter(crd => !crd.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True')).map(crd => crd.metadata.name);
+    if (!waiting.length) return;
+    if (Date.now() > deadline) throw new BootstrapError(`kubectl: CRDs not established after ${timeoutMs / 1000} s: ${waiting.join(', ')}`);
+    spawnSync('sleep', ['0.2']);
+  }
+}
+
+// Argo CD applies with this field manager; applying with it too makes Argo CD the owner of every
+// field from the start, so its first sync of the same objects changes nothing.
+const APPLY = ['apply', '--server-side', '--force-conflicts', '--field-manager=argocd-controller'];
+
+/**
+ * Installs Argo CD from the synthesized install and hands it the root Application: the namespace
+ * with its Pod Security labels, the CRDs (waiting until they are served), the rest of the install,
+ * every workload rolled out, then the root AppProject and Application. From then on Argo CD syncs
+ * argocd/ and, through it, itself and everything else. Running it again changes nothing that is
+ * already so.
+ */
+export function bootstrap(root: string, context: string, log: (line: string) => void = console.log, timeoutMs = 300_000): BootstrapPlan {
+  const timeout = `${Math.round(timeoutMs / 1000)}s`;
+  const plan = bootstrapPlan(root);
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: plan.namespace, labels: plan.namespaceLabels } };
+  log(`namespace ${plan.namespace}`);
+  kubectl(context, [...APPLY, '-f', '-'], JSON.stringify(namespace));
+  const objects = readObjects(plan.installDir);
+  const crds = [...new Set(objects.filter(o => o.object.kind === 'CustomResourceDefinition').map(o => o.file))];
+  const rest = [...new Set(objects.filter(o => o.object.kind !== 'CustomResourceDefinition').map(o => o.file))];
+  log(`${crds.length} CRDs of ${path.relative(root, plan.installDir)}`);
+  kubectl(context, [...APPLY, ...crds.flatMap(f => ['-f', f])]);
+  waitEstablished(context, objects.filter(o => o.object.kind === 'CustomResourceDefinition').map(o => o.object.metadata.name), timeoutMs);
+  log(`${rest.length} other objects of ${path.relative(root, plan.installDir)}`);
+  kubectl(context, [...APPLY, '-n', plan.namespace, ...rest.flatMap(f => ['-f', f])]);
+  for (const o of objects.filter(x => ['Deployment', 'StatefulSet'].includes(x.object.kind))) {
+    const workload = `${o.object.kind.toLowerCase()}/${o.object.metadata.name}`;
+    log(`waiting for ${workload}`);
+    kubectl(context, ['-n', plan.namespace, 'rollout', 'status', `--timeout=${timeout}`, workload]);
+  }
+  log(`root AppProject and Application (${plan.rootFiles.map(f => path.relative(root, f)).join(', ')})`);
+  kubectl(context, [...APPLY, ...plan.rootFiles.flatMap(f => ['-f', f])]);
+  return plan;
+}

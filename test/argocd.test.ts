@@ -1,0 +1,192 @@
+/**
+ * The platform synced by the real Argo CD (built at the pinned version, scripts/build-argocd.sh)
+ * on the real control plane: bootstrapped as the README says, from a local git repository serving
+ * the working tree's argocd/ and dist/. Nothing here names an app: each assertion runs over what
+ * argocd/ and dist/ hold, and the commits below pick their apps by what they contain.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PLATFORM_SETTINGS } from '../charts/platform';
+import { UNCHECKED_HEALTH } from '../lib/cluster/argocd-health';
+import { argocdReport } from '../lib/cluster/argocd-report';
+import { AppStatus, listApplicationSets, listApplications, refresh, refreshApplicationSet } from '../lib/cluster/argocd-status';
+import { ArgoCdSync, Convergence, refreshAll, settledHealth, startArgoCdSync, terminateOperation, waitForApplications } from '../lib/cluster/argocd-sync';
+import { ControlPlane, startControlPlane } from '../lib/cluster/control-plane';
+import { declaredShape } from '../lib/cluster/sync';
+import { AppSource, readObjects } from '../lib/cluster/sources';
+import { REPO_ROOT } from './support/platform';
+import { until } from './support/cluster';
+
+// The first run builds the control plane and Argo CD from source (pretest does it too).
+const BOOT_TIMEOUT = 90 * 60_000;
+const SYNC_TIMEOUT = 300_000;
+vi.setConfig({ testTimeout: 240_000 });
+
+/** The folders dist/<category>/<app> that hold objects: one Application each. */
+function appFolders(root: string): string[] {
+  return fs.readdirSync(path.join(root, 'dist'), { withFileTypes: true }).filter(e => e.isDirectory())
+    .flatMap(c => fs.readdirSync(path.join(root, 'dist', c.name), { withFileTypes: true }).filter(e => e.isDirectory()).map(e => `dist/${c.name}/${e.name}`))
+    .sort();
+}
+
+/** An object of an app folder, as the API server path of its live copy. */
+function livePath(cp: ControlPlane, object: any, namespace: string): string {
+  return cp.client.pathFor(object.apiVersion, object.kind, object.metadata.namespace ?? namespace, object.metadata.name);
+}
+
+const dataOnce = (o: any) => o.kind === 'ConfigMap' && Object.keys(o.data ?? {}).length > 0;
+
+describe('the real Argo CD', () => {
+  let cp: ControlPlane;
+  let sync: ArgoCdSync;
+  let synced: Convergence;
+
+  beforeAll(async () => {
+    cp = await startControlPlane();
+    sync = await startArgoCdSync(cp, REPO_ROOT, declaredShape(PLATFORM_SETTINGS.capacity));
+    synced = await waitForApplications(cp, sync, SYNC_TIMEOUT);
+  }, BOOT_TIMEOUT);
+
+  afterAll(async () => {
+    await sync?.stop();
+    await cp?.stop();
+  });
+
+  const apps = () => listApplications(cp.client, sync.plan.namespace);
+  /** Commits a change to the served repository and has Argo CD read it now. */
+  const commit = async (message: string, change: (tree: string) => void): Promise<string> => {
+    const revision = sync.git.commit(message, change);
+    const sets = sync.declared.map(a => a.generatedBy).filter((s): s is string => Boolean(s));
+    await Promise.all([...new Set(sets)].map(s => refreshApplicationSet(cp.client, sync.plan.namespace, s)));
+    await Promise.all((await apps()).map(a => refresh(cp.client, sync.plan.namespace, a.name)));
+    return revision;
+  };
+
+  it('brings every Application to Synced after `npm run bootstrap`, with no error on the way', () => {
+    // An AppProject created after the ApplicationSet naming it made Argo CD wait 180 s to retry:
+    // every error condition, even one that cleared, is a stall.
+    expect(synced.errors.map(e => `${e.where}: ${e.message}`)).toEqual([]);
+    expect(synced.outcome).toBe('synced');
+    expect(synced.generatedMs).toBeLessThan(SYNC_TIMEOUT);
+  });
+
+  it('generates exactly one Application per app folder, with the name, project and namespace argocd/ declares', () => {
+    const real = synced.apps.filter(a => a.path !== 'argocd');
+    expect(real.map(a => a.path).sort()).toEqual(appFolders(sync.git.tree));
+    // Our model of the generators (the emulated sync of `cluster:check`) agrees with Argo CD.
+    const model = (a: AppSource) => ({ name: a.name, path: path.relative(sync.git.tree, a.folder), project: a.project, namespace: a.namespace });
+    const live = (a: AppStatus) => ({ name: a.name, path: a.path, project: a.project, namespace: a.destination });
+    const order = (x: { name: string }, y: { name: string }) => x.name.localeCompare(y.name);
+    expect(real.map(live).sort(order)).toEqual(sync.declared.map(model).sort(order));
+  });
+
+  it("gives each app's namespace the Pod Security labels its Application declares", async () => {
+    const wrong: string[] = [];
+    for (const app of sync.declared) {
+      const labels = (await cp.client.get(`/api/v1/namespaces/${app.namespace}`)).metadata.labels ?? {};
+      for (const [key, value] of Object.entries(app.namespaceLabels)) if (labels[key] !== value) wrong.push(`${app.namespace}: ${key}=${labels[key]}, not ${value}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('finds every resource Healthy, but those whose health needs an operator or metrics-server the cluster does not run', async () => {
+    const { findings } = await settledHealth(cp, sync);
+    expect(findings.filter(f => !f.unchecked).map(f => `${f.app}: ${f.resource} ${f.health} ${f.message}`)).toEqual([]);
+    // The kinds left unchecked are only ever those listed, each with its reason.
+    for (const f of findings) expect(f.unchecked).toBeTruthy();
+    expect(UNCHECKED_HEALTH.every(u => u.because.length > 0)).toBe(true);
+  });
+
+  it('keeps every Application Synced when Argo CD compares again: no perpetual diff', async () => {
+    await Promise.all((await apps()).map(a => refresh(cp.client, sync.plan.namespace, a.name, true)));
+    await new Promise(r => setTimeout(r, 5000));
+    const after = await refreshAll(cp, sync.plan.namespace);
+    const drifted = after.flatMap(a => a.resources.filter(r => r.sync !== 'Synced').map(r => `${a.name}: ${r.kind} ${r.namespace ?? ''}/${r.name} ${r.sync}`));
+    expect(drifted).toEqual([]);
+    expect(after.filter(a => a.sync !== 'Synced').map(a => a.name)).toEqual([]);
+  });
+
+  it('undoes a change made by hand to a live object (selfHeal)', async () => {
+    const app = sync.declared.find(a => a.generatedBy && readObjects(a.folder).some(s => dataOnce(s.object)))!;
+    const configMap = readObjects(app.folder).map(s => s.object).find(dataOnce);
+    const key = Object.keys(configMap.data).sort()[0];
+    const url = livePath(cp, configMap, app.namespace);
+    const res = await cp.client.request('PATCH', url, { data: { [key]: 'changed by hand' } }, 'application/merge-patch+json');
+    expect(res.status).toBe(200);
+    const restored = await until(async () => (await cp.client.get(url)).data?.[key] === configMap.data[key], 90_000, 500);
+    expect(restored).toBe(true);
+  });
+
+  it('reports a misspelt template key of an ApplicationSet as its error, and `cluster:check --argocd` exits 2 naming it', async () => {
+    const set = readObjects(path.join(sync.git.tree, 'argocd')).find(s => s.object.kind === 'ApplicationSet')!;
+    const original = fs.readFileSync(set.file, 'utf8');
+    await commit('a misspelt template key', () => fs.writeFileSync(set.file, original.replace('{{.path.basename}}', '{{.path.basenam}}')));
+    const failing = await until(async () => (await listApplicationSets(cp.client, sync.plan.namespace)).some(x => x.errors.length), 120_000, 1000);
+    expect(failing).toBe(true);
+    const result = await waitForApplications(cp, sync, 1000);
+    const report = argocdReport(result, [], sync.declared, sync.git.tree);
+    expect(report.code).toBe(2);
+    expect(report.lines.join('\n')).toMatch(new RegExp(`ERROR ApplicationSet ${set.object.metadata.name} \\(argocd/applicationset-${set.object.metadata.name}.yaml\\).*basenam`));
+    // Argo CD keeps the Applications the set generated before the error.
+    expect((await apps()).map(a => a.name)).toEqual(expect.arrayContaining(sync.declared.filter(a => a.generatedBy === set.object.metadata.name).map(a => a.name)));
+    await commit('revert', () => fs.writeFileSync(set.file, original));
+    const fixed = await until(async () => (await listApplicationSets(cp.client, sync.plan.namespace)).every(x => !x.errors.length), 120_000, 1000);
+    expect(fixed).toBe(true);
+  });
+
+  it("leaves an Application SyncFailed with the API server's message when a commit holds an object it refuses, and the rest of the app in place", async () => {
+    const app = sync.declared.find(a => a.generatedBy)!;
+    const objects = readObjects(app.folder).map(s => s.object).filter(o => cp.client.resource(o.apiVersion, o.kind)?.namespaced);
+    const refused = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'refused', namespace: app.namespace }, spec: { selector: { app: 'refused' }, ports: [{ port: 70000 }] } };
+    const file = path.join(app.folder, 'service-refused.yaml');
+    await commit('an object the API server refuses', () => fs.writeFileSync(file, JSON.stringify(refused)));
+    const failed = await until(async () => (await apps()).find(a => a.name === app.name && a.failed.length), 120_000, 1000);
+    expect(failed && failed.failed.join('\n')).toMatch(/Service .*refused: .*Invalid value: 70000: must be between 1 and 65535/);
+    expect(failed && failed.sync).toBe('OutOfSync');
+    const report = argocdReport(await waitForApplications(cp, sync, 1000), [], sync.declared, sync.git.tree);
+    expect(report.code).toBe(2);
+    expect(report.lines.join('\n')).toContain(`ERROR Application ${app.name} (${path.relative(sync.git.tree, file)})`);
+    // Nothing of what the app had was pruned or lost on the way.
+    const lost = [];
+    for (const o of objects) if ((await cp.client.request('GET', livePath(cp, o, app.namespace))).status !== 200) lost.push(`${o.kind} ${o.metadata.name}`);
+    expect(lost).toEqual([]);
+    // Argo CD retries the failed revision (5 s doubling to 3 min) before it syncs a newer one: end
+    // the retries, as `argocd app terminate-op` does, and the revert syncs at once.
+    expect((await terminateOperation(cp, sync.plan.namespace, app.name)).status).toBe(200);
+    const revert = await commit('revert', () => fs.rmSync(file));
+    const healed = await until(async () => (await apps()).find(a => a.name === app.name && a.sync === 'Synced' && a.object.status?.sync?.revision === revert), 120_000, 1000);
+    expect(healed).toBeTruthy();
+  });
+
+  it('prunes what a commit removes, but keeps claims marked Prune=false and the apps of categories that preserve resources', async () => {
+    const generated = sync.declared.filter(a => a.generatedBy);
+    const preserving = (a: AppSource) => readObjects(path.join(sync.git.tree, 'argocd')).some(s => s.object.kind === 'ApplicationSet' && s.object.metadata.name === a.generatedBy && s.object.spec.syncPolicy?.preserveResourcesOnDeletion);
+    const keptApp = generated.find(preserving)!;
+    const prunedApp = generated.find(a => !preserving(a))!;
+    // An app that stays, with a claim and a ConfigMap to remove from its folder.
+    const staying = generated.find(a => a !== keptApp && readObjects(a.folder).some(s => s.object.kind === 'PersistentVolumeClaim') && readObjects(a.folder).some(s => s.object.kind === 'ConfigMap'))!;
+    const claim = readObjects(staying.folder).find(s => s.object.kind === 'PersistentVolumeClaim')!;
+    const configMap = readObjects(staying.folder).find(s => s.object.kind === 'ConfigMap')!;
+    const namespaced = (a: AppSource) => readObjects(a.folder).filter(s => cp.client.resource(s.object.apiVersion, s.object.kind)?.namespaced).map(s => s.object);
+    // What the cluster holds of them, read before their files go.
+    const keptObjects = namespaced(keptApp);
+    const prunedObjects = namespaced(prunedApp);
+    await commit('remove two apps, a claim and a ConfigMap', () => {
+      for (const a of [keptApp, prunedApp]) fs.rmSync(a.folder, { recursive: true });
+      for (const f of [claim.file, configMap.file]) fs.rmSync(f);
+    });
+    const status = async (url: string) => (await cp.client.request('GET', url)).status;
+    const gone = await until(async () => {
+      const names = (await apps()).map(a => a.name);
+      if (names.includes(keptApp.name) || names.includes(prunedApp.name)) return false;
+      for (const o of prunedObjects) if (await status(livePath(cp, o, prunedApp.namespace)) !== 404) return false;
+      return (await status(livePath(cp, configMap.object, staying.namespace))) === 404;
+    }, 180_000, 1000);
+    expect(gone).toBe(true);
+    const kept = [...keptObjects.map(o => livePath(cp, o, keptApp.namespace)), livePath(cp, claim.object, staying.namespace)];
+    const missing = [];
+    for (const url of kept) if (await status(url) !== 200) missing.push(url);
+    expect(missing).toEqual([]);
+  });
+});
