@@ -2,6 +2,7 @@ import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { NetworkPolicies } from '../lib/networking/network-policies';
 import { ResourceQuotas } from '../lib/platform/resource-quotas';
 import { Platform, PlatformSettings } from '../lib/platform/platform';
+import { ArgoCdChart } from './argocd';
 import { BlogChart } from './blog';
 import { BunBlogChart } from './bun-blog';
 import { ollamaEndpoint } from '../lib/ai/ollama';
@@ -44,6 +45,8 @@ export type ChartFactory = (platform: Platform) => unknown;
  * after the last one exists, in the derive phase synthesis runs.
  */
 export const PLATFORM_APPS: readonly ChartFactory[] = [
+  // Argo CD itself, which `npm run bootstrap` installs and which then manages itself (seed 003).
+  platform => new ArgoCdChart(platform),
   platform => new BlogChart(platform),
   // The blog summarizes comment threads with the Ollama app's LLM (seed 004).
   platform => new BunBlogChart(platform, 'bun-blog', { summarizer: ollamaEndpoint('ollama') }),
@@ -62,7 +65,10 @@ export const PLATFORM_APPS: readonly ChartFactory[] = [
   // npm run new-app adds app charts above this line.
 ];
 
-/** What is derived from every app: each namespace closed but for its declared edges, its quota, and argocd/. */
+/**
+ * What is derived from every app: each namespace closed but for its declared edges, its quota, and
+ * argocd/ (with the operators the apps require, as apps of the system layer).
+ */
 export const PLATFORM_DERIVED: readonly ChartFactory[] = [
   platform => new NetworkPolicies(platform),
   platform => new ResourceQuotas(platform),

@@ -51,6 +51,14 @@ export const IMAGES = {
   ollamaRocm: 'docker.io/ollama/ollama:0.32.15-rocm',
   /** AMD's ROCm device plugin (chart amd-gpu 0.21.0's appVersion): advertises `amd.com/gpu`. */
   amdGpuDevicePlugin: 'docker.io/rocm/k8s-device-plugin:1.31.0.9',
+  /**
+   * Argo CD, which syncs everything else (charts/argocd.ts renders its install manifests). One pin
+   * for the deployment and the tests: scripts/vendor-argocd.sh vendors the install manifests of this
+   * version and scripts/build-argocd.sh builds the tests' Argo CD from the same Go module.
+   */
+  argocd: 'quay.io/argoproj/argocd:v3.6.2',
+  /** Argo CD's cache (the Redis image of its install manifests of the version above). */
+  argocdRedis: 'public.ecr.aws/docker/library/redis:8.10.1-alpine',
   /** NVIDIA's device plugin (chart nvidia-device-plugin 0.20.0's appVersion): advertises `nvidia.com/gpu`. */
   nvidiaDevicePlugin: 'nvcr.io/nvidia/k8s-device-plugin:v0.20.0',
 } as const;

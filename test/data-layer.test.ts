@@ -211,16 +211,18 @@ describe('backups through the Barman Cloud plugin', () => {
     });
   });
 
-  it('installs each required operator once, the plugin with what it needs, from pinned upstream charts', () => {
+  it('installs each required operator once, rendered from its pinned chart; the plugin beside CloudNativePG, synced after cert-manager', () => {
     const apps = argo.filter(o => o.manifest.kind === 'Application' && o.manifest.metadata.name !== 'root').map(o => o.manifest as any);
-    expect(apps.map(a => [a.metadata.name, a.spec.source.chart, a.spec.source.targetRevision, a.spec.destination.namespace, a.spec.project])).toEqual([
-      ['cert-manager', 'cert-manager', 'v1.21.1', 'cert-manager', 'operators'],
-      ['cloudnative-pg', 'cloudnative-pg', '0.29.0', 'cnpg-system', 'operators'],
-      ['external-secrets', 'external-secrets', '2.9.0', 'external-secrets', 'operators'],
-      ['plugin-barman-cloud', 'plugin-barman-cloud', '0.8.0', 'cnpg-system', 'operators'],
+    const wave = (a: any) => Number(a.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    expect(apps.map(a => [a.metadata.name, a.spec.source.path, a.spec.destination.namespace, a.spec.project, wave(a)])).toEqual([
+      ['cert-manager', 'dist/system/cert-manager', 'cert-manager', 'system', -2],
+      ['cloudnative-pg', 'dist/system/cloudnative-pg', 'cnpg-system', 'system', -1],
+      ['external-secrets', 'dist/system/external-secrets', 'external-secrets', 'system', -2],
     ]);
-    expect(argo.map(o => o.file)).toContain('argocd/application-cloudnative-pg.yaml');
     expect(apps[1].spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
+    // The plugin must run in the operator's namespace: one app, one quota, one Application.
+    const origins = new Set(rendering.objects.filter(o => o.file.startsWith('dist/system/cloudnative-pg/') && o.origin).map(o => o.origin!.split(':')[0]));
+    expect(origins).toEqual(new Set(['chart cloudnative-pg 0.29.0', 'chart plugin-barman-cloud 0.7.0']));
   });
 });
 
@@ -240,10 +242,10 @@ describe('operators are derived from what the charts use', () => {
     expect(platform.operators.map(o => o.name)).toEqual(['cert-manager', 'external-secrets']);
   });
 
-  it('allows CustomResourceDefinitions in the operators project only', () => {
+  it('allows CustomResourceDefinitions in the system project only', () => {
     const projects = render(buildPlatform()).objects.filter(o => o.manifest.kind === 'AppProject').map(o => o.manifest as any);
     const withCrds = projects.filter(p => (p.spec.clusterResourceWhitelist ?? []).some((r: any) => r.kind === 'CustomResourceDefinition'));
-    expect(withCrds.map(p => p.metadata.name)).toEqual(['operators']);
+    expect(withCrds.map(p => p.metadata.name)).toEqual(['system']);
   });
 
   it('refuses two different definitions of one operator', () => {

@@ -178,10 +178,11 @@ describe('TLS', () => {
     expect(custom.spec.acme.solvers).toEqual(solvers);
   });
 
-  it('installs cert-manager from a pinned chart through an Argo CD Application in the operators project', () => {
+  it('installs cert-manager from its pinned chart, rendered into dist/system and synced in the system project', () => {
     const app = find(ingress.rendering, 'Application', 'argocd', 'cert-manager');
-    expect(app.spec.project).toBe('operators');
-    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', targetRevision: 'v1.21.1' });
+    expect(app.spec.project).toBe('system');
+    expect(app.spec.source.path).toBe('dist/system/cert-manager');
+    expect(find(ingress.rendering, 'Deployment', 'cert-manager', 'cert-manager').spec.template.spec.containers[0].image).toBe('quay.io/jetstack/cert-manager-controller:v1.21.1');
   });
 });
 

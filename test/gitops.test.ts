@@ -26,6 +26,8 @@ function renderedPlatform(platform = buildPlatform()) {
 }
 
 const applicationSets = (argo: Manifest[]) => argo.filter(o => o.kind === 'ApplicationSet') as any[];
+/** The Applications argocd/ holds itself that sync an app folder (the system layer's). */
+const folderApplications = (argo: Manifest[]) => argo.filter(o => o.kind === 'Application' && (o as any).spec.source.path?.startsWith('dist/')) as any[];
 
 /** Which folders a git directory generator yields, by Argo CD's rules: excludes win over includes. */
 function matchedBy(generator: GitGenerator, directories: string[]): string[] {
@@ -44,7 +46,7 @@ describe.each(PLATFORMS)('ApplicationSets of %s', (_, build) => {
   const platform = build();
   const rendered = renderedPlatform(platform);
 
-  it('match every dist/<category>/<app> folder with exactly one generator, and nothing else', () => {
+  it('match every dist/<category>/<app> folder with exactly one generator or Application, and nothing else', () => {
     const { argo, appFolders, directories } = rendered;
     const matches = new Map<string, number>();
     for (const set of applicationSets(argo)) {
@@ -52,6 +54,7 @@ describe.each(PLATFORMS)('ApplicationSets of %s', (_, build) => {
         for (const folder of matchedBy(generator, directories)) matches.set(folder, (matches.get(folder) ?? 0) + 1);
       }
     }
+    for (const app of folderApplications(argo)) matches.set(app.spec.source.path, (matches.get(app.spec.source.path) ?? 0) + 1);
     expect([...matches.keys()].sort()).toEqual([...appFolders].sort());
     expect([...matches.values()].every(n => n === 1)).toBe(true);
   });
@@ -82,9 +85,11 @@ describe.each(PLATFORMS)('ApplicationSets of %s', (_, build) => {
         }
       }
     }
+    for (const app of folderApplications(argo)) levels[app.spec.source.path] = app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce'];
     expect(levels).toEqual(Object.fromEntries(platform.apps.map(app => [app.outputDir, app.podSecurity.level])));
-    // Host networking and host folders: the three apps that state why.
+    // Host networking and host folders: the apps that state why.
     expect(levels).toMatchObject({ 'dist/monitoring/alloy': 'privileged', 'dist/monitoring/node-exporter': 'privileged', 'dist/networking/cloudflared': 'privileged' });
+    for (const app of platform.apps.filter(a => a.podSecurity !== PodSecurity.RESTRICTED)) expect(app.podSecurity.reason, app.appName).toBeTruthy();
     const networking = applicationSets(argo).find(s => s.metadata.name === 'networking');
     expect(networking.spec.generators).toEqual([{
       git: {
@@ -137,6 +142,33 @@ describe.each(PLATFORMS)('ApplicationSets of %s', (_, build) => {
       [{ path: 'dist/apps/b' }],
     ]);
     expect(set.spec.generators[1].git.values).toEqual({ namespace: 'custom-ns', podSecurity: 'restricted' });
+  });
+});
+
+describe('the system layer and the sync waves of argocd/', () => {
+  const { argo } = renderedPlatform();
+  const wave = (o: any) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+
+  it('syncs Argo CD and each operator by an Application of its own, in project system, never deleting what it installed', () => {
+    const system = folderApplications(argo);
+    expect(system.map(a => a.spec.source.path)).toEqual(system.map(a => `dist/system/${a.metadata.name}`));
+    for (const app of system) {
+      expect(app.spec.project).toBe('system');
+      expect(app.metadata.finalizers, app.metadata.name).toBeUndefined();
+      expect(app.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
+    }
+  });
+
+  it('creates the AppProjects first, then Argo CD, then the operators in the order they need each other, then the ApplicationSets', () => {
+    const projects = argo.filter(o => o.kind === 'AppProject');
+    const system = folderApplications(argo);
+    const argocd = system.find(a => a.spec.destination.namespace === 'argocd');
+    const operators = system.filter(a => a !== argocd);
+    const sets = applicationSets(argo);
+    expect(new Set(projects.map(wave)).size).toBe(1);
+    expect(wave(projects[0])).toBeLessThan(wave(argocd));
+    for (const o of operators) expect(wave(argocd), o.metadata.name).toBeLessThan(wave(o));
+    for (const o of operators) for (const set of sets) expect(wave(o)).toBeLessThan(wave(set));
   });
 });
 

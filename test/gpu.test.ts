@@ -178,8 +178,10 @@ describe('the ollama app (seed 004)', () => {
 
   it('installs AMD\'s device plugin from its pinned chart, in a namespace that says why it is privileged', () => {
     const app = rendering.objects.find(o => o.manifest.kind === 'Application' && o.manifest.metadata.name === AMD_GPU_DEVICE_PLUGIN.name)!.manifest as any;
-    expect(app.spec.source).toMatchObject({ repoURL: 'https://rocm.github.io/k8s-device-plugin/', chart: 'amd-gpu', targetRevision: '0.21.0' });
-    expect(app.spec.source.helm.valuesObject.dp.image).toEqual({ repository: 'docker.io/rocm/k8s-device-plugin', tag: '1.31.0.9' });
+    expect(app.spec.source.path).toBe(`dist/system/${AMD_GPU_DEVICE_PLUGIN.name}`);
+    const plugin = rendering.objects.find(o => o.manifest.kind === 'DaemonSet' && o.manifest.metadata.namespace === AMD_GPU_DEVICE_PLUGIN.namespace)!;
+    expect(plugin.origin).toMatch(/^chart amd-gpu 0\.21\.0: /);
+    expect(podSpecOf(plugin.manifest)!.containers[0].image).toBe('docker.io/rocm/k8s-device-plugin:1.31.0.9');
     expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(app.metadata.annotations['platform.homelab/pod-security-reason']).toContain('hostPath');
     expect(rendering.objects.some(o => o.manifest.kind === 'Application' && o.manifest.metadata.name === NVIDIA_DEVICE_PLUGIN.name)).toBe(false);
@@ -192,13 +194,17 @@ describe('GPU requests', () => {
   it('on NVIDIA nodes: nvidia.com/gpu, the K3s nvidia RuntimeClass, NVIDIA\'s device plugin, no ROCm override', () => {
     const platform = gpuPlatform([{ vendor: 'nvidia', model: 'rtx3060' }], [ollamaOn('rtx3060', 'docker.io/ollama/ollama:0.32.15')]);
     const rendering = render(platform);
-    const spec = podSpecOf(rendering.objects.find(o => o.manifest.kind === 'Deployment')!.manifest)!;
+    const spec = podSpecOf(rendering.objects.find(o => o.manifest.kind === 'Deployment' && o.manifest.metadata.namespace === 'llm')!.manifest)!;
     expect(spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
     expect(spec.runtimeClassName).toBe('nvidia');
     expect(spec.containers[0].env.map((e: any) => e.name)).not.toContain('HSA_OVERRIDE_GFX_VERSION');
     const app = rendering.objects.find(o => o.manifest.kind === 'Application' && o.manifest.metadata.name === NVIDIA_DEVICE_PLUGIN.name)!.manifest as any;
-    expect(app.spec.source).toMatchObject({ chart: 'nvidia-device-plugin', targetRevision: '0.20.0' });
-    expect(app.spec.source.helm.valuesObject.runtimeClassName).toBe('nvidia');
+    expect(app.spec.source.path).toBe(`dist/system/${NVIDIA_DEVICE_PLUGIN.name}`);
+    const plugins = rendering.objects.filter(o => o.manifest.kind === 'DaemonSet' && o.manifest.metadata.namespace === NVIDIA_DEVICE_PLUGIN.namespace);
+    // MPS sharing is not set up: its privileged control daemon is left out.
+    expect(plugins.map(o => o.manifest.metadata.name)).toEqual(['nvidia-device-plugin']);
+    expect(plugins[0].origin).toMatch(/^chart nvidia-device-plugin 0\.20\.0: /);
+    expect(podSpecOf(plugins[0].manifest)!.runtimeClassName).toBe('nvidia');
   });
 
   it('take the ROCm override of the model, none for a model ROCm supports, or the one the capacity sets', () => {

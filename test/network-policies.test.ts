@@ -6,7 +6,7 @@ import { SCRAPE_ANNOTATION } from '../lib/monitoring/scrape';
 import { AppChart } from '../lib/platform/app-chart';
 import { K3S_NETWORK, Platform } from '../lib/platform/platform';
 import { Endpoint, firstHost, isAllowed } from '../lib/report/reachability';
-import { workloadsOf } from '../lib/model';
+import { webhookBackendsOf, workloadsOf } from '../lib/model';
 import { Manifest, render } from '../lib/synth/render';
 import { renderAndValidate } from '../lib/synth/synthesize';
 import { WebService } from '../lib/workloads/web-service';
@@ -37,7 +37,10 @@ function policyModel(platform: Platform) {
 
   const label = (e: Endpoint) => (e.namespace && !Object.values(outside).includes(e) ? `${e.namespace}/${e.name}` : e.name);
   const ours = workloads.map(w => (w.hostNetwork ? { ...w, address: NODE_ADDRESS } : w));
-  const endpoints: Endpoint[] = [...ours, ...Object.values(outside)];
+  // The CloudNativePG operator is outside the platform unless the platform installs it (the system layer).
+  const operator = ours.find(w => w.namespace === 'cnpg-system' && w.name === 'cloudnative-pg');
+  const others = Object.values(outside).filter(e => !(operator && e === outside['cnpg-operator']));
+  const endpoints: Endpoint[] = [...ours, ...others];
   // A host-network pod's traffic carries the node's address: the `node` endpoint speaks for it.
   const sources = endpoints.filter(e => !e.hostNetwork);
 
@@ -98,18 +101,26 @@ function policyModel(platform: Platform) {
       for (const w of behind(svc.metadata.namespace, svc.metadata.name).workloads) for (const port of containerPorts(svc, w)) triples.add(`node -> ${w.namespace}/${w.name}:${port}`);
     }
     // CloudNativePG: the operator, replication between instances, the API server.
+    const cnpg = operator ? 'cnpg-system/cloudnative-pg' : 'cnpg-operator';
     for (const m of manifests.filter(x => x.apiVersion.startsWith('postgresql.cnpg.io/'))) {
       const at = `${m.metadata.namespace}/${m.metadata.name}`;
-      if (m.kind === 'Cluster') ['cnpg-operator -> AT:5432', 'cnpg-operator -> AT:8000', 'AT -> AT:5432', 'AT -> node:6443'].forEach(t => triples.add(t.replace(/AT/g, at)));
+      if (m.kind === 'Cluster') [`${cnpg} -> AT:5432`, `${cnpg} -> AT:8000`, 'AT -> AT:5432', 'AT -> node:6443'].forEach(t => triples.add(t.replace(/AT/g, at)));
       if (m.kind === 'Pooler') triples.add(`${at} -> node:6443`);
+    }
+    // The API server, from its node, calls the admission and conversion webhooks.
+    for (const m of manifests) {
+      for (const hook of webhookBackendsOf(m)) {
+        const { svc, workloads: ws } = behind(hook.namespace, hook.service);
+        for (const w of ws) for (const port of containerPorts(svc, w, hook.port)) triples.add(`node -> ${w.namespace}/${w.name}:${port}`);
+      }
     }
     return [...triples].sort();
   }
-  return { objects, manifests, policies, workloads, appNamespaces, ours, endpoints, sources, allowedTriples, byName, declaredTriples };
+  return { objects, manifests, policies, workloads, appNamespaces, ours, others, endpoints, sources, allowedTriples, byName, declaredTriples };
 }
 
 const platform = buildPlatform();
-const { policies, appNamespaces, ours, sources, allowedTriples, byName } = policyModel(platform);
+const { policies, appNamespaces, ours, others, sources, allowedTriples, byName } = policyModel(platform);
 
 describe.each(PLATFORMS)('the NetworkPolicies of %s', (_, build) => {
   const model = policyModel(build());
@@ -132,7 +143,7 @@ describe('NetworkPolicies derived from the declared edges', () => {
   it('allow Traefik to the blog, the Bun blog and the URL shortener, the node to its NodePort, and the CloudNativePG operator to its cluster', () => {
     expect(allowedTriples()).toEqual(expect.arrayContaining([
       'traefik -> blog/nginx:8080', 'traefik -> bun-blog/blog:3000', 'traefik -> url-shortener/api:5000', 'node -> url-shortener/api:5000',
-      'cnpg-operator -> url-shortener/postgres:5432', 'cnpg-operator -> url-shortener/postgres:8000',
+      'cnpg-system/cloudnative-pg -> url-shortener/postgres:5432', 'cnpg-system/cloudnative-pg -> url-shortener/postgres:8000',
       'url-shortener/postgres -> url-shortener/postgres:5432', 'url-shortener/postgres -> node:6443', 'url-shortener/postgres-pooler-rw -> node:6443',
     ]));
   });
@@ -172,7 +183,7 @@ describe('NetworkPolicies derived from the declared edges', () => {
     const declared = platform.externalConnections.filter(c => c.to === 'internet').map(c => `${c.from.namespace}/${c.from.name}`);
     expect(declared).toEqual(expect.arrayContaining(['monitoring/alertmanager', 'monitoring/blackbox-exporter', 'ollama/ollama']));
     // Besides them, only what is outside the app namespaces (no policy of ours applies there).
-    expect(toInternet).toEqual([...new Set(['cnpg-operator', 'internet', 'kube-dns', 'lan-host', 'node', 'other-pod', 'traefik', ...declared])].sort());
+    expect(toInternet).toEqual([...new Set([...others.map(e => e.name), ...declared])].sort());
     expect(sources.filter(s => s.namespace && appNamespaces.includes(s.namespace) && isAllowed(policies, s, outside.internet, 80))).toEqual([]);
     expect(sources.filter(s => s.namespace && appNamespaces.includes(s.namespace) && isAllowed(policies, s, outside['lan-host'], 443))).toEqual([]);
   });

@@ -41,10 +41,11 @@ function readmeTable(heading: string): string[][] {
 }
 
 describe('secrets', () => {
-  it('no Secret, and so no Secret data, is anywhere in dist/ or argocd/', () => {
+  it('no Secret data is anywhere in dist/ or argocd/: the only Secrets are the empty ones upstream installs for their components to fill', () => {
     const secrets = [...documentsUnder('dist'), ...documentsUnder('argocd')].filter(d => d.doc?.kind === 'Secret');
-    expect(secrets.map(s => s.file)).toEqual([]);
-    expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
+    expect(secrets.filter(s => s.doc.data || s.doc.stringData).map(s => s.file)).toEqual([]);
+    const rendered = rendering.objects.filter(o => o.manifest.kind === 'Secret');
+    expect(rendered.every(o => o.chart.outputDir.startsWith('dist/system/') && o.origin)).toBe(true);
   });
 
   it('ExternalSecrets read each key from the ClusterSecretStore the platform declares, one store item per Secret', () => {
@@ -71,8 +72,14 @@ describe('secrets', () => {
       const value = m.spec?.template?.metadata?.annotations?.['platform.homelab/external-secrets'] ?? m.spec?.jobTemplate?.spec?.template?.metadata?.annotations?.['platform.homelab/external-secrets'];
       return value ? [`${m.kind} ${m.metadata.namespace}/${m.metadata.name}: ${value}`] : [];
     });
-    // CloudNativePG creates postgres-app; everything else comes from an ExternalSecret.
-    expect(annotated).toEqual(['Deployment url-shortener/api: postgres-app']);
+    // CloudNativePG creates postgres-app, Argo CD's Redis its own password; everything else comes from an ExternalSecret.
+    expect(annotated.sort()).toEqual([
+      'Deployment argocd/argocd-redis: argocd-redis',
+      'Deployment argocd/argocd-repo-server: argocd-redis',
+      'Deployment argocd/argocd-server: argocd-redis',
+      'Deployment url-shortener/api: postgres-app',
+      'StatefulSet argocd/argocd-application-controller: argocd-redis',
+    ]);
 
     const p = emptyPlatform();
     const chart = testChart(p);
@@ -100,11 +107,14 @@ describe('secrets', () => {
     expect(objects.map(o => (o.manifest as any).spec.data.map((d: any) => d.secretKey))).toEqual([['password', 'user']]);
   });
 
-  it('installs the external-secrets operator from a pinned chart through an Argo CD Application in the operators project', () => {
+  it('installs the external-secrets operator from its pinned chart, rendered into dist/system and synced in the system project', () => {
     const app = manifests.find(m => m.kind === 'Application' && m.metadata.name === 'external-secrets');
-    expect(app.spec.project).toBe('operators');
-    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.external-secrets.io', chart: 'external-secrets', targetRevision: '2.9.0' });
+    expect(app.spec.project).toBe('system');
+    expect(app.spec.source.path).toBe('dist/system/external-secrets');
     expect(app.spec.destination.namespace).toBe('external-secrets');
+    const operator = rendering.objects.filter(o => o.file.startsWith('dist/system/external-secrets/'));
+    expect(operator.some(o => o.manifest.kind === 'CustomResourceDefinition' && o.manifest.metadata.name === 'externalsecrets.external-secrets.io')).toBe(true);
+    expect(new Set(operator.map(o => o.origin?.split(':')[0]))).toEqual(new Set(['chart external-secrets 2.9.0', undefined]));
   });
 
 });
@@ -113,9 +123,11 @@ describe.each(PLATFORMS)('secrets of %s', (_, build) => {
   const p = build();
   const objects = render(p).objects.map(o => o.manifest) as any[];
 
-  it('every Secret a pod reads is created by an ExternalSecret of its app, by CloudNativePG, or declared pre-created', () => {
-    const preCreated = credentialsOf(p).preCreated.map(s => `${s.namespace}/${s.name}`);
+  it('every Secret a pod reads is created by an ExternalSecret of its app, by CloudNativePG, by the app when it runs, or declared pre-created', () => {
+    const credentials = credentialsOf(p);
+    const preCreated = [...credentials.preCreated, ...credentials.runTime].map(s => `${s.namespace}/${s.name}`);
     const provided = new Set([...preCreated, ...objects.flatMap(m => {
+      if (m.kind === 'Secret') return [`${m.metadata.namespace}/${m.metadata.name}`];
       if (m.kind === 'ExternalSecret') return [`${m.metadata.namespace}/${m.spec.target?.name ?? m.metadata.name}`];
       if (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/')) return [`${m.metadata.namespace}/${m.metadata.name}-app`];
       return [];
@@ -125,9 +137,10 @@ describe.each(PLATFORMS)('secrets of %s', (_, build) => {
       const template = m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : m.spec?.template;
       if (!template?.spec?.containers) continue;
       const pod = template.spec;
-      for (const v of pod.volumes ?? []) if (v.secret) read.add(`${m.metadata.namespace}/${v.secret.secretName}`);
+      // An optional Secret (Argo CD's TLS, an operator's webhook certificate) may never exist.
+      for (const v of pod.volumes ?? []) if (v.secret && !v.secret.optional) read.add(`${m.metadata.namespace}/${v.secret.secretName}`);
       for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
-        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) read.add(`${m.metadata.namespace}/${e.valueFrom.secretKeyRef.name}`);
+        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional) read.add(`${m.metadata.namespace}/${e.valueFrom.secretKeyRef.name}`);
       }
     }
     expect(read.size).toBeGreaterThan(0);
@@ -151,13 +164,13 @@ describe('AppProjects', () => {
   const projects = manifests.filter(m => m.kind === 'AppProject');
   const allowsCrds = (p: any) => (p.spec.clusterResourceWhitelist ?? []).some((r: any) => r.kind === 'CustomResourceDefinition' || r.kind === '*' || r.group === '*');
 
-  it('allow CustomResourceDefinitions in the operators project only', () => {
-    expect(projects.filter(allowsCrds).map(p => p.metadata.name)).toEqual(['operators']);
-    expect(projects.map(p => p.metadata.name).sort()).toEqual([...platform.categories, 'operators', 'root'].sort());
+  it('allow CustomResourceDefinitions in the system project only', () => {
+    expect(projects.filter(allowsCrds).map(p => p.metadata.name)).toEqual(['system']);
+    expect(projects.map(p => p.metadata.name).sort()).toEqual([...platform.categories, 'root'].sort());
   });
 
   it('allow each category exactly the cluster-scoped objects its apps render, by name', () => {
-    for (const project of projects.filter(p => !['operators', 'root'].includes(p.metadata.name))) {
+    for (const project of projects.filter(p => p.metadata.name !== 'root')) {
       const rendered = rendering.objects
         .filter(o => o.chart.outputDir.startsWith(`dist/${project.metadata.name}/`) && !o.manifest.metadata.namespace)
         .map(o => `${(o.manifest.apiVersion.includes('/') ? o.manifest.apiVersion.split('/')[0] : '')}/${o.manifest.kind}/${o.manifest.metadata.name}`);
@@ -171,7 +184,7 @@ describe('AppProjects', () => {
     const chart = testChart(p);
     new ApiObject(chart, 'crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.org' } });
     new GitOpsChart(p);
-    expect(() => p.derive()).toThrow('argocd/apps: clusterResourceWhitelist: category apps renders CustomResourceDefinition widgets.example.org; only the operators project may install CRDs (declare an OperatorRequirement)');
+    expect(() => p.derive()).toThrow('gitops/apps: clusterResourceWhitelist: category apps renders CustomResourceDefinition widgets.example.org; only the system layer may install CRDs (declare an OperatorRequirement)');
   });
 
   it('give the root application nothing but argocd/', () => {

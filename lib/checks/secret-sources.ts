@@ -57,11 +57,12 @@ function sourcesOf(objects: RenderedObject[], appDir: string): Set<string> {
 
 /**
  * Pods that read a Secret or ConfigMap nothing creates: not rendered by their app, not the target
- * of an ExternalSecret of their app, not declared pre-created, and not made by an operator the
- * platform runs. Such a pod would never start.
+ * of an ExternalSecret of their app, not declared pre-created or created at run time by the app,
+ * and not made by an operator the platform runs. Such a pod would never start.
  */
 export function missingSources(root: IConstruct, objects: RenderedObject[]): string[] {
-  const preCreated = new Set(credentialsOf(root).preCreated.map(s => `${s.namespace}/${s.name}`));
+  const credentials = credentialsOf(root);
+  const preCreated = new Set([...credentials.preCreated, ...credentials.runTime].map(s => `${s.namespace}/${s.name}`));
   // One finding per missing object, at its first reader; the others are listed in it.
   const missing = new Map<string, { pod: RenderedPod; read: Read; others: string[] }>();
   const byApp = new Map<string, Set<string>>();

@@ -10,6 +10,7 @@ import { Platform } from '../platform/platform';
 import { PodSecurity } from '../platform/pod-security';
 import { Category } from './categories';
 import { GITOPS_PART_OF } from './root-application';
+import { SYNC_WAVE, SyncWaves } from './sync-waves';
 import { AUTOMATED_SYNC, RESOURCES_FINALIZER, SYNC_RETRY } from './sync-policy';
 
 /** Argo CD's go-template parameters for a git directory, e.g. `dist/apps/blog`. */
@@ -70,18 +71,19 @@ function describeCategory(category: Category): string {
  * the ApplicationSet turns each folder `dist/<category>/<app>` into an Application.
  */
 export class CategoryApps extends Construct {
-  constructor(scope: Construct, id: string, category: Category) {
+  constructor(scope: Construct, id: string, category: Category, waves: SyncWaves) {
     super(scope, id);
     const platform = Platform.of(this);
     const crds = category.clusterResources.filter(r => r.group === 'apiextensions.k8s.io' && r.kind === 'CustomResourceDefinition');
     if (crds.length) {
-      fail(this, 'clusterResourceWhitelist', `category ${category.name} renders CustomResourceDefinition ${crds.map(r => r.name).join(', ')}; only the operators project may install CRDs (declare an OperatorRequirement)`);
+      fail(this, 'clusterResourceWhitelist', `category ${category.name} renders CustomResourceDefinition ${crds.map(r => r.name).join(', ')}; only the system layer may install CRDs (declare an OperatorRequirement)`);
     }
     const metadata = { name: category.name, labels: standardLabels({ name: category.name, app: GITOPS_PART_OF, component: 'gitops' }) };
+    const wave = (n: number) => (n === 0 ? {} : { annotations: { [SYNC_WAVE]: String(n) } });
     const charts = argoRenderedCharts(this).filter(c => c.category === category.name);
 
     new AppProject(this, 'AppProject', {
-      metadata,
+      metadata: { ...metadata, ...wave(waves.projects) },
       spec: {
         description: describeCategory(category),
         // This repository, and the repositories of the charts Argo CD renders for the category's apps.
@@ -93,7 +95,7 @@ export class CategoryApps extends Construct {
     });
 
     new ApplicationSet(this, 'ApplicationSet', {
-      metadata,
+      metadata: { ...metadata, ...wave(waves.applicationSets) },
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],

@@ -3,6 +3,7 @@ import { Application } from '../../imports/argocd-application-argoproj.io';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
 import { standardLabels } from '../k8s/labels';
 import { Platform } from '../platform/platform';
+import { SYNC_WAVE, SyncWaves } from './sync-waves';
 import { AUTOMATED_SYNC, SYNC_RETRY } from './sync-policy';
 
 export const ROOT_NAME = 'root';
@@ -13,17 +14,17 @@ const ARGO_KINDS = ['AppProject', 'Application', 'ApplicationSet'];
 
 /**
  * The app of apps: an Application that syncs `argocd/` itself, and the AppProject it lives in,
- * which allows nothing but Argo CD objects in Argo CD's namespace. Applied once by hand; from then
- * on every change to argocd/ arrives through git.
+ * which allows nothing but Argo CD objects in Argo CD's namespace. Applied once by `npm run
+ * bootstrap`; from then on every change to argocd/ arrives through git.
  */
 export class RootApplication extends Construct {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, waves: SyncWaves) {
     super(scope, id);
     const platform = Platform.of(this);
     const metadata = { name: ROOT_NAME, labels: standardLabels({ name: ROOT_NAME, app: GITOPS_PART_OF, component: 'gitops' }) };
 
     new AppProject(this, 'AppProject', {
-      metadata,
+      metadata: { ...metadata, annotations: { [SYNC_WAVE]: String(waves.projects) } },
       spec: {
         description: 'The root application: manages argocd/ and nothing else',
         sourceRepos: [platform.repoURL],

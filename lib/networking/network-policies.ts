@@ -22,6 +22,7 @@ import { argoRenderedCharts } from '../upstream/registry';
  * - Prometheus -> every pod its scrape annotations (or its Service's) name, on that port;
  * - the ingress controller -> every pod behind an Ingress backend or HTTPRoute backendRef, on the container port;
  * - the nodes -> pods behind a NodePort Service and pods a host-network pod connects to;
+ * - the API server (from its node) -> pods behind the Service of an admission or conversion webhook;
  * - the CloudNativePG operator's namespace -> instances (status 8000, PostgreSQL 5432), instances
  *   -> each other (replication, join Jobs), instances and poolers -> the API server.
  *
@@ -104,6 +105,7 @@ export function policyEdges(platform: Platform, rendered: PlatformModel | { file
   // kube-router (K3s) filters after kube-proxy's DNAT: kubernetes.default.svc:443 arrives as <node>:6443.
   const apiServer: Peer = { description: 'the Kubernetes API server', ipBlocks: [{ cidr: network.nodeCidr }] };
   const fromNodes: Peer = { description: 'the nodes', ipBlocks: nodeSources(network, nodes) };
+  const apiServerCaller: Peer = { description: 'the Kubernetes API server (webhook calls)', ipBlocks: nodeSources(network, nodes) };
 
   for (const c of platform.connections) {
     const from = find(c.from);
@@ -145,6 +147,15 @@ export function policyEdges(platform: Platform, rendered: PlatformModel | { file
       if (port !== undefined) add(ingressController, dst(w), undefined, w, port);
     }
   }
+  // The API server calls admission and conversion webhooks from its node (K3s runs it on the host network).
+  for (const webhook of model.webhookBackends) {
+    const svc = model.service(webhook.namespace, webhook.service);
+    if (!svc) continue;
+    for (const w of model.behind(svc)) {
+      const port = model.targetPort(svc, webhook.port, w);
+      if (port !== undefined) add(apiServerCaller, dst(w), undefined, w, port);
+    }
+  }
   // A NodePort reaches the pods from the node kube-proxy received it on (SNAT, externalTrafficPolicy Cluster).
   for (const svc of model.services.filter(s => s.spec?.type === 'NodePort')) {
     for (const w of model.behind(svc)) {
@@ -158,11 +169,13 @@ export function policyEdges(platform: Platform, rendered: PlatformModel | { file
   // CloudNativePG: the operator's namespace -> instances; instances replicate from each other (and
   // join Jobs, which carry the cluster label, copy from the primary); instances and poolers read
   // their Cluster, Pooler and Secrets from the API server.
+  // The operator's pods, when the platform renders them (an app of the system layer); else its namespace.
   const operatorNs = platform.operators.find(o => o.namespace === CNPG_NAMESPACE && o.name === 'cloudnative-pg')?.namespace;
-  const operator: Peer | undefined = operatorNs ? { description: `the CloudNativePG operator (namespace ${operatorNs})`, namespace: operatorNs } : undefined;
+  const operatorPods = operatorNs ? workloads.find(w => w.namespace === operatorNs && w.kind === 'Deployment' && w.name === 'cloudnative-pg') : undefined;
+  const operator: Peer | undefined = operatorPods ? src(operatorPods) : operatorNs ? { description: `the CloudNativePG operator (namespace ${operatorNs})`, namespace: operatorNs } : undefined;
   for (const w of workloads.filter(x => x.kind === 'Cluster' || x.kind === 'Pooler')) {
     if (w.kind === 'Cluster') {
-      if (operator) for (const port of [8000, 5432]) add(operator, dst(w), undefined, w, port);
+      if (operator) for (const port of [8000, 5432]) add(operator, dst(w), operatorPods, w, port);
       // Any pod of the cluster (instances, its Jobs; poolers carry the label too) may reach the instances.
       add({ description: `pods of cluster ${w.namespace}/${w.name}`, pods: { namespace: w.namespace, labels: { [CNPG_CLUSTER_LABEL]: w.name } } }, dst(w), undefined, w, 5432);
       add(src(w), dst(w), w, undefined, 5432);

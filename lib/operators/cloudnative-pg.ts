@@ -1,5 +1,6 @@
 import { OperatorRequirement } from '../platform/operator';
 import { CERT_MANAGER } from './cert-manager';
+import { resources } from './resources';
 
 /** Namespace of the CloudNativePG operator; the Barman Cloud plugin must run next to it. */
 export const CNPG_NAMESPACE = 'cnpg-system';
@@ -20,14 +21,28 @@ export const CLOUDNATIVE_PG: OperatorRequirement = {
     crds: { create: true },
     // Prometheus finds the clusters' pods by annotation; no PodMonitor (no Prometheus operator).
     monitoring: { podMonitorEnabled: false },
-    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    resources: resources('100m', '128Mi', '500m', '512Mi'),
   },
-  syncWave: -2,
+  patches: {
+    // Upstream's liveness probe is its readiness probe: out of rotation after 3 failed checks,
+    // restarted only after 6.
+    containers: {
+      'cloudnative-pg/manager': {
+        livenessProbe: { httpGet: { path: '/readyz', port: 'webhook-server', scheme: 'HTTPS' }, initialDelaySeconds: 3, periodSeconds: 10, failureThreshold: 6 },
+      },
+    },
+  },
+  wire: operator => {
+    // The operator's own edges to the instances it manages (status, PostgreSQL) are derived from
+    // the Clusters (lib/networking/network-policies.ts).
+    operator.workload('cloudnative-pg').connectsToKubernetesApi('reconciles Clusters, Poolers and backups, and runs their pods');
+  },
 };
 
 /**
- * The Barman Cloud CNPG-I plugin 0.14.0 (the version of the ObjectStore CRD in imports/), which
- * archives WAL and base backups to an object store. Required by clusters with an object store.
+ * The Barman Cloud CNPG-I plugin v0.13.0 (chart 0.7.0, the newest vendored; its ObjectStore CRD is
+ * the one in imports/, unchanged in v0.14.0), which archives WAL and base backups to an object
+ * store. Required by clusters with an object store.
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/installation/
  */
 export const BARMAN_CLOUD_PLUGIN: OperatorRequirement = {
@@ -35,11 +50,15 @@ export const BARMAN_CLOUD_PLUGIN: OperatorRequirement = {
   namespace: CNPG_NAMESPACE,
   repoURL: 'https://cloudnative-pg.github.io/charts',
   chart: 'plugin-barman-cloud',
-  version: '0.8.0',
+  version: '0.7.0',
   description: 'Barman Cloud CNPG-I plugin v0.14.0',
-  values: {},
+  values: {
+    resources: resources('10m', '64Mi', '250m', '256Mi'),
+  },
   requires: [CLOUDNATIVE_PG, CERT_MANAGER],
-  syncWave: -1,
+  wire: operator => {
+    operator.workload('plugin-barman-cloud').connectsToKubernetesApi('reads ObjectStores and the Clusters that use them');
+  },
 };
 
 /** The plugin name a Cluster's `plugins` and a ScheduledBackup's `pluginConfiguration` use. */

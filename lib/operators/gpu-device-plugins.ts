@@ -1,6 +1,14 @@
 import { GpuVendor } from '../platform/gpus';
 import { OperatorRequirement } from '../platform/operator';
 import { IMAGES } from '../images';
+import type { OperatorChart } from './operator-chart';
+
+/** What a device plugin's DaemonSet must break, and why. */
+function exemptDevicePlugin(operator: OperatorChart, daemonSet: string, hostPaths: string): void {
+  operator.exempt('DaemonSet', daemonSet, ['pod-security.host-path'], `registers with the kubelet through its socket folder and reads the GPUs from the host (${hostPaths})`);
+  operator.exempt('DaemonSet', daemonSet, ['pod-security.run-as-non-root', 'pod-security.seccomp'], 'upstream runs it as root to reach the kubelet\'s socket folder; its capabilities are dropped and privilege escalation is off');
+  operator.exempt('DaemonSet', daemonSet, ['readiness-probe'], 'serves no endpoint: the kubelet sees it register, and no Service sends it traffic');
+}
 
 /** Splits a pinned image reference into the chart's `repository` and `tag` values. */
 function imageValues(image: string): { repository: string; tag: string } {
@@ -36,8 +44,8 @@ export const AMD_GPU_DEVICE_PLUGIN: OperatorRequirement = {
     // The chart's node selector (off by default) needs node-feature-discovery's labels: left off, the
     // plugin runs on every node and advertises nothing where it finds no AMD GPU.
   },
-  syncWave: -3,
   privilegedBecause: 'the device plugin registers with the kubelet through a hostPath socket and reads the GPUs from the host\'s /sys',
+  wire: operator => exemptDevicePlugin(operator, 'amd-gpu-device-plugin-daemonset', '/var/lib/kubelet/device-plugins, /sys, /var/lib/amd-metrics-exporter'),
 };
 
 /**
@@ -63,8 +71,11 @@ export const NVIDIA_DEVICE_PLUGIN: OperatorRequirement = {
     nfd: { enabled: false },
     resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
   },
-  syncWave: -3,
+  // GPU sharing through MPS is not set up: its control daemon, privileged and in the host's PID
+  // namespace, is left out.
+  patches: { omit: [{ kind: 'DaemonSet', name: 'nvidia-device-plugin-mps-control-daemon' }] },
   privilegedBecause: 'the device plugin registers with the kubelet through a hostPath socket',
+  wire: operator => exemptDevicePlugin(operator, 'nvidia-device-plugin', '/var/lib/kubelet/device-plugins, /run/nvidia/mps, /var/run/cdi'),
 };
 
 /** The device plugin of each GPU vendor. */

@@ -20,6 +20,12 @@ export interface AppChartProps {
    * @default PodSecurity.RESTRICTED
    */
   readonly podSecurity?: PodSecurity;
+  /**
+   * Whether the app installs cluster-wide objects (CRDs, cluster RBAC, admission webhooks): only
+   * the apps of the system layer (`SystemChart`: Argo CD and the operators) do.
+   * @default false
+   */
+  readonly clusterScope?: boolean;
 }
 
 /**
@@ -31,6 +37,7 @@ export class AppChart extends PlatformChart {
   public readonly category: string;
   public readonly appName: string;
   public readonly podSecurity: PodSecurity;
+  public readonly clusterScope: boolean;
   public readonly outputDir: string;
 
   constructor(scope: Platform, id: string, props: AppChartProps) {
@@ -43,6 +50,7 @@ export class AppChart extends PlatformChart {
     this.category = assertDnsLabel(this, 'category', props.category);
     assertDnsLabel(this, 'namespace', this.namespace);
     this.podSecurity = props.podSecurity ?? PodSecurity.RESTRICTED;
+    this.clusterScope = props.clusterScope ?? false;
     this.outputDir = `dist/${this.category}/${this.appName}`;
     Object.defineProperty(this, APP_CHART, { value: true });
     scope._register(this);

@@ -3,10 +3,12 @@
  * added, so a derivation only ever depends on earlier phases, never on the order of charts:
  * - `entry-points`: the tunnel's rules, the Gateways and their certificates (from the routes);
  * - `monitoring`: rules, dashboards, probes and the stack's own connections;
+ * - `operators`: an app of the `system` layer for every operator required above (the last moment
+ *   one may be required, and the only one at which an app chart may be added);
  * - `namespaces`: NetworkPolicies, ResourceQuotas and LimitRanges (from every rendered workload);
  * - `gitops`: argocd/ (from every app and every operator required above).
  */
-export const DERIVE_PHASES = ['entry-points', 'monitoring', 'namespaces', 'gitops'] as const;
+export const DERIVE_PHASES = ['entry-points', 'monitoring', 'operators', 'namespaces', 'gitops'] as const;
 
 export type DerivePhase = typeof DERIVE_PHASES[number];
 

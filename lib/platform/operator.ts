@@ -1,14 +1,18 @@
+import type { OperatorChart } from '../operators/operator-chart';
+import type { ManifestPatches } from '../upstream/manifest-patches';
+
 /**
- * An operator the platform installs from its upstream Helm chart, through an Argo CD Application in
- * argocd/. Constructs that need one (a CloudNativePG Cluster, an ExternalSecret, a Certificate)
- * call `Platform.requireOperator`; the GitOps chart renders each required operator once.
+ * An operator the platform installs from its upstream Helm chart, vendored in vendor/charts/ and
+ * rendered at synth time into `dist/system/<name>` (an `OperatorChart`), which its own Argo CD
+ * Application syncs before any app. Constructs that need one (a CloudNativePG Cluster, an
+ * ExternalSecret, a Certificate) call `Platform.requireOperator`; each is installed once.
  */
 export interface OperatorRequirement {
-  /** Name of the Argo CD Application and the Helm release, e.g. `cloudnative-pg`. */
+  /** Name of its app (`dist/system/<name>`), Argo CD Application and Helm release, e.g. `cloudnative-pg`. */
   readonly name: string;
   /** Namespace the operator runs in, created by Argo CD. */
   readonly namespace: string;
-  /** Helm repository URL, e.g. `https://cloudnative-pg.github.io/charts`. */
+  /** Helm repository URL the chart is published in, e.g. `https://cloudnative-pg.github.io/charts` (`npm run charts:pull` pulls from it). */
   readonly repoURL: string;
   /** Chart name in that repository. */
   readonly chart: string;
@@ -16,19 +20,23 @@ export interface OperatorRequirement {
   readonly version: string;
   /** What the chart installs, for reviewers (the operator version). */
   readonly description: string;
-  /** Helm values, rendered into the Application. @default {} */
+  /** Helm values. @default {} */
   readonly values?: Record<string, unknown>;
-  /** Operators this one needs installed first (e.g. the Barman Cloud plugin needs cert-manager). @default [] */
+  /** What the platform changes in the rendered objects that the values cannot. @default {} */
+  readonly patches?: ManifestPatches;
+  /** Operators this one needs synced first (e.g. the Barman Cloud plugin needs cert-manager). @default [] */
   readonly requires?: OperatorRequirement[];
-  /**
-   * Argo CD sync wave of the Application: lower waves are synced first by the root Application.
-   * @default 0
-   */
-  readonly syncWave?: number;
   /**
    * Why its pods need host access (a hostPath, the host network): its namespace then enforces Pod
    * Security "privileged", labelled by Argo CD, and reviewers read the reason in the Application.
-   * @default - its namespace gets no Pod Security labels
+   * @default - its namespace enforces "restricted"
    */
   readonly privilegedBecause?: string;
+  /**
+   * Declares what its rendered workloads connect to (the API server, the internet, the pods it
+   * manages) and exempts what must break a rule, with the reason: the NetworkPolicies of its
+   * namespace let through exactly that.
+   * @default - its workloads connect to nothing
+   */
+  readonly wire?: (operator: OperatorChart) => void;
 }

@@ -160,7 +160,10 @@ export class Platform extends App {
 
   /** @internal called by AppChart's constructor */
   public _register(chart: AppChart): void {
-    if (this.derivedPhase) throw new PlatformError(`${chart.node.path}: app charts are created before synthesis derives the platform, not during it`);
+    // The operators the apps require become apps of the system layer in their own phase.
+    if (this.derivedPhase && !(this.derivedPhase === 'operators' && chart.clusterScope)) {
+      throw new PlatformError(`${chart.node.path}: app charts are created before synthesis derives the platform, not during it`);
+    }
     const clash = this.registered.find(a => a.appName === chart.appName || a.namespace === chart.namespace);
     if (clash) {
       const what = clash.appName === chart.appName ? `app name "${chart.appName}"` : `namespace "${chart.namespace}"`;
@@ -174,6 +177,8 @@ export class Platform extends App {
    * many times is fine; two different definitions under one name are refused.
    */
   public requireOperator(by: IConstruct, operator: OperatorRequirement): void {
+    const late = this.derivedPhase && DERIVE_PHASES.indexOf(this.derivedPhase as DerivePhase) > DERIVE_PHASES.indexOf('operators');
+    if (late) throw new PlatformError(`${by.node.path}: requires operator "${operator.name}" after the operators are installed (derive phase ${this.derivedPhase}); require it in a constructor or in the entry-points or monitoring phase`);
     this.declarations.requireOperator(by, operator);
   }
 

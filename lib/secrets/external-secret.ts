@@ -36,16 +36,24 @@ class CredentialExternalSecret extends ExternalSecretObject {
   }
 }
 
+/** A Secret a component of its app creates when it runs (Argo CD's Redis password). */
+export interface RunTimeSecret {
+  readonly namespace: string;
+  readonly name: string;
+  readonly createdBy: string;
+}
+
 interface CredentialRegistry {
   /** The ExternalSecrets' targets, by `<namespace>/<name>`; a second declaration merges keys. */
   readonly external: Map<string, ProvidedSecret>;
   readonly preCreated: Map<string, PreCreatedSecret>;
+  readonly runTime: Map<string, RunTimeSecret>;
 }
 
 const CREDENTIALS = Symbol('platform.credentials');
 
 function registryOf(scope: IConstruct): CredentialRegistry {
-  return Platform.of(scope).declarations.extension(CREDENTIALS, (): CredentialRegistry => ({ external: new Map(), preCreated: new Map() }));
+  return Platform.of(scope).declarations.extension(CREDENTIALS, (): CredentialRegistry => ({ external: new Map(), preCreated: new Map(), runTime: new Map() }));
 }
 
 /**
@@ -108,15 +116,25 @@ export function preCreatedSecret(scope: IConstruct, secret: PreCreatedSecret): v
 }
 
 /**
+ * Declares a Secret that a component of `scope`'s app creates when it starts, in the app's
+ * namespace: nothing is rendered and nobody creates it by hand, yet its readers may name it.
+ */
+export function runTimeSecret(scope: IConstruct, name: string, createdBy: string): void {
+  const chart = AppChart.of(scope);
+  Platform.of(scope).declarations._checkOpen(scope, `run-time Secret ${name}`);
+  registryOf(scope).runTime.set(`${chart.namespace}/${name}`, { namespace: chart.namespace, name, createdBy });
+}
+
+/**
  * Every credential of the platform `scope` belongs to, once it is derived (the edge declares the
  * DNS solver's token then): the ExternalSecrets' targets and the pre-created Secrets, sorted by
  * namespace and name.
  */
-export function credentialsOf(scope: IConstruct): { external: ProvidedSecret[]; preCreated: PreCreatedSecret[] } {
+export function credentialsOf(scope: IConstruct): { external: ProvidedSecret[]; preCreated: PreCreatedSecret[]; runTime: RunTimeSecret[] } {
   const platform = Platform.of(scope);
   platform.derive();
-  const { external, preCreated } = registryOf(platform);
+  const { external, preCreated, runTime } = registryOf(platform);
   const order = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
     a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
-  return { external: [...external.values()].sort(order), preCreated: [...preCreated.values()].sort(order) };
+  return { external: [...external.values()].sort(order), preCreated: [...preCreated.values()].sort(order), runTime: [...runTime.values()].sort(order) };
 }

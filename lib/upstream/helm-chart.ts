@@ -12,6 +12,7 @@ import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-wo
 import { validateChartValues } from './chart-values';
 import { hydrate } from './hydrate';
 import { helmTemplate } from './helm-template';
+import { ManifestPatches, applyPatches } from './manifest-patches';
 
 /** Who renders the chart's templates. */
 export type ChartRenderer = 'synth' | 'argocd';
@@ -41,6 +42,12 @@ export interface HelmChartProps<V extends object = Record<string, unknown>> {
    * @default 'synth'
    */
   readonly renderedBy?: ChartRenderer;
+  /**
+   * What the platform changes in the rendered objects that the chart's values cannot (a readiness
+   * probe it lacks, objects left out); each patch must apply to something.
+   * @default {}
+   */
+  readonly patches?: ManifestPatches;
   /**
    * The chart cache folder, relative to the repository.
    * @default CHART_CACHE_DIR (`vendor/charts`)
@@ -98,8 +105,11 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
     const where = this.node.path;
     const chart = cachedChart(where, reference, path.resolve(REPO_ROOT, props.cacheDir ?? CHART_CACHE_DIR));
     this.source = chart;
-    const documents = helmTemplate({ chart, release: this.releaseName, namespace: app.namespace, values, where }, () => validateChartValues(where, chart, values));
-    this.objects = hydrate(this, documents, { where, origin: `chart ${this.chart} ${this.version}` });
+    const rendered = helmTemplate({ chart, release: this.releaseName, namespace: app.namespace, values, where }, () => validateChartValues(where, chart, values));
+    // Patches change the documents: they work on a copy of the cached rendering.
+    const { kept, problems } = applyPatches(structuredClone(rendered), props.patches ?? {});
+    if (problems.length) fail(this, 'patches', `chart ${this.chart} ${this.version}: ${problems.join('; ')}`);
+    this.objects = hydrate(this, kept, { where, origin: `chart ${this.chart} ${this.version}` });
     declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: this.description, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path, chart: reference });
   }
 

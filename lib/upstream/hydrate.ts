@@ -9,18 +9,25 @@ import { setOrigin } from '../synth/origin';
 import type { SourcedDocument } from './helm-template';
 
 /**
- * Cluster-wide objects an app's folder may not hold: they belong to the `operators` AppProject
- * (CRDs, cluster RBAC, admission webhooks) or to Argo CD (the app's namespace).
+ * Cluster-wide objects an app's folder may not hold: they belong to the system layer (CRDs,
+ * cluster RBAC, admission webhooks: Argo CD and the operators) or to Argo CD (the app's namespace,
+ * which no app may hold).
  */
-const REFUSED_KINDS = new Set([
+const CLUSTER_KINDS = new Set([
   'apiextensions.k8s.io/CustomResourceDefinition',
   'rbac.authorization.k8s.io/ClusterRole',
   'rbac.authorization.k8s.io/ClusterRoleBinding',
   'admissionregistration.k8s.io/MutatingWebhookConfiguration',
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
   'apiregistration.k8s.io/APIService',
-  '/Namespace',
 ]);
+const NAMESPACE_KIND = '/Namespace';
+
+/**
+ * Removing a CRD deletes every object of its kind (a database cluster, a certificate): Argo CD
+ * neither prunes one that leaves git nor deletes it with its Application.
+ */
+const CRD_SYNC_OPTIONS = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' };
 
 /** `<source>, document <n>`: where a document came from, for messages and file headers. */
 export function documentLocation(doc: SourcedDocument): string {
@@ -43,12 +50,20 @@ function asManifest(value: unknown): Manifest | string {
   return value as Manifest;
 }
 
+/** A label value naming the object: its name, or when that is too long its first segment (a CRD's plural). */
+function nameLabel(name: string): string {
+  const value = name.length <= 63 ? name : name.split('.')[0].slice(0, 63);
+  return value.replace(/[^A-Za-z0-9]+$/, '');
+}
+
 /** `labels` with the platform's standard labels added where missing; part-of and managed-by are the app's. */
 function withStandardLabels(labels: Record<string, string> | undefined, manifest: Manifest, app: AppChart): Record<string, string> {
   const own = labels ?? {};
+  const name = nameLabel(manifest.metadata.name);
+  const instance = `${app.appName}-${name}`;
   return {
-    [LABEL.name]: manifest.metadata.name,
-    [LABEL.instance]: `${app.appName}-${manifest.metadata.name}`,
+    [LABEL.name]: name,
+    [LABEL.instance]: instance.length <= 63 ? instance : name,
     [LABEL.component]: manifest.kind.toLowerCase(),
     ...own,
     // Helm's `managed-by: Helm` would be wrong: Argo CD applies the rendered objects; and every
@@ -84,7 +99,7 @@ export function hydrate(scope: Construct, documents: SourcedDocument[], options:
       continue;
     }
     const kind = `${apiGroup(manifest.apiVersion)}/${manifest.kind}`;
-    if (REFUSED_KINDS.has(kind)) {
+    if (kind === NAMESPACE_KIND || (CLUSTER_KINDS.has(kind) && !app.clusterScope)) {
       refused.push(`${manifest.kind} ${manifest.metadata.name} (${documentLocation(doc)})`);
       continue;
     }
@@ -96,7 +111,9 @@ export function hydrate(scope: Construct, documents: SourcedDocument[], options:
     accepted.push({ doc, manifest });
   }
   if (refused.length) {
-    problems.push(`renders ${refused.join(', ')}: an app may not install CRDs, cluster-wide RBAC, webhooks or namespaces, which only the operators AppProject may hold; install the chart as an operator (an OperatorRequirement in lib/operators/, rendered by Argo CD in project operators), or turn those objects off in its values`);
+    problems.push(app.clusterScope
+      ? `renders ${refused.join(', ')}: Argo CD creates an app's namespace (with its Pod Security labels), so no app may render one; turn it off in the values`
+      : `renders ${refused.join(', ')}: an app may not install CRDs, cluster-wide RBAC, webhooks or namespaces, which only the system layer may hold; install the chart as an operator (an OperatorRequirement in lib/operators/, rendered into dist/system/), or turn those objects off in its values`);
   }
   if (problems.length) throw new PlatformError(`${options.where}: ${problems.join(`\n${options.where}: `)}`);
 
@@ -107,11 +124,17 @@ export function hydrate(scope: Construct, documents: SourcedDocument[], options:
     let id = `${manifest.kind}-${metadata.name}`;
     if (ids.has(id)) id = `${apiGroup(manifest.apiVersion) || 'core'}-${id}`;
     ids.add(id);
+    const crd = manifest.kind === 'CustomResourceDefinition';
     const object = new ApiObject(scope, id, {
       ...rest,
       apiVersion: manifest.apiVersion,
       kind: manifest.kind,
-      metadata: { ...metadata, ...(clusterScoped ? {} : { namespace: app.namespace }), labels: withStandardLabels(metadata.labels, manifest, app) },
+      metadata: {
+        ...metadata,
+        ...(clusterScoped ? {} : { namespace: app.namespace }),
+        labels: withStandardLabels(metadata.labels, manifest, app),
+        ...(crd ? { annotations: { ...metadata.annotations, ...CRD_SYNC_OPTIONS } } : {}),
+      },
     });
     setOrigin(object, `${options.origin}: ${documentLocation(doc)}`);
     return object;

@@ -11,8 +11,9 @@ import { hydrate } from './hydrate';
 import { AppChart } from '../platform/app-chart';
 import { declareUpstreamSource } from './registry';
 import { SourcedDocument, splitDocuments } from './helm-template';
+import { ManifestPatches, applyPatches, moveSubjects } from './manifest-patches';
 
-export interface ManifestsProps {
+export interface ManifestsProps extends ManifestPatches {
   /**
    * A YAML file, or a folder whose `*.yaml` and `*.yml` files (not its subfolders) are read in
    * name order; relative to the repository.
@@ -56,12 +57,15 @@ export class Manifests extends Construct {
       }
     }
     if (!documents.length) fail(this, 'path', `${props.path} holds no Kubernetes object`);
+    const { kept, problems } = applyPatches(documents, props);
+    if (problems.length) fail(this, 'patches', `${props.path}: ${problems.join('; ')}`);
     for (const [i, image] of (props.images ?? []).entries()) {
       assertPinnedImage(this, `images[${i}]`, image);
-      if (!documents.some(doc => setImage(doc.value, image))) fail(this, `images[${i}]`, `no container in ${props.path} runs an image of ${repositoryOf(image)}`);
+      if (!kept.some(doc => setImage(doc.value, image))) fail(this, `images[${i}]`, `no container in ${props.path} runs an image of ${repositoryOf(image)}`);
     }
-    this.objects = hydrate(this, documents, { where: this.node.path, origin: 'YAML' });
     const app = AppChart.of(this);
+    if (props.sourceNamespace) moveSubjects(kept, props.sourceNamespace, app.namespace);
+    this.objects = hydrate(this, kept, { where: this.node.path, origin: 'YAML' });
     declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: `YAML \`${props.path}\``, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path });
   }
 

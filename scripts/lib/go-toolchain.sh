@@ -1,6 +1,7 @@
 # Sourced by the scripts that build Go programs from their modules (build-cluster.sh,
-# build-helm.sh): puts a go command that can build <module>'s pinned toolchain on PATH.
-#   use_go <script name> <module folder>
+# build-helm.sh, build-argocd.sh): puts a go command that can build <module>'s pinned toolchain,
+# or the toolchain named, on PATH.
+#   use_go <script name> <module folder | goX.Y.Z>
 use_go() {
   local name=$1 module=$2
   if ! command -v go >/dev/null 2>&1; then
@@ -19,7 +20,13 @@ use_go() {
   # module proxy itself when it is older (GOTOOLCHAIN=auto).
   export GOTOOLCHAIN=auto
   local toolchain have arch home dir
-  toolchain=$(sed -n 's/^toolchain \(go[0-9.]*\)$/\1/p' "$module/go.mod")
+  if [[ $module =~ ^go[0-9] ]]; then
+    # A module we do not own (Argo CD's) names only its minimum Go: the toolchain is pinned here.
+    toolchain=$module
+    export GOTOOLCHAIN=$toolchain
+  else
+    toolchain=$(sed -n 's/^toolchain \(go[0-9.]*\)$/\1/p' "$module/go.mod")
+  fi
   have=$(go env GOVERSION 2>/dev/null || go version | awk '{print $3}')
   if [ "$(printf '%s\n' "go1.21" "$have" | sort -V | head -1)" != go1.21 ]; then
     # Older Go (Debian bookworm's is 1.19) cannot switch toolchains: fetch the same module
