@@ -18,6 +18,10 @@ declare -A PACKAGES=(
   [amtool]=prometheus-alertmanager
   [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
   [rclone]=rclone
+  # what scripts/install-barman.sh builds Barman Cloud's psycopg2 with (Debian's Python and venv)
+  [pg_config]=libpq-dev
+  [gcc]=gcc
+  [python3-config]=python3-dev
   # the chart's Pooler in front of the service's database (app/test/pgbouncer.test.ts)
   [pgbouncer]=pgbouncer
 )
@@ -28,6 +32,7 @@ for command in "${!PACKAGES[@]}"; do
 done
 # The PostgreSQL server's programs (initdb, postgres) live under /usr/lib/postgresql/<major>/bin.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+/usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 # Several commands come from one package (promtool and prometheus): name each package once.
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 [ ${#missing[@]} -eq 0 ] && exit 0
