@@ -211,6 +211,16 @@ describe('backups through the Barman Cloud plugin', () => {
     });
   });
 
+  it('has Barman Cloud compute checksums only where S3 requires them when the store is not AWS (an endpointURL), and leaves AWS S3 alone', () => {
+    expect(spec(objects.get('ObjectStore/postgres')).instanceSidecarConfiguration).toEqual({ env: [
+      { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+      { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+    ] });
+    const aws = emptyPlatform();
+    new UrlShortenerChart(aws, 'url-shortener', { database: { objectStore: { ...STORE, endpointURL: undefined } } });
+    expect(spec(manifestsOf(render(aws), 'url-shortener').get('ObjectStore/postgres')).instanceSidecarConfiguration).toBeUndefined();
+  });
+
   it('installs each required operator once, the plugin with what it needs, from pinned upstream charts', () => {
     const apps = argo.filter(o => o.manifest.kind === 'Application' && o.manifest.metadata.name !== 'root').map(o => o.manifest as any);
     expect(apps.map(a => [a.metadata.name, a.spec.source.chart, a.spec.source.targetRevision, a.spec.destination.namespace, a.spec.project])).toEqual([

@@ -21,7 +21,6 @@ import type { SecretKeyRef } from './postgres';
 /** Port of the metrics exporter built into every CloudNativePG instance. */
 export const CNPG_METRICS_PORT = 9187;
 
-/** An S3-compatible bucket the Barman Cloud plugin archives WAL and base backups to. */
 /** Every default of `PostgresCluster`; its props' `@default`s name these values (seed 002's cluster). */
 export const POSTGRES_CLUSTER_DEFAULTS = {
   instances: 3,
@@ -71,6 +70,12 @@ export interface PostgresClusterProps {
   /** Backups through the Barman Cloud plugin. @default - none */
   readonly objectStore?: ObjectStoreProps;
 }
+
+/** Checksums only where the S3 API requires them, as stores other than AWS S3 expect. */
+const S3_COMPATIBLE_CHECKSUMS = [
+  { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+  { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+];
 
 /** Seconds, minutes, hours, day of month, month, day of week: the cron of CloudNativePG. */
 const SIX_FIELD_CRON = /^\S+( \S+){5}$/;
@@ -131,6 +136,10 @@ export class PostgresCluster extends Construct {
         metadata: { name: this.name, labels },
         spec: {
           retentionPolicy: retention,
+          // boto3 (in the plugin's Barman Cloud) uploads in aws-chunked encoding with a checksum
+          // trailer by default, which S3-compatible stores refuse (MissingContentLength; seen with
+          // rclone serve s3 in the restore drill); AWS S3 itself needs no change.
+          instanceSidecarConfiguration: store.endpointURL ? { env: S3_COMPATIBLE_CHECKSUMS } : undefined,
           configuration: {
             destinationPath: store.destinationPath,
             endpointUrl: store.endpointURL,
