@@ -1,5 +1,5 @@
 import { migrations } from '../../app/src/db/migrations';
-import type { ThrowawayPostgres } from './throwaway-postgres';
+import type { PostgresClient } from './throwaway-postgres';
 
 /*
  * Data for the restore drills: the URL shortener's own schema (its migrations: identity columns,
@@ -34,7 +34,7 @@ const OTHER_TYPES = `
 `;
 
 /** Creates the apps' tables in `database` (which must exist), as `owner`. */
-export function createAppTables(pg: ThrowawayPostgres, database: string, owner: string): void {
+export function createAppTables(pg: PostgresClient, database: string, owner: string): void {
   const ddl = [...migrations].sort((a, b) => a.version - b.version).map(m => m.sql).join('\n') + OTHER_TYPES;
   pg.psql(`SET ROLE ${owner};\n${ddl}`, database);
 }
@@ -43,7 +43,7 @@ export function createAppTables(pg: ThrowawayPostgres, database: string, owner: 
  * Writes rows to every table, each value marked with `batch` (a short word), so that the rows of
  * two batches differ and a restore to a point between them can be told apart.
  */
-export function writeRows(pg: ThrowawayPostgres, database: string, batch: string): void {
+export function writeRows(pg: PostgresClient, database: string, batch: string): void {
   if (!/^[a-z0-9]+$/.test(batch)) throw new Error(`batch "${batch}" must be a short lowercase word`);
   pg.psql(`
     INSERT INTO users (username, email, is_admin) SELECT '${batch}-user-' || i, '${batch}-' || i || '@Example.org', i = 1 FROM generate_series(1, 20) i;
@@ -76,7 +76,7 @@ export interface TablesSnapshot {
 }
 
 /** Reads every user table row by row, and every sequence, so two databases can be compared exactly. */
-export function snapshotTables(pg: ThrowawayPostgres, database: string): TablesSnapshot {
+export function snapshotTables(pg: PostgresClient, database: string): TablesSnapshot {
   const list = (sql: string) => pg.psql(sql, database).split('\n').filter(Boolean);
   const tables = list("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1");
   const sequences = list("SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences ORDER BY 1");
@@ -87,7 +87,11 @@ export function snapshotTables(pg: ThrowawayPostgres, database: string): TablesS
   };
 }
 
-/** The number of rows of each table, for messages and sanity checks. */
-export function rowCounts(snapshot: TablesSnapshot): Record<string, number> {
-  return Object.fromEntries(Object.entries(snapshot.rows).map(([t, rows]) => [t, rows.length]));
+/**
+ * The sequences of `restored` behind where `source` left them: after a physical recovery a sequence
+ * may run ahead (PostgreSQL logs it 32 values ahead), never behind, or new rows would reuse keys.
+ */
+export function sequencesBehind(restored: TablesSnapshot, source: TablesSnapshot): string[] {
+  const value = (s: string | undefined) => Number(s?.split(' ')[0] ?? -1);
+  return Object.keys(source.sequences).filter(name => value(restored.sequences[name]) < value(source.sequences[name]));
 }

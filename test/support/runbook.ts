@@ -47,7 +47,8 @@ export function blocksUnder(blocks: RunbookBlock[], heading: string): RunbookBlo
  * Runs blocks one after the other in one bash, as a reader pastes them into one terminal, with
  * `-e -u -o pipefail` so that any failing command (or unset variable) stops it.
  */
-export function runBlocks(blocks: RunbookBlock[], options: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs?: number }): SpawnSyncReturns<string> {
+export function runBlocks(blocks: RunbookBlock[], options: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs?: number; uid?: number; gid?: number }): SpawnSyncReturns<string> {
   const script = blocks.map(b => b.code).join('');
-  return spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: options.cwd, env: options.env, encoding: 'utf8', timeout: options.timeoutMs ?? 120_000 });
+  const { env, cwd, uid, gid } = options;
+  return spawnSync('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', script], { cwd, env, uid, gid, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: options.timeoutMs ?? 120_000 });
 }

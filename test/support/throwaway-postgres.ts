@@ -19,21 +19,45 @@ export function giveToServer(file: string): void {
   if (uid !== undefined) execFileSync('chown', ['-R', `${uid}:${gid}`, file]);
 }
 
+/** Talks to a PostgreSQL server on a loopback port as the superuser, over TCP with a password. */
+export class PostgresClient {
+  public constructor(public readonly port: number) {}
+
+  /** libpq's variables for the superuser on this server. */
+  public libpqEnv(database = 'postgres'): Record<string, string> {
+    return { PGHOST: '127.0.0.1', PGPORT: String(this.port), PGUSER: SUPERUSER.user, PGPASSWORD: SUPERUSER.password, PGDATABASE: database };
+  }
+
+  /** Runs SQL as the superuser and returns the output (unaligned, tuples only); throws with psql's error. */
+  public psql(sql: string, database = 'postgres'): string {
+    const result = spawnSync(requireProgram('psql'), ['-X', '-v', 'ON_ERROR_STOP=1', '-Atc', sql], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...this.libpqEnv(database) } });
+    if (result.status !== 0) throw new Error(`psql on ${this.port}/${database}: ${result.error?.message ?? result.stderr.trim()}`);
+    return result.stdout.trim();
+  }
+
+  protected tryPsql(sql: string): string | undefined {
+    try {
+      return this.psql(sql);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 /**
  * A PostgreSQL server of the machine's newest major version on a loopback port, in a folder of its
  * own: `initdb` (or a data folder given, e.g. one a restore wrote), then `postgres` with `settings`.
  * Clients log in over TCP with a password, as they do in the cluster.
  */
-export class ThrowawayPostgres {
-  public readonly port: number;
+export class ThrowawayPostgres extends PostgresClient {
   public readonly dataDir: string;
   private readonly child: ChildProcess;
   private readonly processes: Processes;
 
   private constructor(processes: Processes, child: ChildProcess, port: number, dataDir: string) {
+    super(port);
     this.processes = processes;
     this.child = child;
-    this.port = port;
     this.dataDir = dataDir;
   }
 
@@ -72,26 +96,6 @@ export class ThrowawayPostgres {
 
   public log(): string {
     return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8') : '';
-  }
-
-  /** libpq's variables for the superuser on this server. */
-  public libpqEnv(database = 'postgres'): Record<string, string> {
-    return { PGHOST: '127.0.0.1', PGPORT: String(this.port), PGUSER: SUPERUSER.user, PGPASSWORD: SUPERUSER.password, PGDATABASE: database };
-  }
-
-  /** Runs SQL as the superuser and returns the output (unaligned, tuples only); throws with psql's error. */
-  public psql(sql: string, database = 'postgres'): string {
-    const result = spawnSync(requireProgram('psql'), ['-X', '-v', 'ON_ERROR_STOP=1', '-Atc', sql], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...this.libpqEnv(database) } });
-    if (result.status !== 0) throw new Error(`psql on ${this.port}/${database}: ${result.error?.message ?? result.stderr.trim()}`);
-    return result.stdout.trim();
-  }
-
-  private tryPsql(sql: string): string | undefined {
-    try {
-      return this.psql(sql);
-    } catch {
-      return undefined;
-    }
   }
 
   /** A fast shutdown, so no backend outlives the test; the data folder stays. */
