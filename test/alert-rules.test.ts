@@ -40,7 +40,7 @@ describe('the generated rule files', () => {
     const alerts = Object.values(ruleFiles).flatMap(f => parse(f).groups[0].rules.map((r: any) => r.alert));
     expect([...new Set(alerts)].sort()).toEqual(expect.arrayContaining([
       'AlertmanagerNotificationsFailing', 'GpuMemoryPressure', 'GpuWorkloadRestarting', 'GpuWorkloadSegfault', 'HighAppCPU', 'HighCPUUsage', 'HighErrorRate', 'HighErrorRateCritical', 'HighLatency', 'HighMemory',
-      'MonitoringTargetDown', 'NoRequests', 'PostgresBackupFailing', 'PostgresConnectionsNearMax', 'PostgresInstanceDown', 'PostgresReplicationLag',
+      'MonitoringTargetDown', 'NoRequests', 'PostgresBackupFailing', 'PostgresConnectionsNearMax', 'PostgresInstanceDown', 'PostgresReplicationLag', 'PostgresWalArchivingFailing',
       'PrometheusRuleFailures', 'PublicEndpointDown', 'ServiceDown', 'ValkeyDown', 'ValkeyMemoryNearMax', 'ValkeyNoPrimary',
     ]));
   });
@@ -195,6 +195,13 @@ const CASES: AlertCase[] = [
     firing: [{ series: `cnpg_collector_last_available_backup_timestamp{${PG}}`, values: '3599x30' }],
     below: [{ series: `cnpg_collector_last_available_backup_timestamp{${PG}}`, values: '3601x30' }],
     evalTime: '27h', labels: { namespace: 'shop', service: 'pg', severity: 'warning' },
+  },
+  // Every attempt since the last good one failed (epochs from pg_stat_archiver), for 10 min.
+  {
+    alert: 'PostgresWalArchivingFailing', file: 'shop-pg-postgres.yml',
+    firing: [{ series: `cnpg_pg_stat_archiver_last_archived_time{${PG}}`, values: '100x100' }, { series: `cnpg_pg_stat_archiver_last_failed_time{${PG}}`, values: '160x100' }],
+    below: [{ series: `cnpg_pg_stat_archiver_last_archived_time{${PG}}`, values: '160x100' }, { series: `cnpg_pg_stat_archiver_last_failed_time{${PG}}`, values: '160x100' }],
+    evalTime: '11m', earlyTime: '9m', labels: { ...labelsOf(PG), severity: 'warning' },
   },
   // No successful dump for 26 h: at 27 h (97200 s) a success at 3599 s is 1 s too old, one at 3601 s is not.
   {

@@ -146,6 +146,12 @@ for (const { source, cluster, store } of targets) {
 
     /** Segments archived and failed, from the origin's pg_stat_archiver. */
     const archiver = () => origin.psql('SELECT archived_count || \' \' || failed_count || \' \' || coalesce(last_archived_wal, \'\') FROM pg_stat_archiver').split(' ');
+    /** The epochs CloudNativePG's exporter reports from pg_stat_archiver (its default query): -1 for never. */
+    const archiverEpochs = (pg: PostgresClient) => {
+      const [archived, failed] = pg.psql('SELECT COALESCE(EXTRACT(EPOCH FROM last_archived_time), -1)::bigint || \' \' || COALESCE(EXTRACT(EPOCH FROM last_failed_time), -1)::bigint FROM pg_stat_archiver').split(' ');
+      return { archived, failed };
+    };
+    let healthyArchiver: { archived: string; failed: string } | undefined;
 
     it('archives WAL and takes a base backup with the arguments the plugin derives from the rendered ObjectStore, gzip-compressed, under <destinationPath>/<server name>', () => {
       const backup = barman('barman-cloud-backup', [...plan.backup('drill-base'), '--host', '127.0.0.1', '--port', String(origin.port)], { PGPASSWORD: SUPERUSER.password });
@@ -180,6 +186,7 @@ for (const { source, cluster, store } of targets) {
       const deadline = Date.now() + 60_000;
       while (archiver()[2] < segment && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 500));
       expect(archiver()[2] >= segment, origin.log().slice(-3000)).toBe(true);
+      healthyArchiver = archiverEpochs(origin);
       // The origin is gone from here on.
       await origin.stop();
       fs.rmSync(origin.dataDir, { recursive: true, force: true });
@@ -267,6 +274,34 @@ for (const { source, cluster, store } of targets) {
       ]);
       expect(result.status, result.output).toBe(0);
     });
+
+    it('fails WAL archiving to a bucket that does not exist, and PostgresWalArchivingFailing fires on what PostgreSQL then reports, not on a healthy archiver', async () => {
+      expect(healthyArchiver, 'the archiving above').toBeDefined();
+      const wrong = plan.walArchive.map(a => (a === plan.destinationPath ? a.replace(/^s3:\/\/([^/]+)/, 's3://$1-typo') : a));
+      const broken = await ThrowawayPostgres.create(processes, path.join(work, 'broken-archive'), {
+        wal_level: 'replica', archive_mode: 'on', archive_command: [path.join(bin, 'barman-cloud-wal-archive'), ...wrong, '%p'].join(' '),
+      }, { ...env, HOME: work });
+      broken.psql('CREATE TABLE t AS SELECT 1 AS one; SELECT pg_switch_wal()');
+      const deadline = Date.now() + 60_000;
+      while (archiverEpochs(broken).failed === '-1' && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 500));
+      const epochs = archiverEpochs(broken);
+      await broken.stop();
+      expect(epochs.failed, broken.log().slice(-2000)).not.toBe('-1');
+      expect(broken.log()).toContain('NoSuchBucket');
+      const rules = distObjects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-rules').data[`${plan.namespace}-${plan.cluster}-postgres.yml`];
+      const labels = `namespace="${plan.namespace}",service="${plan.cluster}",pod="${plan.cluster}-1"`;
+      const scrape = (e: { archived: string; failed: string }) => [
+        { series: `cnpg_pg_stat_archiver_last_archived_time{${labels}}`, values: `${e.archived}x20` },
+        { series: `cnpg_pg_stat_archiver_last_failed_time{${labels}}`, values: `${e.failed}x20` },
+      ];
+      const firing = promtoolTestAlert(path.join(work, 'promtool-broken'), rules, 'PostgresWalArchivingFailing', '1m', scrape(epochs), [
+        { evalTime: '9m', labels: [] },
+        { evalTime: '11m', labels: [{ namespace: plan.namespace, service: plan.cluster, pod: `${plan.cluster}-1`, severity: 'warning' }] },
+      ]);
+      expect(firing.status, firing.output).toBe(0);
+      const healthy = promtoolTestAlert(path.join(work, 'promtool-healthy'), rules, 'PostgresWalArchivingFailing', '1m', scrape(healthyArchiver!), [{ evalTime: '15m', labels: [] }]);
+      expect(healthy.status, healthy.output).toBe(0);
+    }, 180_000);
 
     it('builds, with the runbook\'s jq, a Cluster that CloudNativePG accepts and that recovers from the rendered ObjectStore and server name', () => {
       const block = sectionBlocks.find(b => b.headings.includes(WITH_OPERATOR) && /\bjq\b/.test(b.code));

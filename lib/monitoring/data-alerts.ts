@@ -49,6 +49,15 @@ export function postgresAlerts(labels: ServiceLabels, config: RulesConfig = RULE
         summary: `${who}: backups are failing.`,
         description: `The last backup failed, or none succeeded in the last ${promDuration(c.backupMaxAge)}. Check the Backup objects and the object store credentials.`,
       },
+      {
+        alert: 'PostgresWalArchivingFailing',
+        // pg_stat_archiver as the exporter reports it: epochs, -1 before the first attempt.
+        expr: `cnpg_pg_stat_archiver_last_failed_time${sel} > cnpg_pg_stat_archiver_last_archived_time${sel}`,
+        for: c.walArchivingFailingFor,
+        severity: 'warning',
+        summary: `${who}: {{ $labels.pod }} cannot archive WAL.`,
+        description: `Every WAL archive attempt of {{ $labels.pod }} has failed for ${promDuration(c.walArchivingFailingFor)}: nothing written since can be recovered from the object store, and the unarchived WAL fills the volume until writes stop.`,
+      },
     ],
   };
 }
