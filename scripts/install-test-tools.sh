@@ -17,7 +17,6 @@ declare -A PACKAGES=(
   [prometheus]=prometheus
   [amtool]=prometheus-alertmanager
   [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
-  [rclone]=rclone
   # what scripts/install-barman.sh builds Barman Cloud's psycopg2 with (Debian's Python and venv)
   [pg_config]=libpq-dev
   [gcc]=gcc
