@@ -8,6 +8,7 @@ import { Postgres, PostgresProps } from '../lib/data/postgres';
 import { PostgresPooler } from '../lib/data/postgres-pooler';
 import { Valkey, ValkeyProps } from '../lib/data/valkey';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { NetworkPolicies } from '../lib/networking/network-policies';
 import { scrapeAnnotations } from '../lib/monitoring/scrape';
 import { CLOUDNATIVE_PG } from '../lib/operators/cloudnative-pg';
 import { Manifest, render } from '../lib/synth/render';
@@ -219,6 +220,18 @@ describe('backups through the Barman Cloud plugin', () => {
     const aws = emptyPlatform();
     new UrlShortenerChart(aws, 'url-shortener', { database: { objectStore: { ...STORE, endpointURL: undefined } } });
     expect(spec(manifestsOf(render(aws), 'url-shortener').get('ObjectStore/postgres')).instanceSidecarConfiguration).toBeUndefined();
+  });
+
+  it('lets the instances and the recovery Job reach the object store on the internet, on its port, and declares why', () => {
+    const withPolicies = emptyPlatform();
+    new UrlShortenerChart(withPolicies, 'url-shortener', { database: { objectStore: { ...STORE, endpointURL: 'https://minio.example.org:9000' } } });
+    new NetworkPolicies(withPolicies);
+    const policies = manifestsOf(render(withPolicies), 'url-shortener');
+    const toStore = { ports: [{ port: 9000, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }] };
+    expect(spec(policies.get('NetworkPolicy/postgres')).egress).toContainEqual(toStore);
+    expect(spec(policies.get('NetworkPolicy/postgres-jobs')).egress).toContainEqual(toStore);
+    expect(withPolicies.externalConnections.map(c => [c.from.name, c.port, c.reason]))
+      .toEqual([['postgres', 9000, 'archives WAL and base backups to the S3 bucket backups at minio.example.org:9000']]);
   });
 
   it('installs each required operator once, the plugin with what it needs, from pinned upstream charts', () => {

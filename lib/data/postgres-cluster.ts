@@ -13,6 +13,7 @@ import { monitorPostgres } from '../monitoring/data-alerts';
 import { scrapeAnnotations } from '../monitoring/scrape';
 import { BARMAN_CLOUD_PLUGIN, BARMAN_PLUGIN_NAME, CLOUDNATIVE_PG } from '../operators/cloudnative-pg';
 import { AppChart } from '../platform/app-chart';
+import { externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import { ResourcesProps, checkResources } from '../workloads/resources';
 import { CNPG_FIXED_PARAMETERS, checkParameters } from './postgres-parameters';
@@ -132,6 +133,10 @@ export class PostgresCluster extends Construct {
       const retention = store.retention ?? POSTGRES_CLUSTER_DEFAULTS.objectStore.retention;
       if (!RETENTION.test(retention)) fail(this, 'objectStore.retention', `"${retention}" is not a retention such as 30d, 4w or 6m`);
       platform.requireOperator(this, BARMAN_CLOUD_PLUGIN);
+      // The plugin's sidecar in every instance (and the recovery Job) talks to the store itself.
+      const endpoint = new URL(store.endpointURL ?? 'https://s3.amazonaws.com');
+      const bucket = /^s3:\/\/([^/]+)/.exec(store.destinationPath)![1];
+      platform.addExternalConnection(externalConnection(this, 'internet', `archives WAL and base backups to the S3 bucket ${bucket} at ${endpoint.host}`, Number(endpoint.port || 443)));
       this.objectStore = new ObjectStore(this, 'ObjectStore', {
         metadata: { name: this.name, labels },
         spec: {
