@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UrlShortenerChart } from '../charts/url-shortener';
 import { readObjects } from '../lib/cluster/sources';
+import { NetworkPolicies } from '../lib/networking/network-policies';
 import { render } from '../lib/synth/render';
 import { validateSubjects } from '../lib/validate/validate';
 import { argumentSet, barmanCloudPlan, BarmanCloudPlan } from './support/barman-cloud';
@@ -62,10 +63,22 @@ new UrlShortenerChart(configured, 'url-shortener', { database: { objectStore: {
   destinationPath: 's3://homelab-backups/url-shortener/postgres', endpointURL: 'https://s3.example.com',
   accessKeyId: { name: 'postgres-backup-s3', key: 'access-key-id' }, secretAccessKey: { name: 'postgres-backup-s3', key: 'secret-access-key' },
 } } });
+new NetworkPolicies(configured);
+const configuredObjects = render(configured).objects.map(o => o.manifest as any);
 const targets = [
-  ...clustersWithObjectStores(distObjects, 'dist/'),
-  ...clustersWithObjectStores(render(configured).objects.map(o => o.manifest), 'the URL shortener with an object store'),
+  ...clustersWithObjectStores(distObjects, 'dist/').map(t => ({ ...t, objects: distObjects })),
+  ...clustersWithObjectStores(configuredObjects, 'the URL shortener with an object store').map(t => ({ ...t, objects: configuredObjects })),
 ];
+
+/** The jq program of the runbook's block under `heading` that reads `what` from the cluster. */
+function runbookJq(heading: string, what: RegExp): string {
+  const block = sectionBlocks.find(b => b.headings.includes(heading) && what.test(b.code));
+  if (!block) throw new Error(`the runbook has no block under "${heading}" matching ${what}`);
+  const program = /\bjq (?:--arg \S+ \S+ )*'([\s\S]*?)'/.exec(block.code);
+  if (!program) throw new Error(`line ${block.line}: no jq program`);
+  return program[1];
+}
+const jq = (program: string, args: string[], input: unknown) => JSON.parse(execFileSync(requireProgram('jq'), [...args, program], { input: JSON.stringify(input), encoding: 'utf8' }));
 
 const processes = new Processes();
 const dir = tempDir('restore-drill-cnpg-');
@@ -91,7 +104,7 @@ describe('the runbook\'s CloudNativePG section', () => {
   });
 });
 
-for (const { source, cluster, store } of targets) {
+for (const { source, cluster, store, objects } of targets) {
   describe(`the backups of CloudNativePG cluster ${cluster.metadata.namespace}/${cluster.metadata.name} (${source}), restored`, () => {
     const work = path.join(dir, `${source === 'dist/' ? 'dist' : 'configured'}-${cluster.metadata.namespace}-${cluster.metadata.name}`);
     const { database, owner } = cluster.spec.bootstrap.initdb;
@@ -304,15 +317,11 @@ for (const { source, cluster, store } of targets) {
     }, 180_000);
 
     it('builds, with the runbook\'s jq, a Cluster that CloudNativePG accepts and that recovers from the rendered ObjectStore and server name', () => {
-      const block = sectionBlocks.find(b => b.headings.includes(WITH_OPERATOR) && /\bjq\b/.test(b.code));
-      expect(block, 'the runbook builds the recovery Cluster with jq').toBeDefined();
-      const program = /jq (--arg [^\n]*?)'([\s\S]*?)'/.exec(block!.code);
-      expect(program).not.toBeNull();
+      const program = runbookJq(WITH_OPERATOR, /get cluster/);
       const live = { ...cluster, status: { phase: 'Cluster in healthy state' } };
-      const recovery = (target: string) => JSON.parse(execFileSync(requireProgram('jq'), ['--arg', 'target', target, '--arg', 'server', plan.serverName, program![2]], { input: JSON.stringify(live), encoding: 'utf8' }));
       for (const target of ['', targetTime || '2026-01-01 12:00:00+00']) {
-        const restoredCluster = recovery(target);
-        expect(restoredCluster.metadata.name).toBe(`${plan.cluster}-restored`);
+        const restoredCluster = jq(program, ['--arg', 'target', target, '--arg', 'server', plan.serverName], live);
+        expect(restoredCluster.metadata).toEqual({ name: `${plan.cluster}-restored`, namespace: plan.namespace });
         expect(restoredCluster.spec.bootstrap).toEqual({ recovery: { source: 'origin', ...(target ? { recoveryTarget: { targetTime: target } } : {}) } });
         expect(restoredCluster.spec.externalClusters).toEqual([{ name: 'origin', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: store.metadata.name, serverName: plan.serverName } } }]);
         // The rest of the spec is the rendered one: instances, image, storage, parameters, the WAL archiver.
@@ -322,6 +331,21 @@ for (const { source, cluster, store } of targets) {
       }
     });
 
+    it('gives the new cluster\'s pods, with the runbook\'s jq, what the rendered NetworkPolicies give the old one\'s, the object store included', () => {
+      const names = [plan.cluster, `${plan.cluster}-jobs`];
+      const rendered = names.map(name => objects.find(o => o.kind === 'NetworkPolicy' && o.metadata.namespace === plan.namespace && o.metadata.name === name));
+      expect(rendered.every(Boolean), `NetworkPolicies ${names.join(', ')} in ${plan.namespace}`).toBe(true);
+      const list = jq(runbookJq(WITH_OPERATOR, /get networkpolicy/), ['--arg', 'from', plan.cluster, '--arg', 'to', `${plan.cluster}-restored`], { apiVersion: 'v1', kind: 'List', items: rendered });
+      expect(list.items.map((p: any) => p.metadata.name)).toEqual([`${plan.cluster}-restored`, `${plan.cluster}-restored-jobs`]);
+      const rename = (p: any) => JSON.parse(JSON.stringify(p.spec).replaceAll(`"cnpg.io/cluster":"${plan.cluster}"`, `"cnpg.io/cluster":"${plan.cluster}-restored"`));
+      expect(list.items.map((p: any) => p.spec)).toEqual(rendered.map(rename));
+      expect(JSON.stringify(list)).not.toContain(`"cnpg.io/cluster":"${plan.cluster}"`);
+      const storePort = Number(new URL(store.spec.configuration.endpointURL ?? 'https://s3.amazonaws.com').port || 443);
+      for (const policy of list.items) expect(policy.spec.egress.some((e: any) => e.to.some((t: any) => t.ipBlock?.cidr === '0.0.0.0/0') && e.ports.some((p: any) => p.port === storePort)), policy.metadata.name).toBe(true);
+      const report = validateSubjects(list.items.map((manifest: any) => ({ manifest, file: 'restored-policies.json' })));
+      expect(report.errors.filter(f => /schema/.test(f.rule)).map(f => f.message)).toEqual([]);
+    });
+
     it('ran every runbook step outside the cluster; the steps in the cluster name its own objects', () => {
       expect(byHand.filter(b => !ran.has(b)).map(b => `line ${b.line}`)).toEqual([]);
       const vars: Record<string, string> = { NAMESPACE: plan.namespace, CLUSTER: plan.cluster };
@@ -329,6 +353,11 @@ for (const { source, cluster, store } of targets) {
         const code = block.code.replace(/\$\{?(\w+)\}?/g, (m, v) => vars[v] ?? m);
         for (const [, ns] of code.matchAll(/kubectl -n "?([\w-]+)/g)) expect(ns, `line ${block.line}`).toBe(plan.namespace);
         for (const [, name] of code.matchAll(/(?:get cluster|cluster\/)"?([\w-]+)/g)) expect([plan.cluster, `${plan.cluster}-restored`], `line ${block.line}`).toContain(name);
+        for (const [, list] of code.matchAll(/get networkpolicy ((?:"?[a-z0-9][\w-]*"? )+)/g)) {
+          for (const name of list.trim().split(/\s+/).map(n => n.replace(/"/g, ''))) {
+            expect(objects.some(o => o.kind === 'NetworkPolicy' && o.metadata.namespace === plan.namespace && o.metadata.name === name), `line ${block.line}: NetworkPolicy ${name}`).toBe(true);
+          }
+        }
       }
     });
   });
