@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ const RUNBOOK = path.join(REPO_ROOT, 'docs/runbooks/restore.md');
 const SECTION = 'Single-instance PostgreSQL: the daily dumps';
 /** The procedures of the section the drill runs; every runnable block of the section belongs to one. */
 const FETCH = 'From the offsite copy';
+const VOLUME = 'From the backup volume';
 const RESTORE = 'Restore a dump';
 const sectionBlocks = blocksUnder(runbookBlocks(RUNBOOK), SECTION);
 const steps = (heading: string) => sectionBlocks.filter(b => b.headings.includes(heading) && !isClusterStep(b));
@@ -134,6 +135,12 @@ for (const job of jobs) {
       const result = spawnSync(rclone, ['copyto', file, `${remote()}/${name}`], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: work, ...plainEnv(job.copy!), ...copyOverrides() } });
       expect(result.status, result.stderr).toBe(0);
     }
+
+    /** The restore steps, counted as run. */
+    const restoreSteps = () => {
+      steps(RESTORE).forEach(b => ran.add(b));
+      return steps(RESTORE);
+    };
 
     /** A database as the image's first start makes it: the user, and its empty database. */
     function createDatabase(pg: ThrowawayPostgres) {
@@ -249,6 +256,28 @@ for (const job of jobs) {
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain(`restore: ${truncated} is not a complete dump; take an older one`);
       expect(snapshotTables(fresh, database)).toEqual(before);
+    }, 120_000);
+
+    it('restores a dump from the volume in the pod the runbook\'s jq makes of the CronJob\'s Job, with that pod\'s variables', () => {
+      const block = sectionBlocks.find(b => b.headings.includes(VOLUME) && /\bjq\b/.test(b.code));
+      const program = block && /\bjq '([\s\S]*?)'/.exec(block.code)?.[1];
+      expect(program, `a jq program under "${VOLUME}"`).toBeDefined();
+      // What `kubectl create job --from=cronjob/...` makes: the CronJob's job template as a Job.
+      const cronJob = distObjects.find(o => o.kind === 'CronJob' && o.metadata.namespace === job.namespace && o.metadata.name === job.name);
+      const made = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `${job.name}-restore`, namespace: job.namespace }, spec: cronJob.spec.jobTemplate.spec };
+      const pod = JSON.parse(execFileSync(requireProgram('jq'), [program!], { input: JSON.stringify(made), encoding: 'utf8' })).spec.template.spec;
+      expect(pod.initContainers).toBeUndefined();
+      expect(pod.containers.map((c: any) => [c.name, c.command])).toEqual([['pg-dump', ['sleep', '3600']]]);
+      expect(pod.containers[0].env).toEqual(job.dump.env);
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'backups', mountPath: '/backups' });
+      // In that pod, in /backups: the restore steps, with its variables (the database's host and the Secret's value swapped for the drill's).
+      const dump = listing(backupDir)[0];
+      const steps = runBlocks(restoreSteps(), {
+        cwd: backupDir,
+        env: { PATH: `${path.dirname(requireProgram('pg_restore'))}:/usr/bin:/bin`, ...plainEnv(pod.containers[0]), ...secretValues(job.dump), PGHOST: '127.0.0.1', PGPORT: String(fresh.port), DUMP: dump },
+      });
+      expect(steps.status, steps.stderr).toBe(0);
+      expect(snapshotTables(fresh, database)).toEqual(snapshots.third);
     }, 120_000);
 
     it('says where it looked when no dump is under the remote path (a wrong path)', () => {
