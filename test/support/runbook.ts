@@ -10,24 +10,24 @@ export interface RunbookBlock {
   readonly line: number;
 }
 
-/** Every fenced `sh` block of a Markdown file, in order. */
+/** Every fenced `sh` block of a Markdown file, in order; other fenced blocks are skipped whole. */
 export function runbookBlocks(file: string): RunbookBlock[] {
   const blocks: RunbookBlock[] = [];
   const headings: string[] = [];
-  let open: { line: number; lines: string[] } | undefined;
+  let open: { line: number; lang: string; lines: string[] } | undefined;
   fs.readFileSync(file, 'utf8').split('\n').forEach((text, i) => {
     if (open) {
-      if (/^```\s*$/.test(text)) {
-        blocks.push({ headings: [...headings], code: `${open.lines.join('\n')}\n`, line: open.line });
+      if (!/^```\s*$/.test(text)) open.lines.push(text);
+      else {
+        if (open.lang === 'sh') blocks.push({ headings: [...headings], code: `${open.lines.join('\n')}\n`, line: open.line });
         open = undefined;
-      } else {
-        open.lines.push(text);
       }
       return;
     }
     const heading = /^(#{1,6}) (.+)$/.exec(text);
+    const fence = /^```(\S*)\s*$/.exec(text);
     if (heading) headings.splice(heading[1].length - 1, Infinity, heading[2].trim());
-    else if (/^```sh\s*$/.test(text)) open = { line: i + 1, lines: [] };
+    else if (fence) open = { line: i + 1, lang: fence[1], lines: [] };
   });
   if (open) throw new Error(`${file}:${open.line}: a fenced block is never closed`);
   return blocks;
