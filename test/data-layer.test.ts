@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlogChart } from '../charts/blog';
 import { BunBlogChart } from '../charts/bun-blog';
+import { MonitoringChart } from '../charts/monitoring';
 import { buildPlatform } from '../charts/platform';
 import { UrlShortenerChart } from '../charts/url-shortener';
 import { PgBouncer } from '../lib/data/pgbouncer';
@@ -232,6 +233,17 @@ describe('backups through the Barman Cloud plugin', () => {
     expect(spec(policies.get('NetworkPolicy/postgres-jobs')).egress).toContainEqual(toStore);
     expect(withPolicies.externalConnections.map(c => [c.from.name, c.port, c.reason]))
       .toEqual([['postgres', 9000, 'archives WAL and base backups to the S3 bucket backups at minio.example.org:9000']]);
+  });
+
+  it('declares the backup alerts (the plugin\'s metrics, WAL archiving) for a cluster with an object store only', () => {
+    const withRules = emptyPlatform();
+    new UrlShortenerChart(withRules, 'url-shortener', { database: { objectStore: STORE } });
+    new UrlShortenerChart(withRules, 'plain', { service: { hostname: 'short.plain.example.com' } });
+    new MonitoringChart(withRules);
+    const files = (manifestsOf(render(withRules), 'monitoring').get('ConfigMap/prometheus-rules') as any).data as Record<string, string>;
+    expect(Object.keys(files).filter(f => /postgres-(backups|postgres)\.yml$/.test(f)).sort())
+      .toEqual(['plain-postgres-postgres.yml', 'url-shortener-postgres-backups.yml', 'url-shortener-postgres-postgres.yml']);
+    expect(files['url-shortener-postgres-backups.yml']).toContain('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="url-shortener",service="postgres"}');
   });
 
   it('installs each required operator once, the plugin with what it needs, from pinned upstream charts', () => {

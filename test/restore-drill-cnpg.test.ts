@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UrlShortenerChart } from '../charts/url-shortener';
 import { readObjects } from '../lib/cluster/sources';
+import { MonitoringChart } from '../charts/monitoring';
 import { NetworkPolicies } from '../lib/networking/network-policies';
 import { render } from '../lib/synth/render';
 import { validateSubjects } from '../lib/validate/validate';
@@ -63,6 +64,7 @@ new UrlShortenerChart(configured, 'url-shortener', { database: { objectStore: {
   destinationPath: 's3://homelab-backups/url-shortener/postgres', endpointURL: 'https://s3.example.com',
   accessKeyId: { name: 'postgres-backup-s3', key: 'access-key-id' }, secretAccessKey: { name: 'postgres-backup-s3', key: 'secret-access-key' },
 } } });
+new MonitoringChart(configured);
 new NetworkPolicies(configured);
 const configuredObjects = render(configured).objects.map(o => o.manifest as any);
 const targets = [
@@ -156,6 +158,14 @@ for (const { source, cluster, store, objects } of targets) {
         if (fs.existsSync(path.join(pgdata, 'postmaster.pid'))) spawnSync(postgresBin('pg_ctl'), ['--pgdata', pgdata, '--mode=fast', 'stop'], { ...serverUser() });
       }
     });
+
+    /** The backup alerts the monitoring chart renders for this cluster. */
+    const backupRules = (): string => {
+      const file = `${plan.namespace}-${plan.cluster}-backups.yml`;
+      const rules = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-rules')?.data[file];
+      if (!rules) throw new Error(`${source}: the monitoring chart renders no ${file}`);
+      return rules;
+    };
 
     /** Segments archived and failed, from the origin's pg_stat_archiver. */
     const archiver = () => origin.psql('SELECT archived_count || \' \' || failed_count || \' \' || coalesce(last_archived_wal, \'\') FROM pg_stat_archiver').split(' ');
@@ -273,14 +283,13 @@ for (const { source, cluster, store, objects } of targets) {
 
     it('fires PostgresBackupFailing on the failed backup, newer than the last good one', () => {
       expect(results.backupEnd && results.failedBackup, 'the backups above').toBeTruthy();
-      const rules = distObjects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-rules').data[`${plan.namespace}-${plan.cluster}-postgres.yml`];
-      expect(rules, `no rule file for ${plan.namespace}/${plan.cluster}`).toBeDefined();
-      // The instance manager's exporter: the end of the last good backup, and of the last failed one (none if the broken run had succeeded).
+      const rules = backupRules();
+      // The plugin's metrics on the instance manager's exporter: the end of the last good backup, and of the last failed one (none if the broken run had succeeded).
       const labels = `namespace="${plan.namespace}",service="${plan.cluster}",pod="${plan.cluster}-1"`;
       const failed = results.failedBackup!.status !== 0 ? results.failedBackup!.at : 0;
       const result = promtoolTestAlert(path.join(work, 'promtool'), rules, 'PostgresBackupFailing', '1m', [
-        { series: `cnpg_collector_last_available_backup_timestamp{${labels}}`, values: `${results.backupEnd}x10` },
-        { series: `cnpg_collector_last_failed_backup_timestamp{${labels}}`, values: `0x4 ${failed}x5` },
+        { series: `barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${labels}}`, values: `${results.backupEnd}x10` },
+        { series: `barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{${labels}}`, values: `0x4 ${failed}x5` },
       ], [
         { evalTime: '3m', labels: [] },
         { evalTime: '6m', labels: [{ namespace: plan.namespace, service: plan.cluster, severity: 'warning' }] },
@@ -301,7 +310,7 @@ for (const { source, cluster, store, objects } of targets) {
       await broken.stop();
       expect(epochs.failed, broken.log().slice(-2000)).not.toBe('-1');
       expect(broken.log()).toContain('NoSuchBucket');
-      const rules = distObjects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-rules').data[`${plan.namespace}-${plan.cluster}-postgres.yml`];
+      const rules = backupRules();
       const labels = `namespace="${plan.namespace}",service="${plan.cluster}",pod="${plan.cluster}-1"`;
       const scrape = (e: { archived: string; failed: string }) => [
         { series: `cnpg_pg_stat_archiver_last_archived_time{${labels}}`, values: `${e.archived}x20` },

@@ -9,7 +9,7 @@ import { assertPinnedImage } from '../k8s/image';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { assertDnsLabel, isDnsSubdomain } from '../k8s/names';
 import { quantity } from '../k8s/quantity';
-import { monitorPostgres } from '../monitoring/data-alerts';
+import { monitorPostgres, monitorPostgresBackups } from '../monitoring/data-alerts';
 import { scrapeAnnotations } from '../monitoring/scrape';
 import { BARMAN_CLOUD_PLUGIN, BARMAN_PLUGIN_NAME, CLOUDNATIVE_PG } from '../operators/cloudnative-pg';
 import { AppChart } from '../platform/app-chart';
@@ -133,6 +133,7 @@ export class PostgresCluster extends Construct {
       const retention = store.retention ?? POSTGRES_CLUSTER_DEFAULTS.objectStore.retention;
       if (!RETENTION.test(retention)) fail(this, 'objectStore.retention', `"${retention}" is not a retention such as 30d, 4w or 6m`);
       platform.requireOperator(this, BARMAN_CLOUD_PLUGIN);
+      monitorPostgresBackups(this, { namespace: AppChart.of(this).namespace, service: this.name });
       // The plugin's sidecar in every instance (and the recovery Job) talks to the store itself.
       const endpoint = new URL(store.endpointURL ?? 'https://s3.amazonaws.com');
       const bucket = /^s3:\/\/([^/]+)/.exec(store.destinationPath)![1];
