@@ -2,9 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MonitoringChart } from '../charts/monitoring';
 import { UrlShortenerChart } from '../charts/url-shortener';
 import { readObjects } from '../lib/cluster/sources';
-import { MonitoringChart } from '../charts/monitoring';
 import { NetworkPolicies } from '../lib/networking/network-policies';
 import { render } from '../lib/synth/render';
 import { validateSubjects } from '../lib/validate/validate';
@@ -30,9 +30,11 @@ import { giveToServer, PostgresClient, serverUser, SUPERUSER, ThrowawayPostgres 
  * sidecar (the archive_command is barman-cloud-wal-archive itself, the base backup and the
  * retention run are the programs the plugin would start for a Backup and its retention loop, and
  * barman-cloud-backup reaches the server over TCP instead of the pod's socket); the operator's
- * recovery (`bootstrap.recovery`), whose Cluster the runbook builds with jq: the test runs that jq
- * on the rendered Cluster and validates the result against the CRD. The endpoint is the loopback
- * server's, whose self-signed certificate AWS_CA_BUNDLE trusts (the plugin sets it for `endpointCA`).
+ * recovery (`bootstrap.recovery`), whose Cluster and NetworkPolicies the runbook builds with jq: the
+ * test runs that jq on the rendered objects and validates the results against their schemas. The
+ * plugin's metrics are fed to promtool from what the runs did (their exit status, pg_stat_archiver).
+ * The endpoint is the loopback server's, whose self-signed certificate AWS_CA_BUNDLE trusts (the
+ * plugin sets it for `endpointCA`).
  */
 
 const RUNBOOK = path.join(REPO_ROOT, 'docs/runbooks/restore.md');
