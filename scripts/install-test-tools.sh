@@ -17,7 +17,9 @@ declare -A PACKAGES=(
   [prometheus]=prometheus
   [amtool]=prometheus-alertmanager
   [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
-  [rclone]=rclone
+  # what scripts/install-barman.sh builds Barman Cloud's psycopg2 with
+  [pg_config]=libpq-dev
+  [gcc]=gcc
   # the chart's Pooler in front of the service's database (app/test/pgbouncer.test.ts)
   [pgbouncer]=pgbouncer
 )
@@ -28,6 +30,9 @@ for command in "${!PACKAGES[@]}"; do
 done
 # The PostgreSQL server's programs (initdb, postgres) live under /usr/lib/postgresql/<major>/bin.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# Debian's Python with venv and headers, for scripts/install-barman.sh (not another python3 on PATH).
+/usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+compgen -G '/usr/include/python3*/Python.h' >/dev/null || missing+=(python3-dev)
 # Several commands come from one package (promtool and prometheus): name each package once.
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { buildPlatform } from '../charts/platform';
 import { renderRuleFile, RuleGroup } from '../lib/monitoring/alerts';
-import { postgresAlerts, postgresDumpAlerts, valkeyAlerts } from '../lib/monitoring/data-alerts';
+import { postgresAlerts, postgresBackupAlerts, postgresDumpAlerts, valkeyAlerts } from '../lib/monitoring/data-alerts';
 import { promqlOf, goldenSignalsDashboard, platformOverviewDashboard } from '../lib/monitoring/dashboards';
 import { render } from '../lib/synth/render';
 import { manifestsOf, REPO_ROOT, tempDir } from './support/platform';
@@ -14,10 +14,10 @@ const monitoring = manifestsOf(render(buildPlatform()), 'monitoring');
 const ruleFiles = (monitoring.get('ConfigMap/prometheus-rules') as any).data as Record<string, string>;
 const dashboards = Object.values((monitoring.get('ConfigMap/grafana-dashboards') as any).data as Record<string, string>).map(s => JSON.parse(s));
 
-// The PostgreSQL and Valkey rules, as a data construct would declare them (no CloudNativePG or
-// redis_exporter runs in this branch's charts yet).
+// The PostgreSQL and Valkey rules, as a data construct would declare them (no chart gives its
+// CloudNativePG cluster an object store, so none declares the backup rules).
 const DATA_GROUPS: RuleGroup[] = [
-  postgresAlerts({ namespace: 'shop', service: 'pg' }), valkeyAlerts({ namespace: 'shop', service: 'cache' }),
+  postgresAlerts({ namespace: 'shop', service: 'pg' }), postgresBackupAlerts({ namespace: 'shop', service: 'pg' }), valkeyAlerts({ namespace: 'shop', service: 'cache' }),
   postgresDumpAlerts({ namespace: 'shop', service: 'pg', cronJob: 'pg-backup' }),
 ];
 const allRuleFiles: Record<string, string> = {
@@ -40,7 +40,7 @@ describe('the generated rule files', () => {
     const alerts = Object.values(ruleFiles).flatMap(f => parse(f).groups[0].rules.map((r: any) => r.alert));
     expect([...new Set(alerts)].sort()).toEqual(expect.arrayContaining([
       'AlertmanagerNotificationsFailing', 'GpuMemoryPressure', 'GpuWorkloadRestarting', 'GpuWorkloadSegfault', 'HighAppCPU', 'HighCPUUsage', 'HighErrorRate', 'HighErrorRateCritical', 'HighLatency', 'HighMemory',
-      'MonitoringTargetDown', 'NoRequests', 'PostgresBackupFailing', 'PostgresConnectionsNearMax', 'PostgresInstanceDown', 'PostgresReplicationLag',
+      'MonitoringTargetDown', 'NoRequests', 'PostgresConnectionsNearMax', 'PostgresInstanceDown', 'PostgresReplicationLag',
       'PrometheusRuleFailures', 'PublicEndpointDown', 'ServiceDown', 'ValkeyDown', 'ValkeyMemoryNearMax', 'ValkeyNoPrimary',
     ]));
   });
@@ -184,17 +184,24 @@ const CASES: AlertCase[] = [
   },
   // A failed backup newer than the last good one.
   {
-    alert: 'PostgresBackupFailing', file: 'shop-pg-postgres.yml',
-    firing: [{ series: `cnpg_collector_last_available_backup_timestamp{${PG}}`, values: '50x20' }, { series: `cnpg_collector_last_failed_backup_timestamp{${PG}}`, values: '100x20' }],
-    below: [{ series: `cnpg_collector_last_available_backup_timestamp{${PG}}`, values: '100x20' }, { series: `cnpg_collector_last_failed_backup_timestamp{${PG}}`, values: '100x20' }],
+    alert: 'PostgresBackupFailing', file: 'shop-pg-backups.yml',
+    firing: [{ series: `barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${PG}}`, values: '50x20' }, { series: `barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{${PG}}`, values: '100x20' }],
+    below: [{ series: `barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${PG}}`, values: '100x20' }, { series: `barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{${PG}}`, values: '100x20' }],
     evalTime: '1m', labels: { namespace: 'shop', service: 'pg', severity: 'warning' },
   },
   // No good backup for 26 h (93600 s): at 27 h (97200 s) a backup from 3599 s is 1 s too old, one from 3601 s is not.
   {
-    alert: 'PostgresBackupFailing', file: 'shop-pg-postgres.yml', interval: '1h',
-    firing: [{ series: `cnpg_collector_last_available_backup_timestamp{${PG}}`, values: '3599x30' }],
-    below: [{ series: `cnpg_collector_last_available_backup_timestamp{${PG}}`, values: '3601x30' }],
+    alert: 'PostgresBackupFailing', file: 'shop-pg-backups.yml', interval: '1h',
+    firing: [{ series: `barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${PG}}`, values: '3599x30' }],
+    below: [{ series: `barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${PG}}`, values: '3601x30' }],
     evalTime: '27h', labels: { namespace: 'shop', service: 'pg', severity: 'warning' },
+  },
+  // Every attempt since the last good one failed (epochs from pg_stat_archiver), for 10 min.
+  {
+    alert: 'PostgresWalArchivingFailing', file: 'shop-pg-backups.yml',
+    firing: [{ series: `cnpg_pg_stat_archiver_last_archived_time{${PG}}`, values: '100x100' }, { series: `cnpg_pg_stat_archiver_last_failed_time{${PG}}`, values: '160x100' }],
+    below: [{ series: `cnpg_pg_stat_archiver_last_archived_time{${PG}}`, values: '160x100' }, { series: `cnpg_pg_stat_archiver_last_failed_time{${PG}}`, values: '160x100' }],
+    evalTime: '11m', earlyTime: '9m', labels: { ...labelsOf(PG), severity: 'warning' },
   },
   // No successful dump for 26 h: at 27 h (97200 s) a success at 3599 s is 1 s too old, one at 3601 s is not.
   {

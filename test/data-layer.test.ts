@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlogChart } from '../charts/blog';
 import { BunBlogChart } from '../charts/bun-blog';
+import { MonitoringChart } from '../charts/monitoring';
 import { buildPlatform } from '../charts/platform';
 import { UrlShortenerChart } from '../charts/url-shortener';
 import { PgBouncer } from '../lib/data/pgbouncer';
@@ -8,6 +9,7 @@ import { Postgres, PostgresProps } from '../lib/data/postgres';
 import { PostgresPooler } from '../lib/data/postgres-pooler';
 import { Valkey, ValkeyProps } from '../lib/data/valkey';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
+import { NetworkPolicies } from '../lib/networking/network-policies';
 import { scrapeAnnotations } from '../lib/monitoring/scrape';
 import { CLOUDNATIVE_PG } from '../lib/operators/cloudnative-pg';
 import { Manifest, render } from '../lib/synth/render';
@@ -209,6 +211,39 @@ describe('backups through the Barman Cloud plugin', () => {
       schedule: '0 0 3 * * *', cluster: { name: 'postgres' }, method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
       backupOwnerReference: 'self', immediate: true,
     });
+  });
+
+  it('has Barman Cloud compute checksums only where S3 requires them when the store is not AWS (an endpointURL), and leaves AWS S3 alone', () => {
+    expect(spec(objects.get('ObjectStore/postgres')).instanceSidecarConfiguration).toEqual({ env: [
+      { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+      { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+    ] });
+    const aws = emptyPlatform();
+    new UrlShortenerChart(aws, 'url-shortener', { database: { objectStore: { ...STORE, endpointURL: undefined } } });
+    expect(spec(manifestsOf(render(aws), 'url-shortener').get('ObjectStore/postgres')).instanceSidecarConfiguration).toBeUndefined();
+  });
+
+  it('lets the instances and the recovery Job reach the object store on the internet, on its port, and declares why', () => {
+    const withPolicies = emptyPlatform();
+    new UrlShortenerChart(withPolicies, 'url-shortener', { database: { objectStore: { ...STORE, endpointURL: 'https://minio.example.org:9000' } } });
+    new NetworkPolicies(withPolicies);
+    const policies = manifestsOf(render(withPolicies), 'url-shortener');
+    const toStore = { ports: [{ port: 9000, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }] };
+    expect(spec(policies.get('NetworkPolicy/postgres')).egress).toContainEqual(toStore);
+    expect(spec(policies.get('NetworkPolicy/postgres-jobs')).egress).toContainEqual(toStore);
+    expect(withPolicies.externalConnections.map(c => [c.from.name, c.port, c.reason]))
+      .toEqual([['postgres', 9000, 'archives WAL and base backups to the S3 bucket backups at minio.example.org:9000']]);
+  });
+
+  it('declares the backup alerts (the plugin\'s metrics, WAL archiving) for a cluster with an object store only', () => {
+    const withRules = emptyPlatform();
+    new UrlShortenerChart(withRules, 'url-shortener', { database: { objectStore: STORE } });
+    new UrlShortenerChart(withRules, 'plain', { service: { hostname: 'short.plain.example.com' } });
+    new MonitoringChart(withRules);
+    const files = (manifestsOf(render(withRules), 'monitoring').get('ConfigMap/prometheus-rules') as any).data as Record<string, string>;
+    expect(Object.keys(files).filter(f => /postgres-(backups|postgres)\.yml$/.test(f)).sort())
+      .toEqual(['plain-postgres-postgres.yml', 'url-shortener-postgres-backups.yml', 'url-shortener-postgres-postgres.yml']);
+    expect(files['url-shortener-postgres-backups.yml']).toContain('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="url-shortener",service="postgres"}');
   });
 
   it('installs each required operator once, rendered from its pinned chart; the plugin beside CloudNativePG, synced after cert-manager', () => {

@@ -62,6 +62,7 @@ describe('the offsite copy of bun-blog (seed 004: 30 days local, 90 offsite)', (
       RCLONE_CONFIG_OFFSITE_TYPE: 's3', RCLONE_CONFIG_OFFSITE_PROVIDER: 'Other', RCLONE_CONFIG_OFFSITE_ENDPOINT: 'https://s3.example.com',
       RCLONE_CONFIG_OFFSITE_ACCESS_KEY_ID: { secretKeyRef: { name: 'postgres-backup-offsite', key: 'access-key-id' } },
       RCLONE_CONFIG_OFFSITE_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'postgres-backup-offsite', key: 'secret-access-key' } },
+      RCLONE_CONFIG_OFFSITE_NO_CHECK_BUCKET: 'true',
       OFFSITE_REMOTE: 'offsite:homelab-backups/bun-blog/postgres',
     });
     expect(envOf(pod.initContainers[0])).toMatchObject({ RETENTION_DAYS: '30' });

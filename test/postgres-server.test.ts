@@ -9,6 +9,7 @@ import { UrlShortenerChart } from '../charts/url-shortener';
 import { postgresArgs } from '../lib/data/postgres-instance';
 import { POSTGRES_16_CHANGES, POSTGRES_16_PARAMETERS, POSTGRES_16_READ_ONLY } from '../lib/data/postgres-parameters';
 import { render } from '../lib/synth/render';
+import { pinnedRclone } from './support/pinned-tools';
 import { emptyPlatform, manifestsOf, tempDir } from './support/platform';
 import { Processes, busyboxPath, freePort, postgresBin, requireProgram, waitFor } from './support/servers';
 
@@ -19,8 +20,9 @@ import { Processes, busyboxPath, freePort, postgresBin, requireProgram, waitFor 
  * (e.g. reserved_connections, scram_iterations, vacuum_buffer_usage_limit), removed in 16
  * (force_parallel_mode, promote_trigger_file, vacuum_defer_cleanup_age), and the read-only
  * lc_collate and lc_ctype, gone in 16. The backup script runs with busybox's sh, find and date,
- * as in the Alpine image, and Debian's pg_dump; the offsite copy with busybox's sh and Debian's
- * rclone (1.60; the image pins 1.71) against `rclone serve sftp` on a loopback port.
+ * as in the Alpine image, and Debian's pg_dump; the offsite copy with busybox's sh and the rclone
+ * of the image's version (built from its Go module, scripts/build-rclone.sh) against `rclone serve
+ * sftp` on a loopback port.
  */
 
 const PASSWORD = 'backup-test-password';
@@ -178,7 +180,7 @@ describe('the offsite copy (seed 004) with the real rclone, to a loopback SFTP s
     fs.writeFileSync(path.join(sftpDir, 'authorized_keys'), `${client.publicLine}\n`);
     fs.writeFileSync(path.join(sftpDir, 'host_key'), host.privatePem, { mode: 0o600 });
     sftpPort = await freePort();
-    processes.start(requireProgram('rclone'), ['serve', 'sftp', remoteRoot, `--addr=127.0.0.1:${sftpPort}`,
+    processes.start(pinnedRclone(), ['serve', 'sftp', remoteRoot, `--addr=127.0.0.1:${sftpPort}`,
       `--authorized-keys=${path.join(sftpDir, 'authorized_keys')}`, `--key=${path.join(sftpDir, 'host_key')}`, '--config='], { logFile: path.join(sftpDir, 'serve.log') });
     await waitFor('rclone serve sftp to listen', () => new Promise<true | undefined>(resolve => {
       const socket = net.connect(sftpPort, '127.0.0.1', () => { socket.destroy(); resolve(true); }).on('error', () => resolve(undefined));
@@ -217,7 +219,7 @@ describe('the offsite copy (seed 004) with the real rclone, to a loopback SFTP s
     for (const [name, content] of Object.entries(cm)) fs.writeFileSync(path.join(scripts, name), content);
     const key = path.join(scripts, 'ssh-private-key');
     fs.writeFileSync(key, client.privatePem, { mode: 0o600 });
-    const PATH = `${busyboxPath(dir)}:/usr/bin:/bin`;
+    const PATH = `${busyboxPath(dir)}:${path.dirname(pinnedRclone())}:/usr/bin:/bin`;
     requireProgram('pg_dump');
     const dump = spawnSync('sh', [path.join(scripts, 'backup.sh')], {
       encoding: 'utf8',
@@ -309,7 +311,7 @@ describe('the offsite copy (seed 004) with the real rclone, to a loopback SFTP s
       encoding: 'utf8',
       timeout: 60_000,
       env: {
-        PATH: `${busyboxPath(dir)}:/usr/bin:/bin`, HOME: scripts, ...env, ...FAST_FAIL, BACKUP_DIR: backupDir,
+        PATH: `${busyboxPath(dir)}:${path.dirname(pinnedRclone())}:/usr/bin:/bin`, HOME: scripts, ...env, ...FAST_FAIL, BACKUP_DIR: backupDir,
         RCLONE_CONFIG_OFFSITE_ENDPOINT: `https://127.0.0.1:${closed}`,
         RCLONE_CONFIG_OFFSITE_ACCESS_KEY_ID: 'test-key-id', RCLONE_CONFIG_OFFSITE_SECRET_ACCESS_KEY: 'test-secret',
       },

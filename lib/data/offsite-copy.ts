@@ -117,6 +117,9 @@ export function planOffsiteCopy(scope: IConstruct, field: string, o: OffsiteCopy
         ...(r.region ? { [cfg('REGION')]: r.region } : {}),
         [cfg('ACCESS_KEY_ID')]: EnvValue.fromSecret(secret, 'access-key-id'),
         [cfg('SECRET_ACCESS_KEY')]: EnvValue.fromSecret(secret, 'secret-access-key'),
+        // Never create the bucket: rclone would otherwise make a misspelt one and report success,
+        // leaving the backups where nothing keeps or watches them. A missing bucket fails the Job.
+        [cfg('NO_CHECK_BUCKET')]: 'true',
         OFFSITE_REMOTE: `${OFFSITE_REMOTE_NAME}:${r.bucket}/${path}`,
       },
       files: {},

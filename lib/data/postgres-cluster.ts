@@ -9,10 +9,11 @@ import { assertPinnedImage } from '../k8s/image';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { assertDnsLabel, isDnsSubdomain } from '../k8s/names';
 import { quantity } from '../k8s/quantity';
-import { monitorPostgres } from '../monitoring/data-alerts';
+import { monitorPostgres, monitorPostgresBackups } from '../monitoring/data-alerts';
 import { scrapeAnnotations } from '../monitoring/scrape';
 import { BARMAN_CLOUD_PLUGIN, BARMAN_PLUGIN_NAME, CLOUDNATIVE_PG } from '../operators/cloudnative-pg';
 import { AppChart } from '../platform/app-chart';
+import { externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import { ResourcesProps, checkResources } from '../workloads/resources';
 import { CNPG_FIXED_PARAMETERS, checkParameters } from './postgres-parameters';
@@ -21,7 +22,6 @@ import type { SecretKeyRef } from './postgres';
 /** Port of the metrics exporter built into every CloudNativePG instance. */
 export const CNPG_METRICS_PORT = 9187;
 
-/** An S3-compatible bucket the Barman Cloud plugin archives WAL and base backups to. */
 /** Every default of `PostgresCluster`; its props' `@default`s name these values (seed 002's cluster). */
 export const POSTGRES_CLUSTER_DEFAULTS = {
   instances: 3,
@@ -71,6 +71,12 @@ export interface PostgresClusterProps {
   /** Backups through the Barman Cloud plugin. @default - none */
   readonly objectStore?: ObjectStoreProps;
 }
+
+/** Checksums only where the S3 API requires them, as stores other than AWS S3 expect. */
+const S3_COMPATIBLE_CHECKSUMS = [
+  { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+  { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+];
 
 /** Seconds, minutes, hours, day of month, month, day of week: the cron of CloudNativePG. */
 const SIX_FIELD_CRON = /^\S+( \S+){5}$/;
@@ -127,10 +133,19 @@ export class PostgresCluster extends Construct {
       const retention = store.retention ?? POSTGRES_CLUSTER_DEFAULTS.objectStore.retention;
       if (!RETENTION.test(retention)) fail(this, 'objectStore.retention', `"${retention}" is not a retention such as 30d, 4w or 6m`);
       platform.requireOperator(this, BARMAN_CLOUD_PLUGIN);
+      monitorPostgresBackups(this, { namespace: AppChart.of(this).namespace, service: this.name });
+      // The plugin's sidecar in every instance (and the recovery Job) talks to the store itself.
+      const endpoint = new URL(store.endpointURL ?? 'https://s3.amazonaws.com');
+      const bucket = /^s3:\/\/([^/]+)/.exec(store.destinationPath)![1];
+      platform.addExternalConnection(externalConnection(this, 'internet', `archives WAL and base backups to the S3 bucket ${bucket} at ${endpoint.host}`, Number(endpoint.port || 443)));
       this.objectStore = new ObjectStore(this, 'ObjectStore', {
         metadata: { name: this.name, labels },
         spec: {
           retentionPolicy: retention,
+          // boto3 (in the plugin's Barman Cloud) uploads in aws-chunked encoding with a checksum
+          // trailer by default, which S3-compatible stores refuse (MissingContentLength; seen with
+          // rclone serve s3 in the restore drill); AWS S3 itself needs no change.
+          instanceSidecarConfiguration: store.endpointURL ? { env: S3_COMPATIBLE_CHECKSUMS } : undefined,
           configuration: {
             destinationPath: store.destinationPath,
             endpointUrl: store.endpointURL,

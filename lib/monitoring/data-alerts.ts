@@ -14,7 +14,6 @@ export function postgresAlerts(labels: ServiceLabels, config: RulesConfig = RULE
   const sel = selector({ namespace: labels.namespace, service: labels.service });
   const maxConnections = selector({ namespace: labels.namespace, service: labels.service }, ['name="max_connections"']);
   const who = `PostgreSQL ${labels.namespace}/${labels.service}`;
-  const by = 'by (namespace, service)';
   return {
     name: `${labels.namespace}-${labels.service}-postgres`,
     rules: [
@@ -42,12 +41,39 @@ export function postgresAlerts(labels: ServiceLabels, config: RulesConfig = RULE
         summary: `${who}: {{ $labels.pod }} uses {{ $value | humanizePercentage }} of max_connections.`,
         description: `More than ${Math.round(c.connectionsRatio * 100)} % of max_connections are in use; new clients will soon be refused. Check for leaking pools or add PgBouncer.`,
       },
+    ],
+  };
+}
+
+/**
+ * Alerts for the backups of a CloudNativePG cluster with an object store: the Barman Cloud
+ * plugin's metrics (its sidecar's, on the instance manager's exporter; CloudNativePG's own
+ * `cnpg_collector_*backup*` metrics stay zero with the plugin) and PostgreSQL's pg_stat_archiver.
+ * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/observability/
+ */
+export function postgresBackupAlerts(labels: ServiceLabels, config: RulesConfig = RULES_CONFIG): RuleGroup {
+  const c = config.postgres;
+  const sel = selector({ namespace: labels.namespace, service: labels.service });
+  const who = `PostgreSQL ${labels.namespace}/${labels.service}`;
+  const by = 'by (namespace, service)';
+  return {
+    name: `${labels.namespace}-${labels.service}-backups`,
+    rules: [
       {
         alert: 'PostgresBackupFailing',
-        expr: `time() - max ${by} (cnpg_collector_last_available_backup_timestamp${sel}) > ${c.backupMaxAge.toSeconds()}\nor\nmax ${by} (cnpg_collector_last_failed_backup_timestamp${sel}) > max ${by} (cnpg_collector_last_available_backup_timestamp${sel})`,
+        expr: `time() - max ${by} (barman_cloud_cloudnative_pg_io_last_available_backup_timestamp${sel}) > ${c.backupMaxAge.toSeconds()}\nor\nmax ${by} (barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp${sel}) > max ${by} (barman_cloud_cloudnative_pg_io_last_available_backup_timestamp${sel})`,
         severity: 'warning',
         summary: `${who}: backups are failing.`,
         description: `The last backup failed, or none succeeded in the last ${promDuration(c.backupMaxAge)}. Check the Backup objects and the object store credentials.`,
+      },
+      {
+        alert: 'PostgresWalArchivingFailing',
+        // pg_stat_archiver as the exporter reports it: epochs, -1 before the first attempt.
+        expr: `cnpg_pg_stat_archiver_last_failed_time${sel} > cnpg_pg_stat_archiver_last_archived_time${sel}`,
+        for: c.walArchivingFailingFor,
+        severity: 'warning',
+        summary: `${who}: {{ $labels.pod }} cannot archive WAL.`,
+        description: `Every WAL archive attempt of {{ $labels.pod }} has failed for ${promDuration(c.walArchivingFailingFor)}: nothing written since can be recovered from the object store, and the unarchived WAL fills the volume until writes stop.`,
       },
     ],
   };
@@ -131,6 +157,11 @@ export function monitorPostgresDump(scope: IConstruct, labels: DumpJobLabels): v
 /** For the data constructs: declares a CloudNativePG cluster's alerts on the construct that creates it. */
 export function monitorPostgres(scope: IConstruct, labels: ServiceLabels): void {
   declareAlerts(scope, config => postgresAlerts(labels, config));
+}
+
+/** For the data constructs: declares the backup alerts of a CloudNativePG cluster with an object store. */
+export function monitorPostgresBackups(scope: IConstruct, labels: ServiceLabels): void {
+  declareAlerts(scope, config => postgresBackupAlerts(labels, config));
 }
 
 /** For the data constructs: declares Valkey's alerts on the construct that creates it. */

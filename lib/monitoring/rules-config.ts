@@ -66,6 +66,11 @@ export const RULES_CONFIG = {
     connectionsFor: Duration.minutes(5),
     /** PostgresBackupFailing: no successful backup for this long (a daily schedule plus slack). */
     backupMaxAge: Duration.hours(26),
+    /**
+     * PostgresWalArchivingFailing: the last archive attempt failed and none has succeeded since, for
+     * this long. PostgreSQL retries a segment every minute; a blip clears well within it.
+     */
+    walArchivingFailingFor: Duration.minutes(10),
   },
   /** The monitoring stack itself. */
   stack: {

@@ -269,9 +269,13 @@ export class NetworkPolicies extends Construct {
       }],
     });
     const used = new Set(['default-deny', 'allow-dns']);
-    // CloudNativePG's Jobs (initdb, join: pg_basebackup from the primary) read the API server and the instances.
+    // CloudNativePG's Jobs (initdb, join: pg_basebackup from the primary) read the API server and the
+    // instances; a recovery Job also reads the object store the cluster may reach on the internet.
     for (const w of workloads.filter(x => x.kind === 'Cluster')) {
       const name = `${w.name}-jobs`;
+      const ofCluster = (x?: Workload) => x !== undefined && x.kind === w.kind && x.namespace === w.namespace && x.name === w.name;
+      const toInternet = rules(this.derivedEdges!.filter(e => ofCluster(e.source) && e.to.ipBlocks?.[0]?.cidr === '0.0.0.0/0')
+        .map(e => ({ peer: e.to, port: e.port, protocol: e.protocol })), app.namespace);
       used.add(name);
       new ApiObject(scope, name, {
         apiVersion: 'networking.k8s.io/v1',
@@ -283,6 +287,7 @@ export class NetworkPolicies extends Construct {
           egress: [
             { to: [{ ipBlock: { cidr: network.nodeCidr } }], ports: [{ protocol: 'TCP', port: network.apiServerPort }] },
             { to: [{ podSelector: { matchLabels: w.selector } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+            ...toInternet.map(r => ({ to: r.peers, ports: r.ports })),
           ],
         },
       });

@@ -10,7 +10,6 @@ const PACKAGE: Record<string, string> = {
   'amtool': 'prometheus-alertmanager',
   'prometheus-alertmanager': 'prometheus-alertmanager',
   'prometheus-blackbox-exporter': 'prometheus-blackbox-exporter',
-  'rclone': 'rclone',
 };
 
 export interface ProgramResult {
