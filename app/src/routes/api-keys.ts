@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { cacheKeys } from '../cache/keys.js';
-import { assertSelfOrAdmin } from '../lib/access.js';
+import { mayActOnUser } from '../lib/access.js';
 import { notFound } from '../lib/http-errors.js';
 import { errorResponses, idParams, parseId, type IdParams } from '../schemas/common.js';
 
@@ -43,8 +43,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const id = parseId(request.params.id);
-      if (id === null) throw userNotFound(request.params.id);
-      assertSelfOrAdmin(request, id);
+      if (id === null || !mayActOnUser(request, id)) throw userNotFound(request.params.id);
       const created = await keys.create(id, request.body?.name ?? '');
       if (!created) throw userNotFound(request.params.id);
       return reply.code(201).header('cache-control', 'no-store').send(created);
@@ -56,8 +55,7 @@ const routes: FastifyPluginAsync = async (app) => {
     { schema: { params: idParams, response: { 200: { type: 'array', items: apiKey }, ...errorResponses } } },
     async (request) => {
       const id = parseId(request.params.id);
-      if (id === null) throw userNotFound(request.params.id);
-      assertSelfOrAdmin(request, id);
+      if (id === null || !mayActOnUser(request, id)) throw userNotFound(request.params.id);
       return keys.list(id);
     },
   );
@@ -69,8 +67,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const id = parseId(request.params.id);
       const keyId = parseId(request.params.key_id);
       const missing = () => notFound(`API key ${request.params.key_id} of user ${request.params.id} not found.`);
-      if (id === null || keyId === null) throw missing();
-      assertSelfOrAdmin(request, id);
+      if (id === null || keyId === null || !mayActOnUser(request, id)) throw missing();
       const hash = await keys.revoke(id, keyId);
       if (hash === null) throw missing();
       await app.cache.invalidate({ keys: [cacheKeys.apiKey(hash)] });

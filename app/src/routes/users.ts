@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { cacheKeys, cacheLists, listQueryKey } from '../cache/keys.js';
-import { assertAdmin, assertSelfOrAdmin, ownScope } from '../lib/access.js';
+import { assertAdmin, mayActOnUser, ownScope } from '../lib/access.js';
 import { conflict, notFound } from '../lib/http-errors.js';
 import { nextCursor, pageOf } from '../lib/paging.js';
 import { errorResponses, idParams, parseId, type IdParams, type PageQuery } from '../schemas/common.js';
@@ -47,8 +47,7 @@ const routes: FastifyPluginAsync = async (app) => {
     { schema: { params: idParams, response: userResponses } },
     async (request, reply) => {
       const id = parseId(request.params.id);
-      if (id === null) throw userNotFound(request.params.id);
-      assertSelfOrAdmin(request, id);
+      if (id === null || !mayActOnUser(request, id)) throw userNotFound(request.params.id);
       const key = cacheKeys.user(id);
       const cached = await cache.get('user', key);
       if (cached !== null) return sendHit(reply, cached);
@@ -75,8 +74,7 @@ const routes: FastifyPluginAsync = async (app) => {
     { schema: { params: idParams, body: updateUserBody, response: userResponses } },
     async (request) => {
       const id = parseId(request.params.id);
-      if (id === null) throw userNotFound(request.params.id);
-      assertSelfOrAdmin(request, id);
+      if (id === null || !mayActOnUser(request, id)) throw userNotFound(request.params.id);
       const user = await users.update(id, request.body);
       if (!user) throw userNotFound(request.params.id);
       await cache.invalidate({ keys: [cacheKeys.user(id)], lists: [cacheLists.users] });
@@ -89,8 +87,7 @@ const routes: FastifyPluginAsync = async (app) => {
     { schema: { params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
     async (request, reply) => {
       const id = parseId(request.params.id);
-      if (id === null) throw userNotFound(request.params.id);
-      assertSelfOrAdmin(request, id);
+      if (id === null || !mayActOnUser(request, id)) throw userNotFound(request.params.id);
       const keyHashes = await app.apiKeys.hashesOf(id);
       const result = await users.delete(id);
       if (!result) throw userNotFound(request.params.id);
