@@ -26,17 +26,16 @@ const routes: FastifyPluginAsync = async (app) => {
     '/users',
     { schema: { querystring: listUsersQuery, response: userListResponses } },
     async (request, reply) => {
-      const { page, per_page, cursor } = request.query;
-      // Seed 002 lists every user when no paging parameter is given; with API keys lists are always paged.
-      const paged = !config.openApi || page !== undefined || per_page !== undefined || cursor !== undefined;
-      const pageSpec = paged ? pageOf(request.query, config.pageOffsetMax) : null;
+      const { page, cursor } = request.query;
+      // paged in both modes: seed 002's unpaged list was 22 MB for 200,000 users
+      const pageSpec = pageOf(request.query, config.pageOffsetMax);
       // a user's key sees its own record only
       const only = ownScope(request);
-      const key = pageSpec ? listQueryKey({ only, page: page ?? 1, per_page: pageSpec.limit, cursor }) : 'all';
+      const key = listQueryKey({ only, page: page ?? 1, per_page: pageSpec.limit, cursor });
       const cached = await cache.getList('users', cacheLists.users, key);
       if (cached.value !== null) return sendListHit(reply, cached.value);
       const rows = await users.list(pageSpec, only);
-      return sendListMiss(reply, rows, pageSpec ? nextCursor(rows, pageSpec) : undefined, (value) =>
+      return sendListMiss(reply, rows, nextCursor(rows, pageSpec), (value) =>
         cache.setList(cacheLists.users, cached.gen, key, value),
       );
     },
