@@ -31,7 +31,7 @@ afterAll(async () => {
 const from = (remoteAddress: string) => ({ remoteAddress });
 
 describe('rate limits shared through Valkey', () => {
-  it('hold a key to its limit across two instances, with 429, Retry-After and the rate-limit headers', async () => {
+  it('hold a key to its limit across two instances, with 429, Retry-After, X-RateLimit-* and the IETF RateLimit and RateLimit-Policy fields', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) {
       const app = i % 2 === 0 ? a : b;
@@ -42,12 +42,16 @@ describe('rate limits shared through Valkey', () => {
         expect(Number(response.headers['x-ratelimit-limit'])).toBeGreaterThan(0);
         expect(response.headers['x-ratelimit-remaining']).toBeDefined();
         expect(response.headers['x-ratelimit-reset']).toBeDefined();
+        expect(response.headers['ratelimit-policy']).toBe('"key";q=8;w=60');
+        expect(response.headers.ratelimit).toMatch(new RegExp(`^"key";r=${7 - i};t=([1-9]|[1-5][0-9]|60)$`));
       } else {
         expect(response.statusCode).toBe(429);
         expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
         expect(Number(response.headers['retry-after'])).toBeLessThanOrEqual(60);
         expect(response.headers['x-ratelimit-limit']).toBe('8');
         expect(response.headers['x-ratelimit-remaining']).toBe('0');
+        expect(response.headers['ratelimit-policy']).toBe('"key";q=8;w=60');
+        expect(response.headers.ratelimit).toMatch(/^"key";r=0;t=([1-9]|[1-5][0-9]|60)$/);
         expect(response.json()).toMatchObject({ code: 429, status: 'Too Many Requests', message: expect.stringMatching(/8 requests per API key/), request_id: expect.any(String) });
       }
     }

@@ -69,7 +69,14 @@ export default fp<{ config: Config }>(
         const result = await check(request);
         if (result.isAllowed) return;
         const reset = String(Math.max(result.ttlInSeconds, 0));
-        const headers = { 'x-ratelimit-limit': String(result.max), 'x-ratelimit-remaining': String(result.remaining), 'x-ratelimit-reset': reset };
+        const headers = {
+          'x-ratelimit-limit': String(result.max),
+          'x-ratelimit-remaining': String(result.remaining),
+          'x-ratelimit-reset': reset,
+          // the IETF fields (draft-ietf-httpapi-ratelimit-headers): the same bucket, named
+          'ratelimit-policy': `"${bucket}";q=${result.max};w=${windowSeconds}`,
+          ratelimit: `"${bucket}";r=${result.remaining};t=${reset}`,
+        };
         if (result.isExceeded) {
           refused.inc({ bucket });
           throw tooManyRequests(`Rate limit exceeded: at most ${max} ${what} per ${windowSeconds} s; retry in ${reset} s.`, {
