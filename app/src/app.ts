@@ -8,6 +8,7 @@ import db from './plugins/db.js';
 import errors from './plugins/errors.js';
 import lifecycle from './plugins/lifecycle.js';
 import metrics from './plugins/metrics.js';
+import nodeErrors from './plugins/node-errors.js';
 import rateLimit from './plugins/rate-limit.js';
 import redirectEvents from './plugins/redirect-events.js';
 import repositories from './plugins/repositories.js';
@@ -40,6 +41,7 @@ async function urlShortener(app: FastifyInstance, { config }: AppOptions): Promi
   await app.register(lifecycle);
   await app.register(errors);
   await app.register(metrics);
+  await app.register(nodeErrors);
   await app.register(requestLog, { config });
   await app.register(db, { config });
   await app.register(cache, { config });

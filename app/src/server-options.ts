@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
-import { errorBody, sendError } from './plugins/errors.js';
+import { writeRawError } from './lib/raw-error.js';
+import { sendError } from './plugins/errors.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -32,16 +33,8 @@ function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException,
         : code === 413
           ? 'The request body is too large.'
           : 'Malformed HTTP request.';
-  const id = randomUUID();
+  const id = writeRawError(socket, code, message);
   this.log.info({ reqId: id, reason: error.code ?? error.message, statusCode: code }, 'client error');
-  const body = JSON.stringify(errorBody(code, message, id));
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${code} ${STATUS_CODES[code]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroySoon();
 }
 
 /**
@@ -82,7 +75,9 @@ export function serverOptions(config: HttpSettings, { asyncLog = false } = {}): 
     // Node checks both only every connectionsCheckingInterval (30 s by default): check each second.
     requestTimeout: config.requestTimeoutMs ?? 10_000,
     // (Fastify hands `http` to http.createServer; its types only declare it for HTTP/2)
-    http: { headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    // Node's own answer to an HTTP/1.1 request without Host is an empty 400: the node-errors
+    // plugin gives it the JSON shape instead.
+    http: { headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout), requireHostHeader: false },
     clientErrorHandler,
     keepAliveTimeout: 72_000,
     routerOptions: { maxParamLength: 200 },
