@@ -222,6 +222,37 @@ describe('ids of records a caller may not read', () => {
   });
 });
 
+describe('an open instance sharing the database', () => {
+  it('never mints, lists or revokes API keys anonymously, so the protected instance holds no key that anyone could have minted', async () => {
+    const open = await buildTestApp({ mode: 'open', databaseUrl: t.database.url });
+    try {
+      const keysOf = async (id: number) => (await t.db.query('SELECT id, revoked_at FROM api_keys WHERE user_id = $1 ORDER BY id', [id])).rows;
+      const before = await keysOf(alice.id);
+      const refused = [
+        await open.app.inject({ method: 'POST', url: `/users/${alice.id}/api-keys`, ...withJson({ authorization: '' }, { name: 'mine now' }) }),
+        await open.app.inject({ method: 'GET', url: `/users/${alice.id}/api-keys` }),
+        await open.app.inject({ method: 'DELETE', url: `/users/${alice.id}/api-keys/${alice.keyId}` }),
+      ];
+      for (const response of refused) {
+        expect(response.statusCode).toBe(403);
+        expect(response.json()).toEqual({
+          code: 403,
+          status: 'Forbidden',
+          message:
+            'API keys are not issued, listed or revoked while OPEN_API=true, where anyone could do it for any user: ' +
+            'issue them with npm run app:api-key, or through an instance with OPEN_API=false.',
+          request_id: expect.any(String),
+        });
+      }
+      expect(await keysOf(alice.id)).toEqual(before);
+      // the key the protected side issued is untouched, and still the only way in there
+      expect((await inject('GET', `/users/${alice.id}`, alice.auth)).statusCode).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('the first admin', () => {
   it('gets a key from the CLI (npm run app:api-key), which then creates users over the API', async () => {
     const { rows } = await t.db.query<{ id: number }>("INSERT INTO users (username, email) VALUES ('root', 'root@example.com') RETURNING id");
