@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { cacheKeys, cacheLists, listQueryKey } from '../cache/keys.js';
 import { assertOwner, mayRead, ownScope } from '../lib/access.js';
-import { checkDestination, type DestinationRules } from '../lib/destination.js';
+import { destinationGuard } from '../destination/guard.js';
 import { forbidden, invalid, notFound } from '../lib/http-errors.js';
 import { nextCursor, pageOf } from '../lib/paging.js';
 import { errorResponses, idParams, parseBooleanQuery, parseId, type IdParams } from '../schemas/common.js';
@@ -23,13 +23,7 @@ const urlNotFound = (id: string) => notFound(`URL ${id} not found.`);
 const routes: FastifyPluginAsync = async (app) => {
   const { cache, config } = app;
   const urls = app.repos.urls;
-  const rules: DestinationRules = { denyDomains: config.destinationDenyDomains, allowDomains: config.destinationAllowDomains };
-
-  const checkTarget = (target: string | undefined) => {
-    if (target === undefined) return;
-    const refusal = checkDestination(target, rules);
-    if (refusal) throw invalid('json', 'original_url', refusal.message);
-  };
+  const checkTarget = destinationGuard(app);
   /** The URL's owner, for the ownership checks; 404 when it does not exist or the caller may not read it. */
   const ownerOf = async (request: FastifyRequest, id: number, raw: string) => {
     const url = await urls.findById(id);
@@ -83,7 +77,7 @@ const routes: FastifyPluginAsync = async (app) => {
       if (caller && !caller.isAdmin && user_id !== caller.userId) {
         throw forbidden(`User ${user_id} is not yours: an API key creates URLs for its own user.`);
       }
-      checkTarget(original_url);
+      await checkTarget(original_url, request, reply);
       const url = await urls.create({ user_id, original_url, title });
       await cache.invalidate({ lists: [cacheLists.urls] });
       return reply.code(201).send(url);
@@ -93,11 +87,11 @@ const routes: FastifyPluginAsync = async (app) => {
   app.put<{ Params: IdParams; Body: UpdateUrlBody }>(
     '/urls/:id',
     { schema: { params: idParams, body: updateUrlBody, response: urlResponses } },
-    async (request) => {
+    async (request, reply) => {
       const id = parseId(request.params.id);
       if (id === null) throw urlNotFound(request.params.id);
-      checkTarget(request.body.original_url);
       if (request.caller) assertOwner(request, await ownerOf(request, id, request.params.id), `URL ${id}`);
+      await checkTarget(request.body.original_url, request, reply);
       const result = await urls.update(id, request.body, request.caller?.userId);
       if (!result) throw urlNotFound(request.params.id);
       await cache.invalidate({
