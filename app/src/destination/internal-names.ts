@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { domainToASCII } from 'node:url';
-import tlds from 'tlds';
 
 // Names that only resolve inside a cluster or a machine. A pod's resolver appends its search
 // domains (<namespace>.svc.cluster.local, svc.cluster.local, cluster.local) to any name with
@@ -9,6 +9,8 @@ import tlds from 'tlds';
 // `cluster`) can only have been meant for a search path. The list is IANA's, from the `tlds`
 // package; a TLD delegated after its release is refused until the package is updated.
 
+// (the package is a JSON file: required, as Node's ESM loader wants an import attribute for it)
+const tlds = createRequire(import.meta.url)('tlds') as string[];
 const ROOT_ZONE = new Set(tlds.map((tld) => domainToASCII(tld)));
 
 // Special-use names a resolver answers itself, some under a real TLD (RFC 6761, 6303, 8375).
