@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
+import { lazyChildLogger } from './lib/lazy-logger.js';
 import { writeRawError } from './lib/raw-error.js';
 import { sendError } from './plugins/errors.js';
 
@@ -64,6 +65,7 @@ export function serverOptions(config: HttpSettings, { asyncLog = false } = {}): 
     },
     // Fastify's own request lines (two per request) are off: the request-log plugin writes one
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     genReqId: requestId,
     // request.ip is the client's address when proxies (the ingress) are trusted by hop count
     ...(config.trustProxyHops ? { trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops! } : {}),

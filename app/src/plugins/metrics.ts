@@ -38,12 +38,10 @@ export default fp(
     });
 
     app.decorate('metrics', { registry });
-    // callback-style hooks: they run on every request, and skip a promise each
-    app.addHook('onRequest', (_request, _reply, done) => {
+    app.requestHooks.onRequest(() => {
       inFlight++;
-      done();
     });
-    app.addHook('onResponse', (request, reply, done) => {
+    app.requestHooks.onResponse((request, reply) => {
       inFlight--;
       // the route pattern, never the raw path, so short codes do not explode the label set
       const route = request.routeOptions.url ?? 'unmatched';
@@ -53,8 +51,7 @@ export default fp(
         status_code: reply.statusCode,
       }));
       requests.observe(series, reply.elapsedTime / 1000);
-      done();
     });
   },
-  { name: 'metrics' },
+  { name: 'metrics', dependencies: ['request-hooks'] },
 );

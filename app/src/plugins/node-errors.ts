@@ -17,14 +17,12 @@ const ALLOWED = 'GET, HEAD, POST, PUT, DELETE';
  */
 export default fp(
   async (app) => {
-    app.addHook('onRequest', (request, reply, done) => {
+    app.requestHooks.onRequest((request, reply) => {
       const raw = request.raw;
-      if (raw.headers.host === undefined && raw.httpVersionMajor === 1 && raw.httpVersionMinor === 1) {
-        reply.header('connection', 'close');
-        sendError(reply, 400, 'An HTTP/1.1 request needs a Host header.');
-        return;
-      }
-      done();
+      if (raw.headers.host !== undefined || raw.httpVersionMajor !== 1 || raw.httpVersionMinor !== 1) return false;
+      reply.header('connection', 'close');
+      sendError(reply, 400, 'An HTTP/1.1 request needs a Host header.');
+      return true;
     });
 
     app.server.on('connect', (request: IncomingMessage, socket: Socket) => {
@@ -40,5 +38,5 @@ export default fp(
       app.log.info({ reqId: id, method: request.method, url: request.url, statusCode: 417 }, 'client error');
     });
   },
-  { name: 'node-errors', dependencies: ['errors'] },
+  { name: 'node-errors', dependencies: ['errors', 'request-hooks'] },
 );
