@@ -36,7 +36,7 @@ async function newUrl(): Promise<number> {
   await pool.query(`INSERT INTO urls (id, user_id, short_code, original_url) VALUES ($1, 1, $2, 'https://example.com/x')`, [id, `code${id}`]);
   return id;
 }
-const redirects = (urlId: number, n: number) => Array.from({ length: n }, () => ({ urlId, originalUrl: 'https://example.com/x', at: Date.now() }));
+const redirects = (urlId: number, n: number) => ({ urlIds: Array(n).fill(urlId), originalUrls: Array(n).fill('https://example.com/x'), ats: Array(n).fill(Date.now()) });
 
 /** Runs `work` on a connection of its own, released after. */
 async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -1,10 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
 
-export interface RedirectEvent {
-  urlId: number;
-  originalUrl: string;
-  /** epoch milliseconds of the redirect */
-  at: number;
+/** Redirect events as columns (one array per field): a redirect appends three values, not an object. */
+export interface RedirectEvents {
+  urlIds: number[];
+  originalUrls: string[];
+  /** epoch milliseconds of each redirect */
+  ats: number[];
 }
 
 // One statement per batch. The URL rows are locked as a foreign key check would lock them
@@ -22,7 +23,6 @@ const INSERT_BATCH = `
          jsonb_build_object('short_code', u.short_code, 'original_url', t.original_url)
   FROM batch t JOIN live u ON u.id = t.url_id`;
 
-export async function insertRedirectEvents(db: Pool | PoolClient, events: RedirectEvent[]): Promise<number> {
-  const values = [events.map((e) => e.urlId), events.map((e) => e.originalUrl), events.map((e) => e.at)];
-  return (await db.query(INSERT_BATCH, values)).rowCount ?? 0;
+export async function insertRedirectEvents(db: Pool | PoolClient, events: RedirectEvents): Promise<number> {
+  return (await db.query(INSERT_BATCH, [events.urlIds, events.originalUrls, events.ats])).rowCount ?? 0;
 }

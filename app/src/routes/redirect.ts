@@ -52,7 +52,7 @@ const routes: FastifyPluginAsync = async (app) => {
     }
     if (target === null || !target.a) throw codeNotFound();
     // a HEAD (link checkers, previews) is not a visit
-    if (request.method === 'GET') app.redirectEvents.record({ urlId: target.i, originalUrl: target.o, at: Date.now() });
+    if (request.method === 'GET') app.redirectEvents.record(target.i, target.o, Date.now());
     return reply.redirect(target.l, 302);
   }
 
