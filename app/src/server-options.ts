@@ -39,15 +39,31 @@ function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException,
 }
 
 /**
- * stdout, written asynchronously in batches of 4 KiB (one write(2) per line cost the redirect
- * path a tenth of its CPU), and flushed every 250 ms so a quiet service's lines are not held.
- * Lines go in as Buffers: in its string mode sonic-boom measures the whole pending batch again
- * for every line (Buffer.byteLength of a growing string), 4 % of a cached redirect's CPU.
+ * stdout, written asynchronously (one write(2) per line cost the redirect path a tenth of its
+ * CPU). Lines gather in a string and go to sonic-boom as one Buffer per 16 KiB, or every 250 ms
+ * so a quiet service's lines are not held: encoding each line on its own and handing it over
+ * cost a cached redirect a microsecond. (In its string mode sonic-boom measures the whole
+ * pending batch again for every line.) What is left goes out synchronously on exit, before
+ * pino's own flush of the stream.
  */
 function logStream(): { write(line: string): void } {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, contentMode: 'buffer', periodicFlush: 250 });
-  // (sonic-boom's types declare strings only; its buffer mode takes Buffers)
-  return { write: (line) => stream.write(Buffer.from(line) as never) };
+  const stream = pino.destination({ dest: 1, sync: false, contentMode: 'buffer' });
+  let pending = '';
+  const flush = () => {
+    if (pending === '') return;
+    // (sonic-boom's types declare strings only; its buffer mode takes Buffers)
+    stream.write(Buffer.from(pending) as never);
+    pending = '';
+  };
+  setInterval(flush, 250).unref();
+  process.prependListener('beforeExit', flush);
+  process.prependListener('exit', flush);
+  return {
+    write(line) {
+      pending += line;
+      if (pending.length >= 16_384) flush();
+    },
+  };
 }
 
 type HttpSettings = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'trustProxyHops'>>;
