@@ -41,16 +41,10 @@ export default fp(
     app.requestHooks.onRequest(() => {
       inFlight++;
     });
-    app.requestHooks.onResponse((request, reply) => {
+    app.requestHooks.onResponse((request, reply, { route, elapsedMs }) => {
       inFlight--;
       // the route pattern, never the raw path, so short codes do not explode the label set
-      const route = request.routeOptions.url ?? 'unmatched';
-      const series = requests.seriesFor(`${request.method} ${route} ${reply.statusCode}`, () => ({
-        method: request.method,
-        route,
-        status_code: reply.statusCode,
-      }));
-      requests.observe(series, reply.elapsedTime / 1000);
+      requests.observe(requests.seriesFor(route, request.method, reply.statusCode), elapsedMs / 1000);
     });
   },
   { name: 'metrics', dependencies: ['request-hooks'] },

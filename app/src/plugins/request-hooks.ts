@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -9,8 +9,17 @@ declare module 'fastify' {
 
 /** Runs when a request arrives; returns true when it answered the request itself (the rest is skipped). */
 export type OnRequest = (request: FastifyRequest, reply: FastifyReply) => boolean | void;
+/** What every onResponse function needs about the request, read once. */
+export interface Answered {
+  /** the route pattern, `unmatched` when no route matched */
+  route: string;
+  config: FastifyContextConfig | undefined;
+  /** from the request's arrival to the response's last byte */
+  elapsedMs: number;
+}
+
 /** Runs once the response is sent. */
-export type OnResponse = (request: FastifyRequest, reply: FastifyReply) => void;
+export type OnResponse = (request: FastifyRequest, reply: FastifyReply, answered: Answered) => void;
 
 export interface RequestHooks {
   onRequest(hook: OnRequest): void;
@@ -36,7 +45,10 @@ export default fp(
       done();
     });
     app.addHook('onResponse', (request, reply, done) => {
-      for (const hook of answered) hook(request, reply);
+      // request.routeOptions builds an object of twelve fields on every read, and reply.elapsedTime reads the clock
+      const route = request.routeOptions;
+      const facts: Answered = { route: route.url ?? 'unmatched', config: route.config, elapsedMs: reply.elapsedTime };
+      for (const hook of answered) hook(request, reply, facts);
       done();
     });
   },

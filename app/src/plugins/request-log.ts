@@ -15,11 +15,10 @@ declare module 'fastify' {
 export default fp<{ config: Pick<Config, 'logRedirects'> }>(
   async (app, { config }) => {
     const write = requestLineWriter(app.log as FastifyBaseLogger as pino.Logger);
-    app.requestHooks.onResponse((request, reply) => {
-      const route = request.routeOptions;
+    app.requestHooks.onResponse((request, reply, { route, config: routeConfig, elapsedMs }) => {
       // every redirect is a row in the events table already (see Config.logRedirects)
-      if (!config.logRedirects && reply.statusCode < 400 && route.config?.redirect) return;
-      write(request.id, request.method, route.url ?? 'unmatched', request.url, reply.statusCode, Math.round(reply.elapsedTime * 100) / 100);
+      if (!config.logRedirects && reply.statusCode < 400 && routeConfig?.redirect) return;
+      write(request.id, request.method, route, request.url, reply.statusCode, Math.round(elapsedMs * 100) / 100);
     });
   },
   { name: 'request-log', dependencies: ['request-hooks'] },
