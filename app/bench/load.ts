@@ -4,13 +4,14 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeF
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import pg from 'pg';
 import { generateShortCode } from '../src/lib/short-code.js';
 import { ApiKeysRepository } from '../src/repositories/api-keys.js';
 import { seed } from '../src/seed.js';
 import { freePort } from '../test/helpers/ports.js';
 import { deleteKeys } from '../test/helpers/services.js';
+import { runAutocannon, type ScenarioResult } from './autocannon-run.js';
 import { formatOpenLoop, openLoop, type OpenLoopResult } from './open-loop.js';
 import { formatPaired, pairedRounds, type PairedSummary } from './paired.js';
 
@@ -42,19 +43,7 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-export interface ScenarioResult {
-  name: string;
-  connections: number;
-  durationSeconds: number;
-  requests: number;
-  requestsPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
-  errors: number;
-  timeouts: number;
-  /** responses outside 2xx and 3xx */
-  non2xx3xx: number;
-  statusCodes: Record<string, number>;
-}
+export type { ScenarioResult };
 
 export interface BenchResult {
   date: string;
@@ -168,49 +157,8 @@ interface Scenario {
   requests: autocannon.Request[];
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function runScenario(baseUrl: string, scenario: Scenario, connections: number, durationSeconds: number): Promise<ScenarioResult> {
-  let latencies = new Float64Array(1 << 18);
-  let count = 0;
-  const statusCodes: Record<string, number> = {};
-  let instance!: autocannon.Instance;
-  const finished = new Promise<autocannon.Result>((done, fail) => {
-    instance = autocannon({ url: baseUrl, connections, duration: durationSeconds, timeout: 10, requests: scenario.requests }, (error, result) =>
-      error ? fail(error) : done(result),
-    );
-  });
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    if (count === latencies.length) {
-      const grown = new Float64Array(latencies.length * 2);
-      grown.set(latencies);
-      latencies = grown;
-    }
-    latencies[count++] = responseTime;
-    statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
-  });
-  const result = await finished;
-  const sorted = latencies.subarray(0, count).sort();
-  const round = (value: number) => Math.round(value * 100) / 100;
-  const non2xx3xx = Object.entries(statusCodes)
-    .filter(([code]) => !code.startsWith('2') && !code.startsWith('3'))
-    .reduce((sum, [, n]) => sum + n, 0);
-  return {
-    name: scenario.name,
-    connections,
-    durationSeconds,
-    requests: count,
-    requestsPerSecond: Math.round(count / durationSeconds),
-    latencyMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[count - 1] ?? 0) },
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx3xx,
-    statusCodes,
-  };
-}
+const runScenario = (baseUrl: string, scenario: Scenario, connections: number, durationSeconds: number): Promise<ScenarioResult> =>
+  runAutocannon(baseUrl, scenario.name, scenario.requests, { connections, durationSeconds });
 
 export function formatTable(scenarios: ScenarioResult[]): string {
   const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'non-2xx/3xx'];
@@ -380,7 +328,7 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
       const rate = Math.max(1, Math.round(saturated.requestsPerSecond / 2));
       for (const [target, server] of [['service', cached], ['bare Fastify', bare]] as const) {
         log(`running ${mixed.name} open-loop at ${rate} req/s (${mostConnections} connections) on ${target} for ${duration} s`);
-        openLoops.push(await openLoop(target, server.baseUrl, mixed.requests, { connections: mostConnections, ratePerSecond: rate, durationSeconds: duration }));
+        openLoops.push(await openLoop(target, server.baseUrl, mixed.name, mixed.requests, { connections: mostConnections, ratePerSecond: rate, durationSeconds: duration }));
       }
     }
     await cached.stop();
@@ -415,7 +363,7 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
     }
     if (openLoops.length > 0) {
       log('');
-      log(`${MIXED_LABEL}, open-loop at half the closed-loop throughput (autocannon overallRate, latency corrected for coordinated omission)`);
+      log(`${MIXED_LABEL}, open-loop at half the closed-loop throughput (autocannon overallRate: each connection sends its share at the start of each second; latency of every response, from its send)`);
       log(formatOpenLoop(openLoops));
     }
     log('');
