@@ -29,7 +29,7 @@ export interface BenchOptions {
   redisUrl?: string;
   /** Seconds per scenario. @default 10 */
   durationSeconds?: number;
-  /** Paired rounds of cached redirects against bare Fastify. @default 5 */
+  /** Paired rounds of cached redirects against bare Fastify (the target asks for at least 5). @default 7 */
   rounds?: number;
   /** Seconds of each side of a paired round. @default 6 */
   roundSeconds?: number;
@@ -182,7 +182,7 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
   const adminUrl = options.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? 'postgres://platform_test:platform_test@127.0.0.1:5432/postgres';
   const redisUrl = options.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const duration = options.durationSeconds ?? 10;
-  const rounds = options.rounds ?? 5;
+  const rounds = options.rounds ?? 7;
   const roundSeconds = options.roundSeconds ?? 6;
   const connectionCounts = options.connections ?? [100, 500];
   const log = options.log ?? ((line: string) => console.log(line));
