@@ -115,7 +115,7 @@ export interface RateLimits {
   perKey: number;
   /** Creates (POST) per API key, and per address in open mode. @default 60 */
   creates: number;
-  /** Redirects that miss every cache and ask PostgreSQL, per client address. @default 600 */
+  /** Lookups of unknown short codes per client address (a code that exists never counts). @default 600 */
   redirectMisses: number;
   /** Window of every limit. @default 60000 */
   windowMs: number;
