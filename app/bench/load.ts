@@ -4,18 +4,23 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeF
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import pg from 'pg';
 import { generateShortCode } from '../src/lib/short-code.js';
 import { ApiKeysRepository } from '../src/repositories/api-keys.js';
 import { seed } from '../src/seed.js';
 import { freePort } from '../test/helpers/ports.js';
 import { deleteKeys } from '../test/helpers/services.js';
-import { runWrk } from './wrk.js';
+import { runAutocannon, type ScenarioResult } from './autocannon-run.js';
+import { formatOpenLoop, openLoop, type OpenLoopResult } from './open-loop.js';
+import { formatPaired, pairedRounds, type PairedSummary } from './paired.js';
 
 // The service's load benchmark: its own database and key prefix, a seeded data set
-// (400 users, 2,000 URLs, 3,000+ events), the compiled server started as in production,
-// and autocannon scenarios at 100 and 500 connections on this machine.
+// (400 users, 2,000 URLs, 3,000+ events), the compiled server started as in production, and
+// bare Fastify beside it. Cached redirects in paired rounds against bare Fastify (wrk, 100
+// connections, the ratio per round); the API under autocannon at 100 and 500 connections; the
+// mixed scenario closed-loop to find its saturation, then open-loop at half of it, beside bare
+// Fastify at the same rate.
 
 export interface BenchOptions {
   /** A PostgreSQL URL whose server the benchmark may create a database on. @default postgres://platform_test:platform_test@127.0.0.1:5432/postgres */
@@ -24,6 +29,10 @@ export interface BenchOptions {
   redisUrl?: string;
   /** Seconds per scenario. @default 10 */
   durationSeconds?: number;
+  /** Paired rounds of cached redirects against bare Fastify (the target asks for at least 5). @default 7 */
+  rounds?: number;
+  /** Seconds of each side of a paired round. @default 6 */
+  roundSeconds?: number;
   /** Connection counts to run each scenario at. @default [100, 500] */
   connections?: number[];
   /** Where to write the figures as JSON. @default app/bench/results.json */
@@ -34,19 +43,7 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-export interface ScenarioResult {
-  name: string;
-  connections: number;
-  durationSeconds: number;
-  requests: number;
-  requestsPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
-  errors: number;
-  timeouts: number;
-  /** responses outside 2xx and 3xx */
-  non2xx3xx: number;
-  statusCodes: Record<string, number>;
-}
+export type { ScenarioResult };
 
 export interface BenchResult {
   date: string;
@@ -54,16 +51,22 @@ export interface BenchResult {
   machine: { cpus: number; model: string; node: string; loadAverage: number };
   dataset: { users: number; urls: number; events: number };
   scenarios: ScenarioResult[];
-  /** Redirect events found in PostgreSQL after the cached redirect runs, against the 302s answered. */
+  /** Cached redirects against bare Fastify, round by round. */
+  paired?: PairedSummary;
+  /** The mixed scenario at half its saturated rate, on the service and on bare Fastify. */
+  openLoop: OpenLoopResult[];
+  /** Redirect events found in PostgreSQL after the paired rounds, against the 302s the service answered in them. */
   redirectEvents: { answered: number; recorded: number };
+  /** 1-minute load average when the run ended */
+  loadAverageAtEnd: number;
 }
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const SERVER = join(APP_DIR, 'build', 'server.js');
 const BARE_FASTIFY = join(APP_DIR, 'bench', 'bare-fastify.mjs');
 const USERS = 400;
-export const BARE_LABEL = 'bare Fastify, fixed 302';
-export const CACHED_LABEL = 'redirect (cache hit)';
+export const PAIRED_LABEL = 'redirect (cache hit)';
+export const MIXED_LABEL = 'mixed (80% redirect, 10% list, 5% user, 5% create)';
 const URLS = 2000;
 const EXTRA_EVENTS = 1200;
 
@@ -103,6 +106,7 @@ function writeDataset(dir: string): { codes: string[] } {
 
 interface Service {
   baseUrl: string;
+  pid: number;
   stop(): Promise<number | null>;
 }
 
@@ -140,6 +144,7 @@ async function startService(env: Record<string, string>, logPath: string, script
   }
   return {
     baseUrl,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       return exited;
@@ -152,49 +157,8 @@ interface Scenario {
   requests: autocannon.Request[];
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function runScenario(baseUrl: string, scenario: Scenario, connections: number, durationSeconds: number): Promise<ScenarioResult> {
-  let latencies = new Float64Array(1 << 18);
-  let count = 0;
-  const statusCodes: Record<string, number> = {};
-  let instance!: autocannon.Instance;
-  const finished = new Promise<autocannon.Result>((done, fail) => {
-    instance = autocannon({ url: baseUrl, connections, duration: durationSeconds, timeout: 10, requests: scenario.requests }, (error, result) =>
-      error ? fail(error) : done(result),
-    );
-  });
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    if (count === latencies.length) {
-      const grown = new Float64Array(latencies.length * 2);
-      grown.set(latencies);
-      latencies = grown;
-    }
-    latencies[count++] = responseTime;
-    statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
-  });
-  const result = await finished;
-  const sorted = latencies.subarray(0, count).sort();
-  const round = (value: number) => Math.round(value * 100) / 100;
-  const non2xx3xx = Object.entries(statusCodes)
-    .filter(([code]) => !code.startsWith('2') && !code.startsWith('3'))
-    .reduce((sum, [, n]) => sum + n, 0);
-  return {
-    name: scenario.name,
-    connections,
-    durationSeconds,
-    requests: count,
-    requestsPerSecond: Math.round(count / durationSeconds),
-    latencyMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[count - 1] ?? 0) },
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx3xx,
-    statusCodes,
-  };
-}
+const runScenario = (baseUrl: string, scenario: Scenario, connections: number, durationSeconds: number): Promise<ScenarioResult> =>
+  runAutocannon(baseUrl, scenario.name, scenario.requests, { connections, durationSeconds });
 
 export function formatTable(scenarios: ScenarioResult[]): string {
   const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'non-2xx/3xx'];
@@ -218,6 +182,8 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
   const adminUrl = options.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? 'postgres://platform_test:platform_test@127.0.0.1:5432/postgres';
   const redisUrl = options.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const duration = options.durationSeconds ?? 10;
+  const rounds = options.rounds ?? 7;
+  const roundSeconds = options.roundSeconds ?? 6;
   const connectionCounts = options.connections ?? [100, 500];
   const log = options.log ?? ((line: string) => console.log(line));
   const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
@@ -287,7 +253,7 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
       requests: [{ method: 'GET', headers: auth, setupRequest: (request) => ({ ...request, path: `/users/${1 + Math.floor(Math.random() * USERS)}` }) }],
     };
     const mixed: Scenario = {
-      name: 'mixed (80% redirect, 10% list, 5% user, 5% create)',
+      name: MIXED_LABEL,
       requests: [
         {
           method: 'GET',
@@ -318,55 +284,57 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
       return result;
     };
     const redirectCount = () => count("SELECT count(*)::int AS n FROM events WHERE event_type = 'redirect'");
-    const runWithWrk = async (baseUrl: string, label: string, connections: number) => {
-      if (!selected(label)) return undefined;
-      log(`running ${label} at ${connections} connections for ${duration} s (wrk)`);
-      const figures = await runWrk(baseUrl, codes.map((code) => `/${code}`), connections, duration);
-      const result: ScenarioResult = { name: label, connections, ...figures, statusCodes: {} };
-      scenarios.push(result);
-      return result;
-    };
 
-    // 0. the baseline: bare Fastify answering a fixed 302, in this run, on this machine
-    if (selected(BARE_LABEL)) {
-      const bare = await startService({}, join(work, 'bare-fastify.log'), BARE_FASTIFY);
-      services.push(bare);
-      for (const connections of connectionCounts) await runWithWrk(bare.baseUrl, BARE_LABEL, connections);
-      await bare.stop();
-    }
-
-    // 1. with Valkey: redirects from the cache (warmed first), then the API routes
+    // bare Fastify answering a fixed 302 and the service with Valkey, side by side
+    const bare = await startService({}, join(work, 'bare-fastify.log'), BARE_FASTIFY);
+    services.push(bare);
     const cached = await startService({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, CACHE_PREFIX: prefix, ...limits }, join(work, 'service-cached.log'));
     services.push(cached);
     for (let i = 0; i < codes.length; i += 100) {
       await Promise.all(codes.slice(i, i + 100).map((code) => fetch(`${cached.baseUrl}/${code}`, { redirect: 'manual' }).then((r) => r.arrayBuffer())));
     }
     await new Promise((done) => setTimeout(done, 1500));
-    const eventsBefore = await redirectCount();
+
+    // 1. cached redirects, as a ratio to bare Fastify in paired rounds
+    let paired: PairedSummary | undefined;
     let answered = 0;
-    for (const connections of connectionCounts) {
-      const result = await runWithWrk(cached.baseUrl, CACHED_LABEL, connections);
-      // wrk counts non-3xx answers; every other answer was a recorded 302
-      answered += result ? result.requests - result.non2xx3xx - result.errors - result.timeouts : 0;
-    }
-    // batches are flushed at least once a second; a loaded machine may need a few rounds
-    let recorded = -1;
-    for (let waited = 0; waited < 15_000; waited += 1500) {
-      await new Promise((done) => setTimeout(done, 1500));
-      const now = (await redirectCount()) - eventsBefore;
-      if (now === recorded || now >= answered) {
+    let recorded = 0;
+    if (selected(PAIRED_LABEL)) {
+      const eventsBefore = await redirectCount();
+      paired = await pairedRounds(bare, cached, codes.map((code) => `/${code}`), { rounds, roundSeconds, connections: 100, log });
+      answered = paired.rounds.reduce((sum, round) => sum + round.service.answered, 0);
+      // batches are flushed at least once a second; a loaded machine may need a few rounds
+      for (let waited = 0; waited < 15_000; waited += 1500) {
+        await new Promise((done) => setTimeout(done, 1500));
+        const now = (await redirectCount()) - eventsBefore;
+        if (now === recorded || now >= answered) {
+          recorded = now;
+          break;
+        }
         recorded = now;
-        break;
       }
-      recorded = now;
     }
+
+    // 2. the API, closed-loop
     for (const scenario of [createUrl, listUrls, getUser]) {
       for (const connections of connectionCounts) await run(cached.baseUrl, scenario, connections);
     }
-    await run(cached.baseUrl, mixed, Math.max(...connectionCounts));
-    await cached.stop();
 
-    // 2. without a cache every redirect is a PostgreSQL lookup
+    // 3. mixed: closed-loop at the most connections to find where it saturates, then open-loop at half that rate
+    const openLoops: OpenLoopResult[] = [];
+    const mostConnections = Math.max(...connectionCounts);
+    const saturated = await run(cached.baseUrl, mixed, mostConnections);
+    if (saturated) {
+      const rate = Math.max(1, Math.round(saturated.requestsPerSecond / 2));
+      for (const [target, server] of [['service', cached], ['bare Fastify', bare]] as const) {
+        log(`running ${mixed.name} open-loop at ${rate} req/s (${mostConnections} connections) on ${target} for ${duration} s`);
+        openLoops.push(await openLoop(target, server.baseUrl, mixed.name, mixed.requests, { connections: mostConnections, ratePerSecond: rate, durationSeconds: duration }));
+      }
+    }
+    await cached.stop();
+    await bare.stop();
+
+    // 4. without a cache every redirect is a PostgreSQL lookup
     if (selected('redirect (cache miss)')) {
       const uncached = await startService({ DATABASE_URL: databaseUrl, ...limits }, join(work, 'service-uncached.log'));
       services.push(uncached);
@@ -374,18 +342,33 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
       await uncached.stop();
     }
 
+    const loadAverageAtEnd = Math.round(loadavg()[0]! * 100) / 100;
     const result: BenchResult = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage },
       dataset,
       scenarios,
+      paired,
+      openLoop: openLoops,
       redirectEvents: { answered, recorded },
+      loadAverageAtEnd,
     };
     log('');
-    log(`1-minute load average when the run started: ${loadAverage} on ${cpus().length} CPUs`);
-    log(formatTable(scenarios));
+    log(`1-minute load average: ${loadAverage} when the run started, ${loadAverageAtEnd} when it ended, on ${cpus().length} CPUs`);
+    if (paired) {
+      log('');
+      log(`${PAIRED_LABEL}: paired rounds against bare Fastify (fixed 302), wrk at ${paired.connections} connections, ${paired.roundSeconds} s per side`);
+      log(formatPaired(paired));
+      log(`redirect events: ${recorded} recorded for ${answered} redirects the service answered in the rounds`);
+    }
+    if (openLoops.length > 0) {
+      log('');
+      log(`${MIXED_LABEL}, open-loop at half the closed-loop throughput (autocannon overallRate: each connection sends its share at the start of each second; latency of every response, from its send)`);
+      log(formatOpenLoop(openLoops));
+    }
     log('');
-    log(`redirect events: ${recorded} recorded for ${answered} redirects answered from the cache`);
+    log('closed-loop scenarios (autocannon)');
+    log(formatTable(scenarios));
     const jsonPath = options.jsonPath === undefined ? join(APP_DIR, 'bench', 'results.json') : options.jsonPath;
     if (jsonPath) {
       mkdirSync(dirname(resolve(jsonPath)), { recursive: true });
@@ -414,10 +397,14 @@ function parseArgs(argv: string[]): BenchOptions {
     else if (flag === '--duration' && value) options.durationSeconds = Number(argv[++i]);
     else if (flag === '--connections' && value) options.connections = argv[++i]!.split(',').map(Number);
     else if (flag === '--only' && value) options.only = argv[++i]!.split(',');
-    else throw new Error(`unknown or incomplete option ${flag}; use --json <file>, --duration <s>, --connections 100,500, --only <name,...>`);
+    else if (flag === '--rounds' && value) options.rounds = Number(argv[++i]);
+    else if (flag === '--round-seconds' && value) options.roundSeconds = Number(argv[++i]);
+    else throw new Error(`unknown or incomplete option ${flag}; use --json <file>, --duration <s>, --connections 100,500, --only <name,...>, --rounds <n>, --round-seconds <s>`);
   }
   if (options.durationSeconds !== undefined && !(options.durationSeconds > 0)) throw new Error('--duration must be a positive number of seconds');
   if (options.connections?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--connections takes positive integers, e.g. 100,500');
+  if (options.rounds !== undefined && !(Number.isInteger(options.rounds) && options.rounds >= 1)) throw new Error('--rounds must be a positive integer');
+  if (options.roundSeconds !== undefined && !(options.roundSeconds > 0)) throw new Error('--round-seconds must be a positive number of seconds');
   return options;
 }
 

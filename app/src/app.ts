@@ -8,9 +8,11 @@ import db from './plugins/db.js';
 import errors from './plugins/errors.js';
 import lifecycle from './plugins/lifecycle.js';
 import metrics from './plugins/metrics.js';
+import nodeErrors from './plugins/node-errors.js';
 import rateLimit from './plugins/rate-limit.js';
 import redirectEvents from './plugins/redirect-events.js';
 import repositories from './plugins/repositories.js';
+import requestHooks from './plugins/request-hooks.js';
 import requestLog from './plugins/request-log.js';
 import apiKeyRoutes from './routes/api-keys.js';
 import eventRoutes from './routes/events.js';
@@ -38,8 +40,10 @@ async function urlShortener(app: FastifyInstance, { config }: AppOptions): Promi
   app.decorate('config', config);
 
   await app.register(lifecycle);
+  await app.register(requestHooks);
   await app.register(errors);
   await app.register(metrics);
+  await app.register(nodeErrors);
   await app.register(requestLog, { config });
   await app.register(db, { config });
   await app.register(cache, { config });

@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import type { ResolverSetting } from './destination/resolve.js';
+
 // The service's settings, read once from the environment and checked together, so a
 // misconfigured pod fails at start with every problem listed instead of the first one.
 
@@ -65,6 +68,22 @@ export interface Config {
   destinationDenyDomains: string[];
   /** When not empty, the only destination domains accepted (and their subdomains), DESTINATION_ALLOW_DOMAINS. @default [] - any public host */
   destinationAllowDomains: string[];
+  /**
+   * Destinations whose Unicode name may pass for another (mixed scripts, or Cyrillic letters that
+   * all look Latin), DESTINATION_HOMOGRAPHS: `refuse` (422), or `flag` (accepted, logged, counted
+   * in /metrics and named in the answer's X-Destination-Flags header).
+   * @default 'refuse'
+   */
+  destinationHomographs: 'refuse' | 'flag';
+  /**
+   * Resolve destination names and refuse those with a private, loopback or link-local address
+   * (DESTINATION_RESOLVER): `system` (getaddrinfo: /etc/hosts and search domains, in a cluster
+   * its DNS), or DNS servers as `ip[:port],...`.
+   * @default - names are not resolved
+   */
+  destinationResolver: ResolverSetting | undefined;
+  /** How long a destination's resolution may take before the write answers 503, DESTINATION_RESOLVE_TIMEOUT_MS. @default 1000 */
+  destinationResolveTimeoutMs: number;
   /** Rate limits, shared by every replica through Valkey; 0 turns one off. */
   rateLimit: RateLimits;
   /** Highest row offset a `page` may reach; beyond it clients must page with `cursor`. @default 10000 */
@@ -96,7 +115,7 @@ export interface RateLimits {
   perKey: number;
   /** Creates (POST) per API key, and per address in open mode. @default 60 */
   creates: number;
-  /** Redirects that miss every cache and ask PostgreSQL, per client address. @default 600 */
+  /** Lookups of unknown short codes per client address (a code that exists never counts). @default 600 */
   redirectMisses: number;
   /** Window of every limit. @default 60000 */
   windowMs: number;
@@ -176,6 +195,29 @@ export function loadConfig(env: Env = process.env): Config {
   });
   if (sentinels.length && env.REDIS_URL) problems.push('set either REDIS_URL or REDIS_SENTINELS, not both');
 
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = (env[name] ?? '').trim().toLowerCase();
+    if (raw === '') return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(env[name])}`);
+    return fallback;
+  };
+  const resolver = (name: string): ResolverSetting | undefined => {
+    const raw = (env[name] ?? '').trim();
+    if (raw === '') return undefined;
+    if (raw === 'system') return { kind: 'system' };
+    const servers = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const bad = servers.filter((entry) => {
+      const match = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$/.exec(entry);
+      return !match || isIP(match[1] ?? match[2]!) === 0 || Number(match[3] ?? 53) > 65535;
+    });
+    if (bad.length > 0 || servers.length === 0) {
+      problems.push(`${name} must be system or DNS servers as ip[:port],..., got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    return { kind: 'servers', servers };
+  };
+
   const logLevel = env.LOG_LEVEL || 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}, got ${JSON.stringify(logLevel)}`);
@@ -205,6 +247,9 @@ export function loadConfig(env: Env = process.env): Config {
     openApi: bool('OPEN_API', false),
     destinationDenyDomains: domains('DESTINATION_DENY_DOMAINS'),
     destinationAllowDomains: domains('DESTINATION_ALLOW_DOMAINS'),
+    destinationHomographs: oneOf('DESTINATION_HOMOGRAPHS', ['refuse', 'flag'] as const, 'refuse'),
+    destinationResolver: resolver('DESTINATION_RESOLVER'),
+    destinationResolveTimeoutMs: int('DESTINATION_RESOLVE_TIMEOUT_MS', 1000, 50, 30_000),
     rateLimit: {
       perAddress: int('RATE_LIMIT_PER_ADDRESS', 600, 0, 10_000_000),
       perKey: int('RATE_LIMIT_PER_KEY', 1200, 0, 10_000_000),

@@ -9,32 +9,29 @@ import type { Server } from 'node:http';
 //  2. the listener stops accepting once no new connection arrived for `quietMs` (the load
 //     balancer has taken the pod out), waiting at most `quietWaitMs` for that (connections
 //     still queued in the kernel then are reset: that is what readiness and the delay avoid);
-//  3. connections without a request in flight are closed only after `idleMs` without one,
-//     and the others when their response is sent.
+//  3. connections without a request in flight are closed only after `idleMs` without one
+//     (no response in progress, no byte read), and the others when their response is sent.
 
-interface Tracked {
-  active: number;
-  idleSince: number;
+interface Idle {
+  /** when the socket was last seen busy (a response in progress, or bytes read since the last look) */
+  since: number;
+  bytesRead: number;
 }
 
+// Node's own marker of a response in progress on a socket (set by assignSocket, cleared by
+// detachSocket): reading it at drain time costs the requests nothing, where a listener per
+// request cost every redirect its share.
+const busy = (socket: Socket) => (socket as Socket & { _httpMessage?: unknown })._httpMessage != null;
+
 export class ConnectionDrainer {
-  private readonly sockets = new Map<Socket, Tracked>();
+  private readonly sockets = new Set<Socket>();
   private lastAccepted = Date.now();
 
   constructor(private readonly server: Server) {
     server.on('connection', (socket: Socket) => {
       this.lastAccepted = Date.now();
-      this.sockets.set(socket, { active: 0, idleSince: Date.now() });
+      this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
-    });
-    server.on('request', (request, response) => {
-      const tracked = this.sockets.get(request.socket);
-      if (!tracked) return;
-      tracked.active++;
-      response.once('close', () => {
-        tracked.active--;
-        tracked.idleSince = Date.now();
-      });
     });
   }
 
@@ -49,14 +46,20 @@ export class ConnectionDrainer {
     while (Date.now() - this.lastAccepted < quietMs && Date.now() < stopWaiting) await sleep(step);
     // net.Server's close stops accepting; http.Server's would also destroy idle connections
     if (this.server.listening) NetServer.prototype.close.call(this.server);
+    const idle = new Map<Socket, Idle>();
     while (this.sockets.size > 0 && Date.now() < deadline) {
       const now = Date.now();
-      for (const [socket, tracked] of this.sockets) {
-        if (tracked.active === 0 && now - tracked.idleSince >= idleMs) socket.end();
+      for (const socket of this.sockets) {
+        const seen = idle.get(socket);
+        if (!seen || busy(socket) || socket.bytesRead !== seen.bytesRead) {
+          idle.set(socket, { since: now, bytesRead: socket.bytesRead });
+        } else if (now - seen.since >= idleMs) {
+          socket.end();
+        }
       }
       await sleep(step);
     }
-    for (const socket of this.sockets.keys()) socket.destroy();
+    for (const socket of this.sockets) socket.destroy();
   }
 }
 

@@ -76,7 +76,7 @@ describe('credentials', () => {
 
     const fresh = { authorization: `Bearer ${key.key}` };
     expect((await inject('GET', `/users/${alice.id}`, fresh)).statusCode).toBe(200);
-    expect((await inject('DELETE', `/users/${alice.id}/api-keys/${key.id}`, bob.auth)).statusCode).toBe(403);
+    expect((await inject('DELETE', `/users/${alice.id}/api-keys/${key.id}`, bob.auth)).statusCode).toBe(404);
     expect((await inject('DELETE', `/users/${alice.id}/api-keys/${key.id}`, fresh)).statusCode).toBe(204);
     const revoked = await inject('GET', `/users/${alice.id}`, fresh);
     expect(revoked.statusCode).toBe(401);
@@ -117,7 +117,7 @@ describe('credentials', () => {
     expect((await inject('POST', '/users', alice.auth, body)).statusCode).toBe(403);
     const carol = await inject('POST', '/users', admin.auth, body);
     expect(carol.statusCode).toBe(201);
-    expect((await inject('POST', `/users/${carol.json().id}/api-keys`, alice.auth, {})).statusCode).toBe(403);
+    expect((await inject('POST', `/users/${carol.json().id}/api-keys`, alice.auth, {})).statusCode).toBe(404);
     const key = await inject('POST', `/users/${carol.json().id}/api-keys`, admin.auth, {});
     expect(key.statusCode).toBe(201);
     expect((await inject('GET', `/users/${carol.json().id}`, { authorization: `Bearer ${key.json().key}` })).json().email).toBe('carol@example.com');
@@ -131,10 +131,10 @@ describe('reads of users', () => {
     expect(own.json().map((u: { id: number }) => u.id)).toEqual([alice.id]);
     expect((await inject('GET', `/users/${alice.id}`, alice.auth)).json().id).toBe(alice.id);
     const other = await inject('GET', `/users/${bob.id}`, alice.auth);
-    expect(other.statusCode).toBe(403);
+    expect(other.statusCode).toBe(404);
     expect(other.body).not.toContain('@example.com');
-    expect((await inject('PUT', `/users/${bob.id}`, alice.auth, { username: 'mallory' })).statusCode).toBe(403);
-    expect((await inject('DELETE', `/users/${bob.id}`, alice.auth)).statusCode).toBe(403);
+    expect((await inject('PUT', `/users/${bob.id}`, alice.auth, { username: 'mallory' })).statusCode).toBe(404);
+    expect((await inject('DELETE', `/users/${bob.id}`, alice.auth)).statusCode).toBe(404);
 
     const all = await inject('GET', '/users?per_page=100', admin.auth);
     expect(all.json().map((u: { id: number }) => u.id)).toEqual(expect.arrayContaining([admin.id, alice.id, bob.id]));
@@ -150,22 +150,23 @@ describe('links', () => {
     expect(url.user_id).toBe(alice.id);
     expect((await inject('POST', '/urls', alice.auth, { user_id: bob.id, original_url: 'https://example.com/x' })).statusCode).toBe(403);
 
-    for (const caller of [bob, admin]) {
-      const put = await inject('PUT', `/urls/${url.id}`, caller.auth, { original_url: 'https://evil.example/' });
-      expect(put.statusCode).toBe(403);
-      expect(put.json().message).toMatch(/only its owner/);
-      expect((await inject('DELETE', `/urls/${url.id}`, caller.auth)).statusCode).toBe(403);
-    }
+    // bob may not even read it: 404; the admin reads it, and is told it may not change it
+    expect((await inject('PUT', `/urls/${url.id}`, bob.auth, { original_url: 'https://evil.example/' })).statusCode).toBe(404);
+    expect((await inject('DELETE', `/urls/${url.id}`, bob.auth)).statusCode).toBe(404);
+    const put = await inject('PUT', `/urls/${url.id}`, admin.auth, { original_url: 'https://evil.example/' });
+    expect(put.statusCode).toBe(403);
+    expect(put.json().message).toMatch(/only its owner/);
+    expect((await inject('DELETE', `/urls/${url.id}`, admin.auth)).statusCode).toBe(403);
     expect((await t.db.query('SELECT original_url FROM urls WHERE id = $1', [url.id])).rows[0].original_url).toBe('https://example.com/alice');
     const redirect = await t.app.inject({ method: 'GET', url: `/${url.short_code}` });
     expect(redirect.headers.location).toBe('https://example.com/alice');
 
-    expect((await inject('GET', `/urls/${url.id}`, bob.auth)).statusCode).toBe(403);
+    expect((await inject('GET', `/urls/${url.id}`, bob.auth)).statusCode).toBe(404);
     expect((await inject('GET', `/urls?user_id=${alice.id}`, bob.auth)).statusCode).toBe(403);
     const bobs = await inject('GET', '/urls', bob.auth);
     expect(bobs.json().every((u: { user_id: number }) => u.user_id === bob.id)).toBe(true);
     expect((await inject('GET', '/events', bob.auth)).json().every((e: { user_id: number }) => e.user_id === bob.id)).toBe(true);
-    expect((await inject('POST', '/events', bob.auth, { url_id: url.id, user_id: bob.id, event_type: 'x', details: {} })).statusCode).toBe(403);
+    expect((await inject('POST', '/events', bob.auth, { url_id: url.id, user_id: bob.id, event_type: 'x', details: {} })).statusCode).toBe(404);
 
     const updated = await inject('PUT', `/urls/${url.id}`, alice.auth, { original_url: 'https://example.com/alice2' });
     expect(updated.statusCode).toBe(200);
@@ -181,6 +182,74 @@ describe('links', () => {
     // consecutive codes share no common prefix pattern of a counter
     const sorted = [...codes].sort();
     expect(sorted).not.toEqual(codes);
+  });
+});
+
+describe('ids of records a caller may not read', () => {
+  it('answer 404 with the same body as ids that do not exist, so they cannot be enumerated', async () => {
+    const url = (await inject('POST', '/urls', alice.auth, { original_url: 'https://example.com/hidden' })).json();
+    const missingUser = 2_000_000_000;
+    const missingUrl = 2_000_000_001;
+    const routes: [string, string, 'user' | 'url', unknown?][] = [
+      ['GET', '/users/{id}', 'user'],
+      ['PUT', '/users/{id}', 'user', { username: 'x' }],
+      ['DELETE', '/users/{id}', 'user'],
+      ['GET', '/users/{id}/api-keys', 'user'],
+      ['POST', '/users/{id}/api-keys', 'user', {}],
+      ['DELETE', `/users/{id}/api-keys/${alice.keyId}`, 'user'],
+      ['GET', '/urls/{id}', 'url'],
+      ['PUT', '/urls/{id}', 'url', { title: 'x' }],
+      ['DELETE', '/urls/{id}', 'url'],
+    ];
+    // twice: the second read of an existing URL comes from the cache
+    for (const round of [1, 2]) {
+      for (const [method, path, kind, body] of routes) {
+        const [existing, missing] = kind === 'user' ? [alice.id, missingUser] : [url.id, missingUrl];
+        const hidden = await inject(method, path.replace('{id}', String(existing)), bob.auth, body);
+        const absent = await inject(method, path.replace('{id}', String(missing)), bob.auth, body);
+        expect([hidden.statusCode, absent.statusCode], `${method} ${path}, round ${round}`).toEqual([404, 404]);
+        expect(hidden.json().message, `${method} ${path}`).toBe(absent.json().message.replace(String(missing), String(existing)));
+      }
+    }
+    const event = { url_id: url.id, user_id: bob.id, event_type: 'x', details: {} };
+    const hidden = await inject('POST', '/events', bob.auth, event);
+    const absent = await inject('POST', '/events', bob.auth, { ...event, url_id: missingUrl });
+    expect([hidden.statusCode, absent.statusCode]).toEqual([404, 404]);
+    expect(hidden.json().message).toBe(absent.json().message.replace(String(missingUrl), String(url.id)));
+    // nothing was changed behind the 404s
+    expect((await inject('GET', `/urls/${url.id}`, alice.auth)).json().title).toBe('');
+    expect((await inject('GET', `/users/${alice.id}`, alice.auth)).statusCode).toBe(200);
+  });
+});
+
+describe('an open instance sharing the database', () => {
+  it('never mints, lists or revokes API keys anonymously, so the protected instance holds no key that anyone could have minted', async () => {
+    const open = await buildTestApp({ mode: 'open', databaseUrl: t.database.url });
+    try {
+      const keysOf = async (id: number) => (await t.db.query('SELECT id, revoked_at FROM api_keys WHERE user_id = $1 ORDER BY id', [id])).rows;
+      const before = await keysOf(alice.id);
+      const refused = [
+        await open.app.inject({ method: 'POST', url: `/users/${alice.id}/api-keys`, ...withJson({ authorization: '' }, { name: 'mine now' }) }),
+        await open.app.inject({ method: 'GET', url: `/users/${alice.id}/api-keys` }),
+        await open.app.inject({ method: 'DELETE', url: `/users/${alice.id}/api-keys/${alice.keyId}` }),
+      ];
+      for (const response of refused) {
+        expect(response.statusCode).toBe(403);
+        expect(response.json()).toEqual({
+          code: 403,
+          status: 'Forbidden',
+          message:
+            'API keys are not issued, listed or revoked while OPEN_API=true, where anyone could do it for any user: ' +
+            'issue them with npm run app:api-key, or through an instance with OPEN_API=false.',
+          request_id: expect.any(String),
+        });
+      }
+      expect(await keysOf(alice.id)).toEqual(before);
+      // the key the protected side issued is untouched, and still the only way in there
+      expect((await inject('GET', `/users/${alice.id}`, alice.auth)).statusCode).toBe(200);
+    } finally {
+      await open.close();
+    }
   });
 });
 

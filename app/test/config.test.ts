@@ -59,4 +59,19 @@ describe('configuration from the environment', () => {
       ]),
     );
   });
+
+  it('reads the destination settings: homographs refused by default, names resolved only when a resolver is set', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/app' })).toMatchObject({ destinationHomographs: 'refuse', destinationResolver: undefined, destinationResolveTimeoutMs: 1000 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/app', DESTINATION_HOMOGRAPHS: 'flag', DESTINATION_RESOLVER: '10.43.0.10, [fd00::10]:5353' })).toMatchObject({
+      destinationHomographs: 'flag',
+      destinationResolver: { kind: 'servers', servers: ['10.43.0.10', '[fd00::10]:5353'] },
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/app', DESTINATION_RESOLVER: 'system' }).destinationResolver).toEqual({ kind: 'system' });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/app', DESTINATION_HOMOGRAPHS: 'warn', DESTINATION_RESOLVER: 'dns.example:53' })).toThrow(
+      new ConfigError([
+        'DESTINATION_HOMOGRAPHS must be one of refuse, flag, got "warn"',
+        'DESTINATION_RESOLVER must be system or DNS servers as ip[:port],..., got "dns.example:53"',
+      ]),
+    );
+  });
 });

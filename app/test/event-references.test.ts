@@ -36,7 +36,7 @@ async function newUrl(): Promise<number> {
   await pool.query(`INSERT INTO urls (id, user_id, short_code, original_url) VALUES ($1, 1, $2, 'https://example.com/x')`, [id, `code${id}`]);
   return id;
 }
-const redirects = (urlId: number, n: number) => Array.from({ length: n }, () => ({ urlId, originalUrl: 'https://example.com/x', at: Date.now() }));
+const redirects = (urlId: number, n: number) => ({ urlIds: Array(n).fill(urlId), originalUrls: Array(n).fill('https://example.com/x'), ats: Array(n).fill(Date.now()) });
 
 /** Runs `work` on a connection of its own, released after. */
 async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -114,5 +114,30 @@ describe('event references without foreign keys', () => {
       expect(await plan('redirect')).not.toContain('events_event_type_idx');
       await client.query('ROLLBACK');
     });
+  });
+
+  it('records each redirect with its own target and time, whatever characters the target holds', async () => {
+    const first = await newUrl();
+    const second = await newUrl();
+    const targets = ['https://example.com/a"b\\c', 'https://example.com/{x},y', 'NULL', 'https://例え.jp/ü?q=1&r="2"', 'https://example.com/a"b\\c'];
+    const at = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+    const written = await insertRedirectEvents(pool, {
+      urlIds: [first, second, first, second, first],
+      originalUrls: targets,
+      ats: [at, at + 1000, at + 2000, at + 3000, at + 4000],
+    });
+    expect(written).toBe(5);
+    const { rows } = await pool.query(
+      `SELECT url_id, details->>'original_url' AS target, details->>'short_code' AS code, extract(epoch FROM "timestamp") * 1000 AS ms
+       FROM events WHERE event_type = 'redirect' AND url_id IN ($1, $2) ORDER BY "timestamp"`,
+      [first, second],
+    );
+    expect(rows.map((row) => [row.url_id, row.target, row.code, Number(row.ms)])).toEqual([
+      [first, targets[0], `code${first}`, at],
+      [second, targets[1], `code${second}`, at + 1000],
+      [first, targets[2], `code${first}`, at + 2000],
+      [second, targets[3], `code${second}`, at + 3000],
+      [first, targets[4], `code${first}`, at + 4000],
+    ]);
   });
 });

@@ -99,6 +99,42 @@ describe('unknown routes and methods', () => {
   });
 });
 
+describe('numbers in a query string', () => {
+  // Ajv's coercion let Infinity, -Infinity and 1e999 past `maximum` (ajv#2212): they reached
+  // PostgreSQL and came back as a 422 quoting its error, filed under `json`.
+  it.each([
+    ['/events?url_id=Infinity', 'url_id', 'Not a valid integer.'],
+    ['/events?url_id=-Infinity', 'url_id', 'Not a valid integer.'],
+    ['/events?user_id=1e999', 'user_id', 'Not a valid integer.'],
+    ['/urls?user_id=Infinity', 'user_id', 'Not a valid integer.'],
+    ['/urls?user_id=<400 nines>', 'user_id', 'Must be less than or equal to 2147483647.'],
+    ['/urls?user_id=0x10', 'user_id', 'Not a valid integer.'],
+    ['/urls?user_id=1e2', 'user_id', 'Not a valid integer.'],
+    ['/urls?user_id=%201', 'user_id', 'Not a valid integer.'],
+    ['/urls?user_id=NaN', 'user_id', 'Not a valid integer.'],
+    ['/urls?user_id=-3', 'user_id', 'Must be greater than or equal to 1.'],
+    ['/users?cursor=1e999', 'cursor', 'Not a valid integer.'],
+    ['/users?cursor=Infinity', 'cursor', 'Not a valid integer.'],
+    ['/users?page=99999999999', 'page', 'Must be less than or equal to 2147483647.'],
+    ['/urls?per_page=Infinity', 'per_page', 'Not a valid integer.'],
+    ['/urls?per_page=101', 'per_page', 'Must be less than or equal to 100.'],
+    ['/urls?per_page=1&per_page=2', 'per_page', 'Not a valid integer.'],
+  ])('%s is a 422 on the query parameter, by our own rule', async (url, field, message) => {
+    const response = await t.app.inject({ method: 'GET', url: url.replace('<400 nines>', '9'.repeat(400)) });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toEqual({ request_id: expect.any(String), code: 422, status: 'Unprocessable Entity', errors: { query: { [field]: [message] } } });
+  });
+
+  it('reach the handler as numbers when they are decimal integers in range, leading zeros and sign included', async () => {
+    const owner = await createUser(t);
+    for (const spelled of [String(owner.id), `0${owner.id}`, `%2B${owner.id}`]) {
+      const response = await t.app.inject({ method: 'GET', url: `/urls?user_id=${spelled}&per_page=007` });
+      expect(response.statusCode, spelled).toBe(200);
+      expect(response.json()).toEqual([]);
+    }
+  });
+});
+
 describe('no client input produces a 5xx', () => {
   const bodies: unknown[] = [
     {},

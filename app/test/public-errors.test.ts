@@ -54,6 +54,9 @@ describe("Node's own error answers", () => {
     ['a malformed request line', ['GARBAGE\r\n\r\n'], 400, 'Malformed HTTP request.'],
     ['headers over the size limit', [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`], 431, 'The request headers are too large.'],
     ['an invalid header', ['GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n'], 400, 'Malformed HTTP request.'],
+    ['an HTTP/1.1 request without Host', ['GET /health HTTP/1.1\r\n\r\n'], 400, 'An HTTP/1.1 request needs a Host header.'],
+    ['CONNECT', ['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'], 405, 'CONNECT is not supported: this service is not a proxy.'],
+    ['an Expect other than 100-continue', ['POST /users HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Length: 2\r\n\r\n{}'], 417, 'Only "Expect: 100-continue" is supported.'],
   ] as const)('answer %s with the JSON error shape and a request id that is in the logs', async (_name, parts, status, message) => {
     const { text } = await raw([...parts]);
     const response = parse(text);

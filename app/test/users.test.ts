@@ -73,14 +73,17 @@ describe('POST /users', () => {
 });
 
 describe('GET /users', () => {
-  it('lists every user ordered by id when no paging is asked for', async () => {
-    await createUser();
-    await createUser();
-    const response = await t.app.inject({ method: 'GET', url: '/users' });
-    expect(response.statusCode).toBe(200);
-    const users = response.json<{ id: number }[]>();
+  it('pages users in open mode too: 20 by id without paging parameters, then the next page from X-Next-Cursor', async () => {
+    // seed 002 listed every user here: 22 MB for 200,000 of them
+    while ((await t.db.query('SELECT 1 FROM users')).rowCount! < 25) await createUser();
     const { rows } = await t.db.query<{ id: number }>('SELECT id FROM users ORDER BY id');
-    expect(users.map((u) => u.id)).toEqual(rows.map((r) => r.id));
+    const first = await t.app.inject({ method: 'GET', url: '/users' });
+    expect(first.statusCode).toBe(200);
+    expect(first.json<{ id: number }[]>().map((u) => u.id)).toEqual(rows.slice(0, 20).map((r) => r.id));
+    expect(first.headers['x-next-cursor']).toBe(String(rows[19]!.id));
+    const next = await t.app.inject({ method: 'GET', url: `/users?cursor=${first.headers['x-next-cursor']}&per_page=100` });
+    expect(next.json<{ id: number }[]>().map((u) => u.id)).toEqual(rows.slice(20).map((r) => r.id));
+    expect(next.headers['x-next-cursor']).toBeUndefined();
   });
 
   it('returns one page as soon as page or per_page is given', async () => {

@@ -23,7 +23,8 @@ interface MetricValue {
  * Histogram validate and hash the label object on every call: a tenth of a cached redirect's CPU.
  */
 export class RequestMetrics {
-  private readonly series = new Map<string, RequestSeries>();
+  private readonly series: RequestSeries[] = [];
+  private readonly byRoute = new Map<string, Map<string, Map<number, RequestSeries>>>();
 
   constructor(
     registry: Registry,
@@ -36,22 +37,34 @@ export class RequestMetrics {
       type,
       aggregator: 'sum' as const,
       get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
-      reset: () => this.series.clear(),
+      reset: () => {
+        this.series.length = 0;
+        this.byRoute.clear();
+      },
     });
     for (const registered of [
-      metric(names.count, names.countHelp, 'counter', () => [...this.series.values()].map((s) => ({ labels: s.labels, value: s.count }))),
-      metric(names.duration, names.durationHelp, 'histogram', () => [...this.series.values()].flatMap((s) => this.histogramValues(names.duration, s))),
+      metric(names.count, names.countHelp, 'counter', () => this.series.map((s) => ({ labels: s.labels, value: s.count }))),
+      metric(names.duration, names.durationHelp, 'histogram', () => this.series.flatMap((s) => this.histogramValues(names.duration, s))),
     ]) {
       registry.registerMetric(registered as never);
     }
   }
 
-  /** The series of `key`, made from `labels` the first time. */
-  seriesFor(key: string, labels: () => Labels): RequestSeries {
-    let series = this.series.get(key);
+  /**
+   * The series of a route, method and status. Looked up through nested maps keyed by the values
+   * themselves: the route and method strings are the same objects on every request, so no key
+   * is built and hashed per request.
+   */
+  seriesFor(route: string, method: string, statusCode: number): RequestSeries {
+    let byMethod = this.byRoute.get(route);
+    if (!byMethod) this.byRoute.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let series = byStatus.get(statusCode);
     if (!series) {
-      series = { labels: labels(), count: 0, sum: 0, buckets: new Array<number>(this.bounds.length + 1).fill(0) };
-      this.series.set(key, series);
+      series = { labels: { method, route, status_code: statusCode }, count: 0, sum: 0, buckets: new Array<number>(this.bounds.length + 1).fill(0) };
+      byStatus.set(statusCode, series);
+      this.series.push(series);
     }
     return series;
   }

@@ -38,23 +38,14 @@ export default fp(
     });
 
     app.decorate('metrics', { registry });
-    // callback-style hooks: they run on every request, and skip a promise each
-    app.addHook('onRequest', (_request, _reply, done) => {
+    app.requestHooks.onRequest(() => {
       inFlight++;
-      done();
     });
-    app.addHook('onResponse', (request, reply, done) => {
+    app.requestHooks.onResponse((request, reply, { route, elapsedMs }) => {
       inFlight--;
       // the route pattern, never the raw path, so short codes do not explode the label set
-      const route = request.routeOptions.url ?? 'unmatched';
-      const series = requests.seriesFor(`${request.method} ${route} ${reply.statusCode}`, () => ({
-        method: request.method,
-        route,
-        status_code: reply.statusCode,
-      }));
-      requests.observe(series, reply.elapsedTime / 1000);
-      done();
+      requests.observe(requests.seriesFor(route, request.method, reply.statusCode), elapsedMs / 1000);
     });
   },
-  { name: 'metrics' },
+  { name: 'metrics', dependencies: ['request-hooks'] },
 );

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import { Counter, Gauge } from 'prom-client';
 import type { Pool } from 'pg';
 import type { Config } from '../config.js';
-import { insertRedirectEvents, type RedirectEvent } from '../repositories/redirect-events.js';
+import { insertRedirectEvents, type RedirectEvents } from '../repositories/redirect-events.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,8 +24,20 @@ interface Log {
 const INITIAL_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
 
+const empty = (): RedirectEvents => ({ urlIds: [], originalUrls: [], ats: [] });
+const slice = (events: RedirectEvents, start: number, end?: number): RedirectEvents => ({
+  urlIds: events.urlIds.slice(start, end),
+  originalUrls: events.originalUrls.slice(start, end),
+  ats: events.ats.slice(start, end),
+});
+const concat = (first: RedirectEvents, then: RedirectEvents): RedirectEvents => ({
+  urlIds: first.urlIds.concat(then.urlIds),
+  originalUrls: first.originalUrls.concat(then.originalUrls),
+  ats: first.ats.concat(then.ats),
+});
+
 export class RedirectEventBuffer {
-  private buffer: RedirectEvent[] = [];
+  private buffer = empty();
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failing = false;
@@ -41,7 +53,7 @@ export class RedirectEventBuffer {
   ) {}
 
   get size(): number {
-    return this.buffer.length;
+    return this.buffer.urlIds.length;
   }
 
   start(): void {
@@ -51,14 +63,18 @@ export class RedirectEventBuffer {
     this.timer.unref();
   }
 
-  record(event: RedirectEvent): void {
-    if (this.buffer.length >= this.options.bufferMax) {
+  /** One redirect to `urlId` (`originalUrl` as it was sent), at `at` (epoch ms). */
+  record(urlId: number, originalUrl: string, at: number): void {
+    const buffer = this.buffer;
+    if (buffer.urlIds.length >= this.options.bufferMax) {
       this.counters.dropped++;
       return;
     }
-    this.buffer.push(event);
+    buffer.urlIds.push(urlId);
+    buffer.originalUrls.push(originalUrl);
+    buffer.ats.push(at);
     // a full batch is written at once, unless PostgreSQL is down (then the backoff decides)
-    if (this.buffer.length >= this.options.batchMax && !this.flushing && !this.failing) void this.flush();
+    if (buffer.urlIds.length >= this.options.batchMax && !this.flushing && !this.failing) void this.flush();
   }
 
   /** Writes everything buffered so far; one flush at a time. Never throws. */
@@ -74,11 +90,11 @@ export class RedirectEventBuffer {
   /** Stops the timer and keeps flushing until the buffer is empty or `deadline` passes. */
   async close(deadline: number): Promise<void> {
     clearInterval(this.timer);
-    while (this.buffer.length > 0 || this.flushing) {
+    while (this.size > 0 || this.flushing) {
       await this.flush();
-      if (this.buffer.length === 0) break;
+      if (this.size === 0) break;
       if (Date.now() >= deadline) {
-        this.log.error({ lost: this.buffer.length }, 'redirect events could not be written before shutdown');
+        this.log.error({ lost: this.size }, 'redirect events could not be written before shutdown');
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(200, Math.max(deadline - Date.now(), 0))));
@@ -86,16 +102,18 @@ export class RedirectEventBuffer {
   }
 
   private async writeAll(): Promise<void> {
-    while (this.buffer.length > 0) {
+    while (this.size > 0) {
       const pending = this.buffer;
-      this.buffer = [];
+      const count = pending.urlIds.length;
+      this.buffer = empty();
       let done = 0;
       try {
-        while (done < pending.length) {
-          const batch = pending.slice(done, done + this.options.batchMax);
+        while (done < count) {
+          // (the common case, one batch, is sent without a copy)
+          const batch = done === 0 && count <= this.options.batchMax ? pending : slice(pending, done, done + this.options.batchMax);
           await insertRedirectEvents(this.pool, batch);
-          done += batch.length;
-          this.counters.written += batch.length;
+          done += batch.urlIds.length;
+          this.counters.written += batch.urlIds.length;
         }
         if (this.failing) this.log.info({}, 'redirect events are being written again');
         this.failing = false;
@@ -103,10 +121,10 @@ export class RedirectEventBuffer {
         this.retryAt = 0;
       } catch (error) {
         // put the unwritten events back in front of those recorded meanwhile
-        this.buffer = pending.slice(done).concat(this.buffer);
+        this.buffer = concat(slice(pending, done), this.buffer);
         this.counters.failures++;
         if (!this.failing) {
-          this.log.warn({ reason: (error as Error).message, buffered: this.buffer.length }, 'writing redirect events failed; will retry');
+          this.log.warn({ reason: (error as Error).message, buffered: this.size }, 'writing redirect events failed; will retry');
         }
         this.failing = true;
         this.retryAt = Date.now() + this.backoffMs;

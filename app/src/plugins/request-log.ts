@@ -1,5 +1,8 @@
+import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
+import type pino from 'pino';
 import type { Config } from '../config.js';
+import { requestLineWriter } from '../lib/request-line.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,22 +14,12 @@ declare module 'fastify' {
 /** One JSON line per request (Fastify's own request logging is off: it writes two). */
 export default fp<{ config: Pick<Config, 'logRedirects'> }>(
   async (app, { config }) => {
-    app.addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions;
+    const write = requestLineWriter(app.log as FastifyBaseLogger as pino.Logger);
+    app.requestHooks.onResponse((request, reply, { route, config: routeConfig, elapsedMs }) => {
       // every redirect is a row in the events table already (see Config.logRedirects)
-      if (!config.logRedirects && reply.statusCode < 400 && route.config?.redirect) return done();
-      request.log.info(
-        {
-          method: request.method,
-          route: route.url ?? 'unmatched',
-          url: request.url,
-          statusCode: reply.statusCode,
-          responseTime: Math.round(reply.elapsedTime * 100) / 100,
-        },
-        'request completed',
-      );
-      done();
+      if (!config.logRedirects && reply.statusCode < 400 && routeConfig?.redirect) return;
+      write(request.id, request.method, route, request.url, reply.statusCode, Math.round(elapsedMs * 100) / 100);
     });
   },
-  { name: 'request-log' },
+  { name: 'request-log', dependencies: ['request-hooks'] },
 );

@@ -22,15 +22,14 @@ export class UsersRepository {
     private readonly lists: ListReads,
   ) {}
 
-  /** One page, or every user (seed 002's unpaged list, open mode only); `onlyId` limits the list to one user. */
-  async list(page: Page | null, onlyId?: number): Promise<User[]> {
+  /** One page of users; `onlyId` limits the list to one user. */
+  async list(page: Page, onlyId?: number): Promise<User[]> {
     const values: unknown[] = [];
     let clause = '';
     if (onlyId !== undefined) {
       values.push(onlyId);
       clause = 'WHERE id = $1';
     }
-    if (!page) return this.lists.rows<User>(`SELECT ${USER_COLUMNS} FROM users ${clause} ORDER BY id`, values);
     return this.lists.rows<User>(`SELECT ${USER_COLUMNS} FROM users ${pageClause(clause, page, values)}`, values);
   }
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { assertReadable, ownScope } from '../lib/access.js';
+import { mayRead, ownScope } from '../lib/access.js';
 import { forbidden, invalid, notFound } from '../lib/http-errors.js';
 import { nextCursor, pageOf, setNextCursor } from '../lib/paging.js';
 import { containsNul, jsonDepth } from '../lib/validation.js';
@@ -50,8 +50,7 @@ const routes: FastifyPluginAsync = async (app) => {
       if (scope !== undefined) {
         if (request.body.user_id !== scope) throw forbidden(`User ${request.body.user_id} is not yours: an API key records events as its own user.`);
         const url = await app.repos.urls.findById(request.body.url_id);
-        if (!url) throw notFound(`URL ${request.body.url_id} not found.`);
-        assertReadable(request, url.user_id, `URL ${url.id}`);
+        if (!url || !mayRead(request, url.user_id)) throw notFound(`URL ${request.body.url_id} not found.`);
       }
       return reply.code(201).send(await events.create(request.body));
     },

@@ -52,11 +52,14 @@ const routes: FastifyPluginAsync = async (app) => {
     }
     if (target === null || !target.a) throw codeNotFound();
     // a HEAD (link checkers, previews) is not a visit
-    if (request.method === 'GET') app.redirectEvents.record({ urlId: target.i, originalUrl: target.o, at: Date.now() });
+    if (request.method === 'GET') app.redirectEvents.record(target.i, target.o, Date.now());
     return reply.redirect(target.l, 302);
   }
 
-  /** Valkey, then PostgreSQL (rate limited per address: unknown codes all land there). */
+  /**
+   * Valkey, then PostgreSQL. Unknown codes all land there, so they are limited per address; a
+   * code that exists is never counted, so a cache outage (every redirect a miss) refuses none.
+   */
   async function lookupCode(request: FastifyRequest, reply: FastifyReply, key: string, code: string): Promise<Target | null> {
     const cached = await cache.get('redirect', key);
     if (cached !== null) {
@@ -64,9 +67,12 @@ const routes: FastifyPluginAsync = async (app) => {
       return JSON.parse(cached) as Target;
     }
     reply.header('x-cache', 'MISS');
-    await limits.redirectMiss(request, reply);
+    limits.redirectMiss.refuseBlocked(request);
     const row = await urls.findRedirectTarget(code);
-    if (!row) return null;
+    if (!row) {
+      await limits.redirectMiss.countUnknown(request, reply);
+      return null;
+    }
     const target = { i: row.id, l: headerSafe(row.original_url), o: row.original_url, a: row.is_active };
     // inactive codes are cached too: they are answered 404 from the cache
     cache.set(key, JSON.stringify(target));

@@ -1,7 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { cacheKeys, cacheLists, listQueryKey } from '../cache/keys.js';
-import { assertOwner, assertReadable, ownScope } from '../lib/access.js';
-import { checkDestination, type DestinationRules } from '../lib/destination.js';
+import { assertOwner, mayRead, ownScope } from '../lib/access.js';
+import { destinationGuard } from '../destination/guard.js';
 import { forbidden, invalid, notFound } from '../lib/http-errors.js';
 import { nextCursor, pageOf } from '../lib/paging.js';
 import { errorResponses, idParams, parseBooleanQuery, parseId, type IdParams } from '../schemas/common.js';
@@ -23,17 +23,11 @@ const urlNotFound = (id: string) => notFound(`URL ${id} not found.`);
 const routes: FastifyPluginAsync = async (app) => {
   const { cache, config } = app;
   const urls = app.repos.urls;
-  const rules: DestinationRules = { denyDomains: config.destinationDenyDomains, allowDomains: config.destinationAllowDomains };
-
-  const checkTarget = (target: string | undefined) => {
-    if (target === undefined) return;
-    const refusal = checkDestination(target, rules);
-    if (refusal) throw invalid('json', 'original_url', refusal.message);
-  };
-  /** The URL's owner, for the ownership checks; 404 when it does not exist. */
-  const ownerOf = async (id: number, raw: string) => {
+  const checkTarget = destinationGuard(app);
+  /** The URL's owner, for the ownership checks; 404 when it does not exist or the caller may not read it. */
+  const ownerOf = async (request: FastifyRequest, id: number, raw: string) => {
     const url = await urls.findById(id);
-    if (!url) throw urlNotFound(raw);
+    if (!url || !mayRead(request, url.user_id)) throw urlNotFound(raw);
     return url.user_id;
   };
 
@@ -63,13 +57,12 @@ const routes: FastifyPluginAsync = async (app) => {
     const key = cacheKeys.url(id);
     const cached = await cache.get('url', key);
     if (cached !== null) {
-      if (ownScope(request) !== undefined) assertReadable(request, (JSON.parse(cached) as { user_id: number }).user_id, `URL ${id}`);
+      if (ownScope(request) !== undefined && !mayRead(request, (JSON.parse(cached) as { user_id: number }).user_id)) throw urlNotFound(request.params.id);
       return sendHit(reply, cached);
     }
     reply.header('x-cache', 'MISS');
     const url = await urls.findById(id);
-    if (!url) throw urlNotFound(request.params.id);
-    assertReadable(request, url.user_id, `URL ${id}`);
+    if (!url || !mayRead(request, url.user_id)) throw urlNotFound(request.params.id);
     return sendMiss(reply, url, (json) => cache.set(key, json));
   });
 
@@ -84,7 +77,7 @@ const routes: FastifyPluginAsync = async (app) => {
       if (caller && !caller.isAdmin && user_id !== caller.userId) {
         throw forbidden(`User ${user_id} is not yours: an API key creates URLs for its own user.`);
       }
-      checkTarget(original_url);
+      await checkTarget(original_url, request, reply);
       const url = await urls.create({ user_id, original_url, title });
       await cache.invalidate({ lists: [cacheLists.urls] });
       return reply.code(201).send(url);
@@ -94,11 +87,11 @@ const routes: FastifyPluginAsync = async (app) => {
   app.put<{ Params: IdParams; Body: UpdateUrlBody }>(
     '/urls/:id',
     { schema: { params: idParams, body: updateUrlBody, response: urlResponses } },
-    async (request) => {
+    async (request, reply) => {
       const id = parseId(request.params.id);
       if (id === null) throw urlNotFound(request.params.id);
-      checkTarget(request.body.original_url);
-      if (request.caller) assertOwner(request, await ownerOf(id, request.params.id), `URL ${id}`);
+      if (request.caller) assertOwner(request, await ownerOf(request, id, request.params.id), `URL ${id}`);
+      await checkTarget(request.body.original_url, request, reply);
       const result = await urls.update(id, request.body, request.caller?.userId);
       if (!result) throw urlNotFound(request.params.id);
       await cache.invalidate({
@@ -115,7 +108,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const id = parseId(request.params.id);
       if (id === null) throw urlNotFound(request.params.id);
-      if (request.caller) assertOwner(request, await ownerOf(id, request.params.id), `URL ${id}`);
+      if (request.caller) assertOwner(request, await ownerOf(request, id, request.params.id), `URL ${id}`);
       const shortCode = await urls.delete(id, request.caller?.userId);
       if (shortCode === null) throw urlNotFound(request.params.id);
       await cache.invalidate({ keys: [cacheKeys.url(id), cacheKeys.shortCode(shortCode)], lists: [cacheLists.urls] });

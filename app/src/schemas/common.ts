@@ -30,14 +30,23 @@ export const shortCodeParams = {
 
 export const MAX_PER_PAGE = 100;
 
+/**
+ * An integer query parameter within the range of the column it meets, parsed by our own rule
+ * (lib/validation.ts): the handler receives a number.
+ */
+export const queryInteger = (minimum: number, maximum: number) => ({ 'x-query-integer': { minimum, maximum } }) as const;
+
 /** `cursor` is keyset paging (rows after that id); `page` is OFFSET paging, bounded by PAGE_OFFSET_MAX. */
 export const pageQuery = {
-  page: { type: 'integer', minimum: 1, maximum: MAX_INT },
-  per_page: { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE },
-  cursor: { type: 'integer', minimum: 0, maximum: MAX_INT },
+  page: queryInteger(1, MAX_INT),
+  per_page: queryInteger(1, MAX_PER_PAGE),
+  cursor: queryInteger(0, MAX_INT),
 } as const;
 
+/** An id in a body (JSON numbers, checked without coercion). */
 export const idValue = { type: 'integer', minimum: 1, maximum: MAX_INT } as const;
+/** An id in a query string. */
+export const queryId = queryInteger(1, MAX_INT);
 
 /** `True`/`False` as the seed data spells them, plus the usual lower-case and 1/0 forms. */
 export const booleanQuery = { type: 'string', enum: ['true', 'false', 'True', 'False', '1', '0'] } as const;

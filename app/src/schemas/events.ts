@@ -1,4 +1,4 @@
-import { errorResponses, idValue, pageQuery } from './common.js';
+import { errorResponses, idValue, pageQuery, queryId } from './common.js';
 
 export const DETAILS_MAX_BYTES = 8192;
 export const DETAILS_MAX_DEPTH = 64;
@@ -33,7 +33,7 @@ export const createEventBody = {
 
 export const listEventsQuery = {
   type: 'object',
-  properties: { url_id: idValue, user_id: idValue, event_type: eventType, ...pageQuery },
+  properties: { url_id: queryId, user_id: queryId, event_type: eventType, ...pageQuery },
 } as const;
 
 export const createdEventResponses = { 201: event, ...errorResponses } as const;

@@ -1,4 +1,4 @@
-import { booleanQuery, errorResponses, idValue, pageQuery } from './common.js';
+import { booleanQuery, errorResponses, idValue, pageQuery, queryId } from './common.js';
 
 export const url = {
   type: 'object',
@@ -42,7 +42,7 @@ export const updateUrlBody = {
 
 export const listUrlsQuery = {
   type: 'object',
-  properties: { user_id: idValue, is_active: booleanQuery, ...pageQuery },
+  properties: { user_id: queryId, is_active: booleanQuery, ...pageQuery },
 } as const;
 
 export const urlResponses = { 200: url, ...errorResponses } as const;
