@@ -3,7 +3,7 @@
  * figures to bench/results.json and regenerates docs/benchmarks.md with the machine's description.
  * Every figure is a median of several runs; comparisons alternate the two commands run by run.
  * `--quick` runs each measurement fewer times; `--no-service` leaves out the URL shortener's load test;
- * `--no-cluster` the control plane's figures, `--cluster-scratch` adds its build with an empty Go cache.
+ * `--no-cluster` the control plane's and Argo CD's figures, `--cluster-scratch` adds its build with an empty Go cache.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { copyProject } from '../test/support/platform';
+import { argocdFigures } from './argocd';
 import { clusterFigures } from './cluster';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -160,7 +161,10 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   fullPlatform(figures);
   growth(figures);
-  if (!process.argv.includes('--no-cluster')) await clusterFigures(figures, process.argv.includes('--cluster-scratch'));
+  if (!process.argv.includes('--no-cluster')) {
+    await clusterFigures(figures, process.argv.includes('--cluster-scratch'));
+    await argocdFigures(figures);
+  }
   const serviceTable = process.argv.includes('--no-service') ? undefined : service(figures);
   const table = report(figures);
   console.log(table);

@@ -10,7 +10,15 @@ cd "$(dirname "$0")/.."
 . scripts/lib/argocd-pin.sh
 version=$(argocd_version)
 dest=vendor/manifests/argo-cd-$version
-if [ -f "$dest/install.yaml" ]; then echo "$dest is vendored"; exit 0; fi
+
+# The Redis image the install names is Argo CD's: lib/images.ts pins the same.
+pin_redis() {
+  local redis
+  redis=$(sed -n 's/^ *image: \(public\.ecr\.aws\/docker\/library\/redis:[^ ]*\)$/\1/p' "$dest/install.yaml" | head -1)
+  [ -n "$redis" ] || { echo "vendor-argocd: $dest/install.yaml names no Redis image" >&2; exit 1; }
+  sed -i "s#^\( *argocdRedis: '\)[^']*\(',\)#\1$redis\2#" lib/images.ts
+}
+if [ -f "$dest/install.yaml" ]; then pin_redis; echo "$dest is vendored"; exit 0; fi
 
 . scripts/lib/go-toolchain.sh
 use_go vendor-argocd go1.27.3
@@ -33,4 +41,5 @@ the platform needs in TypeScript.
 | --- | --- | --- | --- |
 | \`argo-cd-$version/\` | Argo CD $version, \`install.yaml\` (its non-HA install) | Go module \`$ARGOCD_MODULE@$version\` (\`manifests/install.yaml\`, \`LICENSE\`), Go checksum database hash \`$sum\`, vendored by \`scripts/vendor-argocd.sh\` | Apache-2.0 |
 MD
+pin_redis
 echo "vendored $ARGOCD_MODULE@$version ($sum) into $dest"

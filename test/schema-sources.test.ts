@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { readObjects } from '../lib/cluster/sources';
 import { serialize, toDefinitions } from '../scripts/k8s-definitions';
 import { REPO_ROOT, copyProject } from './support/platform';
 
@@ -40,7 +41,23 @@ describe('the vendored schemas', () => {
   it('hold the CRD of every import in cdk8s.yaml, at the release its URL names', () => {
     const imports = (parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk8s.yaml'), 'utf8')) as { imports: string[] }).imports;
     const crds = pins().filter(p => p.file.startsWith('crds/'));
-    expect(imports.map(i => i.split(':=')[1]).sort()).toEqual(crds.map(p => `https://raw.githubusercontent.com/${p.repo}/${p.release}/${p.upstream}`).sort());
+    // A Go module's files are the GitHub repository's at the release (github.com/argoproj/argo-cd/v3).
+    const repository = (repo: string) => repo.replace(/^github\.com\//, '').replace(/\/v\d+$/, '');
+    expect(imports.map(i => i.split(':=')[1]).sort()).toEqual(crds.map(p => `https://raw.githubusercontent.com/${repository(p.repo)}/${p.release}/${p.upstream}`).sort());
+  });
+});
+
+describe('the vendored CRDs and the ones the platform installs', () => {
+  /** What the API server serves of a CRD: its names, scope and versions with their schemas. */
+  const served = (crd: any) => ({ group: crd.spec.group, names: crd.spec.names, scope: crd.spec.scope, versions: crd.spec.versions });
+
+  it('agree wherever both hold one: the validator checks custom resources against what the cluster will serve', () => {
+    const installed = new Map(readObjects(path.join(REPO_ROOT, 'dist')).map(s => s.object).filter(o => o.kind === 'CustomResourceDefinition').map(o => [o.metadata.name, o]));
+    const vendored = pins().filter(p => p.file.startsWith('crds/')).map(p => parse(fs.readFileSync(path.join(SCHEMAS, p.file), 'utf8')));
+    const compared = vendored.filter(crd => installed.has(crd.metadata.name));
+    // Argo CD's, cert-manager's, CloudNativePG's and external-secrets' at least: the operators the platform runs.
+    expect(new Set(compared.map(crd => crd.spec.group)).size).toBeGreaterThanOrEqual(4);
+    for (const crd of compared) expect(served(installed.get(crd.metadata.name)), crd.metadata.name).toEqual(served(crd));
   });
 });
 

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort } from '../../app/test/helpers/ports';
+import { freePort } from './ports';
 import { argocdBinaries } from './argocd-binaries';
 import { readObjects } from './sources';
 

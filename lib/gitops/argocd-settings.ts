@@ -24,7 +24,11 @@ return hs
  * The health of a CloudNativePG Cluster. Argo CD's built-in check fails with a Lua error on a
  * Cluster the operator has not reported on yet (no status): Progressing, with why, instead.
  */
-export const CNPG_CLUSTER_HEALTH = `-- Healthy once the CloudNativePG operator reports the cluster healthy.
+export const CNPG_CLUSTER_HEALTH = `-- Healthy once the CloudNativePG operator reports the cluster healthy. (Argo CD's Lua has no string library.)
+local progressing = {
+  ["Setting up primary"] = true, ["Creating a new replica"] = true, ["Upgrading cluster"] = true,
+  ["Waiting for the instances to become active"] = true, ["Promoting to primary cluster"] = true,
+}
 local hs = { status = "Progressing", message = "waiting for the CloudNativePG operator to report on the cluster" }
 if obj.status == nil or obj.status.phase == nil then return hs end
 local phase = obj.status.phase
@@ -32,7 +36,7 @@ hs.message = phase
 if obj.status.phaseReason ~= nil and obj.status.phaseReason ~= "" then hs.message = phase .. ": " .. obj.status.phaseReason end
 if phase == "Cluster in healthy state" then
   hs.status = "Healthy"
-elseif string.find(phase, "Setting up", 1, true) or string.find(phase, "Creating", 1, true) or string.find(phase, "Waiting for the instances", 1, true) or string.find(phase, "Upgrading cluster", 1, true) then
+elseif progressing[phase] then
   hs.status = "Progressing"
 else
   hs.status = "Degraded"

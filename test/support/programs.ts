@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 
-// one helper for both packages: the service's (plain Node, no imports of its own)
-export { freePort } from '../../app/test/helpers/ports';
+// one helper for the platform's tools and both packages' tests
+export { freePort } from '../../lib/cluster/ports';
 
 /** The Debian package each program the tests run comes from (see scripts/install-test-tools.sh). */
 const PACKAGE: Record<string, string> = {

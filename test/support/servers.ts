@@ -2,7 +2,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 // one helper for both packages: the service's (plain Node, no imports of its own)
-import { freePort } from '../../app/test/helpers/ports';
+import { freePort } from '../../lib/cluster/ports';
 
 export { freePort };
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# What `npm test` needs before it runs (its `pretest`): the Debian programs the tests check
+# generated configuration with, PostgreSQL and Redis started, the release tooling and Barman
+# installed, and the programs built from their Go modules (the control plane, Argo CD, Helm,
+# rclone). Each step returns at once when its result is there. The Go builds run one after the
+# other in the background, beside the installs, and their output goes to .cache/prepare-tests.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# apt first: a Go build on a machine without Go installs Debian's golang-go, which needs dpkg's lock.
+scripts/install-test-tools.sh
+
+mkdir -p .cache
+log=.cache/prepare-tests.log
+: >"$log"
+(
+  set -e
+  for build in build-cluster build-argocd build-helm build-rclone; do
+    start=$(date +%s)
+    scripts/$build.sh >/dev/null
+    echo "$build: $(( $(date +%s) - start )) s"
+  done
+) >>"$log" 2>&1 &
+builds=$!
+
+scripts/ensure-services.sh
+scripts/install-release-tools.sh
+scripts/install-barman.sh >/dev/null
+
+if ! wait "$builds"; then
+  echo "prepare-tests: a Go build failed; its output:" >&2
+  cat "$log" >&2
+  exit 1
+fi
+grep -E '^build-[a-z]+: [0-9]+ s$' "$log" | tr '\n' ' ' | sed 's/ $/\n/' >&2
