@@ -137,25 +137,19 @@ export function policyEdges(platform: Platform, rendered: PlatformModel | { file
     for (const [w, port] of scraped) add(src(prometheus), dst(w), prometheus, w, port);
   }
 
+  /** `from` -> the pods behind a Service port, on the container port it sends to. */
+  const toService = (from: Peer, backend: { namespace: string; service: string; port?: string | number }) => {
+    const svc = model.service(backend.namespace, backend.service);
+    for (const w of svc ? model.behind(svc) : []) {
+      const port = model.targetPort(svc!, backend.port, w);
+      if (port !== undefined) add(from, dst(w), undefined, w, port);
+    }
+  };
   // The ingress controller -> the pods behind every Ingress backend and Gateway API HTTPRoute backendRef.
   const ingressController: Peer = { description: 'the ingress controller', pods: { namespace: network.ingressController.namespace, labels: network.ingressController.podLabels } };
-  for (const backend of model.routeBackends) {
-    const svc = model.service(backend.namespace, backend.service);
-    if (!svc) continue;
-    for (const w of model.behind(svc)) {
-      const port = model.targetPort(svc, backend.port, w);
-      if (port !== undefined) add(ingressController, dst(w), undefined, w, port);
-    }
-  }
+  for (const backend of model.routeBackends) toService(ingressController, backend);
   // The API server calls admission and conversion webhooks from its node (K3s runs it on the host network).
-  for (const webhook of model.webhookBackends) {
-    const svc = model.service(webhook.namespace, webhook.service);
-    if (!svc) continue;
-    for (const w of model.behind(svc)) {
-      const port = model.targetPort(svc, webhook.port, w);
-      if (port !== undefined) add(apiServerCaller, dst(w), undefined, w, port);
-    }
-  }
+  for (const webhook of model.webhookBackends) toService(apiServerCaller, webhook);
   // A NodePort reaches the pods from the node kube-proxy received it on (SNAT, externalTrafficPolicy Cluster).
   for (const svc of model.services.filter(s => s.spec?.type === 'NodePort')) {
     for (const w of model.behind(svc)) {
