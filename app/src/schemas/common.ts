@@ -1,5 +1,6 @@
 // Shared pieces of the route schemas. Plain objects (no $ref) so both Ajv instances
-// and fast-json-stringify see the same thing.
+// and fast-json-stringify see the same thing; the handlers' types are derived from them.
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 
 export const MAX_INT = 2_147_483_647;
 
@@ -70,11 +71,14 @@ export function parseId(raw: string): number | null {
   return id >= 1 && id <= MAX_INT ? id : null;
 }
 
-export interface IdParams {
-  id: string;
-}
-export interface PageQuery {
-  page?: number;
-  per_page?: number;
-  cursor?: number;
-}
+/** The type of what a body or path schema accepts. */
+export type Accepted<S extends JSONSchema> = FromSchema<S>;
+
+/** A query parameter's type: our integer rule hands the handler a number; the rest as the schema says. */
+type QueryValue<P> = P extends { 'x-query-integer': unknown } ? number : P extends JSONSchema ? FromSchema<P> : never;
+
+/** The type of what a query-string schema accepts: each parameter optional. */
+export type AcceptedQuery<S extends { properties: Record<string, unknown> }> = { -readonly [K in keyof S['properties']]?: QueryValue<S['properties'][K]> };
+
+export type IdParams = Accepted<typeof idParams>;
+export type PageQuery = AcceptedQuery<{ properties: typeof pageQuery }>;

@@ -1,4 +1,4 @@
-import { errorResponses, idValue, pageQuery, queryId } from './common.js';
+import { type Accepted, type AcceptedQuery, errorResponses, idValue, pageQuery, queryId } from './common.js';
 
 export const DETAILS_MAX_BYTES = 8192;
 export const DETAILS_MAX_DEPTH = 64;
@@ -39,17 +39,5 @@ export const listEventsQuery = {
 export const createdEventResponses = { 201: event, ...errorResponses } as const;
 export const eventListResponses = { 200: { type: 'array', items: event }, ...errorResponses } as const;
 
-export interface CreateEventBody {
-  url_id: number;
-  user_id: number;
-  event_type: string;
-  details: Record<string, unknown>;
-}
-export interface ListEventsQuery {
-  url_id?: number;
-  user_id?: number;
-  event_type?: string;
-  page?: number;
-  per_page?: number;
-  cursor?: number;
-}
+export type CreateEventBody = Accepted<typeof createEventBody>;
+export type ListEventsQuery = AcceptedQuery<typeof listEventsQuery>;

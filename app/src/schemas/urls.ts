@@ -1,4 +1,4 @@
-import { booleanQuery, errorResponses, idValue, pageQuery, queryId } from './common.js';
+import { type Accepted, type AcceptedQuery, booleanQuery, errorResponses, idValue, pageQuery, queryId } from './common.js';
 
 export const url = {
   type: 'object',
@@ -49,20 +49,6 @@ export const urlResponses = { 200: url, ...errorResponses } as const;
 export const createdUrlResponses = { 201: url, ...errorResponses } as const;
 export const urlListResponses = { 200: { type: 'array', items: url }, ...errorResponses } as const;
 
-export interface CreateUrlBody {
-  user_id?: number;
-  original_url: string;
-  title?: string;
-}
-export interface UpdateUrlBody {
-  original_url?: string;
-  title?: string;
-  is_active?: boolean;
-}
-export interface ListUrlsQuery {
-  user_id?: number;
-  is_active?: string;
-  page?: number;
-  per_page?: number;
-  cursor?: number;
-}
+export type CreateUrlBody = Accepted<typeof createUrlBody>;
+export type UpdateUrlBody = Accepted<typeof updateUrlBody>;
+export type ListUrlsQuery = AcceptedQuery<typeof listUrlsQuery>;

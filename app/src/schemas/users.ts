@@ -1,4 +1,4 @@
-import { errorResponses, pageQuery } from './common.js';
+import { type Accepted, errorResponses, pageQuery } from './common.js';
 
 export const user = {
   type: 'object',
@@ -47,8 +47,5 @@ export const bulkResponses = {
   ...errorResponses,
 } as const;
 
-export interface CreateUserBody {
-  username: string;
-  email: string;
-}
-export type UpdateUserBody = Partial<CreateUserBody>;
+export type CreateUserBody = Accepted<typeof createUserBody>;
+export type UpdateUserBody = Accepted<typeof updateUserBody>;
