@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freePort, runNode, startServer } from './helpers/process.js';
+import { eventually } from './helpers/app.js';
 import { createDatabase } from './helpers/services.js';
 
 describe('starting the server', () => {
@@ -36,7 +37,8 @@ describe('starting the server', () => {
       const response = await fetch(`${server.baseUrl}/users`);
       expect(response.status).toBe(200);
       expect(response.headers.get('x-cache')).toBe('MISS');
-      expect(server.output()).toContain('cache unreachable at start');
+      // log lines reach stdout in batches (every 250 ms at the latest)
+      await eventually(async () => server.output().includes('cache unreachable at start'), 3000);
     } finally {
       await server.stop();
       await database.drop();

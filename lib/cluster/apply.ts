@@ -83,7 +83,15 @@ export async function installCrds(client: KubeClient, crds: SourceObject[]): Pro
       await new Promise(r => setTimeout(r, 100));
     }
   }
-  await client.discover();
+  // Established comes before discovery lists the kind: wait until every served version is listed.
+  const served = crds.flatMap(({ object }) => (object.spec?.versions ?? []).filter((v: any) => v.served).map((v: any) => ({ apiVersion: `${object.spec.group}/${v.name}`, kind: object.spec.names.kind })));
+  for (;;) {
+    await client.discover();
+    const missing = served.filter(s => !client.resource(s.apiVersion, s.kind));
+    if (!missing.length) break;
+    if (Date.now() > deadline) throw new Error(`not in discovery after 60 s: ${missing.map(s => `${s.apiVersion} ${s.kind}`).join(', ')}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
   return findings;
 }
 
