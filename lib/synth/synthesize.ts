@@ -5,7 +5,9 @@ import { architectureReport } from '../report/architecture';
 import { secretsSection } from '../report/secrets';
 import { formatFinding } from '../validate/format';
 import { ValidationReport, validateSubjects } from '../validate/validate';
+import type { HelmRendering } from '../upstream/helm-template';
 import { unseenChartNotes } from '../upstream/registry';
+import { renderingsOf, syncRecords } from '../upstream/rendering-records';
 import { buildPlatformChecked } from './build';
 import { Rendering, SynthesisFailed, render } from './render';
 import { WriteHooks, WriteResult, compareTrees, readTree, replaceTrees } from './writer';
@@ -35,7 +37,7 @@ export interface SynthesisSummary {
 }
 
 /** Builds and renders the platform and validates every object; throws SynthesisFailed on errors. */
-export function renderAndValidate(build: () => Platform): { rendering: Rendering; validation: ValidationReport; warnings: string[] } {
+export function renderAndValidate(build: () => Platform): { rendering: Rendering; validation: ValidationReport; warnings: string[]; renderings: HelmRendering[] } {
   const platform = buildPlatformChecked(build);
   const rendering = render(platform);
   const validation = validateSubjects(rendering.objects);
@@ -48,18 +50,27 @@ export function renderAndValidate(build: () => Platform): { rendering: Rendering
   if (report.problems.length) throw new SynthesisFailed(report.problems);
   rendering.files.set(REPORT_FILE, report.markdown + secretsSection(platform));
   // What synthesis could not see (charts Argo CD renders) is said in every summary.
-  return { rendering, validation, warnings: [...checks.warnings, ...unseenChartNotes(platform)] };
+  return { rendering, validation, warnings: [...checks.warnings, ...unseenChartNotes(platform)], renderings: renderingsOf(platform) };
 }
 
 /**
  * Builds the platform, renders and validates every object in memory (schemas, references, Pod
  * Security, reliability), then replaces dist/ and argocd/ in one step. Any finding or exception
- * before the swap leaves both folders byte-identical.
+ * before the swap leaves both folders byte-identical. The rendering records of the charts of
+ * `root`'s chart cache (vendor/charts/renderings/) are brought up to date after it.
  */
 export function synthesize(build: () => Platform, options: SynthesisOptions): SynthesisSummary {
-  const { rendering, validation, warnings } = renderAndValidate(build);
-  const result = options.check
+  const { rendering, validation, warnings, renderings } = renderAndValidate(build);
+  const trees = options.check
     ? compareTrees(new Map(OUTPUT_DIRS.flatMap(dir => [...readTree(options.root, dir)])), rendering.files)
     : replaceTrees(options.root, OUTPUT_DIRS, rendering.files, options.hooks);
+  const records = syncRecords(options.root, renderings, options.check ?? false);
+  // A record that changes is listed with the files; `unchanged` counts dist/ and argocd/ only.
+  const result: WriteResult = {
+    added: [...trees.added, ...records.added],
+    changed: [...trees.changed, ...records.changed],
+    removed: [...trees.removed, ...records.removed],
+    unchanged: trees.unchanged,
+  };
   return { apps: rendering.apps, objects: rendering.objects.length, files: rendering.files.size, result, validation, warnings };
 }

@@ -21,6 +21,11 @@ export function platformCacheDir(root = REPO_ROOT): string {
 export interface HelmPin {
   readonly version: string;
   readonly key: string;
+  /**
+   * sha256 of go.mod and go.sum alone: the code Helm is built from. A rendering depends on this, not
+   * on how build-helm.sh builds it, so a change to the script keeps every rendering record.
+   */
+  readonly modules: string;
 }
 
 export function helmPin(root = REPO_ROOT): HelmPin {
@@ -28,8 +33,10 @@ export function helmPin(root = REPO_ROOT): HelmPin {
   const goMod = read(`${HELM_MODULE}/go.mod`);
   const version = /^\s*helm\.sh\/helm\/v3 (v[0-9.]+)/m.exec(goMod.toString())?.[1];
   if (!version) throw new PlatformError(`${HELM_MODULE}/go.mod: does not require helm.sh/helm/v3`);
-  const key = createHash('sha256').update(Buffer.concat([goMod, read(`${HELM_MODULE}/go.sum`), read(HELM_BUILD_SCRIPT)])).digest('hex').slice(0, 12);
-  return { version, key };
+  const goSum = read(`${HELM_MODULE}/go.sum`);
+  const key = createHash('sha256').update(Buffer.concat([goMod, goSum, read(HELM_BUILD_SCRIPT)])).digest('hex').slice(0, 12);
+  const modules = `sha256:${createHash('sha256').update(Buffer.concat([goMod, goSum])).digest('hex')}`;
+  return { version, key, modules };
 }
 
 /** Path of the pinned Helm binary, whether or not it is built. */

@@ -11,7 +11,7 @@ import { CHART_CACHE_DIR, CachedChart, cachedChart, isPinnedVersion } from './ch
 import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
 import { validateChartValues } from './chart-values';
 import { hydrate } from './hydrate';
-import { helmTemplate } from './helm-template';
+import { HelmRendering, helmTemplate } from './helm-template';
 import { ManifestPatches, applyPatches } from './manifest-patches';
 
 /** Who renders the chart's templates. */
@@ -76,6 +76,8 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
   public readonly objects: ApiObject[];
   /** The cached chart it was rendered from (undefined when Argo CD renders it). */
   public readonly source?: CachedChart;
+  /** Its rendering, with the inputs it is a function of (undefined when Argo CD renders it). */
+  public readonly rendering?: HelmRendering;
   private readonly workloads = new Map<string, RenderedWorkload>();
 
   constructor(scope: Construct, id: string, props: HelmChartProps<V>) {
@@ -105,9 +107,9 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
     const where = this.node.path;
     const chart = cachedChart(where, reference, path.resolve(REPO_ROOT, props.cacheDir ?? CHART_CACHE_DIR));
     this.source = chart;
-    const rendered = helmTemplate({ chart, release: this.releaseName, namespace: app.namespace, values, where }, () => validateChartValues(where, chart, values));
-    // Patches change the documents: they work on a copy of the cached rendering.
-    const { kept, problems } = applyPatches(structuredClone(rendered), props.patches ?? {});
+    this.rendering = helmTemplate({ chart, release: this.releaseName, namespace: app.namespace, values, where }, () => validateChartValues(where, chart, values));
+    // Patches change the documents: they work on a copy, the rendering stays as Helm printed it.
+    const { kept, problems } = applyPatches(structuredClone(this.rendering.documents), props.patches ?? {});
     if (problems.length) fail(this, 'patches', `chart ${this.chart} ${this.version}: ${problems.join('; ')}`);
     this.objects = hydrate(this, kept, { where, origin: `chart ${this.chart} ${this.version}` });
     declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: this.description, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path, chart: reference });

@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { PlatformError } from '../errors';
 import { ensureHelm, helmPin, platformCacheDir } from './helm-binary';
 import type { CachedChart } from './chart-cache';
+import { readRecord, renderingRecordFile } from './rendering-records';
 
 /** The Kubernetes release charts render for: the one the control-plane tests run (test/cluster/VERSION). */
 export const KUBE_VERSION = '1.36.3';
@@ -32,7 +33,7 @@ export interface TemplateRequest {
 }
 
 /** JSON with keys sorted at every level: the same values always hash the same. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value).sort().map(k => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
@@ -40,14 +41,36 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** 1-based line of each offset, for offsets given in increasing order: one pass over the text. */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
+  let line = 1;
+  return offset => {
+    for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    at = Math.max(at, offset);
+    return line;
+  };
+}
+
 /**
  * Splits multi-document YAML into its documents, each with the file (or Helm template, from its
  * `# Source:` comment) and position it came from. Refuses YAML that does not parse, naming where.
  */
 export function splitDocuments(text: string, file: string, sourceComments = false): SourcedDocument[] {
+  // Parsing is most of the cost of a large file (Argo CD's install manifests): a file already
+  // parsed is read back from the cache, keyed by its bytes and how it is split.
+  const key = createHash('sha256').update(`${file}\0${sourceComments}\0`).update(text).digest('hex');
+  const cached = readCacheEntry(path.join(platformCacheDir(), 'yaml-documents', `${key}.json`));
+  if (cached) return cached;
+  const documents = parseDocuments(text, file, sourceComments);
+  writeCacheEntry(path.join(platformCacheDir(), 'yaml-documents', `${key}.json`), documents);
+  return documents;
+}
+
+function parseDocuments(text: string, file: string, sourceComments: boolean): SourcedDocument[] {
   const documents: SourcedDocument[] = [];
   const counts = new Map<string, number>();
-  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const lineOf = lineCounter(text);
   for (const doc of parseAllDocuments(text)) {
     if (!('contents' in doc)) continue;
     const comment = `${doc.commentBefore ?? ''}\n${(doc.contents as { commentBefore?: string } | null)?.commentBefore ?? ''}`;
@@ -67,42 +90,116 @@ export function splitDocuments(text: string, file: string, sourceComments = fals
   return documents;
 }
 
-/** What is cached for one rendering: the documents Helm printed, parsed. */
-interface CachedRendering {
+/** What is cached for one rendering, or one parsed file: the documents, parsed. */
+interface CachedDocuments {
   readonly documents: SourcedDocument[];
+}
+
+/** The documents of a cache entry (fresh objects on every call), or undefined when it is missing or damaged. */
+function readCacheEntry(file: string): SourcedDocument[] | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const documents = (JSON.parse(text) as CachedDocuments).documents;
+    return Array.isArray(documents) ? documents : undefined;
+  } catch {
+    // A damaged entry is made again.
+    return undefined;
+  }
+}
+
+function writeCacheEntry(file: string, documents: SourcedDocument[]): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, JSON.stringify({ documents } satisfies CachedDocuments));
+  fs.renameSync(partial, file);
+}
+
+/**
+ * What a chart's rendering is a function of; the rendering's key is a hash of them. The chart's
+ * name, version and repository are there for the reader (its digest covers its files).
+ */
+export interface RenderingInputs {
+  readonly chart: string;
+  readonly version: string;
+  readonly repository: string;
+  /** sha256 of the chart's files, as vendor/charts/index.json records it. */
+  readonly digest: string;
+  readonly release: string;
+  readonly namespace: string;
+  readonly kubeVersion: string;
+  /** The pinned Helm: its version and the hash of tools/helm's go.mod and go.sum. */
+  readonly helm: { readonly version: string; readonly modules: string };
+  readonly values: Record<string, unknown>;
+}
+
+/** A chart's rendering, and where it came from this time. */
+export interface HelmRendering {
+  /** sha256 of the canonical JSON of the inputs. */
+  readonly key: string;
+  readonly inputs: RenderingInputs;
+  /** The objects Helm printed, parsed; fresh objects, which the caller may change. */
+  readonly documents: SourcedDocument[];
+  /**
+   * `record`: the committed rendering record (vendor/charts/renderings/); `cache`: this machine's
+   * .cache/helm-renders/; `helm`: the pinned Helm ran.
+   */
+  readonly from: 'record' | 'cache' | 'helm';
+  /** The record file of this rendering, beside the chart cache. */
+  readonly recordFile: string;
+  /** Names the construct, for messages. */
+  readonly where: string;
+}
+
+export function renderingInputs(request: TemplateRequest): RenderingInputs {
+  const { chart } = request;
+  const pin = helmPin();
+  return {
+    chart: chart.chart, version: chart.version, repository: chart.repository, digest: chart.digest,
+    release: request.release, namespace: request.namespace, kubeVersion: KUBE_VERSION,
+    helm: { version: pin.version, modules: pin.modules }, values: request.values,
+  };
+}
+
+export function renderingKey(inputs: RenderingInputs): string {
+  return createHash('sha256').update(canonical(inputs)).digest('hex');
 }
 
 /**
  * `helm template` of a cached chart with the pinned Helm, run hermetically (its cache, config and
- * data homes in a temporary folder, no repository or cluster access), and cached under
- * `.cache/helm-renders/` by a hash of the chart's digest, the release, namespace and values and
- * the Helm pin: only a change to one of those runs Helm again (and `validate`, the values' check).
+ * data homes in a temporary folder, no repository or cluster access). Its result is a function of
+ * the inputs (`RenderingInputs`), so it is kept twice, by their hash: in the committed rendering
+ * record beside the chart cache (`vendor/charts/renderings/`, written by `npm run synth` and checked
+ * against the real Helm by `npm test`), and in `.cache/helm-renders/`. Only when neither holds the
+ * key does Helm run (and is built first when missing), after `validate`, the values' check.
  */
-export function helmTemplate(request: TemplateRequest, validate: () => void = () => {}): SourcedDocument[] {
-  const pin = helmPin();
-  const key = createHash('sha256')
-    .update(canonical({ helm: pin, kube: KUBE_VERSION, digest: request.chart.digest, release: request.release, namespace: request.namespace, values: request.values }))
-    .digest('hex');
-  const cacheDir = path.join(platformCacheDir(), 'helm-renders');
-  const cacheFile = path.join(cacheDir, `${key}.json`);
-  if (fs.existsSync(cacheFile)) {
-    try {
-      return (JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as CachedRendering).documents;
-    } catch {
-      // A damaged entry is rendered again below.
-    }
-  }
-  // Only a miss validates the values: an entry exists only for values that passed.
+export function helmTemplate(request: TemplateRequest, validate: () => void = () => {}): HelmRendering {
+  const inputs = renderingInputs(request);
+  const key = renderingKey(inputs);
+  const recordFile = renderingRecordFile(path.dirname(request.chart.dir), inputs);
+  const rendering = (documents: SourcedDocument[], from: HelmRendering['from']): HelmRendering => ({ key, inputs, documents, from, recordFile, where: request.where });
+  const recorded = readRecord(recordFile, key);
+  if (recorded) return rendering(recorded, 'record');
+  const cacheFile = path.join(platformCacheDir(), 'helm-renders', `${key}.json`);
+  const cached = readCacheEntry(cacheFile);
+  if (cached) return rendering(cached, 'cache');
+  // Only a miss validates the values: a record or an entry exists only for values that passed.
   validate();
   const documents = runHelm(request);
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const partial = `${cacheFile}.${process.pid}.tmp`;
-  fs.writeFileSync(partial, JSON.stringify({ documents } satisfies CachedRendering));
-  fs.renameSync(partial, cacheFile);
-  return documents;
+  writeCacheEntry(cacheFile, documents);
+  return rendering(documents, 'helm');
 }
 
-function runHelm(request: TemplateRequest): SourcedDocument[] {
+/** `helm template` with the pinned Helm (built first when missing), parsed. */
+export function runHelm(request: TemplateRequest): SourcedDocument[] {
+  return parseDocuments(helmOutput(request), request.chart.folder, true);
+}
+
+function helmOutput(request: TemplateRequest): string {
   const helm = ensureHelm();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-helm-'));
   try {
@@ -136,7 +233,7 @@ function runHelm(request: TemplateRequest): SourcedDocument[] {
       const message = (run.stderr || run.error?.message || '').trim().split('\n').slice(0, 8).join('\n  ');
       throw new PlatformError(`${request.where}: helm template of ${request.chart.folder} failed: ${message}`);
     }
-    return splitDocuments(run.stdout, request.chart.folder, true);
+    return run.stdout;
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
