@@ -3,19 +3,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError } from '../errors';
-import { REPO_ROOT } from '../paths';
+import { REPO_ROOT, platformCacheDir } from '../paths';
 
 /** The Go module that pins Helm (`helm.sh/helm/v3`), and the script that builds it. */
 export const HELM_MODULE = 'tools/helm';
 export const HELM_BUILD_SCRIPT = 'scripts/build-helm.sh';
 
-/**
- * Where synthesis keeps what it builds and caches (Helm, rendered charts): `.cache/` of the
- * repository, or `PLATFORM_CACHE_DIR` (`npm run diff` points another revision's synth at ours).
- */
-export function platformCacheDir(root = REPO_ROOT): string {
-  return process.env.PLATFORM_CACHE_DIR ?? path.join(root, '.cache');
-}
+export { platformCacheDir };
 
 /** The pinned Helm: its version and a hash of the pins, which names its build folder (as build-helm.sh computes it). */
 export interface HelmPin {

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { platformCacheDir } from '../paths';
 import type { Manifest } from '../synth/render';
 import { Finding, Subject } from './finding';
 
@@ -15,6 +17,71 @@ function yamlFilesIn(dir: string): string[] {
     .sort();
 }
 
+/** The documents of one file that parsed without a problem: what the parse cache keeps. */
+interface ParsedDocument {
+  readonly manifest: Manifest;
+  readonly line: number;
+}
+
+// Bump when what a cache entry holds changes.
+const PARSE_FORMAT = 1;
+const YAML_VERSION: string = require('yaml/package.json').version;
+
+/** Whether JSON keeps a parsed value exactly (YAML's .inf, .nan and -0 it would not). */
+function jsonSafe(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(jsonSafe);
+  if (value && typeof value === 'object') return Object.values(value).every(jsonSafe);
+  return true;
+}
+
+/**
+ * Parses one file, or reads what an earlier parse of the same bytes found: parsing is most of the
+ * cost of validating dist/ (megabytes of CRD schemas), and the rendered files rarely change between
+ * runs. A file with a syntax error or a duplicate key is parsed every time.
+ */
+function parseFile(text: string, file: string, findings: Finding[], constructPath: string | undefined): ParsedDocument[] {
+  const key = createHash('sha256').update(`${PARSE_FORMAT}:${YAML_VERSION}\0`).update(text).digest('hex');
+  const cacheFile = path.join(platformCacheDir(), 'parsed-yaml', `${key}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as ParsedDocument[];
+  } catch {
+    // Not parsed yet (or a damaged entry): parse below.
+  }
+  const documents: ParsedDocument[] = [];
+  let clean = true;
+  const lineCounter = new LineCounter();
+  for (const doc of parseAllDocuments(text, { lineCounter, uniqueKeys: true })) {
+    const problems = [...doc.errors, ...doc.warnings.filter(w => w.code === 'DUPLICATE_KEY')];
+    if (problems.length) {
+      clean = false;
+      for (const problem of problems) {
+        findings.push({
+          rule: 'yaml-syntax', severity: 'error', object: '(document)', file,
+          line: lineCounter.linePos(problem.pos[0]).line, constructPath,
+          message: problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+        });
+      }
+      continue;
+    }
+    const manifest = doc.toJS() as Manifest | null;
+    if (manifest === null) continue;
+    const line = doc.contents ? lineCounter.linePos(doc.contents.range[0]).line : 1;
+    documents.push({ manifest, line });
+  }
+  if (clean && jsonSafe(documents)) {
+    try {
+      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+      const partial = `${cacheFile}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, JSON.stringify(documents));
+      fs.renameSync(partial, cacheFile);
+    } catch {
+      // A cache that cannot be written only costs the next run a parse.
+    }
+  }
+  return documents;
+}
+
 /**
  * Reads every YAML document under the given folders. Syntax errors and duplicate keys become
  * findings with file and line; the rest become subjects for the rules.
@@ -27,24 +94,7 @@ export function loadManifests(folders: string[], base = process.cwd()): { subjec
       const file = path.relative(base, absolute);
       const text = fs.readFileSync(absolute, 'utf8');
       const constructPath = HEADER.exec(text)?.[1];
-      const lineCounter = new LineCounter();
-      for (const doc of parseAllDocuments(text, { lineCounter, uniqueKeys: true })) {
-        const problems = [...doc.errors, ...doc.warnings.filter(w => w.code === 'DUPLICATE_KEY')];
-        if (problems.length) {
-          for (const problem of problems) {
-            findings.push({
-              rule: 'yaml-syntax', severity: 'error', object: '(document)', file,
-              line: lineCounter.linePos(problem.pos[0]).line, constructPath,
-              message: problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
-            });
-          }
-          continue;
-        }
-        const manifest = doc.toJS() as Manifest | null;
-        if (manifest === null) continue;
-        const line = doc.contents ? lineCounter.linePos(doc.contents.range[0]).line : 1;
-        subjects.push({ manifest, file, line, constructPath });
-      }
+      for (const { manifest, line } of parseFile(text, file, findings, constructPath)) subjects.push({ manifest, file, line, constructPath });
     }
   }
   return { subjects, findings };
