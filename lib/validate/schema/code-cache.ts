@@ -6,7 +6,9 @@ import * as vm from 'node:vm';
 /**
  * Loads a CommonJS file as `require` does, keeping V8's compiled code beside it (`<file>.v8`): the
  * compiled validators are megabytes of JavaScript, and compiling them again on every synth cost
- * more than running them. A stale or foreign code cache is rejected by V8 and rewritten.
+ * more than running them. A stale or foreign code cache is rejected by V8 and rewritten. The cache
+ * is written when the process exits, so that it holds the functions the run compiled lazily (the
+ * validators it called), not only the module's top level.
  */
 export function requireWithCodeCache(file: string): unknown {
   const cacheFile = `${file}.v8`;
@@ -15,9 +17,15 @@ export function requireWithCodeCache(file: string): unknown {
   const module = { exports: {} as unknown };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
   if (!cachedData || script.cachedDataRejected) {
-    const temp = `${cacheFile}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, script.createCachedData());
-    fs.renameSync(temp, cacheFile);
+    process.once('exit', () => {
+      try {
+        const temp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, script.createCachedData());
+        fs.renameSync(temp, cacheFile);
+      } catch {
+        // The next run compiles again and tries to write it then.
+      }
+    });
   }
   return module.exports;
 }

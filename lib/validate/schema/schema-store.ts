@@ -13,7 +13,8 @@ import { intOrStringAsOneOf, strictSchema } from './strict';
 import { requireWithCodeCache } from './code-cache';
 
 // Bump when the transformation of schemas changes, so cached validators are rebuilt.
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 const AJV_VERSION: string = require('ajv/package.json').version;
 
 
@@ -64,8 +65,10 @@ export class SchemaStore implements SchemaProvider {
   private k8sIndex?: Map<string, string>;
   private crdIndex?: Map<string, CrdEntry>;
   private readonly validators = new Map<string, KindSchema | undefined>();
-  private metaValidator?: ValidateFunction;
+  private k8sValidators?: Record<string, ValidateFunction>;
   private readonly hashes: ContentHashes;
+  /** Each CRD file's documents, parsed once: the index and every kind's schema read them. */
+  private readonly crdDocuments = new Map<string, unknown[]>();
 
   constructor(schemasDir: string, private readonly crdsDir: string, private readonly cacheDir: string) {
     const found = definitionsIn(schemasDir);
@@ -92,19 +95,38 @@ export class SchemaStore implements SchemaProvider {
 
   /** The validator of ObjectMeta, for custom resources whose CRD leaves metadata open. */
   public objectMeta(): ValidateFunction {
-    // loaded once: every custom resource asks, and loading runs the compiled module again
-    this.metaValidator ??= this.cached(`k8s-meta-${fingerprint(this.hashes, [this.definitionsFile])}`, () =>
-      this.k8sSchema('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'),
-    );
-    return this.metaValidator;
+    return this.kubernetesValidators()[OBJECT_META];
+  }
+
+  /**
+   * The validators of every Kubernetes kind of the definitions (and of ObjectMeta), compiled
+   * together into one module: Ajv compiles each shared definition (PodSpec, ObjectMeta...) once
+   * instead of once per kind, so the module is a tenth of what one module per kind added up to,
+   * and a synth loads one file whatever kinds it renders. Keyed by the definitions alone, so every
+   * platform and every test shares it.
+   */
+  private kubernetesValidators(): Record<string, ValidateFunction> {
+    if (!this.k8sValidators) {
+      const file = path.join(this.cacheDir, `k8s-all-${fingerprint(this.hashes, [this.definitionsFile])}.cjs`);
+      if (!fs.existsSync(file)) {
+        const ajv = newAjv();
+        ajv.addSchema(strictSchema(this.loadDefinitions()), 'k8s');
+        const exports: Record<string, string> = {};
+        for (const definition of [...new Set([...this.kubernetesIndex().values(), OBJECT_META])].sort()) {
+          // A relative id: the reference to k8s# resolves beside it.
+          ajv.addSchema({ $ref: `k8s#/definitions/${definition}` }, `kind-${definition}`);
+          exports[definition] = `kind-${definition}`;
+        }
+        writeAtomically(file, standaloneCode(ajv, exports));
+      }
+      this.k8sValidators = requireWithCodeCache(file) as Record<string, ValidateFunction>;
+    }
+    return this.k8sValidators;
   }
 
   private load(apiVersion: string, kind: string): KindSchema | undefined {
     const definition = this.kubernetesIndex().get(`${apiVersion}/${kind}`);
-    if (definition) {
-      const validate = this.cached(`k8s-${definition}-${fingerprint(this.hashes, [this.definitionsFile])}`, () => this.k8sSchema(definition));
-      return { source: 'kubernetes', validate };
-    }
+    if (definition) return { source: 'kubernetes', validate: this.kubernetesValidators()[definition] };
     const crd = this.customIndex().get(`${apiVersion}/${kind}`);
     if (!crd) return undefined;
     const validate = this.cached(`crd-${apiVersion.replace('/', '-')}-${kind}-${fingerprint(this.hashes, [crd.file])}`, () => this.crdSchema(crd, kind));
@@ -153,8 +175,8 @@ export class SchemaStore implements SchemaProvider {
       if (!fs.existsSync(file)) {
         const index: Record<string, CrdEntry> = {};
         for (const crdFile of files) {
-          for (const doc of parseAllDocuments(fs.readFileSync(crdFile, 'utf8'))) {
-            const crd = doc.toJS() as { kind?: string; spec?: { group: string; scope: string; names: { kind: string }; versions: { name: string; served?: boolean }[] } };
+          for (const doc of this.documentsOf(crdFile)) {
+            const crd = doc as { kind?: string; spec?: { group: string; scope: string; names: { kind: string }; versions: { name: string; served?: boolean }[] } };
             if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
             for (const version of crd.spec.versions.filter(v => v.served !== false)) {
               // Relative: the index is shared by every copy of the project with the same CRDs.
@@ -170,15 +192,19 @@ export class SchemaStore implements SchemaProvider {
     return this.crdIndex;
   }
 
-  private k8sSchema(definition: string): { ajv: Ajv; schema: object } {
-    const ajv = newAjv();
-    ajv.addSchema(strictSchema(this.loadDefinitions()), 'k8s');
-    return { ajv, schema: { $ref: `k8s#/definitions/${definition}` } };
+  /** The documents of a CRD file, parsed on first use; callers copy what they change. */
+  private documentsOf(file: string): unknown[] {
+    let documents = this.crdDocuments.get(file);
+    if (!documents) {
+      documents = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(doc => doc.toJS() as unknown);
+      this.crdDocuments.set(file, documents);
+    }
+    return documents;
   }
 
   private crdOpenApiSchema(entry: CrdEntry, kind: string): Record<string, unknown> {
-    for (const doc of parseAllDocuments(fs.readFileSync(entry.file, 'utf8'))) {
-      const crd = doc.toJS() as { spec?: { names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema: Record<string, unknown> } }[] } };
+    for (const doc of this.documentsOf(entry.file)) {
+      const crd = doc as { spec?: { names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema: Record<string, unknown> } }[] } };
       if (crd?.spec?.names.kind !== kind) continue;
       const version = crd.spec.versions.find(v => v.name === entry.version);
       return version?.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
