@@ -61,12 +61,24 @@ export function readManifest(file: string): Manifest {
 /**
  * Copies the sources needed to synthesize (and `extra` entries) into a fresh folder, sharing node_modules. The
  * type-check cache comes along, timestamps kept, so the copy's first synth is not a cold one.
+ *
+ * With `fresh`, the copy is what a fresh clone is after `npm ci`: no .cache/ at all (no Helm, no
+ * chart renderings but the committed records, no bundle, no type-check state), and a node_modules
+ * whose entries link to ours but which leaves out the caches synthesis keeps in it (node_modules/.cache/).
  */
-export function copyProject(extra: string[] = []): string {
+export function copyProject(extra: string[] = [], options: { fresh?: boolean } = {}): string {
   const dir = tempDir('platform-copy-');
-  for (const entry of ['main.ts', 'cdk8s.yaml', 'package.json', 'tsconfig.json', 'tsconfig.imports.json', 'lib', 'charts', 'imports', 'scripts', 'schemas', 'tools', 'vendor', '.cache/tsc', ...extra]) {
+  const caches = options.fresh ? [] : ['.cache/tsc'];
+  for (const entry of ['main.ts', 'cdk8s.yaml', 'package.json', 'tsconfig.json', 'tsconfig.imports.json', 'lib', 'charts', 'imports', 'scripts', 'schemas', 'tools', 'vendor', ...caches, ...extra]) {
     // Never a nested install (tools/release/node_modules, the release tooling): a copy synthesizes only.
     if (fs.existsSync(path.join(REPO_ROOT, entry))) fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true, preserveTimestamps: true, filter: source => path.basename(source) !== 'node_modules' });
+  }
+  if (options.fresh) {
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    for (const entry of fs.readdirSync(path.join(REPO_ROOT, 'node_modules'))) {
+      if (entry !== '.cache') fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', entry), path.join(dir, 'node_modules', entry));
+    }
+    return dir;
   }
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   // The pinned Helm and the charts it rendered are shared, as node_modules is: a copy never builds Helm again.

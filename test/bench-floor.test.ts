@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { floorGuard } from '../bench/floor';
+
+// npm run bench exits 1 with this message; it must never pass for want of a figure.
+describe('the bench\'s guard against a synth far from the floor', () => {
+  it('passes a warm synth at 3x the floor of the same run or less', () => {
+    expect(floorGuard({ floorMs: 200, synthMs: 600, validateMs: 900 })).toBeUndefined();
+  });
+
+  it('fails a warm synth above 3x the floor, saying both figures', () => {
+    expect(floorGuard({ floorMs: 160, synthMs: 780, validateMs: 690 })).toBe(
+      'warm synth took 0.78 s, 4.88x the floor of 0.16 s measured in the same run (node loading cdk8s and cdk8s-plus-30 alone); issue #24 allows at most 3x',
+    );
+  });
+
+  it('fails when the floor or synth was not measured', () => {
+    expect(floorGuard(undefined)).toBe('the floor or warm synth was not measured, so synth was not compared with the floor');
+    expect(floorGuard({ floorMs: NaN, synthMs: 500, validateMs: 500 })).toBe('the floor or warm synth was not measured, so synth was not compared with the floor');
+    expect(floorGuard({ floorMs: 200, synthMs: Infinity, validateMs: 500 })).toBe('the floor or warm synth was not measured, so synth was not compared with the floor');
+    expect(floorGuard({ floorMs: 200, synthMs: 0, validateMs: 500 })).toBe('warm synth took 0 ms: it was not measured');
+  });
+
+  it('fails a floor too small to have loaded cdk8s-plus-30', () => {
+    expect(floorGuard({ floorMs: 3, synthMs: 5, validateMs: 5 })).toBe('the floor took 3 ms, too little for a node process that loaded cdk8s and cdk8s-plus-30: it was not measured');
+  });
+});
