@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { buildPlatform } from '../charts/platform';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { EnvValue } from '../lib/k8s/env';
-import { preCreatedRows, secretsSection, storeItemRows } from '../lib/report/secrets';
+import { preCreatedEntries, preCreatedRows, secretsSection, storeItemEntries, storeItemRows } from '../lib/report/secrets';
 import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
 import { credentialsOf, externalSecret } from '../lib/secrets/external-secret';
 import { WebService } from '../lib/workloads/web-service';
@@ -156,7 +156,8 @@ describe.each(PLATFORMS)('secrets of %s', (_, build) => {
     for (const cells of readmeTable('Secrets to create by hand')) expect(byHand).toContain(row(cells));
     const report = renderAndValidate(() => p).rendering.files.get(REPORT_FILE)!;
     expect(report).toContain(secretsSection(p));
-    for (const line of [...items, ...byHand]) expect(report).toContain(line);
+    for (const line of [...storeItemEntries(p), ...preCreatedEntries(p)]) expect(report).toContain(line);
+    expect(storeItemEntries(p).filter(l => l.startsWith('- '))).toHaveLength(items.length);
   });
 });
 

@@ -119,7 +119,7 @@ describe('an app from a Helm chart, rendered at synth time', () => {
     const report = rendering.files.get(REPORT_FILE)!;
     expect(report).toContain('demo__demo["demo<br/>Deployment ×2"]');
     expect(report).toContain('| demo/demo | demo/postgres | 5432 | allowed |');
-    expect(report).toContain('| demo | chart `demo` 1.0.0 from https://charts.example.com/demo | synth | 4, validated, in quota demo, the budget and the NetworkPolicies |');
+    expect(report).toContain('| demo | chart `demo` 1.0.0 from https://charts.example.com/demo | synth | 4 |');
   });
 
   it("is in its category's AppProject and ApplicationSet like every app", () => {
