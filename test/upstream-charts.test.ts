@@ -327,3 +327,21 @@ describe('upgrading a chart', () => {
     expect(deployment).toContain('+                name: demo-settings');
   });
 });
+
+describe('data a chart renders', () => {
+  it('is never pruned or deleted with its Application: its PVCs carry Prune=false,Delete=false, as every volume of the platform does', () => {
+    const platform = platformWith(p => {
+      const app = testChart(p, 'files');
+      new HelmChart(app, 'app', {
+        repository: 'https://bjw-s-labs.github.io/helm-charts', chart: 'app-template', version: '4.1.1',
+        values: {
+          controllers: { main: { containers: { main: { image: { repository: 'registry.example.com/files', tag: '1.0.0' } } } } },
+          persistence: { data: { type: 'persistentVolumeClaim', accessMode: 'ReadWriteOnce', size: '1Gi', globalMounts: [{ path: '/data' }] } },
+        },
+      });
+    });
+    const claims = render(platform).objects.filter(o => o.file.startsWith('dist/apps/files/') && o.manifest.kind === 'PersistentVolumeClaim');
+    expect(claims.map(c => c.manifest.metadata.name)).toEqual(['files']);
+    expect(claims[0].manifest.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+  });
+});

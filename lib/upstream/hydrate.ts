@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PlatformError } from '../errors';
+import { dataHeld, withKeepOnPruneAndDelete } from '../gitops/protection';
 import { LABEL, MANAGED_BY } from '../k8s/labels';
 import { apiGroup, isClusterScoped } from '../k8s/scope';
 import { AppChart } from '../platform/app-chart';
@@ -73,6 +74,19 @@ function withStandardLabels(labels: Record<string, string> | undefined, manifest
   };
 }
 
+/** A StatefulSet's spec with Prune=false,Delete=false on each volume claim template, as the platform's own carry. */
+function protectClaimTemplates(rest: Record<string, unknown>): Record<string, unknown> {
+  const spec = rest.spec as { volumeClaimTemplates?: { metadata?: { annotations?: Record<string, string> } }[] } | undefined;
+  if (!spec?.volumeClaimTemplates?.length) return rest;
+  return {
+    ...rest,
+    spec: {
+      ...spec,
+      volumeClaimTemplates: spec.volumeClaimTemplates.map(t => ({ ...t, metadata: { ...t.metadata, annotations: withKeepOnPruneAndDelete(t.metadata?.annotations) } })),
+    },
+  };
+}
+
 export interface HydrateOptions {
   /** Path of the construct that renders them, leading every message. */
   readonly where: string;
@@ -125,8 +139,10 @@ export function hydrate(scope: Construct, documents: SourcedDocument[], options:
     if (ids.has(id)) id = `${apiGroup(manifest.apiVersion) || 'core'}-${id}`;
     ids.add(id);
     const crd = manifest.kind === 'CustomResourceDefinition';
+    // What holds data is never pruned or deleted with its Application, as every construct's volume.
+    const data = dataHeld(manifest) !== undefined;
     const object = new ApiObject(scope, id, {
-      ...rest,
+      ...protectClaimTemplates(rest),
       apiVersion: manifest.apiVersion,
       kind: manifest.kind,
       metadata: {
@@ -134,6 +150,7 @@ export function hydrate(scope: Construct, documents: SourcedDocument[], options:
         ...(clusterScoped ? {} : { namespace: app.namespace }),
         labels: withStandardLabels(metadata.labels, manifest, app),
         ...(crd ? { annotations: { ...metadata.annotations, ...CRD_SYNC_OPTIONS } } : {}),
+        ...(data ? { annotations: withKeepOnPruneAndDelete(metadata.annotations) } : {}),
       },
     });
     setOrigin(object, `${options.origin}: ${documentLocation(doc)}`);
