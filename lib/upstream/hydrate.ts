@@ -92,6 +92,14 @@ export interface HydrateOptions {
   readonly where: string;
   /** What the documents come from, for the file headers: `chart app-template 4.1.1`, `YAML`. */
   readonly origin: string;
+  /**
+   * The repository file of a document's source, for findings: a YAML file is its own source; a
+   * chart's template (`app-template/templates/common.yaml`) is a file of the chart's folder.
+   * @default - the source as the document names it
+   */
+  readonly sourceFile?: (source: string) => string;
+  /** Whether the documents' lines are lines of their source (plain YAML), not of a rendering. @default false */
+  readonly linesOfSource?: boolean;
 }
 
 /**
@@ -153,7 +161,11 @@ export function hydrate(scope: Construct, documents: SourcedDocument[], options:
         ...(data ? { annotations: withKeepOnPruneAndDelete(metadata.annotations) } : {}),
       },
     });
-    setOrigin(object, `${options.origin}: ${documentLocation(doc)}`);
+    setOrigin(object, `${options.origin}: ${documentLocation(doc)}`, {
+      file: options.sourceFile ? options.sourceFile(doc.source) : doc.source,
+      document: doc.index,
+      ...(options.linesOfSource ? { line: doc.line } : {}),
+    });
     return object;
   });
 }
