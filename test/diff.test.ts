@@ -206,7 +206,7 @@ describe('npm run diff over a chart upgrade', () => {
     'export class DemoChart extends AppChart {',
     "  constructor(platform: Platform) {",
     "    super(platform, 'demo', { category: 'apps' });",
-    `    new HelmChart(this, 'chart', { repository: 'https://charts.example.com/demo', chart: 'demo', version: '${version}', cacheDir: 'test/fixtures/charts', values: { image: { tag: '2.4.0' } } });`,
+    `    new HelmChart(this, 'chart', { repository: 'https://charts.example.com/demo', chart: 'demo', version: '${version}', cacheDir: 'test/fixtures/charts', values: { image: { tag: '2.4.0' } }, images: ['registry.example.com/demo/web:2.4.0'] });`,
     '  }',
     '}',
     '',

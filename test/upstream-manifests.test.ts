@@ -102,10 +102,19 @@ describe('bad YAML', () => {
     expect(withFiles({ 'a.yaml': configMap('one') }, { images: ['registry.example.com/echo'] })).toMatch(/^bad\/yaml: images\[0\]: image "registry\.example\.com\/echo" has no tag/);
   });
 
-  it('with an unpinned image fails validation', () => {
+  it('with an image that is no pin of lib/images.ts is refused, naming the file, the line and the pin to add', () => {
     dir = tempDir();  // nothing to write; afterEach removes it
-    expect(errorOf(() => renderAndValidate(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: FIXTURE_MANIFESTS }); }))))
-      .toContain('image-tag Deployment bad/echo at dist/apps/bad/deployment-echo.yaml (bad/yaml/Deployment-echo): container echo image registry.example.com/echo is not pinned to a version');
+    expect(errorOf(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: FIXTURE_MANIFESTS }); })))
+      .toBe('bad/yaml: images: test/fixtures/manifests/echo/echo.yaml:2 (document 1): container echo of Deployment echo runs image registry.example.com/echo, which is not a pin of lib/images.ts, so Renovate never updates it; add it there (echo: \'registry.example.com/echo:<version>\') and list it here (images: [IMAGES.echo]), which sets it on every container of that repository');
+  });
+
+  it('has its findings point at the YAML file and line it was written in, not at the file it would be written to', () => {
+    dir = tempDir();
+    const echo = fs.readFileSync(path.join(FIXTURE_MANIFESTS, 'echo.yaml'), 'utf8').replace('            - name: http\n              containerPort: 5678', '            - name: http\n              containerPort: 70000');
+    fs.writeFileSync(path.join(dir, 'echo.yaml'), echo);
+    const where = path.relative(path.resolve(__dirname, '..'), dir);
+    expect(errorOf(() => renderAndValidate(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: dir, images: ['registry.example.com/echo:0.2.3'] }); }))))
+      .toMatch(new RegExp(`Deployment bad/echo at ${where.replace(/[.]/g, '\\.')}/echo\\.yaml:2, document 1 \\(bad/yaml/Deployment-echo\\): `));
   });
 });
 
@@ -124,7 +133,7 @@ describe('data in plain YAML', () => {
       '  volumeClaimTemplates:', '    - metadata:', '        name: data', '      spec:', '        accessModes: [ReadWriteOnce]', '        resources:', '          requests:', '            storage: 1Gi',
       '',
     ].join('\n'));
-    const platform = platformWith(p => { new Manifests(testChart(p, 'files'), 'yaml', { path: dir }); });
+    const platform = platformWith(p => { new Manifests(testChart(p, 'files'), 'yaml', { path: dir, images: ['registry.example.com/echo:0.2.3'] }); });
     const objects = new Map(render(platform).objects.filter(o => o.file.startsWith('dist/apps/files/')).map(o => [`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest as any]));
     const options = (m: any) => m.metadata.annotations['argocd.argoproj.io/sync-options'];
     expect(options(objects.get('PersistentVolumeClaim/uploads'))).toBe('ServerSideApply=true,Prune=false,Delete=false');
