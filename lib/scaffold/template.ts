@@ -59,7 +59,7 @@ export function appChartSource(o: NewAppOptions): string {
   );
   if (o.postgres) {
     body.push(
-      `    // The password comes from the secret store, item ${o.name}-${o.name}-postgres (see the README's secrets tables).`,
+      `    // The password comes from the secret store, item ${o.name}-${o.name}-postgres (dist/README.md lists every item; docs/operations.md says how to provide them).`,
       `    const password = externalSecret(this, { name: '${o.name}-postgres', keys: ['password'], usedBy: "${o.name}'s PostgreSQL user" });`,
       "    const postgres = new Postgres(this, 'postgres', {",
       '      database: config.database.name,',
