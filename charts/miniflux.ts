@@ -7,6 +7,7 @@ import { Platform } from '../lib/platform/platform';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { HelmChart } from '../lib/upstream/helm-chart';
 import { imageValues } from '../lib/upstream/image-values';
+import type { AppTemplate411Values } from './values/app-template-4.1.1';
 
 /**
  * Miniflux, a self-hosted feed reader, from an upstream Helm chart: bjw-s app-template (the generic
@@ -32,7 +33,7 @@ export const MINIFLUX_DEFAULTS: MinifluxConfig = {
 const PORT = 8080;
 
 export class MinifluxChart extends AppChart {
-  public readonly chart: HelmChart;
+  public readonly chart: HelmChart<AppTemplate411Values>;
   public readonly database: Postgres;
 
   constructor(platform: Platform, id = 'miniflux', overrides: Overrides<MinifluxConfig> = {}) {
@@ -49,7 +50,8 @@ export class MinifluxChart extends AppChart {
     // Out of rotation after 3 failed checks (30 s), restarted only after 6 (60 s).
     const probe = (failureThreshold: number) => ({ enabled: true, custom: true, spec: { httpGet: { path: '/healthcheck', port: PORT }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold } });
 
-    this.chart = new HelmChart(this, 'app', {
+    // The values' type is generated from the chart's values.schema.json (npm run charts:types): a wrong value fails the type check.
+    this.chart = new HelmChart<AppTemplate411Values>(this, 'app', {
       ...config.chart,
       values: {
         controllers: {

@@ -4,7 +4,8 @@
  * Argo CD would (default argocd/ then the dist/ apps its Applications and ApplicationSets select),
  * waits for every workload to roll out, and prints every refusal and warning with its file.
  * Exit codes: 0 all accepted and rolled out, 2 anything refused or warned about, 1 rollout
- * incomplete, crash or bad usage.
+ * incomplete, crash or bad usage. Its nodes are simulated: it says what it did not check (images,
+ * processes, probes) and what would.
  *
  * `npm run cluster:check -- --argocd [--keep]`: the same cluster, but the real Argo CD (built at
  * the pinned version) syncs the working tree's argocd/ and dist/ from a local git repository after
@@ -20,6 +21,7 @@ import { argocdReport } from '../lib/cluster/argocd-report';
 import { settledHealth, startArgoCdSync, waitForApplications } from '../lib/cluster/argocd-sync';
 import { ControlPlane, startControlPlane } from '../lib/cluster/control-plane';
 import { NodeShape } from '../lib/cluster/nodes';
+import { NOT_CHECKED, closingLine } from '../lib/cluster/not-checked';
 import { waitForRollouts } from '../lib/cluster/rollout';
 import { declaredShape, syncFolders } from '../lib/cluster/sync';
 
@@ -37,6 +39,7 @@ async function checkWithArgoCd(cp: ControlPlane, shape: NodeShape, keep: boolean
     const report = argocdReport({ ...result, apps }, health, sync.declared, sync.git.tree);
     for (const line of report.lines) console.log(line);
     console.log(`${result.outcome === 'synced' ? `all ${apps.length} Applications Synced ${((result.syncedMs ?? 0) / 1000).toFixed(1)} s after the bootstrap began` : `stopped: ${result.outcome}`} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    for (const line of NOT_CHECKED) console.log(line);
     if (keep) console.log(`logs: ${cp.endpoint.dir} and ${sync.argocd.logs}`);
     return report.code;
   } finally {
@@ -78,7 +81,8 @@ async function main(argv: string[]): Promise<number> {
     await sync.stop();
     const refused = sync.findings.filter(f => f.severity === 'refused').length;
     const warned = sync.findings.length - refused;
-    console.log(`${sync.applied} objects applied: ${refused} refused, ${warned} warning(s), ${pending.length} workload(s) not rolled out (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(closingLine(sync.applied, refused, warned, pending.length, (Date.now() - started) / 1000));
+    for (const line of NOT_CHECKED) console.log(line);
     if (keep) console.log(`logs: ${cp.endpoint.dir}`);
     return sync.findings.length ? 2 : pending.length ? 1 : 0;
   } finally {

@@ -1,6 +1,6 @@
 /**
  * The platform synced by the real Argo CD (built at the pinned version, scripts/build-argocd.sh)
- * on the real control plane: bootstrapped as the README says, from a local git repository serving
+ * on the real control plane: bootstrapped as docs/operations.md says, from a local git repository serving
  * the working tree's argocd/ and dist/. Nothing here names an app: each assertion runs over what
  * argocd/ and dist/ hold, and the commits below pick their apps by what they contain.
  */

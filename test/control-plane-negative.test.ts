@@ -11,6 +11,8 @@ import { message } from '../lib/cluster/client';
 import { ControlPlane, startControlPlane } from '../lib/cluster/control-plane';
 import { listWorkloads, notRolledOut, warningEvents } from '../lib/cluster/rollout';
 import { SyncResult, declaredShape, syncFolders } from '../lib/cluster/sync';
+import { needsOf, workloadsOf } from '../lib/model';
+import { CONTAINER_DEFAULTS, quotaOf } from '../lib/platform/resource-quotas';
 import { restart, until } from './support/cluster';
 import { validateIn } from './support/good-app';
 import { tempDir } from './support/platform';
@@ -135,5 +137,57 @@ describe('negative controls on the real control plane', () => {
     // Server-side apply reports it while building the typed patch, before any defaulting.
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(message(res)).toMatch(/\.spec\.replicaz: field not declared in schema/);
+  });
+
+  it('refuses a NetworkPolicy whose ipBlock is not a valid CIDR, or whose except is not inside it', async () => {
+    const egress = (name: string, ipBlock: object) => ({
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: NS },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock }] }] },
+    });
+    const cases: [any, RegExp][] = [
+      [egress('bad-mask', { cidr: '10.0.0.0/33' }), /spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr: Invalid value: "10\.0\.0\.0\/33": must be a valid CIDR value/],
+      [egress('host-bits', { cidr: '10.0.0.1/24' }), /ipBlock\.cidr: Invalid value: "10\.0\.0\.1\/24": must not have bits set beyond the prefix length/],
+      [egress('except-outside', { cidr: '10.0.0.0/16', except: ['192.168.0.0/24'] }), /ipBlock\.except\[0\]: Invalid value: "192\.168\.0\.0\/24": must be a strict subset of `cidr`/],
+    ];
+    for (const [policy, refusal] of cases) {
+      expect(refusedOffline(policy.metadata.name, policy), policy.metadata.name).toContain('api.cidr');
+      const res = await cp.client.apply(policy);
+      expect(res.status, policy.metadata.name).toBe(422);
+      expect(message(res)).toMatch(refusal);
+    }
+  });
+
+  it("admits a pod that sets no CPU limit at the LimitRange's default: a quota that leaves it out refuses the pod, the platform's sums count it", async () => {
+    const ns = 'negative-limits';
+    expect(await ensureNamespace(cp.client, ns, {})).toEqual([]);
+    const limitRange = {
+      apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'echo', namespace: ns },
+      spec: { limits: [{ type: 'Container', defaultRequest: CONTAINER_DEFAULTS.defaultRequest, default: CONTAINER_DEFAULTS.default }] },
+    };
+    // The issue's plain-YAML app: a memory limit and no CPU limit.
+    const echo = deployment('echo');
+    echo.metadata.namespace = ns;
+    echo.spec.template.spec.containers[0].resources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } };
+    const quota = (hard: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'echo', namespace: ns }, spec: { hard } });
+    // What the sums gave before they applied the LimitRange: no CPU limit counted, rounded up to 100m.
+    const blind = quota({ 'requests.cpu': '100m', 'limits.cpu': '100m' });
+    expect(refusedOffline('blind', limitRange, blind, echo)).toContain('quota-rollout');
+    expect(await applyObjects(cp.client, [{ file: 'limits.yaml', object: limitRange }, { file: 'quota.yaml', object: blind }, { file: 'echo.yaml', object: echo }])).toEqual([]);
+    const refusal = await until(async () => {
+      const text = await warningEvents(cp.client, ns);
+      return /exceeded quota: echo/.test(text) ? text : '';
+    }, 60_000);
+    expect(refusal).toMatch(/requested: limits\.cpu=250m.*limited: limits\.cpu=100m/);
+
+    // The platform's quota for the same objects, summed with the LimitRange's defaults, admits it.
+    const sized = quota(quotaOf(needsOf(workloadsOf([{ file: 'echo.yaml', manifest: limitRange }, { file: 'echo.yaml', manifest: echo }], 1))));
+    expect(sized.spec.hard['limits.cpu']).toBe('800m');
+    expect(refusedOffline('sized', limitRange, sized, echo)).not.toContain('quota-rollout');
+    expect(await applyObjects(cp.client, [{ file: 'quota.yaml', object: sized }])).toEqual([]);
+    const rolledOut = await until(async () => {
+      const w = (await listWorkloads(cp.client, [ns])).find(x => x.name === 'echo');
+      return w && !notRolledOut(w);
+    }, 60_000);
+    expect(rolledOut).toBe(true);
   });
 });

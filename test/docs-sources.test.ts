@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(__dirname, '..');
 const SOURCES_DIR = 'docs/sources';
 const DECISIONS = 'docs/decisions.md';
-/** Where citations live: the code, and the README that summarizes it. */
-const CITING = ['lib', 'charts', 'app/src', 'README.md'];
+/** Where citations live: the code, and the README and guides that summarize it. */
+const CITING = ['lib', 'charts', 'app/src', 'README.md', 'docs'];
 
 /** "seed 002", "Seeds 002 and 004", "seeds 000, 002 or 004"; not "seed data" or "seeded". */
 const CITATION = /\bseeds?\s+(\d{3}(?:(?:\s*,\s*|\s+and\s+|\s+or\s+)\d{3})*)\b/gi;
@@ -67,7 +67,7 @@ describe('docs/sources: the write-ups the code cites', () => {
     expect(citedSeeds('as the seed data spells them; seeded with 400 users; geqo_seed')).toEqual([]);
   });
 
-  it('has a page for every seed that lib/, charts/, app/src/ or the README cites', () => {
+  it('has a page for every seed that lib/, charts/, app/src/, the README or the guides cite', () => {
     const citations = CITING.flatMap(entry => filesUnder(entry, ['.ts', '.md']))
       .flatMap(file => read(file).split('\n').flatMap((text, i) => citedSeeds(text).map(seed => ({ at: `${file}:${i + 1}`, seed }))));
     expect(citations.length).toBeGreaterThan(0);

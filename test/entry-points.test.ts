@@ -140,7 +140,7 @@ describe('routes', () => {
     expect(nginx.metadata.annotations).toEqual({ 'external-dns.alpha.kubernetes.io/hostname': 'caiodonalisio.com,www.caiodonalisio.com', 'external-dns.alpha.kubernetes.io/target': '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com' });
     const api = find(gateway.rendering, 'HTTPRoute', 'url-shortener', 'api');
     expect(api.spec.parentRefs).toEqual([{ name: 'envoy-internal', namespace: 'edge' }]);
-    expect(gateway.rendering.files.get('dist/README.md')).toContain('internet -->|"short.example.com (HTTPRoute via envoy-internal)"| url_shortener__api');
+    expect(gateway.rendering.files.get('dist/README.md')).toContain('internal -->|"short.example.com (HTTPRoute via envoy-internal)"| url_shortener__api');
     expect(api.spec.rules).toEqual([
       { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'api', port: 5000 }] },
     ]);

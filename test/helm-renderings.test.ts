@@ -18,7 +18,7 @@ import { helmBinaryPath, helmPin } from '../lib/upstream/helm-binary';
 import { HelmRendering, KUBE_VERSION, runHelm } from '../lib/upstream/helm-template';
 import { RECORDS_FOLDER, RenderingRecord, recordProblem, recordText, syncRecords } from '../lib/upstream/rendering-records';
 import { REPO_ROOT, tempDir } from './support/platform';
-import { DEMO_VALUES, DemoChartApp } from './support/upstream-apps';
+import { DEMO_IMAGE, DEMO_VALUES, DemoChartApp } from './support/upstream-apps';
 
 const RECORDS = path.join(REPO_ROOT, CHART_CACHE_DIR, RECORDS_FOLDER);
 const recordFiles = fs.readdirSync(RECORDS).filter(f => f.endsWith('.json')).sort();
@@ -36,10 +36,13 @@ function withCacheDir<T>(dir: string, f: () => T): T {
   }
 }
 
-/** A platform of its own with the derived charts, around the demo app from the chart cache `cacheDir`. */
-function demoPlatform(cacheDir: string, values = DEMO_VALUES): Platform {
+/**
+ * A platform of its own with the derived charts, around the demo app from the chart cache `cacheDir`;
+ * `images` lists the images it renders, as every image a chart renders must be a pin.
+ */
+function demoPlatform(cacheDir: string, values = DEMO_VALUES, images = [DEMO_IMAGE]): Platform {
   const platform = new Platform({ ...PLATFORM_SETTINGS, capacity: { nodes: 1, cpuPerNode: '8', memoryPerNode: '16Gi' } });
-  new DemoChartApp(platform, 'demo', { cacheDir, values });
+  new DemoChartApp(platform, 'demo', { cacheDir, values, images });
   new NetworkPolicies(platform);
   new ResourceQuotas(platform);
   new GitOpsChart(platform);
@@ -129,12 +132,13 @@ describe('synthesis with rendering records', () => {
 
   it('uses a record only for the inputs it was made from: other values run Helm, and the record follows them', () => {
     const values = { ...DEMO_VALUES, image: { repository: 'registry.example.com/demo/web', tag: '2.4.1' } };
-    const other = demoRendering(renderAndValidate(() => demoPlatform(charts(), values)).renderings);
+    const images = ['registry.example.com/demo/web:2.4.1'];
+    const other = demoRendering(renderAndValidate(() => demoPlatform(charts(), values, images)).renderings);
     expect(other.from).not.toBe('record');
     expect(image(other)).toBe('registry.example.com/demo/web:2.4.1');
-    const check = synthesize(() => demoPlatform(charts(), values), { root, check: true });
+    const check = synthesize(() => demoPlatform(charts(), values, images), { root, check: true });
     expect(check.result.changed).toEqual(['dist/apps/demo/deployment-demo.yaml', `${CHART_CACHE_DIR}/${RECORDS_FOLDER}/demo.demo.demo.json`]);
-    synthesize(() => demoPlatform(charts(), values), { root });
+    synthesize(() => demoPlatform(charts(), values, images), { root });
     expect(readRecordFile(demoRecord()).inputs.values).toEqual(values);
     synthesize(() => demoPlatform(charts()), { root });
   });
@@ -147,7 +151,8 @@ describe('synthesis with rendering records', () => {
     deployment.spec.template.spec.containers[0].image = 'registry.example.com/demo/web:6.6.6';
     fs.writeFileSync(demoRecord(), recordText(forged));
     try {
-      expect(image(demoRendering(renderAndValidate(() => demoPlatform(charts())).renderings))).toBe('registry.example.com/demo/web:6.6.6');
+      const believed = renderAndValidate(() => demoPlatform(charts(), DEMO_VALUES, ['registry.example.com/demo/web:6.6.6'])).renderings;
+      expect(image(demoRendering(believed))).toBe('registry.example.com/demo/web:6.6.6');
       const chart = cachedChart('demo', forged.inputs, charts());
       expect(runHelm({ chart, release: 'demo', namespace: 'demo', values: forged.inputs.values, where: 'demo' })).not.toEqual(forged.documents);
     } finally {

@@ -11,6 +11,7 @@ const job = (o: any[], spec: object) => ({
 });
 const cronJob = (o: any[], spec: object) => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta('nightly'), spec: { startingDeadlineSeconds: 300, jobTemplate: { spec: job(o, {}).spec }, ...spec } });
 const ingress = (path: object) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('web'), spec: { rules: [{ host: 'web.example.com', http: { paths: [{ backend: { service: { name: 'web', port: { name: 'http' } } }, ...path }] } }] } });
+const egressTo = (ipBlock: object) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('lan'), spec: { podSelector: { matchLabels: selector }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock }] }] } });
 const policy = (ports: object[]) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('web'), spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress'], ingress: [{ ports }] } });
 
 /**
@@ -109,6 +110,20 @@ const CORPUS: Record<string, [string, (o: any[]) => void][]> = {
     ['data: key "web conf" must consist of alphanumerics, \'-\', \'_\' or \'.\' (at most 253)', o => { o[3].data = { 'web conf': 'x' }; }],
     ['data: 1048595 bytes in total, more than the 1048576 (1 MiB) a ConfigMap may hold', o => { o[3].data = { 'big.json': 'x'.repeat(1024 * 1024 + 2), 'web.conf': 'x' }; }],
   ],
+  // The API server's own messages for these, read on the control plane: "must be a valid CIDR value, (e.g. 10.9.8.0/24 or
+  // 2001:db8::/64)", "must not have bits set beyond the prefix length", "must be a strict subset of `cidr`".
+  'api.cidr': [
+    ['spec.egress[0].to[0].ipBlock.cidr: "10.0.0.0/33" must be a valid CIDR value (e.g. 10.9.8.0/24 or 2001:db8::/64)', o => extra(o, egressTo({ cidr: '10.0.0.0/33' }))],
+    ['spec.egress[0].to[0].ipBlock.cidr: "192.168.1.0" must be a valid CIDR value (e.g. 10.9.8.0/24 or 2001:db8::/64)', o => extra(o, egressTo({ cidr: '192.168.1.0' }))],
+    ['spec.egress[0].to[0].ipBlock.cidr: "10.0.0.1/24" must not have bits set beyond the prefix length', o => extra(o, egressTo({ cidr: '10.0.0.1/24' }))],
+    ['spec.egress[0].to[0].ipBlock.cidr: "010.0.0.0/8" must not have leading 0s in IP or prefix length', o => extra(o, egressTo({ cidr: '010.0.0.0/8' }))],
+    ['spec.egress[0].to[0].ipBlock.cidr: "::ffff:10.0.0.0/104" must not have an IPv4-mapped IPv6 address', o => extra(o, egressTo({ cidr: '::ffff:10.0.0.0/104' }))],
+    ['spec.egress[0].to[0].ipBlock.cidr: required', o => extra(o, egressTo({ cidr: '' }))],
+    ['spec.egress[0].to[0].ipBlock.except[0]: "192.168.0.0/24" must be a strict subset of cidr (10.0.0.0/16)', o => extra(o, egressTo({ cidr: '10.0.0.0/16', except: ['192.168.0.0/24'] }))],
+    ['spec.egress[0].to[0].ipBlock.except[0]: "10.0.0.0/16" must be a strict subset of cidr (10.0.0.0/16)', o => extra(o, egressTo({ cidr: '10.0.0.0/16', except: ['10.0.0.0/16'] }))],
+    ['spec.loadBalancerSourceRanges[0]: "10.0.0.0/33" must be a valid CIDR value (e.g. 10.9.8.0/24 or 2001:db8::/64)', o => { o[1].spec.type = 'LoadBalancer'; o[1].spec.loadBalancerSourceRanges = ['10.0.0.0/33']; }],
+    ['spec.externalIPs[0]: "10.0.0.300" must be a valid IP address (e.g. 10.9.8.7 or 2001:db8::ffff)', o => { o[1].spec.externalIPs = ['10.0.0.300']; }],
+  ],
   'api.networkpolicy-ports': [
     ['spec.ingress[0].ports[0].endPort: 8000 must be between port (8080) and 65535', o => extra(o, policy([{ protocol: 'TCP', port: 8080, endPort: 8000 }]))],
     ['spec.ingress[0].ports[0].endPort: may only be set with a numeric port', o => extra(o, policy([{ protocol: 'TCP', port: 'http', endPort: 9000 }]))],
@@ -142,7 +157,9 @@ describe('parity with the API server', () => {
     extra(objects,
       cronJob(objects, { schedule: '*/15 1-5,22 * JAN-mar 1-5', timeZone: 'Europe/Paris' }),
       { ...cronJob(objects, { schedule: '@every 1h30m' }), metadata: meta('hourly') },
-      hpa({ maxReplicas: 4 }));
+      hpa({ maxReplicas: 4 }),
+      egressTo({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] }),
+      { ...egressTo({ cidr: '2001:db8::/32', except: ['2001:db8:0:1::/64'] }), metadata: meta('lan-v6') });
     const report = validateIn(dir, 'accepted', objects);
     expect(report.errors.filter(f => f.rule.startsWith('api.'))).toEqual([]);
   });

@@ -7,6 +7,8 @@ import { PLATFORM_SETTINGS, PLATFORM_CHARTS, buildPlatform } from '../charts/pla
 import { hostReferences, resolveService } from '../lib/checks/hosts';
 import { Postgres } from '../lib/data/postgres';
 import { AppChart } from '../lib/platform/app-chart';
+import { appEndpoint } from '../lib/platform/connections';
+import { WebService } from '../lib/workloads/web-service';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { synthesize } from '../lib/synth/synthesize';
 import { formatSummary } from '../lib/synth/report';
@@ -50,6 +52,18 @@ describe('synthesis refuses what would break once deployed', () => {
     expect(findingsOf(() => buildPlatform(PLATFORM_SETTINGS, [...PLATFORM_CHARTS, addSampleApp({ declareConnection: false })]))).toEqual([
       'sample/web: env.DATABASE_URL: names Service postgres:5432 (sample/database), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add web.connectsTo(database)',
     ]);
+  });
+
+  it("refuses a pod that names another app's Service, naming the connectsToEndpoint(appEndpoint(...)) to add; with it, synthesis passes", () => {
+    const reader = (declare: boolean) => (platform: Parameters<typeof PLATFORM_CHARTS[number]>[0]) => {
+      const chart = new AppChart(platform, 'reader', { category: 'apps' });
+      const web = new WebService(chart, 'web', { image: 'ghcr.io/example/reader:1.0.0', port: 8000, env: { FEEDS_URL: 'http://miniflux.miniflux.svc.cluster.local:8080' } });
+      if (declare) web.connectsToEndpoint(appEndpoint('miniflux', 'miniflux', 8080));
+    };
+    expect(findingsOf(() => buildPlatform(PLATFORM_SETTINGS, [...PLATFORM_CHARTS, reader(false)]))).toEqual([
+      "reader/web: env.FEEDS_URL: names Service miniflux.miniflux:8080 (miniflux/app), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add web.connectsToEndpoint(appEndpoint('miniflux', 'miniflux', 8080)) (appEndpoint from 'lib/platform/connections')",
+    ]);
+    expect(findingsOf(() => buildPlatform(PLATFORM_SETTINGS, [...PLATFORM_CHARTS, reader(true)]))).toEqual([]);
   });
 
   it('refuses a Secret a pod reads that nothing creates, naming the externalSecret to declare', () => {

@@ -138,11 +138,12 @@ describe('the release tooling (tools/release), apart from the root install', () 
     expect(root.workspaces ?? []).not.toContain(path.relative(REPO_ROOT, RELEASE_TOOLS_DIR));
   });
 
-  it('is installed before whatever uses it: the tests (pretest) and the workflow jobs that run a release tool', () => {
+  it('is installed before whatever uses it: by the tests that use it, on first use, not by pretest; by the workflow jobs that run a release tool', () => {
+    // pretest installs only what every test file needs; lib/release/tools.ts installs this when a test first reads it.
     const scripts = (json('package.json') as { scripts: Record<string, string> }).scripts;
-    // The pretest is a script of its own (scripts/prepare-tests.sh) that runs the install.
-    const pretest = fs.existsSync(path.join(REPO_ROOT, scripts.pretest)) ? fs.readFileSync(path.join(REPO_ROOT, scripts.pretest), 'utf8') : scripts.pretest;
-    expect(pretest).toContain(RELEASE_TOOLS_INSTALL);
+    expect(scripts.pretest).toBe('scripts/prepare-tests.sh');
+    expect(fs.readFileSync(path.join(REPO_ROOT, scripts.pretest), 'utf8')).not.toContain(RELEASE_TOOLS_INSTALL);
+    expect(fs.readFileSync(path.join(REPO_ROOT, 'lib/release/tools.ts'), 'utf8')).toContain('spawnSync(path.join(REPO_ROOT, RELEASE_TOOLS_INSTALL)');
     const usesTools = (command: string) => /npm run (-s )?release:version\b/.test(command);
     const dir = path.join(REPO_ROOT, '.github/workflows');
     let jobsUsing = 0;
@@ -153,7 +154,8 @@ describe('the release tooling (tools/release), apart from the root install', () 
         const first = runs.findIndex(usesTools);
         if (first < 0) continue;
         jobsUsing++;
-        const install = runs.findIndex(r => r.includes(RELEASE_TOOLS_INSTALL) || r.includes('npm test'));
+        // `npm test` no longer installs it (its pretest does not): the job runs the install itself.
+        const install = runs.findIndex(r => r.includes(RELEASE_TOOLS_INSTALL));
         expect(install, `${file}: jobs.${name} runs a release tool before ${RELEASE_TOOLS_INSTALL}`).toBeGreaterThanOrEqual(0);
         expect(install, `${file}: jobs.${name}`).toBeLessThan(first);
       }

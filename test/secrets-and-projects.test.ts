@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { buildPlatform } from '../charts/platform';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { EnvValue } from '../lib/k8s/env';
-import { preCreatedRows, secretsSection, storeItemRows } from '../lib/report/secrets';
+import { preCreatedEntries, preCreatedRows, secretsSection, storeItemEntries, storeItemRows } from '../lib/report/secrets';
 import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
 import { credentialsOf, externalSecret } from '../lib/secrets/external-secret';
 import { WebService } from '../lib/workloads/web-service';
@@ -28,9 +28,9 @@ function documentsUnder(dir: string): { file: string; doc: any }[] {
     });
 }
 
-/** Rows of the Markdown table that follows `heading` in README.md, as arrays of cells without backticks. */
-function readmeTable(heading: string): string[][] {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+/** Rows of the Markdown table that follows `heading` in the operations guide, as arrays of cells. */
+function guideTable(heading: string): string[][] {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'docs/operations.md'), 'utf8');
   const start = readme.indexOf(heading);
   expect(start, heading).toBeGreaterThan(-1);
   const lines = readme.slice(start).split('\n');
@@ -147,16 +147,17 @@ describe.each(PLATFORMS)('secrets of %s', (_, build) => {
     expect([...read].filter(s => !provided.has(s))).toEqual([]);
   });
 
-  it('the README\'s secrets tables hold only rows the platform generates, and dist/README.md every one', () => {
+  it('the secrets tables of docs/operations.md hold only rows the platform generates, and dist/README.md every one', () => {
     const items = storeItemRows(p);
     const byHand = preCreatedRows(p);
     const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
     // A fork may document fewer apps than it runs; every row it shows must be what the charts declare.
-    for (const cells of readmeTable('Items the store must hold')) expect(items).toContain(row(cells));
-    for (const cells of readmeTable('Secrets to create by hand')) expect(byHand).toContain(row(cells));
+    for (const cells of guideTable('Items the store must hold')) expect(items).toContain(row(cells));
+    for (const cells of guideTable('Secrets to create by hand')) expect(byHand).toContain(row(cells));
     const report = renderAndValidate(() => p).rendering.files.get(REPORT_FILE)!;
     expect(report).toContain(secretsSection(p));
-    for (const line of [...items, ...byHand]) expect(report).toContain(line);
+    for (const line of [...storeItemEntries(p), ...preCreatedEntries(p)]) expect(report).toContain(line);
+    expect(storeItemEntries(p).filter(l => l.startsWith('- '))).toHaveLength(items.length);
   });
 });
 

@@ -119,7 +119,7 @@ describe('an app from a Helm chart, rendered at synth time', () => {
     const report = rendering.files.get(REPORT_FILE)!;
     expect(report).toContain('demo__demo["demo<br/>Deployment ×2"]');
     expect(report).toContain('| demo/demo | demo/postgres | 5432 | allowed |');
-    expect(report).toContain('| demo | chart `demo` 1.0.0 from https://charts.example.com/demo | synth | 4, validated, in quota demo, the budget and the NetworkPolicies |');
+    expect(report).toContain('| demo | chart `demo` 1.0.0 from https://charts.example.com/demo | synth | 4 |');
   });
 
   it("is in its category's AppProject and ApplicationSet like every app", () => {
@@ -234,7 +234,7 @@ describe('the props of a chart', () => {
       const app = testChart(p, 'tmpl');
       const chart = new HelmChart(app, 'app', {
         repository: 'https://bjw-s-labs.github.io/helm-charts', chart: 'app-template', version: '4.1.1',
-        values: { controllers: { main: { containers: { main: { image: { repository: 'registry.example.com/x', tag: '1.0.0' } } } } } },
+        values: { controllers: { main: { containers: { main: { image: { repository: 'registry.example.com/x', tag: '1.0.0' } } } } } }, images: ['registry.example.com/x:1.0.0'],
       });
       expect(chart.workload('main')).toBe(chart.workload('main'));
       expect(chart.workload('main').name).toBe('tmpl');
@@ -270,10 +270,10 @@ describe('rendering', () => {
     // Tamper with the cached rendering: the next synth reads it instead of running Helm.
     const file = path.join(cache, 'helm-renders', demoEntries()[0]);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('registry.example.com/demo/web:2.4.0', 'registry.example.com/demo/web:9.9.9'));
-    expect((manifestsOf(render(demo()), 'demo').get('Deployment/demo') as any).spec.template.spec.containers[0].image).toBe('registry.example.com/demo/web:9.9.9');
+    expect((manifestsOf(render(demo({ images: ['registry.example.com/demo/web:9.9.9'] })), 'demo').get('Deployment/demo') as any).spec.template.spec.containers[0].image).toBe('registry.example.com/demo/web:9.9.9');
     expect((first.get('Deployment/demo') as any).spec.template.spec.containers[0].image).toBe('registry.example.com/demo/web:2.4.0');
     // Other values are another entry, rendered by Helm.
-    const other = manifestsOf(render(demo({ values: { ...DEMO_VALUES, image: { repository: 'registry.example.com/demo/web', tag: '2.4.1' } } })), 'demo');
+    const other = manifestsOf(render(demo({ values: { ...DEMO_VALUES, image: { repository: 'registry.example.com/demo/web', tag: '2.4.1' } }, images: ['registry.example.com/demo/web:2.4.1'] })), 'demo');
     expect((other.get('Deployment/demo') as any).spec.template.spec.containers[0].image).toBe('registry.example.com/demo/web:2.4.1');
     expect(demoEntries()).toHaveLength(2);
     expect(entries()).toHaveLength(count + 1);
@@ -325,5 +325,40 @@ describe('upgrading a chart', () => {
     expect(deployment).toContain('+    helm.sh/chart: demo-1.1.0');
     expect(deployment).toContain('+              path: /readyz');
     expect(deployment).toContain('+                name: demo-settings');
+  });
+});
+
+describe('the images a chart renders', () => {
+  it('are pins of lib/images.ts or the chart\'s own at its appVersion; any other is refused, naming the template and the pin to add', () => {
+    expect(errorOf(() => demo({ values: { ...DEMO_VALUES, image: { repository: 'ghcr.io/paperless-ngx/paperless-ngx', tag: '2.14.7' } } })))
+      .toBe('demo/chart: values: chart demo 1.0.0, demo/templates/deployment.yaml (document 1): container demo of Deployment demo runs image ghcr.io/paperless-ngx/paperless-ngx:2.14.7, which is neither a pin of lib/images.ts nor the chart\'s own image at its appVersion (2.4.0), so Renovate never updates it; add it to lib/images.ts (paperlessNgx: \'ghcr.io/paperless-ngx/paperless-ngx:2.14.7\'), set it through the values with imageValues(IMAGES.paperlessNgx) and list it in images');
+    // The chart's own image at its appVersion (2.4.0) is pinned by the chart's version.
+    expect(() => render(demo({ images: [] }))).not.toThrow();
+  });
+});
+
+describe('findings in what a chart renders', () => {
+  it('point at the chart\'s template and the document in it, not at the file in dist/ that was never written', () => {
+    const broken = demo({ patches: { containers: { 'demo/demo': { ports: [{ name: 'http', containerPort: 70000 }] } } } });
+    expect(errorOf(() => renderAndValidate(() => broken))).toMatch(/ Deployment demo\/demo at test\/fixtures\/charts\/demo-1\.0\.0\/templates\/deployment\.yaml, document 1 \(demo\/chart\/Deployment-demo\): /);
+  });
+});
+
+describe('data a chart renders', () => {
+  it('is never pruned or deleted with its Application: its PVCs carry Prune=false,Delete=false, as every volume of the platform does', () => {
+    const platform = platformWith(p => {
+      const app = testChart(p, 'files');
+      new HelmChart(app, 'app', {
+        repository: 'https://bjw-s-labs.github.io/helm-charts', chart: 'app-template', version: '4.1.1',
+        values: {
+          controllers: { main: { containers: { main: { image: { repository: 'registry.example.com/files', tag: '1.0.0' } } } } },
+          persistence: { data: { type: 'persistentVolumeClaim', accessMode: 'ReadWriteOnce', size: '1Gi', globalMounts: [{ path: '/data' }] } },
+        },
+        images: ['registry.example.com/files:1.0.0'],
+      });
+    });
+    const claims = render(platform).objects.filter(o => o.file.startsWith('dist/apps/files/') && o.manifest.kind === 'PersistentVolumeClaim');
+    expect(claims.map(c => c.manifest.metadata.name)).toEqual(['files']);
+    expect(claims[0].manifest.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
   });
 });

@@ -7,6 +7,7 @@ import { LABEL, STANDARD_LABEL_KEYS } from '../lib/k8s/labels';
 import { NetworkPolicies } from '../lib/networking/network-policies';
 import { Platform } from '../lib/platform/platform';
 import { ResourceQuotas } from '../lib/platform/resource-quotas';
+import { render } from '../lib/synth/render';
 import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
 import { Manifests, ManifestsProps } from '../lib/upstream/manifests';
 import { manifestsOf, tempDir, testChart } from './support/platform';
@@ -65,7 +66,7 @@ describe('an app from a folder of plain YAML', () => {
     expect((objects.get('ResourceQuota/echo') as any).spec.hard.pods).toBe('3');
     const report = rendering.files.get(REPORT_FILE)!;
     expect(report).toContain('| client/echo | echo/echo | 5678 | allowed |');
-    expect(report).toContain('| echo | YAML `test/fixtures/manifests/echo` | synth | 3, validated, in quota echo, the budget and the NetworkPolicies |');
+    expect(report).toContain('| echo | YAML `test/fixtures/manifests/echo` | synth | 3 |');
   });
 });
 
@@ -101,9 +102,61 @@ describe('bad YAML', () => {
     expect(withFiles({ 'a.yaml': configMap('one') }, { images: ['registry.example.com/echo'] })).toMatch(/^bad\/yaml: images\[0\]: image "registry\.example\.com\/echo" has no tag/);
   });
 
-  it('with an unpinned image fails validation', () => {
+  it('with an image that is no pin of lib/images.ts is refused, naming the file, the line and the pin to add', () => {
     dir = tempDir();  // nothing to write; afterEach removes it
-    expect(errorOf(() => renderAndValidate(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: FIXTURE_MANIFESTS }); }))))
-      .toContain('image-tag Deployment bad/echo at dist/apps/bad/deployment-echo.yaml (bad/yaml/Deployment-echo): container echo image registry.example.com/echo is not pinned to a version');
+    expect(errorOf(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: FIXTURE_MANIFESTS }); })))
+      .toBe('bad/yaml: images: test/fixtures/manifests/echo/echo.yaml:2 (document 1): container echo of Deployment echo runs image registry.example.com/echo, which is not a pin of lib/images.ts, so Renovate never updates it; add it there (echo: \'registry.example.com/echo:<version>\') and list it here (images: [IMAGES.echo]), which sets it on every container of that repository');
+  });
+
+  it('has its findings point at the YAML file and line it was written in, not at the file it would be written to', () => {
+    dir = tempDir();
+    const echo = fs.readFileSync(path.join(FIXTURE_MANIFESTS, 'echo.yaml'), 'utf8').replace('            - name: http\n              containerPort: 5678', '            - name: http\n              containerPort: 70000');
+    fs.writeFileSync(path.join(dir, 'echo.yaml'), echo);
+    const where = path.relative(path.resolve(__dirname, '..'), dir);
+    expect(errorOf(() => renderAndValidate(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: dir, images: ['registry.example.com/echo:0.2.3'] }); }))))
+      .toMatch(new RegExp(`Deployment bad/echo at ${where.replace(/[.]/g, '\\.')}/echo\\.yaml:2, document 1 \\(bad/yaml/Deployment-echo\\): `));
+  });
+});
+
+describe('data in plain YAML', () => {
+  let dir: string;
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is protected as every volume of the platform: claims, claim templates and their StatefulSet carry Prune=false,Delete=false, beside the options they had', () => {
+    dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'data.yaml'), [
+      'apiVersion: v1', 'kind: PersistentVolumeClaim', 'metadata:', '  name: uploads', '  annotations:', '    argocd.argoproj.io/sync-options: ServerSideApply=true',
+      'spec:', '  accessModes: [ReadWriteOnce]', '  resources:', '    requests:', '      storage: 1Gi',
+      '---',
+      'apiVersion: apps/v1', 'kind: StatefulSet', 'metadata:', '  name: store', 'spec:', '  serviceName: store', '  selector:', '    matchLabels: { app: store }',
+      '  template:', '    metadata:', '      labels: { app: store }', '    spec:', '      containers:', '        - name: store', '          image: registry.example.com/echo:0.2.3',
+      '  volumeClaimTemplates:', '    - metadata:', '        name: data', '      spec:', '        accessModes: [ReadWriteOnce]', '        resources:', '          requests:', '            storage: 1Gi',
+      '',
+    ].join('\n'));
+    const platform = platformWith(p => { new Manifests(testChart(p, 'files'), 'yaml', { path: dir, images: ['registry.example.com/echo:0.2.3'] }); });
+    const objects = new Map(render(platform).objects.filter(o => o.file.startsWith('dist/apps/files/')).map(o => [`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest as any]));
+    const options = (m: any) => m.metadata.annotations['argocd.argoproj.io/sync-options'];
+    expect(options(objects.get('PersistentVolumeClaim/uploads'))).toBe('ServerSideApply=true,Prune=false,Delete=false');
+    expect(options(objects.get('StatefulSet/store'))).toBe('Prune=false,Delete=false');
+    expect(options(objects.get('StatefulSet/store').spec.volumeClaimTemplates[0])).toBe('Prune=false,Delete=false');
+  });
+});
+
+describe('the quota of an app from plain YAML', () => {
+  let dir: string;
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("counts what the API server admits: a container that sets a memory limit but no CPU limit gets the LimitRange's default CPU limit", () => {
+    dir = tempDir();
+    const echo = fs.readFileSync(path.join(FIXTURE_MANIFESTS, 'echo.yaml'), 'utf8')
+      .replace('limits: { cpu: 100m, memory: 32Mi }', 'limits: { memory: 32Mi }');
+    fs.writeFileSync(path.join(dir, 'echo.yaml'), echo);
+    const platform = platformWith(p => { new Manifests(testChart(p, 'echo'), 'yaml', { path: dir, images: ['registry.example.com/echo:0.2.3'] }); });
+    const { rendering } = renderAndValidate(() => platform);
+    const objects = manifestsOf(rendering, 'echo');
+    const limits = (objects.get('LimitRange/echo') as any).spec.limits[0];
+    expect([limits.defaultRequest.cpu, limits.default.cpu]).toEqual(['50m', '250m']);
+    // One pod and its surge pod, each limited to the LimitRange's 250m: 500m, times 1.5, rounded up to 100m.
+    expect((objects.get('ResourceQuota/echo') as any).spec.hard).toMatchObject({ pods: '3', 'requests.cpu': '100m', 'limits.cpu': '800m' });
   });
 });

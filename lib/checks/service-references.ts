@@ -90,14 +90,15 @@ export function undeclaredConnections(platform: CheckedPlatform, objects: Render
         const reachable = backends.some(b => targetPorts(service, ref, b).some(port => isAllowed(policies, source, b, port)));
         if (reachable || backends.every(b => targetPorts(service, ref, b).length === 0)) continue;
         reported.add(`${service.namespace}/${service.name}`);
-        findings.push(message(byPath, pod, setting, ref, service));
+        const backend = backends[0];
+        findings.push(message(byPath, pod, setting, ref, service, { workload: backend.name, port: targetPorts(service, ref, backend)[0] ?? backend.ports[0]?.port }));
       }
     }
   }
   return findings;
 }
 
-function message(byPath: Map<string, IConstruct>, pod: RenderedPod, setting: Setting, ref: HostReference, service: ServiceEntry): string {
+function message(byPath: Map<string, IConstruct>, pod: RenderedPod, setting: Setting, ref: HostReference, service: ServiceEntry, backend: { workload: string; port?: number }): string {
   const from = nearest(byPath, ownerPath(pod.object), canConnect);
   // The outermost target is what a chart holds (the Postgres, not its pooler inside).
   const to = nearest(byPath, ownerPath(service.object), isTarget, true);
@@ -106,8 +107,12 @@ function message(byPath: Map<string, IConstruct>, pod: RenderedPod, setting: Set
   const named = `${service.name}${service.namespace === pod.namespace ? '' : `.${service.namespace}`}${ref.port ? `:${ref.port}` : ''}`;
   // Objects rendered from a Helm chart or YAML declare connections through their workload's handle.
   const rendered = !from ? nearest(byPath, ownerPath(pod.object), hasWorkloads) : undefined;
-  const fix = from && to ? `add ${from.node.id}.connectsTo(${to.node.id})`
-    : rendered && to ? `add ${rendered.node.id}.workload('${pod.object.manifest.metadata.name}').connectsTo(${to.node.id})`
-      : `declare a connection from ${fromPath} to ${toPath}`;
+  // Another app's component is named, not held (charts are built in any order): appEndpoint names it.
+  const otherApp = service.namespace !== pod.namespace;
+  const endpoint = `connectsToEndpoint(appEndpoint('${service.namespace}', '${backend.workload}', ${backend.port ?? '<port>'}))`;
+  const target = otherApp ? endpoint : to ? `connectsTo(${to.node.id})` : undefined;
+  const source = from ? from.node.id : rendered ? `${rendered.node.id}.workload('${pod.object.manifest.metadata.name}')` : undefined;
+  const fix = source && target ? `add ${source}.${target}${otherApp ? " (appEndpoint from 'lib/platform/connections')" : ''}`
+    : `declare a connection from ${fromPath} to ${toPath} on the construct that runs its pods: .connectsTo(<the target construct>) in the same app, .${endpoint} for another app's (appEndpoint from 'lib/platform/connections')`;
   return `${fromPath}: ${setting.field}: names Service ${named} (${toPath}), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; ${fix}`;
 }

@@ -26,7 +26,7 @@ export interface ArgoCdSync {
 
 /**
  * Prepares the cluster (nodes, storage, the ingress controller's stand-in), serves argocd/ and
- * dist/ of `root` from a local git repository, bootstraps as the README says (`npm run bootstrap
+ * dist/ of `root` from a local git repository, bootstraps as docs/operations.md says (`npm run bootstrap
  * -- --context test`, with the control plane's kubeconfig and kubectl) and starts the real Argo CD.
  */
 export async function startArgoCdSync(cp: ControlPlane, root: string, shape: NodeShape, options: { keepLogs?: boolean; log?: (line: string) => void } = {}): Promise<ArgoCdSync> {

@@ -50,7 +50,7 @@ export interface PostgresDumpOptions {
 export interface PostgresProps {
   /** Name of the database server: StatefulSet and Service, or CloudNativePG Cluster. @default the construct id */
   readonly name?: string;
-  /** @default 'single-instance' */
+  /** A single-instance StatefulSet, or a CloudNativePG cluster (`'cloudnative-pg'`). @default 'single-instance' */
   readonly mode?: PostgresMode;
   /** Database created on first start. */
   readonly database: string;
@@ -63,13 +63,13 @@ export interface PostgresProps {
   readonly passwordSecret?: SecretKeyRef;
   /** Size of the data volume (of each instance), e.g. `10Gi`. */
   readonly storageSize: string;
-  /** @default - the cluster's default storage class */
+  /** StorageClass of the data volume. @default - the cluster's default storage class */
   readonly storageClassName?: string;
   /** PostgreSQL 16 image; for CloudNativePG an operand image (`imageName`). @default IMAGES.postgres16 / IMAGES.cnpgPostgres16 */
   readonly image?: string;
   /** `postgresql.conf` parameters; names PostgreSQL 16 does not know are refused. @default {} */
   readonly parameters?: Record<string, string>;
-  /** @default single instance: requests 250m / 256Mi, limits 1 / 1Gi; CloudNativePG: 500m / 1Gi, 2 / 2Gi */
+  /** Requests and limits of the database container. @default single instance: requests 250m / 256Mi, limits 1 / 1Gi; CloudNativePG: 500m / 1Gi, 2 / 2Gi */
   readonly resources?: ResourcesProps;
   /** PostgreSQL instances (CloudNativePG only). @default 3 */
   readonly instances?: number;

@@ -41,9 +41,9 @@ export interface SentinelProps {
 export interface ValkeyProps {
   /** Name of the StatefulSet and its Service. @default the construct id */
   readonly name?: string;
-  /** @default VALKEY_DEFAULTS.image (IMAGES.valkey) */
+  /** Valkey image. @default VALKEY_DEFAULTS.image (IMAGES.valkey) */
   readonly image?: string;
-  /** @default VALKEY_DEFAULTS.exporterImage (IMAGES.valkeyExporter) */
+  /** Prometheus exporter image, run beside each Valkey. @default VALKEY_DEFAULTS.exporterImage (IMAGES.valkeyExporter) */
   readonly exporterImage?: string;
   /** Of each Valkey container. @default VALKEY_DEFAULTS.resources (requests 100m / 128Mi, limits 500m / 256Mi) */
   readonly resources?: ResourcesProps;

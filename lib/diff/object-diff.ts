@@ -1,5 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments, stringify } from 'yaml';
+import { REPORT_FILE } from '../synth/outputs';
+import { ArgoPlan, argoPlan } from './argocd-plan';
 import type { Manifest } from '../synth/render';
 
 /** One object as it appears in a tree of manifests. */
@@ -15,6 +17,10 @@ interface TreeObject {
 export interface ObjectChange {
   readonly key: string;
   readonly file: string;
+  /** The object as it is after the change (added, changed, renamed), or was before (removed). */
+  readonly manifest: Manifest;
+  /** For changes and renames: the object as it was. */
+  readonly before?: Manifest;
   /** Unified diff of the object's YAML (changes and renames). */
   readonly patch?: string;
   /** For a rename: the key it had before. */
@@ -33,6 +39,10 @@ export interface AppDiff {
 export interface TreeDiff {
   readonly apps: AppDiff[];
   readonly totals: { added: number; removed: number; changed: number; renamed: number; unchanged: number };
+  /** The report before and after, when it differs (it counts as no object). */
+  readonly report?: { readonly before: string; readonly after: string };
+  /** What Argo CD does with each removed object, and the data at stake. */
+  readonly plan: ArgoPlan;
 }
 
 /** `Kind namespace/name` with the API group, so a Certificate of two groups never collides. */
@@ -78,10 +88,11 @@ export function diffTrees(base: Map<string, string>, head: Map<string, string>):
   let identical = 0;
   const differs = (a: Map<string, string>, b: Map<string, string>) => new Map([...a].filter(([file, text]) => b.get(file) !== text));
   for (const [file, text] of head) {
-    if (base.get(file) === text) identical += /\.ya?ml$/.test(file) ? documentCount(text) : 1;
+    if (file !== REPORT_FILE && base.get(file) === text) identical += /\.ya?ml$/.test(file) ? documentCount(text) : 1;
   }
-  const before = objectsOf(differs(base, head));
-  const after = objectsOf(differs(head, base));
+  const withoutReport = (m: Map<string, string>) => new Map([...m].filter(([file]) => file !== REPORT_FILE));
+  const before = objectsOf(differs(withoutReport(base), head));
+  const after = objectsOf(differs(withoutReport(head), base));
   const apps = new Map<string, { added: ObjectChange[]; removed: ObjectChange[]; changed: ObjectChange[]; renamed: ObjectChange[] }>();
   const bucket = (app: string) => {
     let b = apps.get(app);
@@ -98,7 +109,7 @@ export function diffTrees(base: Map<string, string>, head: Map<string, string>):
   for (const [key, b] of after) {
     const a = before.get(key);
     if (!a) added.push(b);
-    else if (a.yaml !== b.yaml || a.file !== b.file) bucket(b.app).changed.push({ key, file: b.file, patch: patch(key, a, b) });
+    else if (a.yaml !== b.yaml || a.file !== b.file) bucket(b.app).changed.push({ key, file: b.file, manifest: b.manifest, before: a.manifest, patch: patch(key, a, b) });
     else unchanged++;
   }
   for (const [key, a] of before) if (!after.has(key)) removed.push(a);
@@ -108,10 +119,10 @@ export function diffTrees(base: Map<string, string>, head: Map<string, string>):
     const a = removedBySignature.get(renameSignature(b));
     if (a && a.app === b.app) {
       removedBySignature.delete(renameSignature(b));
-      bucket(b.app).renamed.push({ key: b.key, from: a.key, file: b.file, patch: patch(b.key, a, b) });
-    } else bucket(b.app).added.push({ key: b.key, file: b.file });
+      bucket(b.app).renamed.push({ key: b.key, from: a.key, file: b.file, manifest: b.manifest, before: a.manifest, patch: patch(b.key, a, b) });
+    } else bucket(b.app).added.push({ key: b.key, file: b.file, manifest: b.manifest });
   }
-  for (const a of removedBySignature.values()) bucket(a.app).removed.push({ key: a.key, file: a.file });
+  for (const a of removedBySignature.values()) bucket(a.app).removed.push({ key: a.key, file: a.file, manifest: a.manifest });
 
   const sorted = [...apps.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([app, d]) => ({
     app,
@@ -121,12 +132,17 @@ export function diffTrees(base: Map<string, string>, head: Map<string, string>):
     renamed: d.renamed.sort((x, y) => x.key.localeCompare(y.key)),
   }));
   const sum = (f: (d: AppDiff) => number) => sorted.reduce((n, d) => n + f(d), 0);
+  const reportBefore = base.get(REPORT_FILE) ?? '';
+  const reportAfter = head.get(REPORT_FILE) ?? '';
   return {
     apps: sorted,
     totals: { added: sum(d => d.added.length), removed: sum(d => d.removed.length), changed: sum(d => d.changed.length), renamed: sum(d => d.renamed.length), unchanged },
+    ...(reportBefore !== reportAfter ? { report: { before: reportBefore, after: reportAfter } } : {}),
+    plan: argoPlan(sorted, base, head),
   };
 }
 
+/** Whether any object differs; the report alone follows the objects and never counts. */
 export function hasChanges(diff: TreeDiff): boolean {
   const t = diff.totals;
   return t.added + t.removed + t.changed + t.renamed > 0;

@@ -7,10 +7,30 @@ import { k8s } from 'cdk8s-plus-30';
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
  */
 export interface ProbeTimings {
+  /**
+   * Wait after the container starts before the first check.
+   * @default - Kubernetes' 0 s
+   */
   readonly initialDelay?: Duration;
+  /**
+   * Time between checks.
+   * @default - Kubernetes' 10 s
+   */
   readonly period?: Duration;
+  /**
+   * Time a check may take before it counts as failed.
+   * @default - Kubernetes' 1 s
+   */
   readonly timeout?: Duration;
+  /**
+   * Failures in a row before the probe fails (not ready, or restarted).
+   * @default - Kubernetes' 3
+   */
   readonly failureThreshold?: number;
+  /**
+   * Successes in a row before a failed probe passes again.
+   * @default - Kubernetes' 1
+   */
   readonly successThreshold?: number;
 }
 

@@ -59,9 +59,14 @@ export class Volume {
 
 /** Where a container sees a volume. */
 export interface Mount {
+  /** The volume to mount. */
   readonly volume: Volume;
+  /** Absolute path in the container where it appears. */
   readonly path: string;
-  /** @default false */
+  /**
+   * Whether the container may only read it.
+   * @default false
+   */
   readonly readOnly?: boolean;
   /** Mount one file or folder of the volume instead of its root. */
   readonly subPath?: string;

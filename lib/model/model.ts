@@ -19,6 +19,8 @@ export interface RouteBackend {
   readonly hosts: string[];
   /** The Gateways an HTTPRoute attaches to. */
   readonly via: string[];
+  /** Whether external-dns publishes its hostnames (its annotation on an Ingress, its label on an HTTPRoute). */
+  readonly published: boolean;
 }
 
 /** A Service the API server itself calls: an admission webhook's, a CRD's conversion webhook's. */
@@ -112,12 +114,14 @@ export class PlatformModel {
 /** The Services (and their ports, by name or number) an Ingress or HTTPRoute sends traffic to. */
 export function backendsOf(m: Manifest): RouteBackend[] {
   const namespace = m.metadata.namespace!;
+  const published = m.metadata.annotations?.['external-dns.alpha.kubernetes.io/hostname'] !== undefined
+    || m.metadata.labels?.['external-dns.alpha.kubernetes.io/enabled'] === 'true';
   const ingress = asKind(m, 'Ingress');
   if (ingress) {
     const fromRules = (ingress.spec?.rules ?? []).flatMap(r => (r.http?.paths ?? []).map(p => ({ backend: p.backend, hosts: r.host ? [r.host] : [] })));
     const all = [...(ingress.spec?.defaultBackend ? [{ backend: ingress.spec.defaultBackend, hosts: [] as string[] }] : []), ...fromRules];
     return all.flatMap(({ backend, hosts }) => (backend.service
-      ? [{ kind: 'Ingress' as const, routeNamespace: namespace, namespace, service: backend.service.name, port: backend.service.port?.name ?? backend.service.port?.number, hosts, via: [] }]
+      ? [{ kind: 'Ingress' as const, routeNamespace: namespace, namespace, service: backend.service.name, port: backend.service.port?.name ?? backend.service.port?.number, hosts, via: [], published }]
       : []));
   }
   const route = asKind(m, 'HTTPRoute');
@@ -126,7 +130,7 @@ export function backendsOf(m: Manifest): RouteBackend[] {
     const hosts = route.spec?.hostnames ?? [];
     return (route.spec?.rules ?? []).flatMap(r => r.backendRefs ?? [])
       .filter(b => (b.kind ?? 'Service') === 'Service' && !b.group)
-      .map(b => ({ kind: 'HTTPRoute' as const, routeNamespace: namespace, namespace: b.namespace ?? namespace, service: b.name, port: b.port, hosts, via }));
+      .map(b => ({ kind: 'HTTPRoute' as const, routeNamespace: namespace, namespace: b.namespace ?? namespace, service: b.name, port: b.port, hosts, via, published }));
   }
   return [];
 }

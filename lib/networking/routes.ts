@@ -29,10 +29,11 @@ export interface RouteBackend {
 export interface RoutesProps {
   /** Hostnames answered, each a fully qualified name. */
   readonly hostnames: string[];
+  /** The Service and port that answer. */
   readonly backend: RouteBackend;
-  /** @default 'public' */
+  /** Public (DNS, certificate, the external Gateway or tunnel) or internal (the LAN's Gateway only). @default 'public' */
   readonly exposure?: Exposure;
-  /** @default '/' (a prefix) */
+  /** Path routed to the backend. @default '/' (a prefix) */
   readonly path?: string;
   /** Name of the rendered Ingress or HTTPRoute and Certificate. @default the Service's name */
   readonly name?: string;

@@ -38,6 +38,20 @@ export interface ServiceEndpoint {
   readonly url: string;
 }
 
+/**
+ * The endpoint of a workload of another app, named by its app (namespace), workload and port, for
+ * `connectsToEndpoint`: `web.connectsToEndpoint(appEndpoint('miniflux', 'miniflux', 8080))`.
+ * Synthesis fails when no workload of that name runs in that namespace.
+ */
+export function appEndpoint(app: string, workload: string, port: number, options: { readonly namespace?: string; readonly component?: string; readonly service?: string } = {}): ServiceEndpoint {
+  const namespace = options.namespace ?? app;
+  return {
+    to: { name: workload, app, component: options.component ?? 'server', namespace },
+    port,
+    url: `http://${options.service ?? workload}.${namespace}.svc.cluster.local:${port}`,
+  };
+}
+
 /** Something outside the cluster's pods a component connects to. */
 export type ExternalPeer = 'internet' | 'kubernetes-api';
 

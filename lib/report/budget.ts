@@ -1,4 +1,4 @@
-import { formatCpu, parseQuantity } from '../k8s/quantity';
+import { parseQuantity } from '../k8s/quantity';
 import { GpuPool, gpuTotals } from '../platform/gpus';
 import type { NodeCapacity } from '../platform/platform';
 import type { Workload } from '../model';
@@ -13,9 +13,35 @@ export interface Budget {
   readonly overruns: string[];
 }
 
+/** Where the capacity is declared, for messages. */
+export const CAPACITY_SETTING = 'PLATFORM_SETTINGS.capacity (charts/platform.ts)';
+
+/** How many apps an over-capacity message names. */
+const TOP_CONSUMERS = 5;
+
 /** Adds `n` times each amount of `from` into `into`. */
 function addGpus(into: Record<string, number>, from: Record<string, number>, n = 1): void {
   for (const [resource, count] of Object.entries(from)) into[resource] = (into[resource] ?? 0) + n * count;
+}
+
+/** CPU in millicores, always: one unit for a whole column (`16000m`, never `16` beside `5790m`). */
+export function millicores(cores: number): string {
+  return `${Math.round(cores * 1000)}m`;
+}
+
+export function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+}
+
+/**
+ * The sentence for a resource whose requests exceed the capacity: the amounts, the apps that ask
+ * for the most (largest first), and the setting that declares the capacity.
+ */
+function overrun(what: string, rows: Budget['rows'], pick: (r: Budget['rows'][number]) => number, total: number, capacity: number, nodes: number, perNode: string, format: (n: number) => string): string {
+  const top = [...rows].sort((a, b) => pick(b) - pick(a) || a.app.localeCompare(b.app)).slice(0, TOP_CONSUMERS).filter(r => pick(r) > 0);
+  return `${what} requests ${format(total)} exceed the capacity of ${format(capacity)} (${nodes} node${nodes === 1 ? '' : 's'} of ${perNode}, ${CAPACITY_SETTING}); `
+    + `the most: ${top.map(r => `${r.namespace} ${format(pick(r))}`).join(', ')}; `
+    + `lower their requests, replicas or autoscaler maximum, or declare the nodes you have in ${CAPACITY_SETTING}`;
 }
 
 /**
@@ -49,11 +75,11 @@ export function budgetOf(workloads: Workload[], capacity?: NodeCapacity, gpuPool
   const nodes = capacity.nodes ?? 1;
   const cap = { cpu: nodes * (parseQuantity(capacity.cpuPerNode) ?? 0), memory: nodes * (parseQuantity(capacity.memoryPerNode) ?? 0), gpus: offered };
   const overruns: string[] = [];
-  if (total.requests.cpu > cap.cpu) overruns.push(`CPU requests ${formatCpu(total.requests.cpu)} exceed the capacity of ${formatCpu(cap.cpu)}`);
-  if (total.requests.memory > cap.memory) overruns.push(`memory requests ${gib(total.requests.memory)} exceed the capacity of ${gib(cap.memory)}`);
+  if (total.requests.cpu > cap.cpu) {
+    overruns.push(overrun('CPU', rows, r => r.requests.cpu, total.requests.cpu, cap.cpu, nodes, `${capacity.cpuPerNode} CPU, cpuPerNode`, millicores));
+  }
+  if (total.requests.memory > cap.memory) {
+    overruns.push(overrun('memory', rows, r => r.requests.memory, total.requests.memory, cap.memory, nodes, `${capacity.memoryPerNode}, memoryPerNode`, gib));
+  }
   return { rows, total, capacity: cap, gpuResources, overruns };
-}
-
-export function gib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 }

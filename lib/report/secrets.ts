@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { credentialsOf } from '../secrets/external-secret';
+import { wrap } from './architecture';
 
 const code = (s: string) => `\`${s}\``;
 
@@ -13,26 +14,32 @@ export function preCreatedRows(root: IConstruct): string[] {
   return credentialsOf(root).preCreated.map(s => `| ${s.namespace} | ${code(s.name)} | ${s.keys.map(code).join(', ')} | ${s.usedBy} |`);
 }
 
+/** One list item per credential, for the report: no line wider than the report's width. */
+export function storeItemEntries(root: IConstruct): string[] {
+  return credentialsOf(root).external.flatMap(s => wrap(`${s.namespace}/${code(s.name)}: keys ${s.keys.map(code).join(', ')}; store item ${code(s.item)}; used by ${s.usedBy}`, { item: true }));
+}
+
+export function preCreatedEntries(root: IConstruct): string[] {
+  return credentialsOf(root).preCreated.flatMap(s => wrap(`${s.namespace}/${code(s.name)}: keys ${s.keys.map(code).join(', ')}; used by ${s.usedBy}`, { item: true }));
+}
+
 /**
  * The section of dist/README.md that lists every credential: the items the secret store must hold
- * and the Secrets to create by hand. The README's own tables are checked against these rows.
+ * and the Secrets to create by hand. The guides' tables (docs/operations.md) are checked against
+ * the rows of storeItemRows and preCreatedRows.
  */
 export function secretsSection(root: IConstruct): string {
   return [
     '',
     '## Secrets',
     '',
-    'Items the secret store must hold, one per Secret an ExternalSecret creates:',
+    'Items the secret store must hold, one per Secret an ExternalSecret creates (namespace/Secret):',
     '',
-    '| namespace | Secret | keys | store item | used by |',
-    '| --- | --- | --- | --- | --- |',
-    ...storeItemRows(root),
+    ...storeItemEntries(root),
     '',
     'Secrets to create by hand before the first sync:',
     '',
-    '| namespace | Secret | keys | used by |',
-    '| --- | --- | --- | --- |',
-    ...preCreatedRows(root),
+    ...preCreatedEntries(root),
     '',
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-import { NewAppOptions, constantCase, pascalCase } from './options';
+import { NewAppOptions, camelCase, constantCase, pascalCase } from './options';
 
 /**
  * The source of `charts/<name>.ts` for a new app: a WebService driven by one typed config object,
@@ -7,39 +7,59 @@ import { NewAppOptions, constantCase, pascalCase } from './options';
 export function appChartSource(o: NewAppOptions): string {
   const Name = pascalCase(o.name);
   const DEFAULTS = `${constantCase(o.name)}_DEFAULTS`;
+  const missing = {
+    image: o.image === undefined,
+    port: o.port === undefined,
+    healthPath: o.healthPath === undefined,
+  };
+  const anyMissing = missing.image || missing.port || missing.healthPath;
   const imports = [
     "import { Overrides, withDefaults } from '../lib/config';",
     ...(o.postgres ? ["import { Postgres } from '../lib/data/postgres';"] : []),
     ...(o.valkey ? ["import { Valkey } from '../lib/data/valkey';"] : []),
+    ...(o.image !== undefined ? ["import { IMAGES } from '../lib/images';"] : []),
     ...(o.postgres ? ["import { EnvValue } from '../lib/k8s/env';"] : []),
+    "import { Probe } from '../lib/k8s/probe';",
     "import { AppChart } from '../lib/platform/app-chart';",
     "import { Platform } from '../lib/platform/platform';",
+    ...(anyMissing ? ["import { fillIn } from '../lib/scaffold/fill-in';"] : []),
     ...(o.postgres ? ["import { externalSecret } from '../lib/secrets/external-secret';"] : []),
     "import { ResourcesProps } from '../lib/workloads/resources';",
-    "import { WebService } from '../lib/workloads/web-service';",
+    "import { WEB_SERVICE_DEFAULTS, WebService } from '../lib/workloads/web-service';",
   ];
   const config = [
-    '  /** Container image, pinned to a version (the platform\'s own pins live in lib/images.ts). */',
-    '  readonly image: string;',
+    '  /** Container image, pinned to a version in lib/images.ts, where Renovate keeps it current. */',
+    `  readonly image${missing.image ? '?' : ''}: string;`,
     '  /** Port the container listens on. */',
-    '  readonly port: number;',
+    `  readonly port${missing.port ? '?' : ''}: number;`,
+    '  /** Path the readiness and liveness probes GET: it answers 2xx or 3xx once the app serves. */',
+    `  readonly healthPath${missing.healthPath ? '?' : ''}: string;`,
     '  readonly replicas: number;',
     '  readonly resources: ResourcesProps;',
     ...(o.publicHost ? ['  /** Public hostname: DNS record, certificate and tunnel route. */', '  readonly hostname: string;'] : []),
     ...(o.postgres ? ['  readonly database: { readonly name: string; readonly user: string; readonly storage: string };'] : []),
   ];
   const defaults = [
-    `  image: 'registry.example.com/${o.name}:0.1.0',`,
-    '  port: 8080,',
+    ...(o.image !== undefined ? [`  image: IMAGES.${camelCase(o.name)},`] : []),
+    ...(o.port !== undefined ? [`  port: ${o.port},`] : []),
+    ...(o.healthPath !== undefined ? [`  healthPath: '${o.healthPath}',`] : []),
     '  replicas: 2,',
     "  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },",
     ...(o.publicHost ? [`  hostname: '${o.publicHost}',`] : []),
     ...(o.postgres ? [`  database: { name: '${o.name.replace(/-/g, '_')}', user: '${o.name.replace(/-/g, '_')}', storage: '10Gi' },`] : []),
   ];
   const body: string[] = [];
+  // What new-app was not told stays a call that fails synthesis, naming this file and line.
+  const value = (key: 'image' | 'port' | 'healthPath', type: string, how: string) =>
+    (missing[key] ? `config.${key} ?? fillIn<${type}>('${key}', '${how}')` : `config.${key}`);
+  body.push(
+    `    const image = ${value('image', 'string', `the container image, pinned to a version: add it to IMAGES in lib/images.ts as ${camelCase(o.name)} (registry/repository:1.2.3) and set image: IMAGES.${camelCase(o.name)} in ${DEFAULTS}`)};`,
+    `    const port = ${value('port', 'number', `the port the container listens on: set port in ${DEFAULTS}`)};`,
+    `    const healthPath = ${value('healthPath', 'string', `the path that answers 2xx once the app serves (/health, /): set healthPath in ${DEFAULTS}`)};`,
+  );
   if (o.postgres) {
     body.push(
-      `    // The password comes from the secret store, item ${o.name}-${o.name}-postgres (see the README's secrets tables).`,
+      `    // The password comes from the secret store, item ${o.name}-${o.name}-postgres (dist/README.md lists every item; docs/operations.md says how to provide them).`,
       `    const password = externalSecret(this, { name: '${o.name}-postgres', keys: ['password'], usedBy: "${o.name}'s PostgreSQL user" });`,
       "    const postgres = new Postgres(this, 'postgres', {",
       '      database: config.database.name,',
@@ -64,8 +84,11 @@ export function appChartSource(o: NewAppOptions): string {
   body.push(
     "    this.web = new WebService(this, 'web', {",
     `      name: '${o.name}',`,
-    '      image: config.image,',
-    '      port: config.port,',
+    '      image,',
+    '      port,',
+    '      // The default probes\' timings (seed 000), on the path the app answers.',
+    '      readiness: Probe.http(healthPath, WEB_SERVICE_DEFAULTS.readiness.timings),',
+    '      liveness: Probe.http(healthPath, WEB_SERVICE_DEFAULTS.liveness.timings),',
     '      replicas: config.replicas,',
     '      resources: config.resources,',
     ...(env.length ? ['      env: {', ...env, '      },'] : []),

@@ -11,8 +11,11 @@ import { PreCreatedSecret } from './secret-store';
 
 /** A credential an app reads: the Secret's name, its keys, and what uses it (for the README). */
 export interface CredentialProps {
+  /** Name of the Secret in the app's namespace. */
   readonly name: string;
+  /** Its keys, each a field of the store's item. */
   readonly keys: string[];
+  /** What reads it, as `dist/README.md` lists it. */
   readonly usedBy: string;
 }
 

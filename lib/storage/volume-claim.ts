@@ -11,9 +11,13 @@ export interface VolumeClaimProps {
   readonly name?: string;
   /** Requested capacity, a Kubernetes quantity such as `2Gi`. */
   readonly size: string;
-  /** @default - the cluster's default class (local-path on K3s) */
+  /**
+   * StorageClass that provisions the volume.
+   * @default - the cluster's default class (local-path on K3s)
+   */
   readonly storageClassName?: string;
   /**
+   * How pods may mount it.
    * @default ['ReadWriteOnce'], all that local-path supports; pods sharing it must share a node
    */
   readonly accessModes?: ('ReadWriteOnce' | 'ReadWriteMany' | 'ReadWriteOncePod')[];

@@ -11,7 +11,8 @@ import { exemptionsOf } from '../validate/exemption';
 // cdk8s's ApiObject.toJson, the same JSON faster, for every object from here on.
 import './fast-to-json';
 import { objectFile } from './file-name';
-import { originOf } from './origin';
+import { originOf, sourceOf } from './origin';
+import type { ObjectSource } from '../validate/finding';
 import { toYamlDocument } from './yaml';
 
 /** A Kubernetes object as rendered: plain JSON with at least these fields. */
@@ -31,6 +32,8 @@ export interface RenderedObject {
   readonly manifest: Manifest;
   /** Where its content came from beyond the construct: a Helm template, a YAML file. */
   readonly origin?: string;
+  /** The file (and line) of that YAML or template, which findings point at. */
+  readonly source?: ObjectSource;
 }
 
 export interface Rendering {
@@ -113,7 +116,8 @@ export function render(platform: Platform): Rendering {
     if (isClusterScoped(manifest.apiVersion, manifest.kind)) delete manifest.metadata.namespace;
     findings.push(...conventionFindings(object, manifest, chart));
 
-    const rendered = { file: fileFor(chart, manifest), constructPath: object.node.path, chart, manifest, origin: originOf(object) };
+    const source = sourceOf(object);
+    const rendered = { file: fileFor(chart, manifest), constructPath: object.node.path, chart, manifest, origin: originOf(object), ...(source ? { source } : {}) };
     const clash = byFile.get(rendered.file);
     if (clash) {
       findings.push(`${rendered.file}: written by both ${clash.constructPath} and ${rendered.constructPath}; give one of them another name`);

@@ -10,13 +10,10 @@ import { unseenChartNotes } from '../upstream/registry';
 import { renderingsOf, syncRecords } from '../upstream/rendering-records';
 import { buildPlatformChecked } from './build';
 import { Rendering, SynthesisFailed, render } from './render';
+import { OUTPUT_DIRS, REPORT_FILE } from './outputs';
 import { WriteHooks, WriteResult, compareTrees, readTree, replaceTrees } from './writer';
 
-/** The architecture report: in dist/ but outside every app folder, so Argo CD never reads it. */
-export const REPORT_FILE = 'dist/README.md';
-
-/** The folders synthesis owns: replaced as a whole on every run. */
-export const OUTPUT_DIRS = ['dist', 'argocd'];
+export { OUTPUT_DIRS, REPORT_FILE } from './outputs';
 
 export interface SynthesisOptions {
   /** Repository root, where dist/ and argocd/ live. */

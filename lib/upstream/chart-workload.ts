@@ -4,7 +4,7 @@ import { ComponentIdentity, LABEL } from '../k8s/labels';
 import { assertPort } from '../k8s/names';
 import { Container, PodTemplate } from '../model';
 import { AppChart } from '../platform/app-chart';
-import { ConnectionTarget, connection, externalConnection } from '../platform/connections';
+import { ConnectionTarget, ServiceEndpoint, connection, externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import type { Manifest } from '../synth/render';
 
@@ -64,6 +64,13 @@ export class RenderedWorkload extends Construct implements ConnectionTarget {
   /** Declares that this workload's pods open connections to each target (a database, a cache, another service). */
   public connectsTo(...targets: ConnectionTarget[]): this {
     for (const target of targets) Platform.of(this).addConnection(connection(this, target), this);
+    return this;
+  }
+
+  /** Declares that its pods open connections to a component of another app, named by its endpoint (`appEndpoint(app, workload, port)`). */
+  public connectsToEndpoint(...endpoints: ServiceEndpoint[]): this {
+    const from = { ...this.identity, namespace: AppChart.of(this).namespace };
+    for (const e of endpoints) Platform.of(this).addConnection({ from, to: e.to, port: e.port }, this);
     return this;
   }
 

@@ -1,7 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 import { fail } from '../errors';
+import { parseImage } from '../k8s/image';
 import { assertDnsLabel } from '../k8s/names';
 import { AppChart } from '../platform/app-chart';
 import { REPO_ROOT } from '../paths';
@@ -11,6 +14,7 @@ import { CHART_CACHE_DIR, CachedChart, cachedChart, isPinnedVersion } from './ch
 import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
 import { validateChartValues } from './chart-values';
 import { hydrate } from './hydrate';
+import { pinName, pinSuggestion, unpinnedImages } from './image-pins';
 import { HelmRendering, helmTemplate } from './helm-template';
 import { ManifestPatches, applyPatches } from './manifest-patches';
 
@@ -49,6 +53,13 @@ export interface HelmChartProps<V extends object = Record<string, unknown>> {
    */
   readonly patches?: ManifestPatches;
   /**
+   * Pinned images the values set (take them from lib/images.ts with `imageValues()`). Every image
+   * the chart renders must be one of these, another pin of lib/images.ts, or the chart's own image
+   * at its appVersion (pinned with the chart's version): synthesis refuses any other, naming its template.
+   * @default []
+   */
+  readonly images?: string[];
+  /**
    * The chart cache folder, relative to the repository.
    * @default CHART_CACHE_DIR (`vendor/charts`)
    */
@@ -56,6 +67,12 @@ export interface HelmChartProps<V extends object = Record<string, unknown>> {
 }
 
 const REPOSITORY = /^(https?|oci):\/\/[^\s/]+(\/[^\s]*)?$/;
+
+/** The appVersion of a cached chart's Chart.yaml: the version of the software it ships. */
+function chartAppVersion(dir: string): string | undefined {
+  const chartYaml = parse(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { appVersion?: unknown } | null;
+  return chartYaml?.appVersion === undefined ? undefined : String(chartYaml.appVersion);
+}
 
 /**
  * An app's objects from an upstream Helm chart, pinned. By default synthesis renders it (hydrates
@@ -111,7 +128,16 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
     // Patches change the documents: they work on a copy, the rendering stays as Helm printed it.
     const { kept, problems } = applyPatches(structuredClone(this.rendering.documents), props.patches ?? {});
     if (problems.length) fail(this, 'patches', `chart ${this.chart} ${this.version}: ${problems.join('; ')}`);
-    this.objects = hydrate(this, kept, { where, origin: `chart ${this.chart} ${this.version}` });
+    // Helm names a template `<chart>/templates/x.yaml` (`<chart>/charts/<dependency>/...`): a file of the cached folder.
+    const sourceFile = (source: string) => `${chart.folder}/${source.split('/').slice(1).join('/')}`;
+    this.objects = hydrate(this, kept, { where, origin: `chart ${this.chart} ${this.version}`, sourceFile });
+    const given = new Set(props.images ?? []);
+    const appVersion = chartAppVersion(chart.dir);
+    const own = (image: string) => appVersion !== undefined && [appVersion, `v${appVersion}`, appVersion.replace(/^v/, '')].includes(parseImage(image).tag ?? '');
+    const unpinned = unpinnedImages(kept, image => given.has(image) || own(image));
+    if (unpinned.length) {
+      fail(this, 'values', unpinned.map(u => `chart ${this.chart} ${this.version}, ${u.doc.source} (document ${u.doc.index}): container ${u.container} of ${u.owner} runs image ${u.image}, which is neither a pin of lib/images.ts nor the chart's own image at its appVersion (${appVersion ?? 'none'}), so Renovate never updates it; add it to lib/images.ts (${pinSuggestion(u.image)}), set it through the values with imageValues(IMAGES.${pinName(u.image)}) and list it in images`).join('; '));
+    }
     declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: this.description, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path, chart: reference });
   }
 

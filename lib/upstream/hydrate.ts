@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PlatformError } from '../errors';
+import { dataHeld, withKeepOnPruneAndDelete } from '../gitops/protection';
 import { LABEL, MANAGED_BY } from '../k8s/labels';
 import { apiGroup, isClusterScoped } from '../k8s/scope';
 import { AppChart } from '../platform/app-chart';
@@ -73,11 +74,32 @@ function withStandardLabels(labels: Record<string, string> | undefined, manifest
   };
 }
 
+/** A StatefulSet's spec with Prune=false,Delete=false on each volume claim template, as the platform's own carry. */
+function protectClaimTemplates(rest: Record<string, unknown>): Record<string, unknown> {
+  const spec = rest.spec as { volumeClaimTemplates?: { metadata?: { annotations?: Record<string, string> } }[] } | undefined;
+  if (!spec?.volumeClaimTemplates?.length) return rest;
+  return {
+    ...rest,
+    spec: {
+      ...spec,
+      volumeClaimTemplates: spec.volumeClaimTemplates.map(t => ({ ...t, metadata: { ...t.metadata, annotations: withKeepOnPruneAndDelete(t.metadata?.annotations) } })),
+    },
+  };
+}
+
 export interface HydrateOptions {
   /** Path of the construct that renders them, leading every message. */
   readonly where: string;
   /** What the documents come from, for the file headers: `chart app-template 4.1.1`, `YAML`. */
   readonly origin: string;
+  /**
+   * The repository file of a document's source, for findings: a YAML file is its own source; a
+   * chart's template (`app-template/templates/common.yaml`) is a file of the chart's folder.
+   * @default - the source as the document names it
+   */
+  readonly sourceFile?: (source: string) => string;
+  /** Whether the documents' lines are lines of their source (plain YAML), not of a rendering. @default false */
+  readonly linesOfSource?: boolean;
 }
 
 /**
@@ -125,8 +147,10 @@ export function hydrate(scope: Construct, documents: SourcedDocument[], options:
     if (ids.has(id)) id = `${apiGroup(manifest.apiVersion) || 'core'}-${id}`;
     ids.add(id);
     const crd = manifest.kind === 'CustomResourceDefinition';
+    // What holds data is never pruned or deleted with its Application, as every construct's volume.
+    const data = dataHeld(manifest) !== undefined;
     const object = new ApiObject(scope, id, {
-      ...rest,
+      ...protectClaimTemplates(rest),
       apiVersion: manifest.apiVersion,
       kind: manifest.kind,
       metadata: {
@@ -134,9 +158,14 @@ export function hydrate(scope: Construct, documents: SourcedDocument[], options:
         ...(clusterScoped ? {} : { namespace: app.namespace }),
         labels: withStandardLabels(metadata.labels, manifest, app),
         ...(crd ? { annotations: { ...metadata.annotations, ...CRD_SYNC_OPTIONS } } : {}),
+        ...(data ? { annotations: withKeepOnPruneAndDelete(metadata.annotations) } : {}),
       },
     });
-    setOrigin(object, `${options.origin}: ${documentLocation(doc)}`);
+    setOrigin(object, `${options.origin}: ${documentLocation(doc)}`, {
+      file: options.sourceFile ? options.sourceFile(doc.source) : doc.source,
+      document: doc.index,
+      ...(options.linesOfSource ? { line: doc.line } : {}),
+    });
     return object;
   });
 }

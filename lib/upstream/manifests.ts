@@ -10,6 +10,7 @@ import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-wo
 import { hydrate } from './hydrate';
 import { AppChart } from '../platform/app-chart';
 import { declareUpstreamSource } from './registry';
+import { pinName, pinSuggestion, unpinnedImages } from './image-pins';
 import { SourcedDocument, splitDocuments } from './helm-template';
 import { ManifestPatches, applyPatches, moveSubjects } from './manifest-patches';
 
@@ -22,7 +23,9 @@ export interface ManifestsProps extends ManifestPatches {
   /**
    * Pinned images (from lib/images.ts) that replace, by repository, the image of every container
    * naming that repository, as kustomize's `images:` does; the YAML may then leave the tag out.
-   * @default [] (the YAML's images as written; the validator refuses unpinned ones)
+   * Every container must end up with one of these or another pin of lib/images.ts, where Renovate
+   * keeps them current: synthesis refuses any other image, naming its file and line.
+   * @default [] (every image of the YAML must then be a pin of lib/images.ts, as written)
    */
   readonly images?: string[];
 }
@@ -65,7 +68,12 @@ export class Manifests extends Construct {
     }
     const app = AppChart.of(this);
     if (props.sourceNamespace) moveSubjects(kept, props.sourceNamespace, app.namespace);
-    this.objects = hydrate(this, kept, { where: this.node.path, origin: 'YAML' });
+    this.objects = hydrate(this, kept, { where: this.node.path, origin: 'YAML', linesOfSource: true });
+    const given = new Set(props.images ?? []);
+    const unpinned = unpinnedImages(kept, image => given.has(image));
+    if (unpinned.length) {
+      fail(this, 'images', unpinned.map(u => `${u.doc.source}:${u.doc.line} (document ${u.doc.index}): container ${u.container} of ${u.owner} runs image ${u.image}, which is not a pin of lib/images.ts, so Renovate never updates it; add it there (${pinSuggestion(u.image)}) and list it here (images: [IMAGES.${pinName(u.image)}]), which sets it on every container of that repository`).join('; '));
+    }
     declareUpstreamSource(this, { app: app.appName, namespace: app.namespace, description: `YAML \`${props.path}\``, renderedBy: 'synth', objects: this.objects.length, declaredBy: this.node.path });
   }
 

@@ -89,12 +89,14 @@ export function upstreamSection(scope: IConstruct): string[] {
     '',
     '## Upstream charts and manifests',
     '',
-    'Objects taken from upstream Helm charts and plain YAML. Those rendered at synth time are in the app\'s folder and went through every check above; those Argo CD renders were not seen by synthesis.',
+    'Objects taken from upstream Helm charts and plain YAML. Those rendered by synth are in the app\'s folder and went through',
+    'every check above: validated, counted in the app\'s quota and the budget, closed by the NetworkPolicies. Those Argo CD',
+    'renders were not seen by synthesis: not validated, not counted, and their pods get only default-deny and DNS.',
     '',
     '| app | source | rendered by | objects |',
-    '| --- | --- | --- | --- |',
+    '| --- | --- | --- | ---: |',
     ...sources.map(s => (s.renderedBy === 'synth'
-      ? `| ${s.app} | ${s.description} | synth | ${s.objects}, validated, in quota ${s.namespace}, the budget and the NetworkPolicies |`
-      : `| ${s.app} | ${s.description} | Argo CD | **not seen by synthesis**: not validated, not counted in quota ${s.namespace} or the budget; its pods get only default-deny and DNS |`)),
+      ? `| ${s.app} | ${s.description} | synth | ${s.objects} |`
+      : `| ${s.app} | ${s.description} | Argo CD | **not seen by synthesis** |`)),
   ];
 }

@@ -84,6 +84,7 @@ export class ValidationContext {
       file: subject.file,
       line: subject.line,
       constructPath: subject.constructPath,
+      ...(subject.source ? { source: subject.source } : {}),
       message,
       ...(exemption ? { exemption } : {}),
     });

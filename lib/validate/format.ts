@@ -11,8 +11,15 @@ export function uniqueExemptions(findings: Finding[]): Finding[] {
   return findings.filter(f => !seen.has(`${f.rule} ${f.object}`) && Boolean(seen.add(`${f.rule} ${f.object}`)));
 }
 
+/**
+ * Where to fix it: the file and line, and the construct. An object from plain YAML or a chart is
+ * named by its source (`charts/manifests/echo/echo.yaml:2`, a chart's template), not by the file
+ * in dist/ it would be written to.
+ */
 function where(f: Finding): string {
-  return `${f.file}${f.line ? `:${f.line}` : ''}${f.constructPath ? ` (${f.constructPath})` : ''}`;
+  const construct = f.constructPath ? ` (${f.constructPath})` : '';
+  if (f.source) return `${f.source.file}${f.source.line ? `:${f.source.line}` : ''}, document ${f.source.document}${construct}`;
+  return `${f.file}${f.line ? `:${f.line}` : ''}${construct}`;
 }
 
 function counts(report: ValidationReport): string {

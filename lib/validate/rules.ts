@@ -45,6 +45,7 @@ export const RULES = {
   'api.annotations': { severity: 'error', summary: 'annotation keys are qualified names, all annotations at most 256 KiB' },
   'api.configmap': { severity: 'error', summary: 'ConfigMap keys are valid and unique across data and binaryData, the whole at most 1 MiB' },
   'api.networkpolicy-ports': { severity: 'error', summary: 'NetworkPolicy ports are in range or IANA names; endPort follows a lower numeric port' },
+  'api.cidr': { severity: 'error', summary: "CIDRs and IP addresses (NetworkPolicy ipBlocks, a Service's loadBalancerSourceRanges and externalIPs) are valid and canonical; an ipBlock's except lies strictly inside its cidr" },
   // References
   'selector-match': { severity: 'error', summary: "a workload's selector matches its pod template labels" },
   'service-selects': { severity: 'error', summary: 'a Service selects pods, and its targetPort exists on them' },

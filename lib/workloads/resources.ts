@@ -5,7 +5,9 @@ import { quantity } from '../k8s/quantity';
 
 /** CPU and memory as Kubernetes quantities, e.g. `{ cpu: '100m', memory: '128Mi' }`. */
 export interface ResourceAmounts {
+  /** CPU as a Kubernetes quantity: `'250m'`, `'1'`. */
   readonly cpu: string;
+  /** Memory as a Kubernetes quantity: `'256Mi'`, `'1Gi'`. */
   readonly memory: string;
 }
 
@@ -15,7 +17,9 @@ export interface ResourceAmounts {
  * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
  */
 export interface ResourcesProps {
+  /** What the scheduler reserves for the container, and what the quota counts. */
   readonly requests: ResourceAmounts;
+  /** The most the container may use: CPU above it is throttled, memory above it is killed. */
   readonly limits: ResourceAmounts;
 }
 

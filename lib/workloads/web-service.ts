@@ -22,8 +22,12 @@ import { ResourcesProps, checkResources } from './resources';
 
 /** Scale on CPU between two bounds instead of a fixed replica count. */
 export interface AutoscalingProps {
-  /** @default 2 */
+  /**
+   * Fewest pods the autoscaler keeps.
+   * @default 2
+   */
   readonly minReplicas?: number;
+  /** Most pods the autoscaler starts; at least `minReplicas`. */
   readonly maxReplicas: number;
   /**
    * Average CPU use, as a percentage of the CPU request, that the autoscaler aims for.
@@ -38,8 +42,12 @@ export interface AutoscalingProps {
  * `entryPoints` setting (lib/networking/routes.ts).
  */
 export interface WebIngressProps {
+  /** Hostnames the service answers on, each a fully qualified DNS name. */
   readonly hosts: string[];
-  /** @default '/' */
+  /**
+   * Path prefix routed to the service.
+   * @default '/'
+   */
   readonly path?: string;
   /**
    * IngressClass to use when routes render as Ingress.
@@ -97,17 +105,36 @@ export interface WebServiceProps {
    * @default preStopSleep + 30 s
    */
   readonly terminationGracePeriod?: Duration;
+  /**
+   * The container's entrypoint.
+   * @default - the image's ENTRYPOINT
+   */
   readonly command?: string[];
+  /**
+   * Arguments to the entrypoint.
+   * @default - the image's CMD
+   */
   readonly args?: string[];
+  /** Environment variables: plain values, or `EnvValue.fromSecret(...)` and `EnvValue.fromConfigMap(...)`. */
   readonly env?: EnvMap;
+  /** Volumes mounted into the container (`VolumeClaim.volume()`, `Volume.emptyDir()`, `Volume.configMap()`, `Volume.secret()`). */
   readonly mounts?: Mount[];
-  /** @default UID and GID 1000 */
+  /**
+   * User and group the container runs as (never root).
+   * @default UID and GID 1000
+   */
   readonly runAs?: RunAs;
   /** Annotations of the pods, e.g. a checksum of mounted config so a change rolls them. */
   readonly podAnnotations?: Record<string, string>;
-  /** @default true */
+  /**
+   * Whether the container's root filesystem is read-only; mount an `emptyDir` where it writes.
+   * @default true
+   */
   readonly readOnlyRootFilesystem?: boolean;
-  /** @default - reachable inside the cluster only */
+  /**
+   * Publish the service on hostnames (an Ingress or HTTPRoute, a certificate, DNS).
+   * @default - reachable inside the cluster only
+   */
   readonly ingress?: WebIngressProps;
   /**
    * Also expose the Service on this port of every node (30000-32767), as seed 002 does.

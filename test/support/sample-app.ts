@@ -7,7 +7,7 @@ import { externalSecret } from '../../lib/secrets/external-secret';
 import { WebService } from '../../lib/workloads/web-service';
 
 /**
- * An app as a newcomer adds one, like the README's example: a web service, a single-instance
+ * An app as a newcomer adds one, like docs/adding-an-app.md's: a web service, a single-instance
  * PostgreSQL, a public route and a credential from the secret store. The invariant suites run over
  * the platform with it added, so that adding an app never breaks a test that is not about it.
  */

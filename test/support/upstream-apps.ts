@@ -22,6 +22,9 @@ export interface DemoValues {
   readonly [key: string]: unknown;
 }
 
+/** The image the demo app runs: a pin, as lib/images.ts would hold it. */
+export const DEMO_IMAGE = 'registry.example.com/demo/web:2.4.0';
+
 export const DEMO_VALUES: DemoValues = {
   replicaCount: 2,
   image: { repository: 'registry.example.com/demo/web', tag: '2.4.0' },
@@ -42,7 +45,7 @@ export class DemoChartApp extends AppChart {
     externalSecret(this, { name: 'demo-db', keys: ['password'], usedBy: "the demo's PostgreSQL user" });
     this.database = new Postgres(this, 'postgres', { database: 'demo', user: 'demo', passwordSecret: { name: 'demo-db', key: 'password' }, storageSize: '1Gi' });
     this.chart = new HelmChart<DemoValues>(this, 'chart', {
-      repository: FIXTURE_REPOSITORY, chart: 'demo', version: '1.0.0', cacheDir: FIXTURE_CHARTS, values: DEMO_VALUES, ...chart,
+      repository: FIXTURE_REPOSITORY, chart: 'demo', version: '1.0.0', cacheDir: FIXTURE_CHARTS, values: DEMO_VALUES, images: [DEMO_IMAGE], ...chart,
     });
     if (this.chart.renderedBy === 'synth') this.chart.workload(this.chart.releaseName === 'demo' ? 'demo' : `${this.chart.releaseName}-demo`).connectsTo(this.database);
   }

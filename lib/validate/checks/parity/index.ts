@@ -1,6 +1,7 @@
 import { ValidationContext } from '../../context';
 import { Subject } from '../../finding';
 import { checkAutoscalers } from './autoscaling';
+import { checkAddresses } from './cidr';
 import { checkClaims } from './claims';
 import { checkAutoscalerMetrics } from './hpa-metrics';
 import { checkIngresses } from './ingress';
@@ -24,6 +25,7 @@ export function checkApiServerParity(ctx: ValidationContext, builtIn: (subject: 
   checkRollouts(ctx);
   checkServicePorts(ctx);
   checkNetworkPolicyPorts(ctx);
+  checkAddresses(ctx);
   checkPodSpecs(ctx);
   checkJobs(ctx);
   checkLabelSelectors(ctx, builtIn);
