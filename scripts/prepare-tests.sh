@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What `npm test` needs before it runs (its `pretest`): the Debian programs the tests check
-# generated configuration with, PostgreSQL and Redis started, Barman installed, and the programs
-# built from their Go modules (the control plane, Argo CD, Helm, rclone); the release tooling is
-# installed by the tests that use it (lib/release/tools.ts). Each step returns at once when its
-# result is there. The Go builds run one after the other in the background, beside the installs,
+# generated configuration with, PostgreSQL and Redis started, the release tooling and Barman
+# installed, and the programs built from their Go modules (the control plane, Argo CD, Helm,
+# rclone). Each step returns at once when its result is there. (`npm run test:one` runs no pretest:
+# the release tooling is then installed by the first test that uses it, lib/release/tools.ts.) The Go builds run one after the other in the background, beside the installs,
 # and their output goes to .cache/prepare-tests.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,7 @@ log=.cache/prepare-tests.log
 builds=$!
 
 scripts/ensure-services.sh
+scripts/install-release-tools.sh
 scripts/install-barman.sh >/dev/null
 
 if ! wait "$builds"; then
