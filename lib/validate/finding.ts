@@ -1,6 +1,27 @@
 import type { Manifest } from '../synth/render';
+import { RULES, RuleId } from './rules';
 
 export type Severity = 'error' | 'warning';
+
+/**
+ * What every rule reports, wherever it runs. A platform-stage finding is about constructs, so its
+ * message starts with the construct path; an object finding (below) also says where the object is.
+ */
+export interface RuleFinding {
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+/** A finding of a platform-stage rule (lib/checks, the naming conventions, the report). */
+export function platformFinding(rule: RuleId, message: string): RuleFinding {
+  return { rule, severity: RULES[rule].severity, message };
+}
+
+/** One line: the rule, then the message (which names the construct path). */
+export function formatRuleFinding(f: RuleFinding): string {
+  return `${f.rule} ${f.message}`;
+}
 
 /** One object under validation, with where it came from. */
 export interface Subject {
@@ -13,15 +34,12 @@ export interface Subject {
   readonly line?: number;
 }
 
-export interface Finding {
-  readonly rule: string;
-  readonly severity: Severity;
+export interface Finding extends RuleFinding {
   /** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
   readonly object: string;
   readonly file: string;
   readonly line?: number;
   readonly constructPath?: string;
-  readonly message: string;
   /** The reason given when the object is exempt from the rule; exempt findings do not fail. */
   readonly exemption?: string;
 }
