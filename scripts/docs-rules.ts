@@ -1,4 +1,4 @@
-/** Writes docs/rules.md from the rule registry (lib/validate/rules.ts); a test fails when it is stale. */
+/** Writes docs/rules.md from the rule registry (lib/rules/rules.ts); a test fails when it is stale. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rulesReference } from '../lib/docs/rules-reference';

@@ -14,10 +14,13 @@ import { AppChart } from '../lib/platform/app-chart';
 import { GPU_MODEL_LABEL, GPU_RESOURCES, GpuNodes, gpuPools, isGpuResource, vendorOf } from '../lib/platform/gpus';
 import { NodeCapacity, Platform } from '../lib/platform/platform';
 import { budgetOf } from '../lib/report/budget';
-import { Manifest, render, RenderedObject } from '../lib/synth/render';
+import type { Manifest } from '../lib/model/manifest';
+import { render } from '../lib/synth/render';
+import type { RenderedObject } from '../lib/model/rendered';
 import { renderAndValidate } from '../lib/synth/synthesize';
 import { PLATFORMS } from './support/platforms';
 import { findingsOf } from './support/failures';
+import { requireOperator } from '../lib/operators/require-operator';
 
 const REPO = 'https://git.example.com/test/platform.git';
 const IGPU: GpuNodes = { vendor: 'amd', model: 'gfx1103', nodes: 1, perNode: 1, deviceGroups: [44, 992] };
@@ -246,7 +249,7 @@ describe('synthesis refuses GPU pods the cluster cannot run', () => {
   });
 
   it('a rolling update of a GPU pod: its surge pod needs a second GPU', () => {
-    const findings = findingsOf(() => gpuPlatform([IGPU], [p => { p.requireOperator(p, AMD_GPU_DEVICE_PLUGIN); rawGpuDeployment(p, 'amd.com/gpu', 'RollingUpdate'); }]));
+    const findings = findingsOf(() => gpuPlatform([IGPU], [p => { requireOperator(p, AMD_GPU_DEVICE_PLUGIN); rawGpuDeployment(p, 'amd.com/gpu', 'RollingUpdate'); }]));
     expect(findings).toEqual(['gpu-capacity pods ask for 2 amd.com/gpu but the nodes have 1 (PLATFORM_SETTINGS.capacity.gpus gfx1103: 1 node × 1): raw 2 pods × 1 (with 1 rollout surge pod: use the Recreate strategy)']);
   });
 

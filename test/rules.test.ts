@@ -1,5 +1,5 @@
 /**
- * The one registry of rules (lib/validate/rules.ts): every rule documented with its fix and an
+ * The one registry of rules (lib/rules/rules.ts): every rule documented with its fix and an
  * example in docs/rules.md, exemptions only for rules that exist, and every mistake in a construct
  * a PlatformError (exit 2, construct path, no stack trace) rather than a crash.
  */
@@ -12,8 +12,8 @@ import { PlatformError } from '../lib/errors';
 import { collectDeclarations, declareDashboard } from '../lib/monitoring/declarations';
 import { AppChart } from '../lib/platform/app-chart';
 import { PodSecurity } from '../lib/platform/pod-security';
-import { exempt } from '../lib/validate/exemption';
-import { RULES, RuleId } from '../lib/validate/rules';
+import { exempt } from '../lib/rules/exemption';
+import { RULES, RuleId } from '../lib/rules/rules';
 import { REPO_ROOT, emptyPlatform, testChart } from './support/platform';
 
 /** The error `f` throws; fails the test when it throws nothing. */

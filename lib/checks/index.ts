@@ -1,13 +1,13 @@
 import type { Platform } from '../platform/platform';
-import type { RenderedObject } from '../synth/render';
+import type { RenderedObject } from '../model/rendered';
 import { RuleFinding, platformFinding } from '../validate/finding';
-import { RuleId } from '../validate/rules';
+import { RuleId } from '../rules/rules';
 import { gpuShortfalls } from './gpus';
 import { missingSources } from './secret-sources';
 import { undeclaredConnections } from './service-references';
 import { unusedData } from './unused-data';
 
-/** Each check across the platform, under the rule it reports (lib/validate/rules.ts). */
+/** Each check across the platform, under the rule it reports (lib/rules/rules.ts). */
 const CHECKS: [RuleId, (platform: Platform, objects: RenderedObject[]) => string[]][] = [
   ['connection-declared', undeclaredConnections],
   ['config-source', missingSources],

@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments, stringify } from 'yaml';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 
 /** One object as it appears in a tree of manifests. */
 interface TreeObject {

@@ -1,7 +1,7 @@
 import { formatCpu } from '../k8s/quantity';
 import { Platform } from '../platform/platform';
 import { PlatformModel, selects, Workload } from '../model';
-import type { RenderedObject } from '../synth/render';
+import type { RenderedObject } from '../model/rendered';
 import { upstreamSection } from '../upstream/registry';
 import { RuleFinding, platformFinding } from '../validate/finding';
 import { Budget, budgetOf, gib } from './budget';

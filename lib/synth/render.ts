@@ -2,36 +2,19 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
 import { isClusterScoped } from '../k8s/scope';
+import type { Manifest } from '../model/manifest';
+import type { RenderedObject } from '../model/rendered';
 import { Platform } from '../platform/platform';
 import { PlatformChart } from '../platform/platform-chart';
 import { AppChart } from '../platform/app-chart';
 import { PodSecurity } from '../platform/pod-security';
-import { exemptionsOf } from '../validate/exemption';
+import { exemptionsOf } from '../rules/exemption';
 import { RuleFinding, formatRuleFinding, platformFinding } from '../validate/finding';
 // cdk8s's ApiObject.toJson, the same JSON faster, for every object from here on.
 import './fast-to-json';
-import { objectFile } from './file-name';
-import { originOf } from './origin';
+import { objectFile } from '../model/file-name';
+import { originOf } from '../k8s/origin';
 import { toYamlDocument } from './yaml';
-
-/** A Kubernetes object as rendered: plain JSON with at least these fields. */
-export interface Manifest {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  readonly [field: string]: unknown;
-}
-
-export interface RenderedObject {
-  /** Repository-relative path of its file, e.g. `dist/apps/blog/deployment-web.yaml`. */
-  readonly file: string;
-  /** Path of the construct that produced it, e.g. `blog/web/Deployment`. */
-  readonly constructPath: string;
-  readonly chart: PlatformChart;
-  readonly manifest: Manifest;
-  /** Where its content came from beyond the construct: a Helm template, a YAML file. */
-  readonly origin?: string;
-}
 
 export interface Rendering {
   readonly objects: RenderedObject[];

@@ -6,7 +6,7 @@ import { secretsSection } from '../report/secrets';
 import { formatRuleFinding } from '../validate/finding';
 import { formatFinding } from '../validate/format';
 import { ValidationReport, validateSubjects } from '../validate/validate';
-import type { HelmRendering } from '../upstream/helm-template';
+import type { HelmRendering } from '../upstream/rendering';
 import { unseenChartNotes } from '../upstream/registry';
 import { renderingsOf, syncRecords } from '../upstream/rendering-records';
 import { buildPlatformChecked } from './build';

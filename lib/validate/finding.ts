@@ -1,7 +1,7 @@
-import type { Manifest } from '../synth/render';
-import { RULES, RuleId } from './rules';
+import type { Manifest } from '../model/manifest';
+import { RULES, RuleId, Severity } from '../rules/rules';
 
-export type Severity = 'error' | 'warning';
+export type { Severity };
 
 /**
  * What every rule reports, wherever it runs. A platform-stage finding is about constructs, so its

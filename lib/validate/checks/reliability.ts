@@ -1,9 +1,9 @@
 import { isClusterScoped } from '../../k8s/scope';
 import { STANDARD_LABEL_KEYS } from '../../k8s/labels';
 import { ValidationContext, podTemplateOf, selects } from '../context';
-import { EXEMPTION_PREFIX, exemptionsOf } from '../exemption';
+import { EXEMPTION_PREFIX, exemptionsOf } from '../../rules/exemption';
 import { Subject } from '../finding';
-import { isRuleId } from '../rules';
+import { isRuleId } from '../../rules/rules';
 
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const SERVER_SET_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields', 'selfLink'];

@@ -1,4 +1,5 @@
-import type { Severity } from './finding';
+/** An error fails synthesis and `npm run validate`; a warning is printed. */
+export type Severity = 'error' | 'warning';
 
 /** Where a rule runs. */
 export type RuleStage =
