@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
-import type { SecretKeyRef } from '../lib/data/postgres';
+import type { SecretKeyRef } from '../lib/k8s/secret-key-ref';
 import { Postgres } from '../lib/data/postgres';
 import { Valkey } from '../lib/data/valkey';
 import { IMAGES } from '../lib/images';

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
-import { Postgres, SecretKeyRef } from '../lib/data/postgres';
+import { Postgres } from '../lib/data/postgres';
+import type { SecretKeyRef } from '../lib/k8s/secret-key-ref';
 import { OffsiteCopyOptions, OFFSITE_COPY_DEFAULTS } from '../lib/data/offsite-copy';
 import { POSTGRES_BACKUP_DEFAULTS } from '../lib/data/postgres-backup';
 import { IMAGES } from '../lib/images';

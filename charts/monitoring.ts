@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
-import type { SecretKeyRef } from '../lib/data/postgres';
+import type { SecretKeyRef } from '../lib/k8s/secret-key-ref';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { ALERTMANAGER_DEFAULTS, ALERTMANAGER_PORT, Alertmanager, Notifier, WarningBatching } from '../lib/monitoring/alertmanager';
 import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/declarations';

@@ -5,7 +5,7 @@ import type { ObjectStoreProps } from '../lib/data/postgres-cluster';
 import { Valkey, VALKEY_DEFAULTS } from '../lib/data/valkey';
 import { SENTINEL_PORT } from '../lib/data/valkey-config';
 import { POSTGRES_CLUSTER_DEFAULTS } from '../lib/data/postgres-cluster';
-import type { SecretKeyRef } from '../lib/data/postgres';
+import type { SecretKeyRef } from '../lib/k8s/secret-key-ref';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';

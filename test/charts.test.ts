@@ -4,7 +4,8 @@ import { BlogChart } from '../charts/blog';
 import { BunBlogChart } from '../charts/bun-blog';
 import { buildPlatform } from '../charts/platform';
 import { Routes } from '../lib/networking/routes';
-import { Manifest, render } from '../lib/synth/render';
+import type { Manifest } from '../lib/model/manifest';
+import { render } from '../lib/synth/render';
 import { emptyPlatform, manifestsOf } from './support/platform';
 import { PLATFORMS } from './support/platforms';
 

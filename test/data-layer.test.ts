@@ -12,10 +12,12 @@ import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { NetworkPolicies } from '../lib/networking/network-policies';
 import { scrapeAnnotations } from '../lib/monitoring/scrape';
 import { CLOUDNATIVE_PG } from '../lib/operators/cloudnative-pg';
-import { Manifest, render } from '../lib/synth/render';
+import type { Manifest } from '../lib/model/manifest';
+import { render } from '../lib/synth/render';
 import { WebService } from '../lib/workloads/web-service';
 import { emptyPlatform, manifestsOf, testChart } from './support/platform';
 import { PLATFORMS } from './support/platforms';
+import { operatorsOf, requireOperator } from '../lib/operators/require-operator';
 
 const KEEP = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' };
 const spec = (m: Manifest | undefined): any => m!.spec;
@@ -274,7 +276,7 @@ describe('operators are derived from what the charts use', () => {
     const platform = emptyPlatform();
     new BlogChart(platform);
     new GitOpsChart(platform);
-    expect(platform.operators.map(o => o.name)).toEqual(['cert-manager', 'external-secrets']);
+    expect(operatorsOf(platform).map(o => o.name)).toEqual(['cert-manager', 'external-secrets']);
   });
 
   it('allows CustomResourceDefinitions in the system project only', () => {
@@ -286,15 +288,15 @@ describe('operators are derived from what the charts use', () => {
   it('refuses two different definitions of one operator', () => {
     const platform = emptyPlatform();
     const chart = testChart(platform);
-    platform.requireOperator(chart, CLOUDNATIVE_PG);
-    expect(() => platform.requireOperator(chart, { ...CLOUDNATIVE_PG, version: '0.1.0' }))
+    requireOperator(chart, CLOUDNATIVE_PG);
+    expect(() => requireOperator(chart, { ...CLOUDNATIVE_PG, version: '0.1.0' }))
       .toThrow('demo: operator "cloudnative-pg" is already required by demo with another definition (chart cloudnative-pg 0.29.0)');
   });
 
   it('installs an operator required by a chart created after the GitOps chart', () => {
     const platform = emptyPlatform();
     new GitOpsChart(platform);
-    platform.requireOperator(testChart(platform), CLOUDNATIVE_PG);
+    requireOperator(testChart(platform), CLOUDNATIVE_PG);
     expect(render(platform).objects.some(o => o.manifest.kind === 'Application' && o.manifest.metadata.name === 'cloudnative-pg')).toBe(true);
   });
 
@@ -303,7 +305,7 @@ describe('operators are derived from what the charts use', () => {
     const chart = testChart(platform);
     new GitOpsChart(platform);
     render(platform);
-    expect(() => platform.requireOperator(chart, CLOUDNATIVE_PG)).toThrow('demo: declares operator "cloudnative-pg" once the platform is derived, where nothing reads it; declare it in a chart\'s constructor');
+    expect(() => requireOperator(chart, CLOUDNATIVE_PG)).toThrow('demo: declares operator "cloudnative-pg" once the platform is derived, where nothing reads it; declare it in a chart\'s constructor');
   });
 });
 

@@ -4,8 +4,10 @@ import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { isClusterScoped } from '../lib/k8s/scope';
 import { AppChart } from '../lib/platform/app-chart';
 import { PodSecurity } from '../lib/platform/pod-security';
-import { Manifest, render } from '../lib/synth/render';
+import type { Manifest } from '../lib/model/manifest';
+import { render } from '../lib/synth/render';
 import { WebService } from '../lib/workloads/web-service';
+import { errorOf } from './support/failures';
 import { goPathMatch } from './support/go-path-match';
 import { emptyPlatform } from './support/platform';
 import { PLATFORMS } from './support/platforms';
@@ -219,6 +221,8 @@ describe('AppProjects', () => {
   });
 
   it('state a reason for every Pod Security level below restricted', () => {
-    expect(() => PodSecurity.privileged('  ')).toThrow('a Pod Security level below "restricted" needs a reason');
+    const platform = emptyPlatform();
+    const error = errorOf(() => new AppChart(platform, 'host', { category: 'apps', podSecurity: PodSecurity.privileged('  ') }));
+    expect(error).toBe('host: podSecurity: a Pod Security level below "restricted" needs a reason: PodSecurity.privileged(\'<why>\')');
   });
 });

@@ -14,10 +14,13 @@ import { AppChart } from '../lib/platform/app-chart';
 import { GPU_MODEL_LABEL, GPU_RESOURCES, GpuNodes, gpuPools, isGpuResource, vendorOf } from '../lib/platform/gpus';
 import { NodeCapacity, Platform } from '../lib/platform/platform';
 import { budgetOf } from '../lib/report/budget';
-import { Manifest, render, RenderedObject } from '../lib/synth/render';
+import type { Manifest } from '../lib/model/manifest';
+import { render } from '../lib/synth/render';
+import type { RenderedObject } from '../lib/model/rendered';
 import { renderAndValidate } from '../lib/synth/synthesize';
 import { PLATFORMS } from './support/platforms';
 import { findingsOf } from './support/failures';
+import { requireOperator } from '../lib/operators/require-operator';
 
 const REPO = 'https://git.example.com/test/platform.git';
 const IGPU: GpuNodes = { vendor: 'amd', model: 'gfx1103', nodes: 1, perNode: 1, deviceGroups: [44, 992] };
@@ -232,22 +235,22 @@ describe('GPU requests', () => {
 describe('synthesis refuses GPU pods the cluster cannot run', () => {
   it('more GPU pods than GPUs: two Ollama apps on the one iGPU, each named by construct path', () => {
     const findings = findingsOf(() => gpuPlatform([IGPU], [p => new OllamaChart(p, 'llm-a'), p => new OllamaChart(p, 'llm-b', { internalHostnames: ['b.home.arpa'] })]));
-    expect(findings).toEqual(['pods ask for 2 amd.com/gpu but the nodes have 1 (PLATFORM_SETTINGS.capacity.gpus gfx1103: 1 node × 1): llm-a/ollama 1 pod × 1; llm-b/ollama 1 pod × 1']);
+    expect(findings).toEqual(['gpu-capacity pods ask for 2 amd.com/gpu but the nodes have 1 (PLATFORM_SETTINGS.capacity.gpus gfx1103: 1 node × 1): llm-a/ollama 1 pod × 1; llm-b/ollama 1 pod × 1']);
   });
 
   it('a GPU pod with no device plugin of its vendor: it would stay Pending', () => {
     const findings = findingsOf(() => gpuPlatform([IGPU], [p => rawGpuDeployment(p, 'amd.com/gpu')]));
-    expect(findings).toEqual(['raw: Deployment raw asks for amd.com/gpu, but no construct requires AMD ROCm GPU device plugin 1.31.0.9 (amd-gpu-device-plugin), so no node advertises it and its pods would stay Pending; ask for the GPU with allocateGpu(), which requires the device plugin']);
+    expect(findings).toEqual(['gpu-capacity raw: Deployment raw asks for amd.com/gpu, but no construct requires AMD ROCm GPU device plugin 1.31.0.9 (amd-gpu-device-plugin), so no node advertises it and its pods would stay Pending; ask for the GPU with allocateGpu(), which requires the device plugin']);
   });
 
   it('a GPU of a vendor no node has', () => {
     const findings = findingsOf(() => gpuPlatform([IGPU], [p => new OllamaChart(p, 'llm'), p => rawGpuDeployment(p, 'nvidia.com/gpu')]));
-    expect(findings).toContain('raw: Deployment raw asks for nvidia.com/gpu, but PLATFORM_SETTINGS.capacity.gpus declares no nvidia GPU nodes');
+    expect(findings).toContain('gpu-capacity raw: Deployment raw asks for nvidia.com/gpu, but PLATFORM_SETTINGS.capacity.gpus declares no nvidia GPU nodes');
   });
 
   it('a rolling update of a GPU pod: its surge pod needs a second GPU', () => {
-    const findings = findingsOf(() => gpuPlatform([IGPU], [p => { p.requireOperator(p, AMD_GPU_DEVICE_PLUGIN); rawGpuDeployment(p, 'amd.com/gpu', 'RollingUpdate'); }]));
-    expect(findings).toEqual(['pods ask for 2 amd.com/gpu but the nodes have 1 (PLATFORM_SETTINGS.capacity.gpus gfx1103: 1 node × 1): raw 2 pods × 1 (with 1 rollout surge pod: use the Recreate strategy)']);
+    const findings = findingsOf(() => gpuPlatform([IGPU], [p => { requireOperator(p, AMD_GPU_DEVICE_PLUGIN); rawGpuDeployment(p, 'amd.com/gpu', 'RollingUpdate'); }]));
+    expect(findings).toEqual(['gpu-capacity pods ask for 2 amd.com/gpu but the nodes have 1 (PLATFORM_SETTINGS.capacity.gpus gfx1103: 1 node × 1): raw 2 pods × 1 (with 1 rollout surge pod: use the Recreate strategy)']);
   });
 
   it('GPU nodes declared wrong', () => {

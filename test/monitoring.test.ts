@@ -9,7 +9,8 @@ import { monitorPostgres, monitorValkey } from '../lib/monitoring/data-alerts';
 import { Routes } from '../lib/networking/routes';
 import { CloudflareTunnel } from '../lib/networking/cloudflare-tunnel';
 import { Platform } from '../lib/platform/platform';
-import { Manifest, render } from '../lib/synth/render';
+import type { Manifest } from '../lib/model/manifest';
+import { render } from '../lib/synth/render';
 import { WebService } from '../lib/workloads/web-service';
 import { emptyPlatform, manifestsOf, testChart } from './support/platform';
 

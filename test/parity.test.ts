@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RULES } from '../lib/validate/rules';
+import { RULES } from '../lib/rules/rules';
 import { extra, goodApp, labels, meta, pod, selector, validateIn, web } from './support/good-app';
 import { tempDir } from './support/platform';
 

@@ -50,7 +50,7 @@ describe('hostnames in pod configuration', () => {
 describe('synthesis refuses what would break once deployed', () => {
   it('refuses a pod that names an in-platform Service no declared connection allows, naming the connectsTo to add', () => {
     expect(findingsOf(() => buildPlatform(PLATFORM_SETTINGS, [...PLATFORM_CHARTS, addSampleApp({ declareConnection: false })]))).toEqual([
-      'sample/web: env.DATABASE_URL: names Service postgres:5432 (sample/database), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add web.connectsTo(database)',
+      'connection-declared sample/web: env.DATABASE_URL: names Service postgres:5432 (sample/database), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add web.connectsTo(database)',
     ]);
   });
 
@@ -68,7 +68,7 @@ describe('synthesis refuses what would break once deployed', () => {
 
   it('refuses a Secret a pod reads that nothing creates, naming the externalSecret to declare', () => {
     expect(findingsOf(() => buildPlatform(PLATFORM_SETTINGS, [...PLATFORM_CHARTS, addSampleApp({ declareCredential: false })]))).toEqual([
-      "sample/web: env.DB_PASSWORD: reads Secret sample-db, which nothing creates in namespace sample (also read by sample/database/Instance); declare it in its chart with externalSecret(this, { name: 'sample-db', keys: ['password'], usedBy: '<what reads it>' }), or with preCreatedSecret() if it is created by hand",
+      "config-source sample/web: env.DB_PASSWORD: reads Secret sample-db, which nothing creates in namespace sample (also read by sample/database/Instance); declare it in its chart with externalSecret(this, { name: 'sample-db', keys: ['password'], usedBy: '<what reads it>' }), or with preCreatedSecret() if it is created by hand",
     ]);
   });
 
@@ -94,8 +94,8 @@ describe('synthesis warns', () => {
       externalSecret(chart, { name: 'spare-db', keys: ['password'], usedBy: 'nothing yet' });
       new Postgres(chart, 'postgres', { database: 'spare', passwordSecret: { name: 'spare-db', key: 'password' }, storageSize: '1Gi' });
     }]), { root });
-    expect(summary.warnings).toEqual(['spare/postgres: no pod connects to this database; declare its clients with connectsTo(postgres), or remove it']);
-    expect(formatSummary(summary, 0)).toContain('\n  warning spare/postgres: no pod connects to this database; declare its clients with connectsTo(postgres), or remove it');
+    expect(summary.warnings).toEqual(['unused-data spare/postgres: no pod connects to this database; declare its clients with connectsTo(postgres), or remove it']);
+    expect(formatSummary(summary, 0)).toContain('\n  warning unused-data spare/postgres: no pod connects to this database; declare its clients with connectsTo(postgres), or remove it');
     expect(fs.existsSync(path.join(root, 'dist/apps/spare'))).toBe(true);
   });
 });

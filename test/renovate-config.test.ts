@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { buildPlatform } from '../charts/platform';
 import { IMAGES } from '../lib/images';
 import { REPO_ROOT } from '../lib/paths';
-import type { OperatorRequirement } from '../lib/platform/operator';
+import type { OperatorRequirement } from '../lib/operators/operator-requirement';
 import { releaseToolBin, requireReleaseTool } from '../lib/release/tools';
 import { CHART_CACHE_DIR } from '../lib/upstream/chart-cache';
 import { upstreamCharts } from '../lib/upstream/registry';

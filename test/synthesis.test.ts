@@ -12,6 +12,7 @@ import { WebService } from '../lib/workloads/web-service';
 import { Platform } from '../lib/platform/platform';
 import { SynthesisFailed, render } from '../lib/synth/render';
 import { OUTPUT_DIRS, renderAndValidate, synthesize } from '../lib/synth/synthesize';
+import { findingsOf } from './support/failures';
 import { REPO_ROOT, copyProject, emptyPlatform, snapshotTree, tempDir, testChart } from './support/platform';
 
 const labels = (name: string) => ({
@@ -106,17 +107,24 @@ describe('synthesis', () => {
   it('refuses two objects that would land in the same file, naming both', () => {
     const platform = smallPlatform(['settings']);
     new k8s.KubeConfigMap(platform.apps[0], 'Twin', { metadata: { name: 'settings', labels: labels('settings') } });
-    expect(() => render(platform)).toThrow('dist/apps/demo/configmap-settings.yaml: written by both demo/settings and demo/Twin; give one of them another name');
+    expect(() => render(platform)).toThrow('one-file-per-object dist/apps/demo/configmap-settings.yaml: written by both demo/settings and demo/Twin; give one of them another name');
   });
 
-  it('refuses an object without an explicit name or the standard labels', () => {
+  it('refuses an object without an explicit name', () => {
     const platform = smallPlatform([]);
     new k8s.KubeConfigMap(platform.apps[0], 'anonymous', {});
     let failure: SynthesisFailed | undefined;
     try { render(platform); } catch (error) { failure = error as SynthesisFailed; }
     expect(failure?.findings).toEqual([
-      'demo/anonymous: metadata.name: not set; name objects after the app, never after the construct path',
-      'demo/anonymous: metadata.labels: missing app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component',
+      'construct-name demo/anonymous: metadata.name: not set; name objects after the app, never after the construct path',
+    ]);
+  });
+
+  it('refuses an object without the standard labels, naming its file and construct path', () => {
+    const platform = smallPlatform([]);
+    new k8s.KubeConfigMap(platform.apps[0], 'unlabelled', { metadata: { name: 'unlabelled' } });
+    expect(findingsOf(() => platform)).toEqual([
+      'standard-labels ConfigMap demo/unlabelled at dist/apps/demo/configmap-unlabelled.yaml (demo/unlabelled): missing app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component',
     ]);
   });
 

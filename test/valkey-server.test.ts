@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { UrlShortenerChart } from '../charts/url-shortener';
 import { BlogChart } from '../charts/blog';
-import { Manifest, render } from '../lib/synth/render';
+import type { Manifest } from '../lib/model/manifest';
+import { render } from '../lib/synth/render';
 import { Processes, busyboxPath, freePorts, requireProgram, waitFor } from './support/servers';
 import { emptyPlatform, manifestsOf, tempDir } from './support/platform';
 

@@ -2,8 +2,9 @@ import { workloadsOf } from '../model';
 import { GPU_DEVICE_PLUGINS } from '../operators/gpu-device-plugins';
 import { gpuTotals, vendorOf } from '../platform/gpus';
 import type { Platform } from '../platform/platform';
-import type { RenderedObject } from '../synth/render';
+import type { RenderedObject } from '../model/rendered';
 import { ownerPath } from './pods';
+import { operatorsOf } from '../operators/require-operator';
 
 /**
  * Pods that ask for GPUs the cluster cannot give: no device plugin of their vendor is installed (the
@@ -15,7 +16,7 @@ export function gpuShortfalls(platform: Platform, objects: RenderedObject[]): st
   const errors: string[] = [];
   const rendered = objects.filter(o => o.file.startsWith('dist/'));
   const byWorkload = new Map(rendered.map(o => [`${o.manifest.metadata.namespace}/${o.manifest.kind}/${o.manifest.metadata.name}`, o]));
-  const installed = new Set(platform.operators.map(o => o.name));
+  const installed = new Set(operatorsOf(platform).map(o => o.name));
   const capacity = gpuTotals(platform.gpus);
   const demand = new Map<string, { total: number; parts: string[] }>();
 

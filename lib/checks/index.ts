@@ -1,24 +1,26 @@
 import type { Platform } from '../platform/platform';
-import type { RenderedObject } from '../synth/render';
+import type { RenderedObject } from '../model/rendered';
+import { RuleFinding, platformFinding } from '../validate/finding';
+import { RuleId } from '../rules/rules';
 import { gpuShortfalls } from './gpus';
 import { missingSources } from './secret-sources';
 import { undeclaredConnections } from './service-references';
 import { unusedData } from './unused-data';
 
-/** What synthesis refuses (errors) and reports (warnings) beyond the object-by-object validator. */
-export interface PlatformCheckResult {
-  readonly errors: string[];
-  readonly warnings: string[];
-}
+/** Each check across the platform, under the rule it reports (lib/rules/rules.ts). */
+const CHECKS: [RuleId, (platform: Platform, objects: RenderedObject[]) => string[]][] = [
+  ['connection-declared', undeclaredConnections],
+  ['config-source', missingSources],
+  ['gpu-capacity', gpuShortfalls],
+  ['unused-data', unusedData],
+];
 
 /**
  * Checks across the whole platform that what the rendered pods will do is what the charts declare:
  * every Service they name is reachable, every Secret and ConfigMap they read has a source, every
  * GPU they ask for exists and has its device plugin, and every database or cache has a client.
+ * Errors fail synthesis; warnings are printed with its summary.
  */
-export function checkPlatform(platform: Platform, objects: RenderedObject[]): PlatformCheckResult {
-  return {
-    errors: [...undeclaredConnections(platform, objects), ...missingSources(platform, objects), ...gpuShortfalls(platform, objects)],
-    warnings: unusedData(platform, objects),
-  };
+export function checkPlatform(platform: Platform, objects: RenderedObject[]): RuleFinding[] {
+  return CHECKS.flatMap(([rule, check]) => check(platform, objects).map(message => platformFinding(rule, message)));
 }

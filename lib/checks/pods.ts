@@ -1,4 +1,4 @@
-import type { RenderedObject } from '../synth/render';
+import type { RenderedObject } from '../model/rendered';
 
 /** One container as rendered, with the parts the platform checks read. */
 export interface RenderedContainer {

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { credentialsOf } from '../secrets/external-secret';
-import type { RenderedObject } from '../synth/render';
+import type { RenderedObject } from '../model/rendered';
 import { RenderedPod, fieldOf, ownerPath, podsOf } from './pods';
 
 // Secrets CloudNativePG creates for a Cluster named <c>: <c>-app holds the app user's credentials.

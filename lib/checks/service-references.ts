@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { firstHost, isAllowed } from '../report/reachability';
 import { Workload, workloadsOf } from '../model';
-import type { Manifest, RenderedObject } from '../synth/render';
+import type { Manifest } from '../model/manifest';
+import type { RenderedObject } from '../model/rendered';
 import { HostReference, hostReferences, resolveService } from './hosts';
 import { RenderedPod, fieldOf, ownerPath, podsOf } from './pods';
 import { ServiceEntry, servicesOf } from './services';

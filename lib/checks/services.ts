@@ -1,4 +1,4 @@
-import type { RenderedObject } from '../synth/render';
+import type { RenderedObject } from '../model/rendered';
 
 /** A Service as the checks see it: what it selects and which ports it maps to which. */
 export interface ServiceEntry {

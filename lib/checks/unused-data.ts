@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { Postgres } from '../data/postgres';
 import { Valkey } from '../data/valkey';
 import type { Connection } from '../platform/connections';
-import type { RenderedObject } from '../synth/render';
+import type { RenderedObject } from '../model/rendered';
 
 /** What the check needs of the platform: the construct tree and the declared connections. */
 export interface ConnectedPlatform extends IConstruct {

@@ -12,7 +12,7 @@ import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
 import { componentService } from '../workloads/service';
 import { fail } from '../errors';
-import type { SecretKeyRef } from './postgres';
+import type { SecretKeyRef } from '../k8s/secret-key-ref';
 
 /** The server PgBouncer connects to. */
 /** Every default of `PgBouncer`; its props' `@default`s name these values (seed 004's pooler). */

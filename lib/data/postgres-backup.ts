@@ -16,7 +16,7 @@ import { VolumeClaim } from '../storage/volume-claim';
 import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
 import { OFFSITE_CREDENTIALS_DIR, OFFSITE_SCRIPT, OffsiteCopyOptions, OFFSITE_COPY_DEFAULTS, planOffsiteCopy } from './offsite-copy';
-import type { SecretKeyRef } from './postgres';
+import type { SecretKeyRef } from '../k8s/secret-key-ref';
 
 /** Every default of `PostgresBackup`; its props' `@default`s name these values (seed 004's nightly dump). */
 export const POSTGRES_BACKUP_DEFAULTS = {

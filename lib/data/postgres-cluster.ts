@@ -17,7 +17,8 @@ import { externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import { ResourcesProps, checkResources } from '../workloads/resources';
 import { CNPG_FIXED_PARAMETERS, checkParameters } from './postgres-parameters';
-import type { SecretKeyRef } from './postgres';
+import type { SecretKeyRef } from '../k8s/secret-key-ref';
+import { requireOperator } from '../operators/require-operator';
 
 /** Port of the metrics exporter built into every CloudNativePG instance. */
 export const CNPG_METRICS_PORT = 9187;
@@ -119,7 +120,7 @@ export class PostgresCluster extends Construct {
     checkResources(this, 'resources', resources);
     const labels = standardLabels(this.identity);
     const platform = Platform.of(this);
-    platform.requireOperator(this, CLOUDNATIVE_PG);
+    requireOperator(this, CLOUDNATIVE_PG);
 
     const store = props.objectStore;
     if (store) {
@@ -132,7 +133,7 @@ export class PostgresCluster extends Construct {
       }
       const retention = store.retention ?? POSTGRES_CLUSTER_DEFAULTS.objectStore.retention;
       if (!RETENTION.test(retention)) fail(this, 'objectStore.retention', `"${retention}" is not a retention such as 30d, 4w or 6m`);
-      platform.requireOperator(this, BARMAN_CLOUD_PLUGIN);
+      requireOperator(this, BARMAN_CLOUD_PLUGIN);
       monitorPostgresBackups(this, { namespace: AppChart.of(this).namespace, service: this.name });
       // The plugin's sidecar in every instance (and the recovery Job) talks to the store itself.
       const endpoint = new URL(store.endpointURL ?? 'https://s3.amazonaws.com');

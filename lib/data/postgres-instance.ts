@@ -15,7 +15,7 @@ import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
 import { componentService } from '../workloads/service';
 import { checkParameters } from './postgres-parameters';
-import type { SecretKeyRef } from './postgres';
+import type { SecretKeyRef } from '../k8s/secret-key-ref';
 
 /** Every default of `PostgresInstance`; its props' `@default`s name these values. */
 export const POSTGRES_INSTANCE_DEFAULTS = {

@@ -5,6 +5,7 @@ import { connection } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import { assertDnsLabel } from '../k8s/names';
 import { quantity } from '../k8s/quantity';
+import type { SecretKeyRef } from '../k8s/secret-key-ref';
 import { ResourcesProps } from '../workloads/resources';
 import { PgBouncer, PgBouncerOptions } from './pgbouncer';
 import { OffsiteCopyOptions } from './offsite-copy';
@@ -13,11 +14,6 @@ import { ObjectStoreProps, PostgresCluster } from './postgres-cluster';
 import { PostgresInstance } from './postgres-instance';
 import { PostgresPooler } from './postgres-pooler';
 
-/** A Secret created outside git (or by an operator), and the key in it. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
 
 /**
  * `single-instance`: one pod of a StatefulSet (seeds 000 and 004), for a single node.

@@ -4,7 +4,7 @@ import type { ComponentIdentity } from '../k8s/labels';
 import { Probe } from '../k8s/probe';
 import type { ContainerSpec } from '../workloads/pod';
 import type { ResourcesProps } from '../workloads/resources';
-import type { SecretKeyRef } from './postgres';
+import type { SecretKeyRef } from '../k8s/secret-key-ref';
 import { SENTINEL_PORT, VALKEY_PORT } from './valkey-config';
 import { VALKEY_DEFAULTS } from './valkey-defaults';
 

@@ -9,7 +9,7 @@ import { monitorValkey } from '../monitoring/data-alerts';
 import { scrapeAnnotations } from '../monitoring/scrape';
 import { AppChart } from '../platform/app-chart';
 import { ResourcesProps, checkResources } from '../workloads/resources';
-import type { SecretKeyRef } from './postgres';
+import type { SecretKeyRef } from '../k8s/secret-key-ref';
 import { VALKEY_PORT } from './valkey-config';
 import { VALKEY_DEFAULTS } from './valkey-defaults';
 import { exporterContainer, VALKEY_METRICS_PORT, ValkeyParts } from './valkey-pod';

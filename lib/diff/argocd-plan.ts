@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { dataHeld, syncOptions } from '../gitops/protection';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 import type { AppDiff, ObjectChange } from './object-diff';
 
 /*

@@ -1,4 +1,4 @@
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 
 /* The fields a reviewer looks at first in a new object, in one line: what runs, how many, where it listens and answers. */
 

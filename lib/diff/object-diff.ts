@@ -2,7 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments, stringify } from 'yaml';
 import { REPORT_FILE } from '../synth/outputs';
 import { ArgoPlan, argoPlan } from './argocd-plan';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 
 /** One object as it appears in a tree of manifests. */
 interface TreeObject {

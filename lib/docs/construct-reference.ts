@@ -57,6 +57,7 @@ export const REFERENCE_MODULES: readonly { readonly file: string; readonly title
   { file: 'lib/networking/routes.ts', title: 'Routes' },
   { file: 'lib/platform/connections.ts', title: 'Connections' },
   { file: 'lib/secrets/external-secret.ts', title: 'Secrets' },
+  { file: 'lib/k8s/secret-key-ref.ts', title: 'A key of a Secret' },
   { file: 'lib/upstream/helm-chart.ts', title: 'Helm charts' },
   { file: 'lib/upstream/manifests.ts', title: 'Plain YAML' },
   { file: 'lib/upstream/manifest-patches.ts', title: 'Patches of upstream YAML' },

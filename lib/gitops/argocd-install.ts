@@ -9,7 +9,7 @@ import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
 import { REPO_ROOT } from '../paths';
 import { runTimeSecret } from '../secrets/external-secret';
-import { EXTERNAL_SECRETS_ANNOTATION } from '../validate/declarations';
+import { EXTERNAL_SECRETS_ANNOTATION } from '../k8s/declarations';
 import { Manifests } from '../upstream/manifests';
 import { argocdCommandParameters, argocdConfigData, argocdRbacData } from './argocd-settings';
 

@@ -16,7 +16,7 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from './manifest';
 
 export type { IContainer as Container, IPodSpec as PodSpec, IPodTemplateSpec as PodTemplate, IResourceRequirements as Resources };
 

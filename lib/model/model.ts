@@ -1,4 +1,4 @@
-import type { Manifest } from '../synth/render';
+import type { Manifest } from './manifest';
 import { asKind, KindMap, selects } from './kube';
 import { ContainerDefaults, Workload, workloadsOf } from './workloads';
 

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import type { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
-import { objectFile } from '../synth/file-name';
-import type { Manifest } from '../synth/render';
+import { objectFile } from './file-name';
+import type { Manifest } from './manifest';
 import { PlatformModel } from './model';
 import type { ContainerDefaults } from './workloads';
 

@@ -1,6 +1,6 @@
 import { parseQuantity } from '../k8s/quantity';
 import { isGpuResource } from '../platform/gpus';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from './manifest';
 import { cnpgInstanceLabels, CNPG_INSTANCE_PORTS, CNPG_POOLER_PORTS, cnpgPoolerLabels, cnpgPoolerSelector } from './cnpg';
 import { asKind, Container, PodTemplate, Resources } from './kube';
 

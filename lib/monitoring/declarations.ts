@@ -81,6 +81,7 @@ export function collectDeclarations(scope: IConstruct, config: RulesConfig = RUL
   }
   for (const { by, source } of declared.dashboards) {
     const d = resolve(source, config);
+    if (!/^[a-z0-9-]{1,40}$/.test(d.uid)) throw new PlatformError(`${by.node.path}: dashboard uid "${d.uid}" must be 1-40 lowercase letters, digits and dashes`);
     if (dashboards.has(d.uid)) throw new PlatformError(`${by.node.path}: dashboard uid ${d.uid} is declared twice`);
     dashboards.set(d.uid, d);
   }

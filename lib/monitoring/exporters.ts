@@ -8,7 +8,7 @@ import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
-import { exempt } from '../validate/exemption';
+import { exempt } from '../rules/exemption';
 import { ResourcesProps } from '../workloads/resources';
 import { declareAlerts } from './declarations';
 import { gpuMemoryAlerts } from './gpu-alerts';

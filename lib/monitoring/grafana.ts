@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { SecretKeyRef } from '../data/postgres';
+import type { SecretKeyRef } from '../k8s/secret-key-ref';
 import { IMAGES } from '../images';
 import { EnvValue } from '../k8s/env';
 import { standardLabels } from '../k8s/labels';

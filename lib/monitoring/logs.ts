@@ -10,7 +10,7 @@ import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
 import { VolumeClaim } from '../storage/volume-claim';
-import { exempt } from '../validate/exemption';
+import { exempt } from '../rules/exemption';
 import { ResourcesProps } from '../workloads/resources';
 import { declareAlerts } from './declarations';
 import { stackTargetAlerts } from './platform-alerts';

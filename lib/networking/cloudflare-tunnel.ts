@@ -12,7 +12,7 @@ import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
 import { ConnectionTarget, connection } from '../platform/connections';
 import { Platform } from '../platform/platform';
-import { exempt } from '../validate/exemption';
+import { exempt } from '../rules/exemption';
 import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
 

@@ -7,8 +7,10 @@ import { CERT_MANAGER } from '../operators/cert-manager';
 import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
 import { preCreatedSecret } from '../secrets/external-secret';
-import { CLOUDFLARE_API_TOKEN, EXTERNAL_DNS_TARGET, hostnameToName } from './entry-points';
+import { CLOUDFLARE_API_TOKEN } from '../platform/entry-point-settings';
+import { EXTERNAL_DNS_TARGET, hostnameToName } from './entry-points';
 import { certificate, DeclaredRoute, Routes } from './routes';
+import { requireOperator } from '../operators/require-operator';
 
 const ALL_NAMESPACES = { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.ALL } };
 
@@ -61,7 +63,7 @@ export class Edge extends Construct {
     if (publicRoutes.length) {
       const acme = settings.acme;
       if (!acme.email) fail(this, 'entryPoints.acme.email', `public routes (${publicRoutes.map(r => r.hostname).join(', ')}) need certificates: set the Let's Encrypt account's email in the platform settings`);
-      platform.requireOperator(this, CERT_MANAGER);
+      requireOperator(this, CERT_MANAGER);
       this.issuer = new IssuerWithSolvers(this, 'ClusterIssuer', {
         metadata: { name: acme.issuerName, labels: standardLabels({ name: acme.issuerName, app: chart.appName, component: 'certificates' }) },
         spec: { acme: { email: acme.email, server: acme.server, privateKeySecretRef: { name: `${acme.issuerName}-account-key` } } },

@@ -7,8 +7,9 @@ import { CNPG_NAMESPACE } from '../operators/cloudnative-pg';
 import { AppChart } from '../platform/app-chart';
 import { ClusterNetwork, Platform } from '../platform/platform';
 import { appsModel, backendsOf, CNPG_CLUSTER_LABEL, CNPG_JOB_ROLE_LABEL, PlatformModel, Workload } from '../model';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 import { argoRenderedCharts } from '../upstream/registry';
+import { operatorsOf } from '../operators/require-operator';
 
 /**
  * NetworkPolicies derived from what the constructs declare, never written by hand. Every app
@@ -164,7 +165,7 @@ export function policyEdges(platform: Platform, rendered: PlatformModel | { file
   // join Jobs, which carry the cluster label, copy from the primary); instances and poolers read
   // their Cluster, Pooler and Secrets from the API server.
   // The operator's pods, when the platform renders them (an app of the system layer); else its namespace.
-  const operatorNs = platform.operators.find(o => o.namespace === CNPG_NAMESPACE && o.name === 'cloudnative-pg')?.namespace;
+  const operatorNs = operatorsOf(platform).find(o => o.namespace === CNPG_NAMESPACE && o.name === 'cloudnative-pg')?.namespace;
   const operatorPods = operatorNs ? workloads.find(w => w.namespace === operatorNs && w.kind === 'Deployment' && w.name === 'cloudnative-pg') : undefined;
   const operator: Peer | undefined = operatorPods ? src(operatorPods) : operatorNs ? { description: `the CloudNativePG operator (namespace ${operatorNs})`, namespace: operatorNs } : undefined;
   for (const w of workloads.filter(x => x.kind === 'Cluster' || x.kind === 'Pooler')) {

@@ -12,6 +12,7 @@ import { AppChart } from '../platform/app-chart';
 import { ConnectionTarget } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import { EDGE_APP, EXTERNAL_DNS_ENABLED, EXTERNAL_DNS_HOSTNAME, EXTERNAL_DNS_TARGET } from './entry-points';
+import { requireOperator } from '../operators/require-operator';
 
 /** `public`: answered on the internet (tunnel, external Gateway, DNS, certificate); `internal`: LAN and VPN only. */
 export type Exposure = 'public' | 'internal';
@@ -152,7 +153,7 @@ export class Routes extends Construct {
 /** A Let's Encrypt Certificate for `hostnames`, from the platform's ClusterIssuer, in `scope`'s namespace. */
 export function certificate(scope: Construct, name: string, hostnames: string[], secretName: string, component = 'certificate'): Certificate {
   const platform = Platform.of(scope);
-  platform.requireOperator(scope, CERT_MANAGER);
+  requireOperator(scope, CERT_MANAGER);
   const chart = AppChart.of(scope);
   return new Certificate(scope, `Certificate-${name}`, {
     metadata: { name, labels: standardLabels({ name, app: chart.appName, component }) },

@@ -1,4 +1,4 @@
-import { OperatorRequirement } from '../platform/operator';
+import { OperatorRequirement } from './operator-requirement';
 import { NO_READINESS_ENDPOINT, resources } from './resources';
 
 /**

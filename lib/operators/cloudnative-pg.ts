@@ -1,4 +1,4 @@
-import { OperatorRequirement } from '../platform/operator';
+import { OperatorRequirement } from './operator-requirement';
 import { CERT_MANAGER } from './cert-manager';
 import { resources } from './resources';
 

@@ -1,5 +1,5 @@
-import { OperatorRequirement } from '../platform/operator';
-import { EXTERNAL_SECRETS_NAMESPACE } from '../secrets/secret-store';
+import { OperatorRequirement } from './operator-requirement';
+import { EXTERNAL_SECRETS_NAMESPACE } from '../platform/secret-store-settings';
 import { NO_READINESS_ENDPOINT, resources } from './resources';
 
 /**

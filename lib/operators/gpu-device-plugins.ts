@@ -1,10 +1,9 @@
 import { GpuVendor } from '../platform/gpus';
-import { OperatorRequirement } from '../platform/operator';
+import { InstalledOperator, OperatorRequirement } from './operator-requirement';
 import { IMAGES } from '../images';
-import type { OperatorChart } from './operator-chart';
 
 /** What a device plugin's DaemonSet must break, and why. */
-function exemptDevicePlugin(operator: OperatorChart, daemonSet: string, hostPaths: string): void {
+function exemptDevicePlugin(operator: InstalledOperator, daemonSet: string, hostPaths: string): void {
   operator.exempt('DaemonSet', daemonSet, ['pod-security.host-path'], `registers with the kubelet through its socket folder and reads the GPUs from the host (${hostPaths})`);
   operator.exempt('DaemonSet', daemonSet, ['pod-security.run-as-non-root', 'pod-security.seccomp'], 'upstream runs it as root to reach the kubelet\'s socket folder; its capabilities are dropped and privilege escalation is off');
   operator.exempt('DaemonSet', daemonSet, ['readiness-probe'], 'serves no endpoint: the kubelet sees it register, and no Service sends it traffic');

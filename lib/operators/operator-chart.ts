@@ -2,12 +2,12 @@ import { fail } from '../errors';
 import { HelmChart } from '../upstream/helm-chart';
 import { RenderedWorkload } from '../upstream/chart-workload';
 import type { ChartWorkloadOptions } from '../upstream/chart-workload';
-import { OperatorRequirement } from '../platform/operator';
+import { InstalledOperator, OperatorRequirement } from './operator-requirement';
 import { Platform } from '../platform/platform';
 import { PodSecurity } from '../platform/pod-security';
 import { SystemChart } from '../platform/system-chart';
-import { RuleId } from '../validate/rules';
-import { exempt } from '../validate/exemption';
+import { RuleId } from '../rules/rules';
+import { exempt } from '../rules/exemption';
 
 /**
  * One operator of the system layer: its vendored upstream chart rendered at synth time into
@@ -17,7 +17,7 @@ import { exempt } from '../validate/exemption';
  * Cloud plugin beside CloudNativePG) is rendered into that one's app: one namespace, one quota, one
  * Application. Created by `OperatorInstalls` for every operator required.
  */
-export class OperatorChart extends SystemChart {
+export class OperatorChart extends SystemChart implements InstalledOperator {
   public readonly requirement: OperatorRequirement;
   /** The operators rendered here: this one's, then those that share its namespace. */
   public readonly requirements: OperatorRequirement[] = [];
@@ -63,10 +63,6 @@ export class OperatorChart extends SystemChart {
     return `operator ${this.appName} (${this.requirements.map(r => r.description).join(', ')})`;
   }
 
-  /**
-   * Exempts the rendered object `kind name` from validation rules, with the reason reviewers read
-   * in its YAML: for what an upstream chart does that its values cannot change.
-   */
   public exempt(kind: string, name: string, rules: RuleId[], reason: string): void {
     const objects = this.charts.flatMap(c => c.objects);
     const object = objects.find(o => o.kind === kind && o.name === name);
@@ -74,7 +70,6 @@ export class OperatorChart extends SystemChart {
     for (const rule of rules) exempt(object, rule, reason);
   }
 
-  /** A workload of the charts, by name or role label, to declare its connections. */
   public workload(name: string, options?: ChartWorkloadOptions): RenderedWorkload {
     const chart = this.charts.find(c => c.objects.some(o => o.name === name && ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(o.kind))) ?? this.charts[this.charts.length - 1];
     return chart.workload(name, options);

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { OperatorRequirement } from '../platform/operator';
+import { OperatorRequirement } from './operator-requirement';
 import { Platform } from '../platform/platform';
 import { OperatorChart } from './operator-chart';
+import { operatorsOf } from './require-operator';
 
 /**
  * Installs every operator the apps require, each as an app of the system layer, in the derive
@@ -24,7 +25,7 @@ export class OperatorInstalls extends Construct {
         charts.set(requirement.name, chart);
         return chart;
       };
-      for (const requirement of platform.operators) install(requirement);
+      for (const requirement of operatorsOf(platform)) install(requirement);
     });
   }
 }

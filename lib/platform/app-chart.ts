@@ -1,5 +1,5 @@
 import { Node } from 'constructs';
-import { PlatformError } from '../errors';
+import { PlatformError, fail } from '../errors';
 import { LABEL, MANAGED_BY } from '../k8s/labels';
 import { assertDnsLabel } from '../k8s/names';
 import { Platform } from './platform';
@@ -50,6 +50,7 @@ export class AppChart extends PlatformChart {
     this.category = assertDnsLabel(this, 'category', props.category);
     assertDnsLabel(this, 'namespace', this.namespace);
     this.podSecurity = props.podSecurity ?? PodSecurity.RESTRICTED;
+    if (this.podSecurity.level !== 'restricted' && !this.podSecurity.reason) fail(this, 'podSecurity', `a Pod Security level below "restricted" needs a reason: PodSecurity.${this.podSecurity.level}('<why>')`);
     this.clusterScope = props.clusterScope ?? false;
     this.outputDir = `dist/${this.category}/${this.appName}`;
     Object.defineProperty(this, APP_CHART, { value: true });

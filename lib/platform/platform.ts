@@ -2,13 +2,12 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Overrides } from '../config';
 import { PlatformError } from '../errors';
-import { EntryPointSettings, entryPointSettings } from '../networking/entry-points';
-import { SecretStoreSettings, secretStoreSettings } from '../secrets/secret-store';
+import { EntryPointSettings, entryPointSettings } from './entry-point-settings';
+import { SecretStoreSettings, secretStoreSettings } from './secret-store-settings';
 import type { AppChart } from './app-chart';
 import type { Connection, ExternalConnection } from './connections';
 import { DERIVE_PHASES, Derivation, DerivePhase } from './derive';
 import { GpuNodes, GpuPool, gpuPools } from './gpus';
-import type { OperatorRequirement } from './operator';
 import { AppKey, DeclarationRegistry } from './registry';
 
 /** Where Argo CD finds this repository and which cluster it deploys to: set here and nowhere else. */
@@ -172,19 +171,9 @@ export class Platform extends App {
     this.registered.push(chart);
   }
 
-  /**
-   * Records that `by` needs `operator` (and what it requires) installed. Requiring one operator
-   * many times is fine; two different definitions under one name are refused.
-   */
-  public requireOperator(by: IConstruct, operator: OperatorRequirement): void {
-    const late = this.derivedPhase && DERIVE_PHASES.indexOf(this.derivedPhase as DerivePhase) > DERIVE_PHASES.indexOf('operators');
-    if (late) throw new PlatformError(`${by.node.path}: requires operator "${operator.name}" after the operators are installed (derive phase ${this.derivedPhase}); require it in a constructor or in the entry-points or monitoring phase`);
-    this.declarations.requireOperator(by, operator);
-  }
-
-  /** Every operator some construct requires, by name. */
-  public get operators(): OperatorRequirement[] {
-    return this.declarations.operators;
+  /** The derive phase running, 'done' after it, undefined before. */
+  public get derivePhase(): DerivePhase | 'done' | undefined {
+    return this.derivedPhase;
   }
 
   /**

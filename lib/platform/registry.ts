@@ -2,7 +2,6 @@ import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
 import type { ComponentIdentity } from '../k8s/labels';
 import type { Connection, ExternalConnection } from './connections';
-import type { OperatorRequirement } from './operator';
 
 /*
  * Everything the constructs declare for the platform to derive from, in one typed place. Constructs
@@ -75,27 +74,7 @@ export class DeclarationRegistry {
   /** Cloudflare tunnels and the hostnames each serves. */
   public readonly tunnels = new Entries<DeclaredComponent & { readonly hostnames: string[] }>(this, 'a tunnel');
 
-  private readonly required = new Map<string, { operator: OperatorRequirement; by: string }>();
   private readonly extensions = new Map<symbol, unknown>();
-
-  /**
-   * Records that `by` needs `operator` (and what it requires) installed. Requiring one operator
-   * many times is fine; two different definitions under one name are refused.
-   */
-  public requireOperator(by: IConstruct, operator: OperatorRequirement): void {
-    this._checkOpen(by, `operator "${operator.name}"`);
-    for (const dependency of operator.requires ?? []) this.requireOperator(by, dependency);
-    const seen = this.required.get(operator.name);
-    if (seen && JSON.stringify(seen.operator) !== JSON.stringify(operator)) {
-      throw new PlatformError(`${by.node.path}: operator "${operator.name}" is already required by ${seen.by} with another definition (chart ${seen.operator.chart} ${seen.operator.version})`);
-    }
-    if (!seen) this.required.set(operator.name, { operator, by: by.node.path });
-  }
-
-  /** Every operator some construct requires, by name. */
-  public get operators(): OperatorRequirement[] {
-    return [...this.required.values()].map(r => r.operator).sort((a, b) => a.name.localeCompare(b.name));
-  }
 
   /** A module's own typed registry (routes, monitoring, credentials), created on first use. */
   public extension<T>(key: symbol, create: () => T): T {

@@ -1,15 +1,16 @@
 import { Routes } from '../networking/routes';
 import { Platform } from '../platform/platform';
 import { PlatformModel, RouteBackend, selects, Workload } from '../model';
-import type { RenderedObject } from '../synth/render';
+import type { RenderedObject } from '../model/rendered';
 import { upstreamSection } from '../upstream/registry';
+import { RuleFinding, platformFinding } from '../validate/finding';
 import { Budget, budgetOf, gib, millicores } from './budget';
 import { firstHost, isAllowed } from './reachability';
 
 /** The report, and what in it must fail synthesis. */
 export interface ArchitectureReport {
   readonly markdown: string;
-  readonly problems: string[];
+  readonly problems: RuleFinding[];
 }
 
 // Larger platforms get the list of declared connections but not every pair's reachability.
@@ -149,13 +150,13 @@ export function architectureReport(platform: Platform, objects: RenderedObject[]
   const budget = budgetOf(workloads, platform.capacity, platform.gpus);
   const policies = model.networkPolicies;
   const find = (c: { namespace: string; name: string }) => workloads.find(w => w.namespace === c.namespace && w.name === c.name);
-  const problems = [...budget.overruns];
+  const problems = budget.overruns.map(overrun => platformFinding('capacity', overrun));
 
   const connectionRows = platform.connections.map(c => {
     const from = find(c.from);
     const to = find(c.to);
     const allowed = from && to ? isAllowed(policies, from, to, c.port) : false;
-    if (!allowed) problems.push(`connection ${c.from.namespace}/${c.from.name} -> ${c.to.namespace}/${c.to.name}:${c.port} is declared but ${from && to ? 'blocked by the NetworkPolicies' : 'has no workload at one end'}`);
+    if (!allowed) problems.push(platformFinding('connection-allowed', `connection ${c.from.namespace}/${c.from.name} -> ${c.to.namespace}/${c.to.name}:${c.port} is declared but ${from && to ? 'blocked by the NetworkPolicies' : 'has no workload at one end'}`));
     return `| ${c.from.namespace}/${c.from.name} | ${c.to.namespace}/${c.to.name} | ${c.port} | ${allowed ? 'allowed' : '**blocked**'} |`;
   });
 

@@ -1,5 +1,5 @@
 import { asKind, NetworkPolicy } from '../model';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 
 /**
  * One end of a connection as NetworkPolicies see it: pods of a workload (labels in a namespace),

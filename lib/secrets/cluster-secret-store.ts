@@ -5,6 +5,7 @@ import { EXTERNAL_SECRETS } from '../operators/external-secrets';
 import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
 import { preCreatedSecret } from './external-secret';
+import { requireOperator } from '../operators/require-operator';
 
 /** The provider is a setting in the schema's own spelling: rendered as given, not through the typed mapping. */
 class StoreWithProvider extends ClusterSecretStoreObject {
@@ -30,7 +31,7 @@ export class ClusterSecretStore extends Construct {
     super(scope, id);
     const platform = Platform.of(this);
     const settings = platform.secretStore;
-    platform.requireOperator(this, EXTERNAL_SECRETS);
+    requireOperator(this, EXTERNAL_SECRETS);
     this.store = new StoreWithProvider(this, 'ClusterSecretStore', {
       metadata: { name: settings.name, labels: standardLabels({ name: settings.name, app: AppChart.of(this).appName, component: 'secret-store' }) },
       spec: { provider: {} },

@@ -7,7 +7,8 @@ import { assertDnsLabel } from '../k8s/names';
 import { EXTERNAL_SECRETS } from '../operators/external-secrets';
 import { AppChart } from '../platform/app-chart';
 import { Platform } from '../platform/platform';
-import { PreCreatedSecret } from './secret-store';
+import { PreCreatedSecret } from '../platform/secret-store-settings';
+import { requireOperator } from '../operators/require-operator';
 
 /** A credential an app reads: the Secret's name, its keys, and what uses it (for the README). */
 export interface CredentialProps {
@@ -86,7 +87,7 @@ export function externalSecret(scope: IConstruct, props: CredentialProps): Provi
     existing.provided = provided;
     return provided;
   }
-  platform.requireOperator(scope, EXTERNAL_SECRETS);
+  requireOperator(scope, EXTERNAL_SECRETS);
   new CredentialExternalSecret(chart, id, {
     metadata: { name: props.name, labels: standardLabels({ name: props.name, app: chart.appName, component: 'credentials' }) },
     spec: {

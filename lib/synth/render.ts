@@ -1,40 +1,20 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
-import { STANDARD_LABEL_KEYS } from '../k8s/labels';
 import { isClusterScoped } from '../k8s/scope';
+import type { Manifest } from '../model/manifest';
+import type { RenderedObject } from '../model/rendered';
 import { Platform } from '../platform/platform';
 import { PlatformChart } from '../platform/platform-chart';
 import { AppChart } from '../platform/app-chart';
 import { PodSecurity } from '../platform/pod-security';
-import { exemptionsOf } from '../validate/exemption';
+import { exemptionsOf } from '../rules/exemption';
+import { RuleFinding, formatRuleFinding, platformFinding } from '../validate/finding';
 // cdk8s's ApiObject.toJson, the same JSON faster, for every object from here on.
 import './fast-to-json';
-import { objectFile } from './file-name';
-import { originOf, sourceOf } from './origin';
-import type { ObjectSource } from '../validate/finding';
+import { objectFile } from '../model/file-name';
+import { originOf, sourceOf } from '../k8s/origin';
 import { toYamlDocument } from './yaml';
-
-/** A Kubernetes object as rendered: plain JSON with at least these fields. */
-export interface Manifest {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  readonly [field: string]: unknown;
-}
-
-export interface RenderedObject {
-  /** Repository-relative path of its file, e.g. `dist/apps/blog/deployment-web.yaml`. */
-  readonly file: string;
-  /** Path of the construct that produced it, e.g. `blog/web/Deployment`. */
-  readonly constructPath: string;
-  readonly chart: PlatformChart;
-  readonly manifest: Manifest;
-  /** Where its content came from beyond the construct: a Helm template, a YAML file. */
-  readonly origin?: string;
-  /** The file (and line) of that YAML or template, which findings point at. */
-  readonly source?: ObjectSource;
-}
 
 export interface Rendering {
   readonly objects: RenderedObject[];
@@ -72,24 +52,21 @@ function constructValidations(all: IConstruct[]): string[] {
   return all.flatMap(c => c.node.validate().map(message => `${c.node.path}: ${message}`));
 }
 
-/** Checks the naming and labelling conventions every rendered object must follow. */
+/** The naming conventions every rendered object must follow (the labels are the validator's standard-labels). */
 function conventionFindings(object: ApiObject, manifest: Manifest, chart: PlatformChart): string[] {
   const path = object.node.path;
-  const findings: string[] = [];
+  const findings: RuleFinding[] = [];
   const hostAccess = [...exemptionsOf(manifest.metadata.annotations).keys()].filter(rule => rule.startsWith('pod-security.'));
   if (hostAccess.length && AppChart.isAppChart(chart) && chart.podSecurity === PodSecurity.RESTRICTED) {
-    findings.push(`${path}: is exempt from ${hostAccess.join(', ')}, but namespace ${chart.namespace} enforces Pod Security "restricted", so the API server would refuse its pods; give app ${chart.appName} a PodSecurity level with the reason`);
+    findings.push(platformFinding('exempt-in-restricted', `${path}: is exempt from ${hostAccess.join(', ')}, but namespace ${chart.namespace} enforces Pod Security "restricted", so the API server would refuse its pods; give app ${chart.appName} a PodSecurity level with the reason`));
   }
   if (manifest.metadata.name === Chart.of(object).generateObjectName(object)) {
-    findings.push(`${path}: metadata.name: not set; name objects after the app, never after the construct path`);
+    findings.push(platformFinding('construct-name', `${path}: metadata.name: not set; name objects after the app, never after the construct path`));
   }
-  const labels = manifest.metadata.labels ?? {};
-  const missing = STANDARD_LABEL_KEYS.filter(key => !labels[key]);
-  if (missing.length) findings.push(`${path}: metadata.labels: missing ${missing.join(', ')}`);
   if (JSON.stringify(manifest).includes('cdk8s.io/')) {
-    findings.push(`${path}: carries a cdk8s.io/ label or annotation; selectors and names must not depend on construct paths`);
+    findings.push(platformFinding('construct-labels', `${path}: carries a cdk8s.io/ label or annotation; selectors and names must not depend on construct paths`));
   }
-  return findings;
+  return findings.map(formatRuleFinding);
 }
 
 /**
@@ -108,7 +85,7 @@ export function render(platform: Platform): Rendering {
   for (const object of all.filter((c): c is ApiObject => c instanceof ApiObject)) {
     const chart = Chart.of(object);
     if (!PlatformChart.isPlatformChart(chart)) {
-      findings.push(`${object.node.path}: belongs to a chart that is neither an AppChart nor the GitOps chart, so it has no folder`);
+      findings.push(formatRuleFinding(platformFinding('chart-kind', `${object.node.path}: belongs to a chart that is neither an AppChart nor the GitOps chart, so it has no folder`)));
       continue;
     }
     const manifest = object.toJson() as Manifest;
@@ -120,7 +97,7 @@ export function render(platform: Platform): Rendering {
     const rendered = { file: fileFor(chart, manifest), constructPath: object.node.path, chart, manifest, origin: originOf(object), ...(source ? { source } : {}) };
     const clash = byFile.get(rendered.file);
     if (clash) {
-      findings.push(`${rendered.file}: written by both ${clash.constructPath} and ${rendered.constructPath}; give one of them another name`);
+      findings.push(formatRuleFinding(platformFinding('one-file-per-object', `${rendered.file}: written by both ${clash.constructPath} and ${rendered.constructPath}; give one of them another name`)));
       continue;
     }
     byFile.set(rendered.file, rendered);

@@ -3,9 +3,10 @@ import { PlatformModel } from '../model';
 import { Platform } from '../platform/platform';
 import { architectureReport } from '../report/architecture';
 import { secretsSection } from '../report/secrets';
+import { formatRuleFinding } from '../validate/finding';
 import { formatFinding } from '../validate/format';
 import { ValidationReport, validateSubjects } from '../validate/validate';
-import type { HelmRendering } from '../upstream/helm-template';
+import type { HelmRendering } from '../upstream/rendering';
 import { unseenChartNotes } from '../upstream/registry';
 import { renderingsOf, syncRecords } from '../upstream/rendering-records';
 import { buildPlatformChecked } from './build';
@@ -39,15 +40,15 @@ export function renderAndValidate(build: () => Platform): { rendering: Rendering
   const rendering = render(platform);
   const validation = validateSubjects(rendering.objects);
   const checks = checkPlatform(platform, rendering.objects);
-  const errors = [...validation.errors.map(formatFinding), ...checks.errors];
+  const errors = [...validation.errors.map(formatFinding), ...checks.filter(f => f.severity === 'error').map(formatRuleFinding)];
   if (errors.length) throw new SynthesisFailed(errors);
   // One model of the rendered app objects (argocd/ holds none) serves the whole report.
   const model = new PlatformModel(rendering.objects.filter(o => o.file.startsWith('dist/')), platform.capacity?.nodes ?? 1);
   const report = architectureReport(platform, model);
-  if (report.problems.length) throw new SynthesisFailed(report.problems);
+  if (report.problems.length) throw new SynthesisFailed(report.problems.map(formatRuleFinding));
   rendering.files.set(REPORT_FILE, report.markdown + secretsSection(platform));
   // What synthesis could not see (charts Argo CD renders) is said in every summary.
-  return { rendering, validation, warnings: [...checks.warnings, ...unseenChartNotes(platform)], renderings: renderingsOf(platform) };
+  return { rendering, validation, warnings: [...checks.filter(f => f.severity === 'warning').map(formatRuleFinding), ...unseenChartNotes(platform)], renderings: renderingsOf(platform) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { Container, PodTemplate } from '../model';
 import { AppChart } from '../platform/app-chart';
 import { ConnectionTarget, ServiceEndpoint, connection, externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 
 /** Kinds whose pods a connection can start from or arrive at. */
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'];

@@ -8,14 +8,15 @@ import { parseImage } from '../k8s/image';
 import { assertDnsLabel } from '../k8s/names';
 import { AppChart } from '../platform/app-chart';
 import { REPO_ROOT } from '../paths';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 import { declareArgoRenderedChart, declareUpstreamSource } from './registry';
 import { CHART_CACHE_DIR, CachedChart, cachedChart, isPinnedVersion } from './chart-cache';
 import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
 import { validateChartValues } from './chart-values';
 import { hydrate } from './hydrate';
 import { pinName, pinSuggestion, unpinnedImages } from './image-pins';
-import { HelmRendering, helmTemplate } from './helm-template';
+import { helmTemplate } from './helm-template';
+import type { HelmRendering } from './rendering';
 import { ManifestPatches, applyPatches } from './manifest-patches';
 
 /** Who renders the chart's templates. */

@@ -8,20 +8,10 @@ import { PlatformError } from '../errors';
 import { ensureHelm, helmPin, platformCacheDir } from './helm-binary';
 import type { CachedChart } from './chart-cache';
 import { readRecord, renderingRecordFile } from './rendering-records';
+import { HelmRendering, RenderingInputs, SourcedDocument, renderingKey } from './rendering';
 
 /** The Kubernetes release charts render for: the one the control-plane tests run (test/cluster/VERSION). */
 export const KUBE_VERSION = '1.36.3';
-
-/** One object of a chart's output, and where it came from. */
-export interface SourcedDocument {
-  /** The template (`<chart>/templates/x.yaml`) or file it came from. */
-  readonly source: string;
-  /** 1-based position among the documents of that source. */
-  readonly index: number;
-  /** Line of the document in that source's output. */
-  readonly line: number;
-  readonly value: unknown;
-}
 
 export interface TemplateRequest {
   readonly chart: CachedChart;
@@ -30,15 +20,6 @@ export interface TemplateRequest {
   readonly values: Record<string, unknown>;
   /** Names the construct in messages. */
   readonly where: string;
-}
-
-/** JSON with keys sorted at every level: the same values always hash the same. */
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map(k => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** 1-based line of each offset, for offsets given in increasing order: one pass over the text. */
@@ -119,42 +100,6 @@ function writeCacheEntry(file: string, documents: SourcedDocument[]): void {
   fs.renameSync(partial, file);
 }
 
-/**
- * What a chart's rendering is a function of; the rendering's key is a hash of them. The chart's
- * name, version and repository are there for the reader (its digest covers its files).
- */
-export interface RenderingInputs {
-  readonly chart: string;
-  readonly version: string;
-  readonly repository: string;
-  /** sha256 of the chart's files, as vendor/charts/index.json records it. */
-  readonly digest: string;
-  readonly release: string;
-  readonly namespace: string;
-  readonly kubeVersion: string;
-  /** The pinned Helm: its version and the hash of tools/helm's go.mod and go.sum. */
-  readonly helm: { readonly version: string; readonly modules: string };
-  readonly values: Record<string, unknown>;
-}
-
-/** A chart's rendering, and where it came from this time. */
-export interface HelmRendering {
-  /** sha256 of the canonical JSON of the inputs. */
-  readonly key: string;
-  readonly inputs: RenderingInputs;
-  /** The objects Helm printed, parsed; fresh objects, which the caller may change. */
-  readonly documents: SourcedDocument[];
-  /**
-   * `record`: the committed rendering record (vendor/charts/renderings/); `cache`: this machine's
-   * .cache/helm-renders/; `helm`: the pinned Helm ran.
-   */
-  readonly from: 'record' | 'cache' | 'helm';
-  /** The record file of this rendering, beside the chart cache. */
-  readonly recordFile: string;
-  /** Names the construct, for messages. */
-  readonly where: string;
-}
-
 export function renderingInputs(request: TemplateRequest): RenderingInputs {
   const { chart } = request;
   const pin = helmPin();
@@ -163,10 +108,6 @@ export function renderingInputs(request: TemplateRequest): RenderingInputs {
     release: request.release, namespace: request.namespace, kubeVersion: KUBE_VERSION,
     helm: { version: pin.version, modules: pin.modules }, values: request.values,
   };
-}
-
-export function renderingKey(inputs: RenderingInputs): string {
-  return createHash('sha256').update(canonical(inputs)).digest('hex');
 }
 
 /**

@@ -5,9 +5,9 @@ import { dataHeld, withKeepOnPruneAndDelete } from '../gitops/protection';
 import { LABEL, MANAGED_BY } from '../k8s/labels';
 import { apiGroup, isClusterScoped } from '../k8s/scope';
 import { AppChart } from '../platform/app-chart';
-import type { Manifest } from '../synth/render';
-import { setOrigin } from '../synth/origin';
-import type { SourcedDocument } from './helm-template';
+import type { Manifest } from '../model/manifest';
+import { setOrigin } from '../k8s/origin';
+import type { SourcedDocument } from './rendering';
 
 /**
  * Cluster-wide objects an app's folder may not hold: they belong to the system layer (CRDs,

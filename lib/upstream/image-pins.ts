@@ -1,6 +1,6 @@
 import { IMAGES } from '../images';
 import { parseImage } from '../k8s/image';
-import type { SourcedDocument } from './helm-template';
+import type { SourcedDocument } from './rendering';
 
 /*
  * Images of upstream YAML and charts go through the pins of lib/images.ts, where Renovate finds

@@ -1,5 +1,5 @@
 import type { Container } from '../model';
-import type { SourcedDocument } from './helm-template';
+import type { SourcedDocument } from './rendering';
 
 /**
  * What the platform changes in vendored upstream YAML, in TypeScript, as kustomize's patches do:

@@ -5,13 +5,14 @@ import * as path from 'node:path';
 import { fail } from '../errors';
 import { assertPinnedImage, parseImage } from '../k8s/image';
 import { REPO_ROOT } from '../paths';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
 import { hydrate } from './hydrate';
 import { AppChart } from '../platform/app-chart';
 import { declareUpstreamSource } from './registry';
 import { pinName, pinSuggestion, unpinnedImages } from './image-pins';
-import { SourcedDocument, splitDocuments } from './helm-template';
+import { splitDocuments } from './helm-template';
+import type { SourcedDocument } from './rendering';
 import { ManifestPatches, applyPatches, moveSubjects } from './manifest-patches';
 
 export interface ManifestsProps extends ManifestPatches {

@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
 import { CHART_CACHE_DIR } from './chart-cache';
-import type { HelmRendering, RenderingInputs, SourcedDocument } from './helm-template';
-import { renderingKey } from './helm-template';
+import { HelmRendering, RenderingInputs, SourcedDocument, renderingKey } from './rendering';
 
 /**
  * Rendering records: the committed result of each `helm template` the platform runs, so that a

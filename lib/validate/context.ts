@@ -1,8 +1,8 @@
 import { Container, PodSpec, PodTemplate as ModelPodTemplate, selects } from '../model/kube';
-import type { Manifest } from '../synth/render';
-import { exemptionsOf } from './exemption';
+import type { Manifest } from '../model/manifest';
+import { exemptionsOf } from '../rules/exemption';
 import { Finding, Subject, describeObject } from './finding';
-import { RULES, RuleId } from './rules';
+import { RULES, RuleId } from '../rules/rules';
 
 /** A pod template as the checks read it: the model's typing (lib/model/kube.ts). */
 export type PodTemplate = ModelPodTemplate;

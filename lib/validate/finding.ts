@@ -1,6 +1,28 @@
-import type { Manifest } from '../synth/render';
+import type { ObjectSource } from '../k8s/origin';
+import type { Manifest } from '../model/manifest';
+import { RULES, RuleId, Severity } from '../rules/rules';
 
-export type Severity = 'error' | 'warning';
+export type { Severity };
+
+/**
+ * What every rule reports, wherever it runs. A platform-stage finding is about constructs, so its
+ * message starts with the construct path; an object finding (below) also says where the object is.
+ */
+export interface RuleFinding {
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+/** A finding of a platform-stage rule (lib/checks, the naming conventions, the report). */
+export function platformFinding(rule: RuleId, message: string): RuleFinding {
+  return { rule, severity: RULES[rule].severity, message };
+}
+
+/** One line: the rule, then the message (which names the construct path). */
+export function formatRuleFinding(f: RuleFinding): string {
+  return `${f.rule} ${f.message}`;
+}
 
 /** One object under validation, with where it came from. */
 export interface Subject {
@@ -15,19 +37,7 @@ export interface Subject {
   readonly source?: ObjectSource;
 }
 
-/** The file (and line) an object rendered from upstream YAML or a Helm chart comes from. */
-export interface ObjectSource {
-  /** Repository-relative: `charts/manifests/whoami/deployment.yaml`, `vendor/charts/app-template-4.1.1/templates/common.yaml`. */
-  readonly file: string;
-  /** Line where its document starts, for a YAML file (a template's lines are not the output's). */
-  readonly line?: number;
-  /** Its place among the documents of that file or template. */
-  readonly document: number;
-}
-
-export interface Finding {
-  readonly rule: string;
-  readonly severity: Severity;
+export interface Finding extends RuleFinding {
   /** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
   readonly object: string;
   readonly file: string;
@@ -35,7 +45,6 @@ export interface Finding {
   readonly constructPath?: string;
   /** The YAML file or chart template it came from, which a finding points at before the file it would be written to. */
   readonly source?: ObjectSource;
-  readonly message: string;
   /** The reason given when the object is exempt from the rule; exempt findings do not fail. */
   readonly exemption?: string;
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { platformCacheDir } from '../paths';
-import type { Manifest } from '../synth/render';
+import type { Manifest } from '../model/manifest';
 import { Finding, Subject } from './finding';
 
 // The first line of every generated file names the construct that produced it.

@@ -3,6 +3,7 @@ import { fail } from '../errors';
 import { GPU_DEVICE_PLUGINS, NVIDIA_RUNTIME_CLASS } from '../operators/gpu-device-plugins';
 import { GPU_MODEL_LABEL, GpuVendor } from '../platform/gpus';
 import { Platform } from '../platform/platform';
+import { requireOperator } from '../operators/require-operator';
 
 /** GPUs for one container, of a model the platform's capacity declares. */
 export interface GpuRequest {
@@ -44,7 +45,7 @@ export function allocateGpu(scope: IConstruct, field: string, request: GpuReques
   const count = request.count ?? 1;
   if (!Number.isInteger(count) || count < 1) fail(scope, `${field}.count`, `must be a whole number of at least 1 (got ${count})`);
   if (count > pool.perNode) fail(scope, `${field}.count`, `${count} GPUs in one pod, but a "${pool.model}" node has ${pool.perNode}; a pod's GPUs come from one node`);
-  platform.requireOperator(scope, GPU_DEVICE_PLUGINS[pool.vendor]);
+  requireOperator(scope, GPU_DEVICE_PLUGINS[pool.vendor]);
   return {
     vendor: pool.vendor,
     model: pool.model,

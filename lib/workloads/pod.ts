@@ -9,7 +9,7 @@ import { Probe } from '../k8s/probe';
 import { RunAs, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/security';
 import { Mount, Volume } from '../k8s/volume';
 import { providedByExternalSecret } from '../secrets/external-secret';
-import { EXTERNAL_SECRETS_ANNOTATION } from '../validate/declarations';
+import { EXTERNAL_SECRETS_ANNOTATION } from '../k8s/declarations';
 import type { GpuAllocation } from './gpu';
 import { ResourcesProps, checkResources, toKubeResources } from './resources';
 

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { AppChart } from '../../lib/platform/app-chart';
 import { Platform } from '../../lib/platform/platform';
-import { Manifest, Rendering, render } from '../../lib/synth/render';
+import type { Manifest } from '../../lib/model/manifest';
+import { Rendering, render } from '../../lib/synth/render';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 

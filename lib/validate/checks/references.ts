@@ -1,7 +1,7 @@
 import { asKind, backendsOf, cnpgInstanceLabels, cnpgPoolerLabels, cnpgSecrets, PodSpec } from '../../model';
-import type { Manifest } from '../../synth/render';
+import type { Manifest } from '../../model/manifest';
 import { ValidationContext, containersOf, podTemplateOf, selects } from '../context';
-import { EXTERNAL_SECRETS_ANNOTATION } from '../declarations';
+import { EXTERNAL_SECRETS_ANNOTATION } from '../../k8s/declarations';
 import { Subject } from '../finding';
 
 function containerPorts(spec: PodSpec | undefined): { names: Set<string>; numbers: Set<number> } {

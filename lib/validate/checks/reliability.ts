@@ -1,7 +1,9 @@
 import { isClusterScoped } from '../../k8s/scope';
 import { STANDARD_LABEL_KEYS } from '../../k8s/labels';
 import { ValidationContext, podTemplateOf, selects } from '../context';
+import { EXEMPTION_PREFIX, exemptionsOf } from '../../rules/exemption';
 import { Subject } from '../finding';
+import { isRuleId } from '../../rules/rules';
 
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const SERVER_SET_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields', 'selfLink'];
@@ -40,6 +42,9 @@ export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (a
 
     if (!isClusterScopedKind(m.apiVersion, m.kind) && (!m.metadata?.namespace || m.metadata.namespace === 'default')) {
       ctx.report(subject, 'namespace', m.metadata?.namespace ? 'lives in the default namespace' : 'has no namespace');
+    }
+    for (const rule of exemptionsOf(m.metadata?.annotations).keys()) {
+      if (!isRuleId(rule)) ctx.report(subject, 'unknown-exemption', `${EXEMPTION_PREFIX}${rule}: no rule has the id "${rule}"; the ids are listed in docs/rules.md`);
     }
     const labels = m.metadata?.labels ?? {};
     const missing = STANDARD_LABEL_KEYS.filter(k => !labels[k]);

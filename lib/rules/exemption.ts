@@ -1,4 +1,6 @@
 import { ApiObject } from 'cdk8s';
+import { PlatformError } from '../errors';
+import { RuleId, isRuleId } from './rules';
 
 /**
  * Annotation prefix of a validation exemption: `platform.homelab/exempt.<rule-id>: <reason>`.
@@ -11,11 +13,10 @@ export const EXEMPTION_PREFIX = 'platform.homelab/exempt.';
  * Exempts one object from one validation rule, with the reason a reviewer needs. Use it for the
  * rare workload that must break a rule, e.g. node-exporter's host network.
  */
-export function exempt(object: ApiObject, rule: string, reason: string): void {
-  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(rule) || rule.length > 55) {
-    throw new Error(`${object.node.path}: exempt: "${rule}" is not a rule id`);
-  }
-  if (!reason.trim()) throw new Error(`${object.node.path}: exempt: rule ${rule} needs a reason`);
+export function exempt(object: ApiObject, rule: RuleId, reason: string): void {
+  // The type says so, but a chart in plain JavaScript or a cast can still pass any string.
+  if (!isRuleId(rule)) throw new PlatformError(`${object.node.path}: exempt: "${rule}" is not a rule id; the ids are listed in docs/rules.md`);
+  if (!reason.trim()) throw new PlatformError(`${object.node.path}: exempt: rule ${rule} needs a reason`);
   object.metadata.addAnnotation(`${EXEMPTION_PREFIX}${rule}`, reason.trim());
 }
 

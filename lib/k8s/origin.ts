@@ -1,5 +1,14 @@
 import type { IConstruct } from 'constructs';
-import type { ObjectSource } from '../validate/finding';
+
+/** The file (and line) an object rendered from upstream YAML or a Helm chart comes from. */
+export interface ObjectSource {
+  /** Repository-relative: `charts/manifests/whoami/deployment.yaml`, `vendor/charts/app-template-4.1.1/templates/common.yaml`. */
+  readonly file: string;
+  /** Line where its document starts, for a YAML file (a template's lines are not the output's). */
+  readonly line?: number;
+  /** Its place among the documents of that file or template. */
+  readonly document: number;
+}
 
 const ORIGINS = new WeakMap<IConstruct, { description: string; source?: ObjectSource }>();
 

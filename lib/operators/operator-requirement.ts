@@ -1,4 +1,5 @@
-import type { OperatorChart } from '../operators/operator-chart';
+import type { RuleId } from '../rules/rules';
+import type { ChartWorkloadOptions, RenderedWorkload } from '../upstream/chart-workload';
 import type { ManifestPatches } from '../upstream/manifest-patches';
 
 /**
@@ -38,5 +39,16 @@ export interface OperatorRequirement {
    * namespace let through exactly that.
    * @default - its workloads connect to nothing
    */
-  readonly wire?: (operator: OperatorChart) => void;
+  readonly wire?: (operator: InstalledOperator) => void;
+}
+
+/** What `wire` may do with an installed operator's rendered objects (an OperatorChart does it). */
+export interface InstalledOperator {
+  /**
+   * Exempts the rendered object `kind name` from validation rules, with the reason reviewers read
+   * in its YAML: for what an upstream chart does that its values cannot change.
+   */
+  exempt(kind: string, name: string, rules: RuleId[], reason: string): void;
+  /** A workload of the charts, by name or role label, to declare its connections. */
+  workload(name: string, options?: ChartWorkloadOptions): RenderedWorkload;
 }
