@@ -61,7 +61,7 @@ describe('synthesis refuses what would break once deployed', () => {
       if (declare) web.connectsToEndpoint(appEndpoint('miniflux', 'miniflux', 8080));
     };
     expect(findingsOf(() => buildPlatform(PLATFORM_SETTINGS, [...PLATFORM_CHARTS, reader(false)]))).toEqual([
-      "reader/web: env.FEEDS_URL: names Service miniflux.miniflux:8080 (miniflux/app), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add web.connectsToEndpoint(appEndpoint('miniflux', 'miniflux', 8080)) (appEndpoint from 'lib/platform/connections')",
+      "connection-declared reader/web: env.FEEDS_URL: names Service miniflux.miniflux:8080 (miniflux/app), but no declared connection lets its pods reach it, so the NetworkPolicies block the traffic; add web.connectsToEndpoint(appEndpoint('miniflux', 'miniflux', 8080)) (appEndpoint from 'lib/platform/connections')",
     ]);
     expect(findingsOf(() => buildPlatform(PLATFORM_SETTINGS, [...PLATFORM_CHARTS, reader(true)]))).toEqual([]);
   });

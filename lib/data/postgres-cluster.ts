@@ -3,7 +3,7 @@ import { ObjectStore, ObjectStoreSpecConfigurationDataCompression, ObjectStoreSp
 import { Cluster, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../../imports/cnpg-cluster-postgresql.cnpg.io';
 import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod } from '../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
 import { fail } from '../errors';
-import { KEEP_ON_PRUNE_AND_DELETE } from '../gitops/protection';
+import { KEEP_ON_PRUNE_AND_DELETE } from '../k8s/protection';
 import { IMAGES } from '../images';
 import { assertPinnedImage } from '../k8s/image';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
-import { KEEP_ON_PRUNE_AND_DELETE } from '../gitops/protection';
+import { KEEP_ON_PRUNE_AND_DELETE } from '../k8s/protection';
 import { IMAGES } from '../images';
 import { EnvValue } from '../k8s/env';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';

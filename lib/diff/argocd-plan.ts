@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
-import { dataHeld, syncOptions } from '../gitops/protection';
+import { dataHeld, syncOptions } from '../k8s/protection';
 import type { Manifest } from '../model/manifest';
-import type { AppDiff, ObjectChange } from './object-diff';
+import type { AppDiff, ObjectChange } from './changes';
 
 /*
  * What Argo CD does with an object that leaves git, read from the Applications and ApplicationSets

@@ -1,7 +1,8 @@
 import { REPORT_FILE } from '../synth/outputs';
 import { removalSummary } from './argocd-plan';
 import { keyFields } from './key-fields';
-import { AppDiff, TreeDiff, hasChanges } from './object-diff';
+import type { AppDiff } from './changes';
+import { TreeDiff, hasChanges } from './object-diff';
 import { reportSummaryLines } from './report-diff';
 
 /** GitHub refuses comments longer than this. */

@@ -3,6 +3,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { REPORT_FILE } from '../synth/outputs';
 import { ArgoPlan, argoPlan } from './argocd-plan';
 import type { Manifest } from '../model/manifest';
+import type { AppDiff, ObjectChange } from './changes';
 
 /** One object as it appears in a tree of manifests. */
 interface TreeObject {
@@ -12,28 +13,6 @@ interface TreeObject {
   readonly manifest: Manifest;
   /** The object as YAML without its comments, for line diffs. */
   readonly yaml: string;
-}
-
-export interface ObjectChange {
-  readonly key: string;
-  readonly file: string;
-  /** The object as it is after the change (added, changed, renamed), or was before (removed). */
-  readonly manifest: Manifest;
-  /** For changes and renames: the object as it was. */
-  readonly before?: Manifest;
-  /** Unified diff of the object's YAML (changes and renames). */
-  readonly patch?: string;
-  /** For a rename: the key it had before. */
-  readonly from?: string;
-}
-
-export interface AppDiff {
-  /** Folder of the app (`dist/apps/blog`), or the folder of loose files. */
-  readonly app: string;
-  readonly added: ObjectChange[];
-  readonly removed: ObjectChange[];
-  readonly changed: ObjectChange[];
-  readonly renamed: ObjectChange[];
 }
 
 export interface TreeDiff {

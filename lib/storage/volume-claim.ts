@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { KEEP_ON_PRUNE_AND_DELETE } from '../gitops/protection';
+import { KEEP_ON_PRUNE_AND_DELETE } from '../k8s/protection';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { assertDnsLabel } from '../k8s/names';
 import { quantity } from '../k8s/quantity';

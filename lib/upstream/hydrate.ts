@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PlatformError } from '../errors';
-import { dataHeld, withKeepOnPruneAndDelete } from '../gitops/protection';
+import { dataHeld, withKeepOnPruneAndDelete } from '../k8s/protection';
 import { LABEL, MANAGED_BY } from '../k8s/labels';
 import { apiGroup, isClusterScoped } from '../k8s/scope';
 import { AppChart } from '../platform/app-chart';
