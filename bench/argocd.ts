@@ -7,7 +7,7 @@ import { PLATFORM_SETTINGS } from '../charts/platform';
 import { startArgoCdSync, waitForApplications } from '../lib/cluster/argocd-sync';
 import { startControlPlane } from '../lib/cluster/control-plane';
 import { declaredShape } from '../lib/cluster/sync';
-import type { Figure } from './run';
+import type { Figure } from './figure';
 
 const ROOT = path.resolve(__dirname, '..');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startControlPlane } from '../lib/cluster/control-plane';
-import type { Figure } from './run';
+import type { Figure } from './figure';
 
 const ROOT = path.resolve(__dirname, '..');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -17,6 +17,7 @@ import { copyProject } from '../test/support/platform';
 import { argocdFigures } from './argocd';
 import { clusterFigures } from './cluster';
 import { FLOOR_SCRIPT, Floor, SYNTH_FLOOR_RATIO, VALIDATE_FLOOR_RATIO, floorGuard } from './floor';
+import { BEFORE, Figure } from './figure';
 
 const OPTIONS = ['--quick', '--no-service', '--no-cluster', '--cluster-scratch'];
 const args = process.argv.slice(2);
@@ -39,15 +40,6 @@ const RUNS = QUICK ? 3 : 5;
 const LOAD_AT_START = os.loadavg()[0].toFixed(2);
 
 interface Run { ms: number; maxRssKb?: number; stdout: string }
-export interface Figure {
-  name: string;
-  value: string;
-  target?: string;
-  met?: boolean;
-  detail?: string;
-  /** Names a figure of issue #24's table, which docs/benchmarks.md shows beside its figure before the work. */
-  before?: BeforeId;
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const hasGnuTime = fs.existsSync('/usr/bin/time');
@@ -260,18 +252,6 @@ function report(figures: Figure[]): string {
 }
 
 const verdict = (f?: Figure) => (f?.met === undefined ? '' : f.met ? 'met' : '**missed**');
-
-/**
- * Issue #24's table as it stood before the work (measured on this machine, 2 cores), which
- * docs/benchmarks.md keeps beside the same figures of the latest run.
- */
-const BEFORE = [
-  { id: 'synth', what: '`npm run synth`, warm, ÷ the floor (node loading cdk8s and cdk8s-plus-30 alone)', before: '0.78 s ÷ 0.16 s = 5.0x (4.1x a turn earlier)' },
-  { id: 'validate', what: '`npm run validate -- dist argocd` ÷ the same floor', before: '0.69 s ÷ 0.16 s = 4.5x' },
-  { id: 'fresh', what: 'first `npm run synth` on a fresh clone, after `npm ci`', before: '4 min 25 s, of which 225 s built Helm' },
-  { id: 'thousand', what: '1,000-app synth + validate', before: '9.09 s, 1.13 ms/object' },
-] as const;
-type BeforeId = (typeof BEFORE)[number]['id'];
 
 function beforeAndAfter(figures: Figure[]): string {
   const rows = BEFORE.map(b => {
