@@ -153,10 +153,9 @@ export async function refreshAll(cp: ControlPlane, namespace: string, timeoutMs 
 
 /**
  * The health of every resource once Argo CD has caught up: compares every Application again until
- * no resource is unhealthy but those the cluster cannot make healthy, or the timeout passes. Argo CD
- * handles the events of each CRD one after the other, rebuilding its API schema each time (0.7 s
- * apiece on two busy cores): after the operators' CRDs it reads them, and their Applications,
- * as "Progressing" for a minute or two.
+ * no resource is unhealthy but those the cluster cannot make healthy, or the timeout passes. (Argo
+ * CD handles the events of each CRD one after the other, rebuilding its API schema each time: had
+ * bootstrap not installed the CRDs, it would read them as "Progressing" for a minute or two.)
  */
 export async function settledHealth(cp: ControlPlane, sync: ArgoCdSync, timeoutMs = 180_000): Promise<{ apps: AppStatus[]; findings: HealthFinding[] }> {
   const claims = cronJobOnlyClaims(sync.declared);

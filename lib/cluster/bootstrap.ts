@@ -12,6 +12,27 @@ export interface BootstrapPlan {
   readonly installDir: string;
   /** The root Application and its AppProject. */
   readonly rootFiles: string[];
+  /** The CRDs of every system app (Argo CD's and the operators'), as Argo CD will track them. */
+  readonly crds: TrackedCrd[];
+}
+
+/** A CRD of a system app, with the Application that syncs it and its destination namespace. */
+export interface TrackedCrd {
+  readonly object: any;
+  readonly application: string;
+  readonly namespace: string;
+}
+
+/** Argo CD's annotation tracking which Application a resource belongs to (its default tracking method). */
+export const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+
+/**
+ * The CRD as Argo CD applies it: with the tracking annotation it adds, `<application>:<group>/<kind>:
+ * <namespace>/<name>`, a cluster-scoped object taking the Application's destination namespace.
+ */
+export function trackedCrd({ object, application, namespace }: TrackedCrd): any {
+  const id = `${application}:apiextensions.k8s.io/CustomResourceDefinition:${namespace}/${object.metadata.name}`;
+  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [TRACKING_ANNOTATION]: id } } };
 }
 
 export class BootstrapError extends Error {}
@@ -33,11 +54,20 @@ export function bootstrapPlan(root: string): BootstrapPlan {
   if (!rootProject) throw new BootstrapError(`${argocdDir}: no AppProject ${rootApp.object.spec.project} for the root Application`);
   const installDir = path.join(root, install.object.spec.source.path);
   if (!fs.existsSync(installDir)) throw new BootstrapError(`${installDir} does not exist; run npm run synth`);
+  // The Applications argocd/ holds itself (not generated): the system layer, which alone has CRDs.
+  const systemApps = objects.filter(o => o.object.kind === 'Application' && o.object !== rootApp.object && o.object.spec?.source?.path);
+  const crds = systemApps.flatMap(app => {
+    const folder = path.join(root, app.object.spec.source.path);
+    return (fs.existsSync(folder) ? readObjects(folder) : [])
+      .filter(o => o.object.kind === 'CustomResourceDefinition')
+      .map(o => ({ object: o.object, application: app.object.metadata.name as string, namespace: app.object.spec.destination.namespace as string }));
+  });
   return {
     namespace,
     namespaceLabels: install.object.spec.syncPolicy?.managedNamespaceMetadata?.labels ?? {},
     installDir,
     rootFiles: [rootProject.file, rootApp.file],
+    crds,
   };
 }
 
@@ -71,10 +101,13 @@ const APPLY = ['apply', '--server-side', '--force-conflicts', '--field-manager=a
 
 /**
  * Installs Argo CD from the synthesized install and hands it the root Application: the namespace
- * with its Pod Security labels, the CRDs (waiting until they are served), the rest of the install,
- * every workload rolled out, then the root AppProject and Application. From then on Argo CD syncs
- * argocd/ and, through it, itself and everything else. Running it again changes nothing that is
- * already so.
+ * with its Pod Security labels, the CRDs of every system app (Argo CD's and the operators', waiting
+ * until they are served), the rest of Argo CD's install, every workload rolled out, then the root
+ * AppProject and Application. From then on Argo CD syncs argocd/ and, through it, itself and
+ * everything else. The CRDs are applied as Argo CD applies them (its field manager, its tracking
+ * annotation), so its first sync of them changes nothing: Argo CD reloads its API schema on every
+ * CRD event, one after the other, which made a first sync of the operators' CRDs take minutes.
+ * Running it again changes nothing that is already so.
  */
 export function bootstrap(root: string, context: string, log: (line: string) => void = console.log, timeoutMs = 300_000): BootstrapPlan {
   const timeout = `${Math.round(timeoutMs / 1000)}s`;
@@ -83,11 +116,10 @@ export function bootstrap(root: string, context: string, log: (line: string) => 
   log(`namespace ${plan.namespace}`);
   kubectl(context, [...APPLY, '-f', '-'], JSON.stringify(namespace));
   const objects = readObjects(plan.installDir);
-  const crds = [...new Set(objects.filter(o => o.object.kind === 'CustomResourceDefinition').map(o => o.file))];
   const rest = [...new Set(objects.filter(o => o.object.kind !== 'CustomResourceDefinition').map(o => o.file))];
-  log(`${crds.length} CRDs of ${path.relative(root, plan.installDir)}`);
-  kubectl(context, [...APPLY, ...crds.flatMap(f => ['-f', f])]);
-  waitEstablished(context, objects.filter(o => o.object.kind === 'CustomResourceDefinition').map(o => o.object.metadata.name), timeoutMs);
+  log(`${plan.crds.length} CRDs of ${[...new Set(plan.crds.map(c => c.application))].join(', ')}`);
+  kubectl(context, [...APPLY, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: plan.crds.map(trackedCrd) }));
+  waitEstablished(context, plan.crds.map(c => c.object.metadata.name), timeoutMs);
   log(`${rest.length} other objects of ${path.relative(root, plan.installDir)}`);
   kubectl(context, [...APPLY, '-n', plan.namespace, ...rest.flatMap(f => ['-f', f])]);
   for (const o of objects.filter(x => ['Deployment', 'StatefulSet'].includes(x.object.kind))) {
