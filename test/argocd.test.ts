@@ -111,6 +111,16 @@ describe('the real Argo CD', () => {
     expect(settled.filter(a => a.sync !== 'Synced').map(a => a.name)).toEqual([]);
   });
 
+  it('finds the CRDs bootstrap installed as it would apply them: its sync of them changed nothing', async () => {
+    expect(sync.plan.crds.length).toBeGreaterThan(0);
+    const changed: string[] = [];
+    for (const [name, version] of sync.crdVersions) {
+      const live = await cp.client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+      if (live.metadata.resourceVersion !== version) changed.push(`${name}: ${JSON.stringify(live.metadata.managedFields?.map((m: any) => m.manager))}`);
+    }
+    expect(changed).toEqual([]);
+  });
+
   it('undoes a change made by hand to a live object (selfHeal)', async () => {
     const app = sync.declared.find(a => a.generatedBy && readObjects(a.folder).some(s => withData(s.object)))!;
     const configMap = readObjects(app.folder).map(s => s.object).find(withData);

@@ -21,6 +21,8 @@ export interface ArgoCdSync {
   readonly declared: AppSource[];
   /** Milliseconds from the start of `npm run bootstrap` to Argo CD running. */
   readonly bootstrapMs: number;
+  /** The resourceVersion of each CRD bootstrap installed, by name, before Argo CD started. */
+  readonly crdVersions: Map<string, string>;
   stop(): Promise<void>;
 }
 
@@ -45,11 +47,17 @@ export async function startArgoCdSync(cp: ControlPlane, root: string, shape: Nod
       else process.env[key] = value;
     }
   }
+  const crdVersions = new Map<string, string>();
+  for (const { object } of plan.crds) {
+    const live = await cp.client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${object.metadata.name}`);
+    crdVersions.set(object.metadata.name, live.metadata.resourceVersion);
+  }
   const argocd = await startArgoCd({ kubeconfig: cp.endpoint.kubeconfig, namespace: plan.namespace, installDir: plan.installDir, keepLogs: options.keepLogs });
   return {
     git, plan, argocd,
     declared: declaredApplications(path.join(git.tree, 'argocd'), git.tree),
     bootstrapMs: Date.now() - started,
+    crdVersions,
     async stop() {
       await argocd.stop();
       await stopStandIns();

@@ -12,7 +12,7 @@ export interface BootstrapPlan {
   readonly installDir: string;
   /** The root Application and its AppProject. */
   readonly rootFiles: string[];
-  /** The CRDs of every system app (Argo CD's and the operators'), as Argo CD will track them. */
+  /** The CRDs of every system app (Argo CD's and the operators'), with the Application that syncs each. */
   readonly crds: TrackedCrd[];
 }
 
@@ -23,17 +23,6 @@ export interface TrackedCrd {
   readonly namespace: string;
 }
 
-/** Argo CD's annotation tracking which Application a resource belongs to (its default tracking method). */
-export const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
-
-/**
- * The CRD as Argo CD applies it: with the tracking annotation it adds, `<application>:<group>/<kind>:
- * <namespace>/<name>`, a cluster-scoped object taking the Application's destination namespace.
- */
-export function trackedCrd({ object, application, namespace }: TrackedCrd): any {
-  const id = `${application}:apiextensions.k8s.io/CustomResourceDefinition:${namespace}/${object.metadata.name}`;
-  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [TRACKING_ANNOTATION]: id } } };
-}
 
 export class BootstrapError extends Error {}
 
@@ -104,9 +93,9 @@ const APPLY = ['apply', '--server-side', '--force-conflicts', '--field-manager=a
  * with its Pod Security labels, the CRDs of every system app (Argo CD's and the operators', waiting
  * until they are served), the rest of Argo CD's install, every workload rolled out, then the root
  * AppProject and Application. From then on Argo CD syncs argocd/ and, through it, itself and
- * everything else. The CRDs are applied as Argo CD applies them (its field manager, its tracking
- * annotation), so its first sync of them changes nothing: Argo CD reloads its API schema on every
- * CRD event, one after the other, which made a first sync of the operators' CRDs take minutes.
+ * everything else. The CRDs are applied as Argo CD applies them (server-side, its field manager, as
+ * they are in dist/), so its first sync of them changes nothing: Argo CD reloads its API schema on
+ * every CRD event, one after the other, which made a first sync of the operators' CRDs take minutes.
  * Running it again changes nothing that is already so.
  */
 export function bootstrap(root: string, context: string, log: (line: string) => void = console.log, timeoutMs = 300_000): BootstrapPlan {
@@ -118,7 +107,7 @@ export function bootstrap(root: string, context: string, log: (line: string) => 
   const objects = readObjects(plan.installDir);
   const rest = [...new Set(objects.filter(o => o.object.kind !== 'CustomResourceDefinition').map(o => o.file))];
   log(`${plan.crds.length} CRDs of ${[...new Set(plan.crds.map(c => c.application))].join(', ')}`);
-  kubectl(context, [...APPLY, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: plan.crds.map(trackedCrd) }));
+  kubectl(context, [...APPLY, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: plan.crds.map(c => c.object) }));
   waitEstablished(context, plan.crds.map(c => c.object.metadata.name), timeoutMs);
   log(`${rest.length} other objects of ${path.relative(root, plan.installDir)}`);
   kubectl(context, [...APPLY, '-n', plan.namespace, ...rest.flatMap(f => ['-f', f])]);
