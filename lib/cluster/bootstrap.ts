@@ -13,16 +13,14 @@ export interface BootstrapPlan {
   /** The root Application and its AppProject. */
   readonly rootFiles: string[];
   /** The CRDs of every system app (Argo CD's and the operators'), with the Application that syncs each. */
-  readonly crds: TrackedCrd[];
+  readonly crds: SystemCrd[];
 }
 
-/** A CRD of a system app, with the Application that syncs it and its destination namespace. */
-export interface TrackedCrd {
+/** A CRD of a system app, and the Application that syncs it. */
+export interface SystemCrd {
   readonly object: any;
   readonly application: string;
-  readonly namespace: string;
 }
-
 
 export class BootstrapError extends Error {}
 
@@ -49,7 +47,7 @@ export function bootstrapPlan(root: string): BootstrapPlan {
     const folder = path.join(root, app.object.spec.source.path);
     return (fs.existsSync(folder) ? readObjects(folder) : [])
       .filter(o => o.object.kind === 'CustomResourceDefinition')
-      .map(o => ({ object: o.object, application: app.object.metadata.name as string, namespace: app.object.spec.destination.namespace as string }));
+      .map(o => ({ object: o.object, application: app.object.metadata.name as string }));
   });
   return {
     namespace,
