@@ -54,13 +54,37 @@ describe('the real Argo CD', () => {
   });
 
   const apps = () => listApplications(cp.client, sync.plan.namespace);
-  /** Commits a change to the served repository and has Argo CD read it now. */
+  /**
+   * Commits a change to the served repository and has Argo CD read it now: a hard refresh, as the
+   * repo-server otherwise answers from the branch's revision it cached (for 3 minutes by default),
+   * and an Application may compare against the commit before.
+   */
   const commit = async (message: string, change: (tree: string) => void): Promise<string> => {
     const revision = sync.git.commit(message, change);
+    await readAgain(revision);
+    return revision;
+  };
+  /**
+   * Has the ApplicationSets and every Application not yet at `revision` read git again. A refresh
+   * asked while Argo CD is comparing an Application is dropped with that comparison's end; without
+   * another, it would wait for the periodic one (2 to 3 minutes).
+   */
+  const readAgain = async (revision: string) => {
     const sets = sync.declared.map(a => a.generatedBy).filter((s): s is string => Boolean(s));
     await Promise.all([...new Set(sets)].map(s => refreshApplicationSet(cp.client, sync.plan.namespace, s)));
-    await Promise.all((await apps()).map(a => refresh(cp.client, sync.plan.namespace, a.name)));
-    return revision;
+    const behind = (await apps()).filter(a => a.object.status?.sync?.revision !== revision);
+    await Promise.all(behind.map(a => refresh(cp.client, sync.plan.namespace, a.name, true)));
+  };
+  /** Polls `check` each second until it holds or `timeoutMs` passes, asking Argo CD every 10 s to read `revision` again. */
+  const untilRead = async <T>(revision: string, check: () => Promise<T>, timeoutMs: number): Promise<T> => {
+    let askedAt = Date.now();
+    return until(async () => {
+      if (Date.now() - askedAt > 10_000) {
+        askedAt = Date.now();
+        await readAgain(revision);
+      }
+      return check();
+    }, timeoutMs, 1000);
   };
 
   it('brings every Application to Synced after `npm run bootstrap`, with no error on the way', () => {
@@ -135,8 +159,8 @@ describe('the real Argo CD', () => {
   it('reports a misspelt template key of an ApplicationSet as its error, and `cluster:check --argocd` exits 2 naming it', async () => {
     const set = readObjects(path.join(sync.git.tree, 'argocd')).find(s => s.object.kind === 'ApplicationSet')!;
     const original = fs.readFileSync(set.file, 'utf8');
-    await commit('a misspelt template key', () => fs.writeFileSync(set.file, original.replace('{{.path.basename}}', '{{.path.basenam}}')));
-    const failing = await until(async () => (await listApplicationSets(cp.client, sync.plan.namespace)).some(x => x.errors.length), 120_000, 1000);
+    const misspelt = await commit('a misspelt template key', () => fs.writeFileSync(set.file, original.replace('{{.path.basename}}', '{{.path.basenam}}')));
+    const failing = await untilRead(misspelt, async () => (await listApplicationSets(cp.client, sync.plan.namespace)).some(x => x.errors.length), 120_000);
     expect(failing).toBe(true);
     const result = await waitForApplications(cp, sync, 1000);
     const report = argocdReport(result, [], sync.declared, sync.git.tree);
@@ -144,8 +168,8 @@ describe('the real Argo CD', () => {
     expect(report.lines.join('\n')).toMatch(new RegExp(`ERROR ApplicationSet ${set.object.metadata.name} \\(argocd/applicationset-${set.object.metadata.name}.yaml\\).*basenam`));
     // Argo CD keeps the Applications the set generated before the error.
     expect((await apps()).map(a => a.name)).toEqual(expect.arrayContaining(sync.declared.filter(a => a.generatedBy === set.object.metadata.name).map(a => a.name)));
-    await commit('revert', () => fs.writeFileSync(set.file, original));
-    const fixed = await until(async () => (await listApplicationSets(cp.client, sync.plan.namespace)).every(x => !x.errors.length), 120_000, 1000);
+    const reverted = await commit('revert', () => fs.writeFileSync(set.file, original));
+    const fixed = await untilRead(reverted, async () => (await listApplicationSets(cp.client, sync.plan.namespace)).every(x => !x.errors.length), 120_000);
     expect(fixed).toBe(true);
   });
 
@@ -154,8 +178,8 @@ describe('the real Argo CD', () => {
     const objects = readObjects(app.folder).map(s => s.object).filter(o => cp.client.resource(o.apiVersion, o.kind)?.namespaced);
     const refused = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'refused', namespace: app.namespace }, spec: { selector: { app: 'refused' }, ports: [{ port: 70000 }] } };
     const file = path.join(app.folder, 'service-refused.yaml');
-    await commit('an object the API server refuses', () => fs.writeFileSync(file, JSON.stringify(refused)));
-    const failed = await until(async () => (await apps()).find(a => a.name === app.name && a.failed.length), 120_000, 1000);
+    const refusing = await commit('an object the API server refuses', () => fs.writeFileSync(file, JSON.stringify(refused)));
+    const failed = await untilRead(refusing, async () => (await apps()).find(a => a.name === app.name && a.failed.length), 120_000);
     expect(failed && failed.failed.join('\n')).toMatch(/Service .*refused: .*Invalid value: 70000: must be between 1 and 65535/);
     expect(failed && failed.sync).toBe('OutOfSync');
     const report = argocdReport(await waitForApplications(cp, sync, 1000), [], sync.declared, sync.git.tree);
@@ -169,7 +193,7 @@ describe('the real Argo CD', () => {
     // the retries, as `argocd app terminate-op` does, and the revert syncs at once.
     expect((await terminateOperation(cp, sync.plan.namespace, app.name)).status).toBe(200);
     const revert = await commit('revert', () => fs.rmSync(file));
-    const healed = await until(async () => (await apps()).find(a => a.name === app.name && a.sync === 'Synced' && a.object.status?.sync?.revision === revert), 120_000, 1000);
+    const healed = await untilRead(revert, async () => (await apps()).find(a => a.name === app.name && a.sync === 'Synced' && a.object.status?.sync?.revision === revert), 120_000);
     expect(healed).toBeTruthy();
   });
 
@@ -186,17 +210,29 @@ describe('the real Argo CD', () => {
     // What the cluster holds of them, read before their files go.
     const keptObjects = namespaced(keptApp);
     const prunedObjects = namespaced(prunedApp);
-    await commit('remove two apps, a claim and a ConfigMap', () => {
+    const removal = await commit('remove two apps, a claim and a ConfigMap', () => {
       for (const a of [keptApp, prunedApp]) fs.rmSync(a.folder, { recursive: true });
       for (const f of [claim.file, configMap.file]) fs.rmSync(f);
     });
     const status = async (url: string) => (await cp.client.request('GET', url)).status;
-    const gone = await until(async () => {
-      const names = (await apps()).map(a => a.name);
-      if (names.includes(keptApp.name) || names.includes(prunedApp.name)) return false;
-      for (const o of prunedObjects) if (await status(livePath(cp, o, prunedApp.namespace)) !== 404) return false;
-      return (await status(livePath(cp, configMap.object, staying.namespace))) === 404;
-    }, 180_000, 1000);
+    // What is still there, for the failure message.
+    let left: string[] = [];
+    const gone = await untilRead(removal, async () => {
+      left = [];
+      for (const a of await apps()) if (a.name === keptApp.name || a.name === prunedApp.name) left.push(`Application ${a.name} (${a.sync}/${a.health}, operation ${a.operation?.phase}: ${a.operation?.message}, conditions ${JSON.stringify(a.conditions)}, finalizers ${JSON.stringify(a.object.metadata.finalizers ?? [])}, deleting: ${Boolean(a.object.metadata.deletionTimestamp)})`);
+      for (const o of prunedObjects) {
+        const res = await cp.client.request('GET', livePath(cp, o, prunedApp.namespace));
+        if (res.status !== 404) left.push(`${o.kind} ${prunedApp.namespace}/${o.metadata.name} (${res.status}, finalizers ${JSON.stringify(res.body?.metadata?.finalizers ?? [])}, deleting: ${Boolean(res.body?.metadata?.deletionTimestamp)})`);
+      }
+      if ((await status(livePath(cp, configMap.object, staying.namespace))) !== 404) {
+        const app = (await apps()).find(a => a.name === staying.name);
+        const live = await cp.client.get(livePath(cp, configMap.object, staying.namespace));
+        const listed = (app?.object.status?.resources ?? []).find((r: any) => r.kind === 'ConfigMap' && r.name === configMap.object.metadata.name);
+        left.push(`ConfigMap ${staying.namespace}/${configMap.object.metadata.name} (annotations ${JSON.stringify(live.metadata.annotations)}; in the app's resources: ${JSON.stringify(listed)}; Application ${staying.name}: ${app?.sync}/${app?.health} at ${app?.object.status?.sync?.revision}, the commit being ${removal}, operation ${app?.operation?.phase}: ${app?.operation?.message}, conditions ${JSON.stringify(app?.conditions)})`);
+      }
+      return left.length === 0;
+    }, 180_000);
+    expect(left).toEqual([]);
     expect(gone).toBe(true);
     const kept = [...keptObjects.map(o => livePath(cp, o, keptApp.namespace)), livePath(cp, claim.object, staying.namespace)];
     const missing = [];
