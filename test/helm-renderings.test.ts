@@ -18,6 +18,7 @@ import { helmBinaryPath, helmPin } from '../lib/upstream/helm-binary';
 import { KUBE_VERSION, runHelm } from '../lib/upstream/helm-template';
 import type { HelmRendering } from '../lib/upstream/rendering';
 import { RECORDS_FOLDER, RenderingRecord, recordProblem, recordText, syncRecords } from '../lib/upstream/rendering-records';
+import { useHelmOnlyCache } from './support/helm-cache';
 import { REPO_ROOT, tempDir } from './support/platform';
 import { DEMO_IMAGE, DEMO_VALUES, DemoChartApp } from './support/upstream-apps';
 
@@ -78,22 +79,14 @@ describe('the committed rendering records', () => {
 
 describe('synthesis with rendering records', () => {
   let root: string;
-  let cache: string;
-  const previous = process.env.PLATFORM_CACHE_DIR;
+  const cache = () => path.join(root, '.cache');
   beforeAll(() => {
     root = tempDir('platform-records-');
     // A chart cache of the project in `root`: the demo chart, rendered by the real Helm.
     fs.cpSync(path.join(REPO_ROOT, 'test/fixtures/charts'), path.join(root, CHART_CACHE_DIR), { recursive: true });
-    cache = path.join(root, '.cache');
-    fs.mkdirSync(path.join(cache, 'helm'), { recursive: true });
-    fs.symlinkSync(path.dirname(helmBinaryPath()), path.join(cache, 'helm', path.basename(path.dirname(helmBinaryPath()))));
-    process.env.PLATFORM_CACHE_DIR = cache;
   });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.PLATFORM_CACHE_DIR;
-    else process.env.PLATFORM_CACHE_DIR = previous;
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  useHelmOnlyCache(cache);
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   const charts = () => path.join(root, CHART_CACHE_DIR);
   const demoRecord = () => path.join(charts(), RECORDS_FOLDER, 'demo.demo.demo.json');
 

@@ -18,6 +18,7 @@ import { externalSecret } from '../lib/secrets/external-secret';
 import { NetworkPolicies } from '../lib/networking/network-policies';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { ResourceQuotas } from '../lib/platform/resource-quotas';
+import { useHelmOnlyCache } from './support/helm-cache';
 import { REPO_ROOT, manifestsOf, tempDir, testChart } from './support/platform';
 import { DEMO_VALUES, DemoChartApp, FIXTURE_CHARTS, FIXTURE_REPOSITORY } from './support/upstream-apps';
 import { errorOf } from './support/failures';
@@ -246,19 +247,10 @@ describe('the props of a chart', () => {
 
 describe('rendering', () => {
   let cache: string;
-  const previous = process.env.PLATFORM_CACHE_DIR;
-  beforeAll(() => {
-    cache = tempDir('platform-helm-cache-');
-    // The pinned Helm comes along; the rendered charts start empty.
-    fs.mkdirSync(path.join(cache, 'helm'), { recursive: true });
-    fs.symlinkSync(path.dirname(helmBinaryPath()), path.join(cache, 'helm', path.basename(path.dirname(helmBinaryPath()))));
-    process.env.PLATFORM_CACHE_DIR = cache;
-  });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.PLATFORM_CACHE_DIR;
-    else process.env.PLATFORM_CACHE_DIR = previous;
-    fs.rmSync(cache, { recursive: true, force: true });
-  });
+  // The pinned Helm comes along; the rendered charts start empty.
+  beforeAll(() => { cache = tempDir('platform-helm-cache-'); });
+  useHelmOnlyCache(() => cache);
+  afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
   const entries = () => fs.readdirSync(path.join(cache, 'helm-renders'));
 
   it('runs Helm once per chart digest, values and Helm pin, and reads the cache after', () => {

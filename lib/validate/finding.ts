@@ -2,8 +2,6 @@ import type { ObjectSource } from '../k8s/origin';
 import type { Manifest } from '../model/manifest';
 import { RULES, RuleId, Severity } from '../rules/rules';
 
-export type { Severity };
-
 /**
  * What every rule reports, wherever it runs. A platform-stage finding is about constructs, so its
  * message starts with the construct path; an object finding (below) also says where the object is.
