@@ -2,15 +2,16 @@ import { Duration } from 'cdk8s';
 import { Overrides, withDefaults } from '../lib/config';
 import type { SecretKeyRef } from '../lib/k8s/secret-key-ref';
 import { externalSecret } from '../lib/secrets/external-secret';
-import { ALERTMANAGER_DEFAULTS, ALERTMANAGER_PORT, Alertmanager, Notifier, WarningBatching } from '../lib/monitoring/alertmanager';
-import { collectDeclarations, declareAlerts, declareDashboard, MonitoringDeclarations } from '../lib/monitoring/declarations';
+import { ALERTMANAGER_DEFAULTS, Alertmanager, Notifier, WarningBatching } from '../lib/monitoring/alertmanager';
+import { collectDeclarations, declareAlerts, declareDashboard } from '../lib/monitoring/declarations';
 import { alertingPipelineAlerts, stackTargetAlerts } from '../lib/monitoring/platform-alerts';
 import { platformOverviewDashboard } from '../lib/monitoring/dashboards';
-import { BLACKBOX_PORT, BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/exporters';
+import { BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/exporters';
 import { GRAFANA_DEFAULTS, Grafana } from '../lib/monitoring/grafana';
-import { Alloy, Loki, LOKI_PORT, lokiPushUrl } from '../lib/monitoring/logs';
-import { Prometheus, PROMETHEUS_DEFAULTS, PROMETHEUS_PORT } from '../lib/monitoring/prometheus';
+import { Alloy, Loki } from '../lib/monitoring/logs';
+import { Prometheus, PROMETHEUS_DEFAULTS } from '../lib/monitoring/prometheus';
 import { AppChart } from '../lib/platform/app-chart';
+import { connection, externalConnection } from '../lib/platform/connections';
 import { Platform } from '../lib/platform/platform';
 import { PodSecurity } from '../lib/platform/pod-security';
 import { RULES_CONFIG, RulesConfig } from '../lib/monitoring/rules-config';
@@ -102,7 +103,6 @@ export class MonitoringChart extends AppChart {
   public readonly blackbox: BlackboxExporter;
   public readonly loki: Loki;
   public readonly kubeStateMetrics: KubeStateMetrics;
-  private stack?: { declarations: MonitoringDeclarations; prometheus: Prometheus; grafana: Grafana; alertmanager: Alertmanager };
 
   constructor(platform: Platform, id = 'monitoring', overrides: Overrides<MonitoringConfig> = {}) {
     super(platform, id, { category: 'monitoring' });
@@ -123,29 +123,10 @@ export class MonitoringChart extends AppChart {
     platform.onDerive(this, 'monitoring', () => this.derive(platform));
   }
 
-  /** Every rule group, dashboard and probe the platform declares; derives the platform first. */
-  public get declarations(): MonitoringDeclarations {
-    return this.derived().declarations;
-  }
-
-  public get prometheus(): Prometheus {
-    return this.derived().prometheus;
-  }
-
-  public get grafana(): Grafana {
-    return this.derived().grafana;
-  }
-
-  public get alertmanager(): Alertmanager {
-    return this.derived().alertmanager;
-  }
-
-  private derived(): NonNullable<MonitoringChart['stack']> {
-    Platform.of(this).derive();
-    return this.stack!;
-  }
-
-  /** The parts that read every chart's declarations. */
+  /**
+   * The parts that read every chart's declarations (rule groups, dashboards, probes), so they
+   * exist only once the derive phase has run: Alertmanager, Prometheus and Grafana.
+   */
   private derive(platform: Platform): void {
     const config = this.config;
     const storageClassName = config.storageClassName;
@@ -158,7 +139,7 @@ export class MonitoringChart extends AppChart {
         groupWait: config.alertmanager.groupWait,
         repeatInterval: config.alertmanager.repeatInterval,
         warnings: config.alertmanager.warnings,
-        supersedes: declarations.ruleGroups.flatMap(g => g.rules.filter(r => r.supersedes).map((r): [string, string] => [r.alert, r.supersedes!])),
+        supersedes: declarations.ruleGroups.flatMap(g => g.rules.flatMap((r): [string, string][] => (r.supersedes ? [[r.alert, r.supersedes]] : []))),
       },
     });
     const prometheus = new Prometheus(this, 'prometheus', {
@@ -169,16 +150,16 @@ export class MonitoringChart extends AppChart {
       scrapeInterval: config.prometheus.scrapeInterval,
       resources: config.prometheus.resources,
       probes: config.rules.probes,
-      alertmanager: `alertmanager:${ALERTMANAGER_PORT}`,
+      alertmanager: alertmanager.address,
       blackboxExporter: this.blackbox.address,
       ruleGroups: declarations.ruleGroups,
       probeUrls: declarations.probeUrls,
-      kubeStateMetrics: { namespace: this.namespace, name: this.kubeStateMetrics.workload.identity.name },
+      kubeStateMetrics: { namespace: this.namespace, name: this.kubeStateMetrics.identity.name },
       nodePort: config.nodePorts.enabled ? config.nodePorts.prometheus : undefined,
     });
     const grafana = new Grafana(this, 'grafana', {
-      prometheusUrl: `http://prometheus:${PROMETHEUS_PORT}`,
-      lokiUrl: `http://loki:${LOKI_PORT}`,
+      prometheusUrl: prometheus.url,
+      lokiUrl: this.loki.url,
       scrapeInterval: config.prometheus.scrapeInterval,
       dashboards: declarations.dashboards,
       adminUser: config.grafana.adminUser,
@@ -188,8 +169,7 @@ export class MonitoringChart extends AppChart {
       resources: config.grafana.resources,
       nodePort: config.nodePorts.enabled ? config.nodePorts.grafana : undefined,
     });
-    this.stack = { declarations, prometheus, grafana, alertmanager };
-    this.declareConnections(platform);
+    this.declareConnections(platform, { prometheus, grafana, alertmanager });
   }
 
   /**
@@ -197,31 +177,19 @@ export class MonitoringChart extends AppChart {
    * Prometheus alerts through Alertmanager and probes through the blackbox exporter, every Alloy
    * pushes to Loki. Prometheus's scrapes are derived from the scrape annotations, not listed here.
    */
-  private declareConnections(platform: Platform): void {
-    const at = (name: string, component: string, app = this.appName, namespace = this.namespace) => ({ name, app, component, namespace });
-    const prometheus = at('prometheus', 'metrics');
-    const grafana = at('grafana', 'dashboards');
-    const loki = at('loki', 'logs');
-    const alertmanager = at('alertmanager', 'alerting');
-    const blackbox = at('blackbox-exporter', 'probes');
-    platform.addConnection({ from: grafana, to: prometheus, port: PROMETHEUS_PORT }, this);
-    platform.addConnection({ from: grafana, to: loki, port: LOKI_PORT }, this);
-    platform.addConnection({ from: prometheus, to: alertmanager, port: ALERTMANAGER_PORT }, this);
-    platform.addConnection({ from: prometheus, to: blackbox, port: BLACKBOX_PORT }, this);
-    platform.addExternalConnection({ from: prometheus, to: 'kubernetes-api', reason: 'Kubernetes service discovery of the pods and endpoints it scrapes' }, this);
-    platform.addExternalConnection({ from: at('kube-state-metrics', 'metrics-exporter'), to: 'kubernetes-api', reason: 'reads the state of every object it reports' }, this);
-    platform.addExternalConnection({ from: alertmanager, to: 'internet', reason: 'sends notifications to the receivers\' webhooks' }, this);
-    platform.addExternalConnection({ from: blackbox, to: 'internet', reason: 'probes the public hostnames from outside' }, this);
-    for (const alloy of platform.declarations.logShippers.items) {
-      const shipper = { ...alloy.identity, namespace: alloy.namespace };
-      platform.addConnection({ from: shipper, to: loki, port: LOKI_PORT }, this);
-      platform.addExternalConnection({ from: shipper, to: 'kubernetes-api', reason: 'discovers the pods whose logs it ships' }, this);
+  private declareConnections(platform: Platform, { prometheus, grafana, alertmanager }: { prometheus: Prometheus; grafana: Grafana; alertmanager: Alertmanager }): void {
+    platform.addConnection(connection(grafana, prometheus), this);
+    platform.addConnection(connection(grafana, this.loki), this);
+    platform.addConnection(connection(prometheus, alertmanager), this);
+    platform.addConnection(connection(prometheus, this.blackbox), this);
+    platform.addExternalConnection(externalConnection(prometheus, 'kubernetes-api', 'Kubernetes service discovery of the pods and endpoints it scrapes'), this);
+    platform.addExternalConnection(externalConnection(this.kubeStateMetrics, 'kubernetes-api', 'reads the state of every object it reports'), this);
+    platform.addExternalConnection(externalConnection(alertmanager, 'internet', 'sends notifications to the receivers\' webhooks'), this);
+    platform.addExternalConnection(externalConnection(this.blackbox, 'internet', 'probes the public hostnames from outside'), this);
+    for (const alloy of this.loki.shippers) {
+      platform.addConnection(connection(alloy, this.loki), this);
+      platform.addExternalConnection(externalConnection(alloy, 'kubernetes-api', 'discovers the pods whose logs it ships'), this);
     }
-  }
-
-  /** Loki's push endpoint, for log shippers in other namespaces. */
-  public get lokiPushUrl(): string {
-    return lokiPushUrl(this.namespace);
   }
 }
 
@@ -238,14 +206,14 @@ export class NodeExporterChart extends AppChart {
 
 /**
  * Alloy in a namespace of its own: it reads every pod's log files on its node, and ships them to
- * Loki in the monitoring chart's namespace.
+ * the Loki it is given (the monitoring chart's).
  */
 export class AlloyChart extends AppChart {
-  constructor(platform: Platform, id = 'alloy', props: { lokiPushUrl?: string; namespaces?: string[] } = {}) {
+  constructor(platform: Platform, id: string, props: { loki: Loki; namespaces?: string[] }) {
     super(platform, id, {
       category: 'monitoring',
       podSecurity: PodSecurity.privileged('Alloy runs as root to read /var/log/pods of its node through a read-only hostPath'),
     });
-    new Alloy(this, 'alloy', { lokiPushUrl: props.lokiPushUrl ?? lokiPushUrl('monitoring'), namespaces: props.namespaces });
+    new Alloy(this, 'alloy', { loki: props.loki, namespaces: props.namespaces });
   }
 }

@@ -56,9 +56,8 @@ export const PLATFORM_APPS: readonly ChartFactory[] = [
   platform => new EdgeChart(platform),
   platform => new SecretsChart(platform),
   platform => new NodeExporterChart(platform),
-  // Ships to Loki in the monitoring chart's namespace, `monitoring`.
-  platform => new AlloyChart(platform),
-  platform => new MonitoringChart(platform),
+  // Alloy ships every pod's logs to the monitoring chart's Loki.
+  platform => new AlloyChart(platform, 'alloy', { loki: new MonitoringChart(platform).loki }),
   // From an upstream Helm chart (bjw-s app-template, vendor/charts/) and from a folder of plain YAML.
   platform => new MinifluxChart(platform),
   platform => new WhoamiChart(platform),

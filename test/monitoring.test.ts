@@ -276,9 +276,11 @@ describe('logs', () => {
 
   it('ships only the namespaces asked for, like seed 002\'s url-shortener filter', () => {
     const platform = emptyPlatform();
-    new AlloyChart(platform, 'alloy', { namespaces: ['url-shortener'] });
+    new AlloyChart(platform, 'alloy', { loki: new MonitoringChart(platform, 'logs').loki, namespaces: ['url-shortener'] });
     const config = (manifestsOf(render(platform), 'alloy').get('ConfigMap/alloy-config') as any).data['config.alloy'] as string;
     expect(config).toContain('  namespaces {\n    names = ["url-shortener"]\n  }');
+    // It pushes to the Loki it was given, in that chart's namespace.
+    expect(config).toContain('url = "http://loki.logs.svc.cluster.local:3100/loki/api/v1/push"');
   });
 
   it('keeps everything Loki writes on its claim, so its root filesystem stays read-only', () => {
@@ -317,8 +319,9 @@ describe('node-exporter', () => {
 
   it('lives in its own privileged namespace, so the monitoring namespace stays restricted', () => {
     const platform = emptyPlatform();
+    const monitoring = new MonitoringChart(platform);
     expect(new NodeExporterChart(platform).podSecurity.level).toBe('privileged');
-    expect(new AlloyChart(platform).podSecurity.level).toBe('privileged');
-    expect(new MonitoringChart(platform).podSecurity.level).toBe('restricted');
+    expect(new AlloyChart(platform, 'alloy', { loki: monitoring.loki }).podSecurity.level).toBe('privileged');
+    expect(monitoring.podSecurity.level).toBe('restricted');
   });
 });

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { IMAGES } from '../images';
-import { standardLabels } from '../k8s/labels';
+import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
@@ -135,12 +135,15 @@ export interface AlertmanagerProps {
 
 /** Alertmanager, one replica (silences and notification state live in memory and an emptyDir). */
 export class Alertmanager extends Construct {
+  public readonly identity: ComponentIdentity;
+  public readonly port = ALERTMANAGER_PORT;
   public readonly config: string;
   public readonly workload: MonitoringWorkload;
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
     const identity = { name: 'alertmanager', app: AppChart.of(this).appName, component: 'alerting' };
+    this.identity = identity;
     this.config = renderAlertmanagerConfig(props.routing);
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: 'alertmanager-config', labels: standardLabels(identity) }, data: { 'alertmanager.yml': this.config } });
     const health = Probe.http('/-/ready', { period: Duration.seconds(10) });
@@ -171,5 +174,10 @@ export class Alertmanager extends Construct {
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
     });
+  }
+
+  /** Its `host:port` inside its own namespace, for Prometheus. */
+  public get address(): string {
+    return `${this.identity.name}:${this.port}`;
   }
 }

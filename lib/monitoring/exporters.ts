@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { IMAGES } from '../images';
-import { standardLabels } from '../k8s/labels';
+import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
@@ -47,12 +47,15 @@ export interface ExporterProps {
 
 /** The blackbox exporter (seed 004): probes URLs for Prometheus, and declares the alert on them. */
 export class BlackboxExporter extends Construct {
+  public readonly identity: ComponentIdentity;
+  public readonly port = BLACKBOX_PORT;
   public readonly config: string;
   public readonly workload: MonitoringWorkload;
 
   constructor(scope: Construct, id: string, props: ExporterProps = {}) {
     super(scope, id);
     const identity = { name: 'blackbox-exporter', app: AppChart.of(this).appName, component: 'probes' };
+    this.identity = identity;
     this.config = renderBlackboxConfig();
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: 'blackbox-exporter-config', labels: standardLabels(identity) }, data: { 'blackbox.yml': this.config } });
     this.workload = new MonitoringWorkload(this, 'Workload', {
@@ -76,7 +79,7 @@ export class BlackboxExporter extends Construct {
   }
 
   public get address(): string {
-    return `${this.workload.identity.name}:${BLACKBOX_PORT}`;
+    return `${this.identity.name}:${this.port}`;
   }
 }
 
@@ -92,11 +95,13 @@ const KSM_RESOURCES: { group: string; resource: string }[] = ([
 
 /** kube-state-metrics: pods by phase, restarts, replicas and the like, for the overview dashboard. */
 export class KubeStateMetrics extends Construct {
+  public readonly identity: ComponentIdentity;
   public readonly workload: MonitoringWorkload;
 
   constructor(scope: Construct, id: string, props: ExporterProps = {}) {
     super(scope, id);
     const identity = { name: 'kube-state-metrics', app: AppChart.of(this).appName, component: 'metrics-exporter' };
+    this.identity = identity;
     const groups = [...new Set(KSM_RESOURCES.map(r => r.group))];
     const serviceAccountName = clusterReader(this, identity, groups.map(group => ({
       apiGroups: [group],

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import type { SecretKeyRef } from '../k8s/secret-key-ref';
 import { IMAGES } from '../images';
 import { EnvValue } from '../k8s/env';
-import { standardLabels } from '../k8s/labels';
+import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
@@ -80,12 +80,14 @@ export interface GrafanaProps {
 
 /** Grafana with provisioned datasources and dashboards generated from TypeScript. */
 export class Grafana extends Construct {
+  public readonly identity: ComponentIdentity;
   public readonly files: Record<string, string>;
   public readonly dashboards: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const identity = { name: 'grafana', app: AppChart.of(this).appName, component: 'dashboards' };
+    this.identity = identity;
     const labels = standardLabels(identity);
     this.files = {
       'datasources.yaml': renderDatasources(props.prometheusUrl, props.lokiUrl, props.scrapeInterval),

@@ -4,11 +4,10 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { IMAGES } from '../images';
 import { EnvValue } from '../k8s/env';
-import { standardLabels } from '../k8s/labels';
+import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { AppChart } from '../platform/app-chart';
-import { Platform } from '../platform/platform';
 import { VolumeClaim } from '../storage/volume-claim';
 import { exempt } from '../rules/exemption';
 import { ResourcesProps } from '../workloads/resources';
@@ -17,11 +16,6 @@ import { stackTargetAlerts } from './platform-alerts';
 import { clusterReader, MonitoringWorkload } from './workload';
 
 export const LOKI_PORT = 3100;
-
-/** Loki's push endpoint for log shippers in other namespaces. */
-export function lokiPushUrl(namespace: string): string {
-  return `http://loki.${namespace}.svc.cluster.local:${LOKI_PORT}/loki/api/v1/push`;
-}
 
 /** Loki's config: monolithic, one replica, TSDB index and chunks on the local filesystem, retention by the compactor. */
 export function renderLokiConfig(retention: Duration): string {
@@ -62,12 +56,16 @@ export interface LokiProps {
 
 /** Loki in monolithic mode with its chunks and index on a PersistentVolumeClaim. */
 export class Loki extends Construct {
+  public readonly identity: ComponentIdentity;
+  public readonly port = LOKI_PORT;
   public readonly config: string;
   public readonly workload: MonitoringWorkload;
+  private readonly shipping: Alloy[] = [];
 
   constructor(scope: Construct, id: string, props: LokiProps) {
     super(scope, id);
     const identity = { name: 'loki', app: AppChart.of(this).appName, component: 'logs' };
+    this.identity = identity;
     this.config = renderLokiConfig(props.retention);
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: 'loki-config', labels: standardLabels(identity) }, data: { 'loki.yaml': this.config } });
     const data = new VolumeClaim(this, 'Data', { name: 'loki-data', size: props.storageSize, storageClassName: props.storageClassName, owner: identity });
@@ -93,6 +91,26 @@ export class Loki extends Construct {
         liveness: Probe.http('/ready', { initialDelay: Duration.seconds(60), period: Duration.seconds(30), failureThreshold: 5 }),
       }],
     });
+  }
+
+  /** Its address inside its own namespace, for Grafana. */
+  public get url(): string {
+    return `http://${this.identity.name}:${this.port}`;
+  }
+
+  /** Its push endpoint, for log shippers in other namespaces. */
+  public get pushUrl(): string {
+    return `http://${this.identity.name}.${AppChart.of(this).namespace}.svc.cluster.local:${this.port}/loki/api/v1/push`;
+  }
+
+  /** The log shippers pushing to it, in construct-path order: the monitoring chart allows their pushes. */
+  public get shippers(): Alloy[] {
+    return [...this.shipping].sort((a, b) => (a.node.path < b.node.path ? -1 : 1));
+  }
+
+  /** @internal called by Alloy's constructor */
+  public _addShipper(shipper: Alloy): void {
+    this.shipping.push(shipper);
   }
 }
 
@@ -186,8 +204,8 @@ loki.write "default" {
 }
 
 export interface AlloyProps {
-  /** Loki's push endpoint, e.g. `http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push`. */
-  readonly lokiPushUrl: string;
+  /** The Loki it pushes to (the monitoring chart's `loki`), which allows its pushes. */
+  readonly loki: Loki;
   /** Only ship the logs of these namespaces. @default - every namespace */
   readonly namespaces?: string[];
   /** @default LOGS_DEFAULTS.alloy.resources (requests 50m / 128Mi, limits 500m / 256Mi) */
@@ -202,13 +220,15 @@ export interface AlloyProps {
  * root only; it has no capabilities, no host network and a read-only root filesystem.
  */
 export class Alloy extends Construct {
+  public readonly identity: ComponentIdentity;
   public readonly config: string;
   public readonly workload: MonitoringWorkload;
 
   constructor(scope: Construct, id: string, props: AlloyProps) {
     super(scope, id);
     const identity = { name: 'alloy', app: AppChart.of(this).appName, component: 'log-shipper' };
-    this.config = renderAlloyConfig(props.lokiPushUrl, props.namespaces);
+    this.identity = identity;
+    this.config = renderAlloyConfig(props.loki.pushUrl, props.namespaces);
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: 'alloy-config', labels: standardLabels(identity) }, data: { 'config.alloy': this.config } });
     const serviceAccountName = clusterReader(this, identity, [
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
@@ -247,7 +267,6 @@ export class Alloy extends Construct {
     exempt(ds, 'pod-security.host-path', 'Alloy tails the pod log files under /var/log/pods on its node, mounted read-only');
     const namespace = AppChart.of(this).namespace;
     declareAlerts(this, config => stackTargetAlerts(namespace, config));
-    // The monitoring chart allows its pushes to Loki, wherever the two charts are created.
-    Platform.of(this).declarations.logShippers.add(this, { identity, namespace, declaredBy: this.node.path });
+    props.loki._addShipper(this);
   }
 }

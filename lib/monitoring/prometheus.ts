@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { IMAGES } from '../images';
-import { standardLabels } from '../k8s/labels';
+import { ComponentIdentity, standardLabels } from '../k8s/labels';
 import { Probe } from '../k8s/probe';
 import { quantity } from '../k8s/quantity';
 import { Volume } from '../k8s/volume';
@@ -70,6 +70,8 @@ const RULES_DIR = '/etc/prometheus/rules';
  * ServiceAccount that may only discover pods, services, endpoints and nodes.
  */
 export class Prometheus extends Construct {
+  public readonly identity: ComponentIdentity;
+  public readonly port = PROMETHEUS_PORT;
   public readonly config: string;
   /** Rule files by file name. */
   public readonly ruleFiles: Record<string, string>;
@@ -78,6 +80,7 @@ export class Prometheus extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     const identity = { name: 'prometheus', app: AppChart.of(this).appName, component: 'metrics' };
+    this.identity = identity;
     const platform = Platform.of(this);
     // Its NetworkPolicy lets it reach every pod that asks to be scraped.
     platform.declarations.scrapers.add(this, { identity, namespace: AppChart.of(this).namespace, declaredBy: this.node.path });
@@ -142,5 +145,10 @@ export class Prometheus extends Construct {
         startup: Probe.http('/-/ready', { period: Duration.seconds(10), failureThreshold: 60 }),
       }],
     });
+  }
+
+  /** Its address inside its own namespace, for Grafana. */
+  public get url(): string {
+    return `http://${this.identity.name}:${this.port}`;
   }
 }

@@ -34,24 +34,9 @@ class IssuerWithSolvers extends ClusterIssuer {
  * per public hostname.
  */
 export class Edge extends Construct {
-  private issuer?: ClusterIssuer;
-  private readonly rendered: Gateway[] = [];
-
   constructor(scope: Construct, id: string) {
     super(scope, id);
     Platform.of(this).onDerive(this, 'entry-points', () => this.derive());
-  }
-
-  /** The ClusterIssuer, when a public route needs certificates; derives the platform first. */
-  public get clusterIssuer(): ClusterIssuer | undefined {
-    Platform.of(this).derive();
-    return this.issuer;
-  }
-
-  /** With Gateway API rendering, the external and internal Gateways; derives the platform first. */
-  public get gateways(): Gateway[] {
-    Platform.of(this).derive();
-    return [...this.rendered];
   }
 
   private derive(): void {
@@ -64,7 +49,7 @@ export class Edge extends Construct {
       const acme = settings.acme;
       if (!acme.email) fail(this, 'entryPoints.acme.email', `public routes (${publicRoutes.map(r => r.hostname).join(', ')}) need certificates: set the Let's Encrypt account's email in the platform settings`);
       requireOperator(this, CERT_MANAGER);
-      this.issuer = new IssuerWithSolvers(this, 'ClusterIssuer', {
+      new IssuerWithSolvers(this, 'ClusterIssuer', {
         metadata: { name: acme.issuerName, labels: standardLabels({ name: acme.issuerName, app: chart.appName, component: 'certificates' }) },
         spec: { acme: { email: acme.email, server: acme.server, privateKeySecretRef: { name: `${acme.issuerName}-account-key` } } },
       }, acme.solvers);
@@ -80,10 +65,8 @@ export class Edge extends Construct {
 
     if (settings.routes === 'gateway-api') {
       const g = settings.gateway;
-      this.rendered.push(
-        this.gateway(g.externalName, g.externalTarget, publicRoutes),
-        this.gateway(g.internalName, g.internalTarget, []),
-      );
+      this.gateway(g.externalName, g.externalTarget, publicRoutes);
+      this.gateway(g.internalName, g.internalTarget, []);
     }
   }
 

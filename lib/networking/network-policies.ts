@@ -225,81 +225,74 @@ function checkNetwork(scope: Construct, network: ClusterNetwork): void {
  * from what every app chart declares and renders; it may be created anywhere among them.
  */
 export class NetworkPolicies extends Construct {
-  private derivedEdges?: PolicyEdge[];
-
   constructor(platform: Platform, id = 'network-policies') {
     super(platform, id);
     checkNetwork(this, platform.network);
     platform.onDerive(this, 'namespaces', () => {
       const model = appsModel(platform);
-      this.derivedEdges = policyEdges(platform, model);
-      for (const app of platform.apps) this.renderApp(app, model.workloads.filter(w => w.namespace === app.namespace));
+      const edges = policyEdges(platform, model);
+      for (const app of platform.apps) renderApp(app, model.workloads.filter(w => w.namespace === app.namespace), edges);
     });
   }
+}
 
-  /** Every allowed flow; derives the platform first. */
-  public get edges(): PolicyEdge[] {
-    Platform.of(this).derive();
-    return this.derivedEdges ?? [];
-  }
-
-  private renderApp(app: AppChart, workloads: Workload[]): void {
-    const scope = new Construct(app, 'NetworkPolicies');
-    const network = Platform.of(app).network;
-    const dns = network.dns;
-    const policy = (name: string, podSelector: Record<string, string>, spec: Record<string, unknown>) => new ApiObject(scope, name, {
+/** The policies of one app namespace, in the app's chart (its folder), from every allowed flow. */
+function renderApp(app: AppChart, workloads: Workload[], edges: PolicyEdge[]): void {
+  const scope = new Construct(app, 'NetworkPolicies');
+  const network = Platform.of(app).network;
+  const dns = network.dns;
+  const policy = (name: string, podSelector: Record<string, string>, spec: Record<string, unknown>) => new ApiObject(scope, name, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: app.namespace, labels: standardLabels({ name, app: app.appName, component: 'network-policy' }) },
+    spec: { podSelector: Object.keys(podSelector).length ? { matchLabels: podSelector } : {}, ...spec },
+  });
+  // A namespace whose pods a chart rendered by Argo CD runs is closed too, though synthesis sees none of them.
+  if (!workloads.length && !argoRenderedCharts(app).some(c => c.app === app.appName)) return;
+  policy('default-deny', {}, { policyTypes: ['Ingress', 'Egress'] });
+  policy('allow-dns', {}, {
+    policyTypes: ['Egress'],
+    egress: [{
+      to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.namespace } }, podSelector: { matchLabels: dns.podLabels } }],
+      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+    }],
+  });
+  const used = new Set(['default-deny', 'allow-dns']);
+  // CloudNativePG's Jobs (initdb, join: pg_basebackup from the primary) read the API server and the
+  // instances; a recovery Job also reads the object store the cluster may reach on the internet.
+  for (const w of workloads.filter(x => x.kind === 'Cluster')) {
+    const name = `${w.name}-jobs`;
+    const ofCluster = (x?: Workload) => x !== undefined && x.kind === w.kind && x.namespace === w.namespace && x.name === w.name;
+    const toInternet = rules(edges.filter(e => ofCluster(e.source) && e.to.ipBlocks?.[0]?.cidr === '0.0.0.0/0')
+      .map(e => ({ peer: e.to, port: e.port, protocol: e.protocol })), app.namespace);
+    used.add(name);
+    new ApiObject(scope, name, {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name, namespace: app.namespace, labels: standardLabels({ name, app: app.appName, component: 'network-policy' }) },
-      spec: { podSelector: Object.keys(podSelector).length ? { matchLabels: podSelector } : {}, ...spec },
+      spec: {
+        podSelector: { matchLabels: { [CNPG_CLUSTER_LABEL]: w.name }, matchExpressions: [{ key: CNPG_JOB_ROLE_LABEL, operator: 'Exists' }] },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ ipBlock: { cidr: network.nodeCidr } }], ports: [{ protocol: 'TCP', port: network.apiServerPort }] },
+          { to: [{ podSelector: { matchLabels: w.selector } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+          ...toInternet.map(r => ({ to: r.peers, ports: r.ports })),
+        ],
+      },
     });
-    // A namespace whose pods a chart rendered by Argo CD runs is closed too, though synthesis sees none of them.
-    if (!workloads.length && !argoRenderedCharts(app).some(c => c.app === app.appName)) return;
-    policy('default-deny', {}, { policyTypes: ['Ingress', 'Egress'] });
-    policy('allow-dns', {}, {
-      policyTypes: ['Egress'],
-      egress: [{
-        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.namespace } }, podSelector: { matchLabels: dns.podLabels } }],
-        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-      }],
+  }
+  for (const w of workloads) {
+    if (w.hostNetwork) continue;
+    const same = (x?: Workload) => x !== undefined && x.namespace === w.namespace && x.name === w.name && x.kind === w.kind;
+    const ingress = rules(edges.filter(e => same(e.destination)).map(e => ({ peer: e.from, port: e.port, protocol: e.protocol })), app.namespace);
+    const egress = rules(edges.filter(e => same(e.source)).map(e => ({ peer: e.to, port: e.port, protocol: e.protocol })), app.namespace);
+    if (!ingress.length && !egress.length) continue;
+    const name = used.has(w.name) ? `${w.name}-${w.kind.toLowerCase()}` : w.name;
+    used.add(name);
+    policy(name, w.selector, {
+      policyTypes: [...(ingress.length ? ['Ingress'] : []), ...(egress.length ? ['Egress'] : [])],
+      ...(ingress.length ? { ingress: ingress.map(r => ({ from: r.peers, ports: r.ports })) } : {}),
+      ...(egress.length ? { egress: egress.map(r => ({ to: r.peers, ports: r.ports })) } : {}),
     });
-    const used = new Set(['default-deny', 'allow-dns']);
-    // CloudNativePG's Jobs (initdb, join: pg_basebackup from the primary) read the API server and the
-    // instances; a recovery Job also reads the object store the cluster may reach on the internet.
-    for (const w of workloads.filter(x => x.kind === 'Cluster')) {
-      const name = `${w.name}-jobs`;
-      const ofCluster = (x?: Workload) => x !== undefined && x.kind === w.kind && x.namespace === w.namespace && x.name === w.name;
-      const toInternet = rules(this.derivedEdges!.filter(e => ofCluster(e.source) && e.to.ipBlocks?.[0]?.cidr === '0.0.0.0/0')
-        .map(e => ({ peer: e.to, port: e.port, protocol: e.protocol })), app.namespace);
-      used.add(name);
-      new ApiObject(scope, name, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name, namespace: app.namespace, labels: standardLabels({ name, app: app.appName, component: 'network-policy' }) },
-        spec: {
-          podSelector: { matchLabels: { [CNPG_CLUSTER_LABEL]: w.name }, matchExpressions: [{ key: CNPG_JOB_ROLE_LABEL, operator: 'Exists' }] },
-          policyTypes: ['Egress'],
-          egress: [
-            { to: [{ ipBlock: { cidr: network.nodeCidr } }], ports: [{ protocol: 'TCP', port: network.apiServerPort }] },
-            { to: [{ podSelector: { matchLabels: w.selector } }], ports: [{ protocol: 'TCP', port: 5432 }] },
-            ...toInternet.map(r => ({ to: r.peers, ports: r.ports })),
-          ],
-        },
-      });
-    }
-    for (const w of workloads) {
-      if (w.hostNetwork) continue;
-      const same = (x?: Workload) => x !== undefined && x.namespace === w.namespace && x.name === w.name && x.kind === w.kind;
-      const ingress = rules(this.derivedEdges!.filter(e => same(e.destination)).map(e => ({ peer: e.from, port: e.port, protocol: e.protocol })), app.namespace);
-      const egress = rules(this.derivedEdges!.filter(e => same(e.source)).map(e => ({ peer: e.to, port: e.port, protocol: e.protocol })), app.namespace);
-      if (!ingress.length && !egress.length) continue;
-      const name = used.has(w.name) ? `${w.name}-${w.kind.toLowerCase()}` : w.name;
-      used.add(name);
-      policy(name, w.selector, {
-        policyTypes: [...(ingress.length ? ['Ingress'] : []), ...(egress.length ? ['Egress'] : [])],
-        ...(ingress.length ? { ingress: ingress.map(r => ({ from: r.peers, ports: r.ports })) } : {}),
-        ...(egress.length ? { egress: egress.map(r => ({ to: r.peers, ports: r.ports })) } : {}),
-      });
-    }
   }
 }

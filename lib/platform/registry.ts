@@ -69,8 +69,6 @@ export class DeclarationRegistry {
   public readonly externalConnections = new Entries<ExternalConnection>(this, 'an external connection');
   /** Pods that scrape every annotated pod (Prometheus). */
   public readonly scrapers = new Entries<DeclaredComponent>(this, 'a metrics scraper');
-  /** Pods that ship logs to the monitoring stack's Loki (Alloy). */
-  public readonly logShippers = new Entries<DeclaredComponent>(this, 'a log shipper');
   /** Cloudflare tunnels and the hostnames each serves. */
   public readonly tunnels = new Entries<DeclaredComponent & { readonly hostnames: string[] }>(this, 'a tunnel');
 
