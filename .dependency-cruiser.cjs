@@ -6,7 +6,7 @@
  *   constructs: charts/ and the lib/ folders below       what a user composes
  *   tools: the lib/ folders of TOOLS                     what runs over the rendered objects
  */
-const CONSTRUCTS = '^(charts|lib/(ai|data|gitops|k8s|monitoring|networking|operators|platform|secrets|storage|workloads|upstream))/';
+const CONSTRUCTS = '^(charts|lib/(ai|data|gitops|k8s|monitoring|networking|operators|platform|secrets|storage|web|workloads|upstream))/';
 const TOOLS = '^lib/(synth|validate|diff|cluster|release|report|checks|scaffold|docs)/';
 
 module.exports = {

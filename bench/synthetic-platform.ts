@@ -3,7 +3,7 @@ import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { externalSecret } from '../lib/secrets/external-secret';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 
 /**
  * A platform of `apps` web apps with a database each, built in memory for the growth benchmark

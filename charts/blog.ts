@@ -8,12 +8,12 @@ import { EnvValue } from '../lib/k8s/env';
 import { Volume } from '../lib/k8s/volume';
 import { Routes } from '../lib/networking/routes';
 import { externalSecret } from '../lib/secrets/external-secret';
-import { STATIC_FILES_PROXY_DEFAULTS, StaticFilesProxy } from '../lib/networking/static-files-proxy';
+import { STATIC_FILES_PROXY_DEFAULTS, StaticFilesProxy } from '../lib/web/static-files-proxy';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { VolumeClaim } from '../lib/storage/volume-claim';
 import { ResourcesProps } from '../lib/workloads/resources';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 
 /** Seed 000: a Django site on single-node K3s behind a Cloudflare tunnel. */
 export interface BlogConfig {

@@ -12,7 +12,7 @@ import { AppChart } from '../lib/platform/app-chart';
 import type { ServiceEndpoint } from '../lib/platform/connections';
 import { Platform } from '../lib/platform/platform';
 import { ResourcesProps } from '../lib/workloads/resources';
-import { AutoscalingProps, WebService } from '../lib/workloads/web-service';
+import { AutoscalingProps, WebService } from '../lib/web/web-service';
 
 /** Seed 004: a Bun.js blog on single-node K3s, PostgreSQL behind PgBouncer, Traefik ingress. */
 export interface BunBlogConfig {

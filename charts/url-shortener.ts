@@ -13,7 +13,7 @@ import { IMAGES } from '../lib/images';
 import { EnvValue } from '../lib/k8s/env';
 import { Probe } from '../lib/k8s/probe';
 import { ResourcesProps } from '../lib/workloads/resources';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 
 /** Seed 002: a URL shortener on a 3-node K3s cluster, CloudNativePG and Valkey with Sentinel. */
 export interface UrlShortenerConfig {

@@ -14,7 +14,7 @@ import { scrapeAnnotations } from '../lib/monitoring/scrape';
 import { CLOUDNATIVE_PG } from '../lib/operators/cloudnative-pg';
 import type { Manifest } from '../lib/model/manifest';
 import { render } from '../lib/synth/render';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { emptyPlatform, manifestsOf, testChart } from './support/platform';
 import { PLATFORMS } from './support/platforms';
 import { operatorsOf, requireOperator } from '../lib/operators/require-operator';

@@ -9,7 +9,7 @@ import type { Manifest } from '../lib/model/manifest';
 import { render } from '../lib/synth/render';
 import { renderAndValidate } from '../lib/synth/synthesize';
 import { validateSubjects } from '../lib/validate/validate';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { manifestsOf, testChart } from './support/platform';
 import { PLATFORMS } from './support/platforms';
 

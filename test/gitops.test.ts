@@ -6,7 +6,7 @@ import { AppChart } from '../lib/platform/app-chart';
 import { PodSecurity } from '../lib/platform/pod-security';
 import type { Manifest } from '../lib/model/manifest';
 import { render } from '../lib/synth/render';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { errorOf } from './support/failures';
 import { goPathMatch } from './support/go-path-match';
 import { emptyPlatform } from './support/platform';

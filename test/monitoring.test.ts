@@ -11,7 +11,7 @@ import { CloudflareTunnel } from '../lib/networking/cloudflare-tunnel';
 import { Platform } from '../lib/platform/platform';
 import type { Manifest } from '../lib/model/manifest';
 import { render } from '../lib/synth/render';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { emptyPlatform, manifestsOf, testChart } from './support/platform';
 
 const rendering = render(buildPlatform());

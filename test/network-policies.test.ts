@@ -10,7 +10,7 @@ import { webhookBackendsOf, workloadsOf } from '../lib/model';
 import type { Manifest } from '../lib/model/manifest';
 import { render } from '../lib/synth/render';
 import { renderAndValidate } from '../lib/synth/synthesize';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { PLATFORMS } from './support/platforms';
 
 const NODE_ADDRESS = firstHost(K3S_NETWORK.nodeCidr);

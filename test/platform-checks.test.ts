@@ -8,7 +8,7 @@ import { hostReferences, resolveService } from '../lib/checks/hosts';
 import { Postgres } from '../lib/data/postgres';
 import { AppChart } from '../lib/platform/app-chart';
 import { appEndpoint } from '../lib/platform/connections';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { synthesize } from '../lib/synth/synthesize';
 import { formatSummary } from '../lib/synth/report';

@@ -9,7 +9,7 @@ import { Platform } from '../lib/platform/platform';
 import { CloudflareTunnel } from '../lib/networking/cloudflare-tunnel';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { PLATFORMS } from './support/platforms';
 import { errorOf } from './support/failures';
 import { Routes } from '../lib/networking/routes';

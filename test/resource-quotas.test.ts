@@ -5,7 +5,7 @@ import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { CONTAINER_DEFAULTS, QUOTA_HEADROOM, ResourceQuotas, needsOf } from '../lib/platform/resource-quotas';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { workloadsOf } from '../lib/model';
 import { renderAndValidate } from '../lib/synth/synthesize';
 

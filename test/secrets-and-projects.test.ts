@@ -9,7 +9,7 @@ import { EnvValue } from '../lib/k8s/env';
 import { preCreatedEntries, preCreatedRows, secretsSection, storeItemEntries, storeItemRows } from '../lib/report/secrets';
 import { REPORT_FILE, renderAndValidate } from '../lib/synth/synthesize';
 import { credentialsOf, externalSecret } from '../lib/secrets/external-secret';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { render } from '../lib/synth/render';
 import { REPO_ROOT, emptyPlatform, testChart } from './support/platform';
 import { PLATFORMS } from './support/platforms';

@@ -8,7 +8,7 @@ import { buildPlatform } from '../charts/platform';
 import { GitOpsChart } from '../lib/gitops/gitops-chart';
 import { LABEL } from '../lib/k8s/labels';
 import { Probe } from '../lib/k8s/probe';
-import { WebService } from '../lib/workloads/web-service';
+import { WebService } from '../lib/web/web-service';
 import { Platform } from '../lib/platform/platform';
 import { SynthesisFailed, render } from '../lib/synth/render';
 import { OUTPUT_DIRS, renderAndValidate, synthesize } from '../lib/synth/synthesize';

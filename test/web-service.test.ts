@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { render } from '../lib/synth/render';
-import { WebService, WebServiceProps } from '../lib/workloads/web-service';
+import { WebService, WebServiceProps } from '../lib/web/web-service';
 import { emptyPlatform, manifestsOf, testChart } from './support/platform';
 
 const IMAGE = 'registry.example.com/demo:1.0.0';

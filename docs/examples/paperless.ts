@@ -8,7 +8,7 @@ import { appEndpoint } from '../../lib/platform/connections';
 import { Platform } from '../../lib/platform/platform';
 import { externalSecret } from '../../lib/secrets/external-secret';
 import { VolumeClaim } from '../../lib/storage/volume-claim';
-import { WEB_SERVICE_DEFAULTS, WebService } from '../../lib/workloads/web-service';
+import { WEB_SERVICE_DEFAULTS, WebService } from '../../lib/web/web-service';
 
 /** Paperless-ngx: a web service with its PostgreSQL, a Valkey cache, a volume, and another app it calls. */
 export class PaperlessChart extends AppChart {

@@ -47,7 +47,7 @@ export const REFERENCE_FILE = 'docs/reference/constructs.md';
 /** The modules a chart imports from, in the order the reference lists them. */
 export const REFERENCE_MODULES: readonly { readonly file: string; readonly title: string }[] = [
   { file: 'lib/platform/app-chart.ts', title: 'An app' },
-  { file: 'lib/workloads/web-service.ts', title: 'Web services' },
+  { file: 'lib/web/web-service.ts', title: 'Web services' },
   { file: 'lib/workloads/resources.ts', title: 'Requests and limits' },
   { file: 'lib/k8s/probe.ts', title: 'Probes' },
   { file: 'lib/k8s/volume.ts', title: 'Volumes and mounts' },

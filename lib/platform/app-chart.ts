@@ -1,12 +1,20 @@
-import { Node } from 'constructs';
+import { Construct, Node } from 'constructs';
 import { PlatformError, fail } from '../errors';
 import { LABEL, MANAGED_BY } from '../k8s/labels';
 import { assertDnsLabel } from '../k8s/names';
-import { Platform } from './platform';
 import { PlatformChart } from './platform-chart';
 import { PodSecurity } from './pod-security';
 
 const APP_CHART = Symbol.for('platform.AppChart');
+
+/**
+ * The root app charts register with, which lists them: the `Platform`. Named by this interface so
+ * that the platform, which holds its apps, and an app, which registers with it, import one way only.
+ */
+export interface AppRegistry extends Construct {
+  /** @internal called by AppChart's constructor */
+  _register(chart: AppChart): void;
+}
 
 export interface AppChartProps {
   /** The layer the app belongs to; one Argo CD ApplicationSet and AppProject per category. */
@@ -40,7 +48,7 @@ export class AppChart extends PlatformChart {
   public readonly clusterScope: boolean;
   public readonly outputDir: string;
 
-  constructor(scope: Platform, id: string, props: AppChartProps) {
+  constructor(scope: AppRegistry, id: string, props: AppChartProps) {
     const name = props.name ?? id;
     super(scope, id, {
       namespace: props.namespace ?? name,

@@ -4,7 +4,7 @@ import { Overrides } from '../config';
 import { PlatformError } from '../errors';
 import { EntryPointSettings, entryPointSettings } from './entry-point-settings';
 import { SecretStoreSettings, secretStoreSettings } from './secret-store-settings';
-import type { AppChart } from './app-chart';
+import type { AppChart, AppRegistry } from './app-chart';
 import type { Connection, ExternalConnection } from './connections';
 import { DERIVE_PHASES, Derivation, DerivePhase } from './derive';
 import { GpuNodes, GpuPool, gpuPools } from './gpus';
@@ -88,7 +88,7 @@ export interface NodeCapacity {
  * exists: the derived content (tunnel rules, Gateways, monitoring config, NetworkPolicies, quotas,
  * argocd/) is computed there, so app charts may be created in any order.
  */
-export class Platform extends App {
+export class Platform extends App implements AppRegistry {
   public static of(construct: IConstruct): Platform {
     const root = construct.node.root;
     if (!(root instanceof Platform)) {

@@ -25,7 +25,7 @@ export function appChartSource(o: NewAppOptions): string {
     ...(anyMissing ? ["import { fillIn } from '../lib/scaffold/fill-in';"] : []),
     ...(o.postgres ? ["import { externalSecret } from '../lib/secrets/external-secret';"] : []),
     "import { ResourcesProps } from '../lib/workloads/resources';",
-    "import { WEB_SERVICE_DEFAULTS, WebService } from '../lib/workloads/web-service';",
+    "import { WEB_SERVICE_DEFAULTS, WebService } from '../lib/web/web-service';",
   ];
   const config = [
     '  /** Container image, pinned to a version in lib/images.ts, where Renovate keeps it current. */',

@@ -4,7 +4,7 @@ import { EnvValue } from '../../lib/k8s/env';
 import { AppChart } from '../../lib/platform/app-chart';
 import { Platform } from '../../lib/platform/platform';
 import { externalSecret } from '../../lib/secrets/external-secret';
-import { WebService } from '../../lib/workloads/web-service';
+import { WebService } from '../../lib/web/web-service';
 
 /**
  * An app as a newcomer adds one, like docs/adding-an-app.md's: a web service, a single-instance

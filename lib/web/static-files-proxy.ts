@@ -8,9 +8,9 @@ import { Probe } from '../k8s/probe';
 import { Volume } from '../k8s/volume';
 import { VolumeClaim } from '../storage/volume-claim';
 import { ResourcesProps } from '../workloads/resources';
-import { WebService } from '../workloads/web-service';
+import { WebService } from './web-service';
 import { checksum } from '../k8s/checksum';
-import { renderNginxConf } from './nginx-config';
+import { renderNginxConf } from '../networking/nginx-config';
 
 /** Every default of `StaticFilesProxy`; its props' `@default`s name these values (seed 000's NGINX). */
 export const STATIC_FILES_PROXY_DEFAULTS = {

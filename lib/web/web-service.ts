@@ -17,8 +17,8 @@ import { AppChart } from '../platform/app-chart';
 import { ConnectionTarget, ServiceEndpoint, connection, externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import { Exposure, Routes } from '../networking/routes';
-import { renderPodTemplate } from './pod';
-import { ResourcesProps, checkResources } from './resources';
+import { renderPodTemplate } from '../workloads/pod';
+import { ResourcesProps, checkResources } from '../workloads/resources';
 
 /** Scale on CPU between two bounds instead of a fixed replica count. */
 export interface AutoscalingProps {
