@@ -5,13 +5,14 @@ import { IConstruct } from 'constructs';
  * Synthesis reports these as findings (exit code 2), distinct from a crash (exit code 1).
  */
 export class PlatformError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `cause`: the mistake this one adds the construct path to, so a test can tell where it was found. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'PlatformError';
   }
 }
 
-/** Throws a PlatformError naming the construct path and the prop at fault. */
-export function fail(scope: IConstruct, field: string, message: string): never {
-  throw new PlatformError(`${scope.node.path}: ${field}: ${message}`);
+/** Throws a PlatformError naming the construct path and the prop at fault (and the error it explains, if any). */
+export function fail(scope: IConstruct, field: string, message: string, cause?: unknown): never {
+  throw new PlatformError(`${scope.node.path}: ${field}: ${message}`, cause === undefined ? undefined : { cause });
 }

@@ -7,7 +7,7 @@ import { KEEP_ON_PRUNE_AND_DELETE } from '../k8s/protection';
 import { IMAGES } from '../images';
 import { assertPinnedImage } from '../k8s/image';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
-import { assertDnsLabel, isDnsSubdomain } from '../k8s/names';
+import { assertDnsLabel } from '../k8s/names';
 import { quantity } from '../k8s/quantity';
 import { monitorPostgres, monitorPostgresBackups } from '../monitoring/data-alerts';
 import { scrapeAnnotations } from '../monitoring/scrape';
@@ -195,7 +195,6 @@ export class PostgresCluster extends Construct {
         plugins: store ? [{ name: BARMAN_PLUGIN_NAME, isWalArchiver: true, parameters: { barmanObjectName: this.name } }] : undefined,
       },
     });
-    if (!isDnsSubdomain(this.secretName)) fail(this, 'name', `"${this.secretName}" is not a valid Secret name`);
   }
 
   /** Read-write Service: always the primary. */

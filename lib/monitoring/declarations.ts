@@ -38,13 +38,19 @@ function registryOf(scope: IConstruct, what: string): MonitoringRegistry {
 const resolve = <T extends object>(source: T | ((config: RulesConfig) => T), config: RulesConfig): T =>
   typeof source === 'function' ? source(config) : source;
 
+/** What `make` returns; a mistake it finds (a bad rule, a duration Prometheus cannot write) names the construct that declared it. */
+function declaredBy<T>(scope: IConstruct, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof PlatformError && error.message.startsWith(`${scope.node.path}: `)) throw error;
+    throw new PlatformError(`${scope.node.path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Declares the alert rules of the thing `scope` runs; the monitoring chart loads them. Checked now, with the default config. */
 export function declareAlerts(scope: IConstruct, group: RuleGroupSource): void {
-  try {
-    checkRuleGroup(resolve(group, RULES_CONFIG));
-  } catch (error) {
-    throw new PlatformError(`${scope.node.path}: ${(error as Error).message}`);
-  }
+  declaredBy(scope, () => checkRuleGroup(resolve(group, RULES_CONFIG)));
   registryOf(scope, 'alert rules').alerts.push({ by: scope, source: group });
 }
 
@@ -75,12 +81,12 @@ export function collectDeclarations(scope: IConstruct, config: RulesConfig = RUL
   const ruleGroups = new Map<string, RuleGroup>();
   const dashboards = new Map<string, GrafanaDashboard>();
   for (const { by, source } of declared.alerts) {
-    const group = checkRuleGroup(resolve(source, config));
+    const group = declaredBy(by, () => checkRuleGroup(resolve(source, config)));
     if (ruleGroups.has(group.name)) throw new PlatformError(`${by.node.path}: rule group ${group.name} is declared twice`);
     ruleGroups.set(group.name, group);
   }
   for (const { by, source } of declared.dashboards) {
-    const d = resolve(source, config);
+    const d = declaredBy(by, () => resolve(source, config));
     if (!/^[a-z0-9-]{1,40}$/.test(d.uid)) throw new PlatformError(`${by.node.path}: dashboard uid "${d.uid}" must be 1-40 lowercase letters, digits and dashes`);
     if (dashboards.has(d.uid)) throw new PlatformError(`${by.node.path}: dashboard uid ${d.uid} is declared twice`);
     dashboards.set(d.uid, d);

@@ -57,7 +57,7 @@ export class Manifests extends Construct {
       try {
         documents.push(...splitDocuments(fs.readFileSync(file, 'utf8'), this.files[i]));
       } catch (error) {
-        fail(this, 'path', (error as Error).message);
+        fail(this, 'path', (error as Error).message, error);
       }
     }
     if (!documents.length) fail(this, 'path', `${props.path} holds no Kubernetes object`);
