@@ -27,3 +27,19 @@ export function withDefaults<T>(defaults: T, overrides: Overrides<T> = {}): T {
   }
   return merged as T;
 }
+
+/** A construct's props once its defaults are applied: every defaulted prop is set. */
+export type Resolved<P, D> = Omit<P, keyof D> & { readonly [K in keyof D & keyof P]-?: Exclude<P[K], undefined> };
+
+/**
+ * A construct's props with its defaults applied, once, at the top of its constructor: a prop
+ * given replaces its default whole (a chart's config merges deeply instead, `withDefaults`).
+ * `defaults` is the construct's one `*_DEFAULTS` object, which its props' `@default`s name.
+ */
+export function resolveProps<P extends object, D extends { readonly [K in keyof P]?: P[K] }>(defaults: D, props: P): Resolved<P, D> {
+  const resolved: Record<string, unknown> = { ...(props as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(defaults)) {
+    if (resolved[key] === undefined) resolved[key] = value;
+  }
+  return resolved as Resolved<P, D>;
+}

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { fail } from '../errors';
 import { EnvMap, EnvValue } from '../k8s/env';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
@@ -55,7 +56,7 @@ function checkSentinel(scope: Construct, s: SentinelDefaults): void {
  * restarted pod rejoins as a replica after a failover.
  */
 export function renderSentinel(scope: Construct, v: ValkeyParts, props: Partial<SentinelDefaults>): SentinelValkey {
-  const s: SentinelDefaults = { ...VALKEY_DEFAULTS.sentinel, ...Object.fromEntries(Object.entries(props).filter(([, x]) => x !== undefined)) };
+  const s: SentinelDefaults = resolveProps(VALKEY_DEFAULTS.sentinel, props);
   checkSentinel(scope, s);
   const fqdn = (pod: string, service: string) => `${pod}.${service}.${v.namespace}.svc.cluster.local`;
   const sentinelName = `${v.name}-sentinel`;

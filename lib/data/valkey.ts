@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { fail } from '../errors';
 import { EnvValue } from '../k8s/env';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
@@ -59,6 +60,14 @@ export interface ValkeyProps {
   readonly sentinel?: SentinelProps;
 }
 
+/** The defaults of Valkey's own props; the Sentinels' apply in sentinel mode only (`renderSentinel`). */
+const VALKEY_PROP_DEFAULTS = {
+  image: VALKEY_DEFAULTS.image,
+  exporterImage: VALKEY_DEFAULTS.exporterImage,
+  resources: VALKEY_DEFAULTS.resources,
+  maxmemoryRatio: VALKEY_DEFAULTS.maxmemoryRatio,
+};
+
 /**
  * Valkey used as a cache: persistence off, `maxmemory` below the memory limit, `allkeys-lru`.
  * Standalone (seed 000, `valkey-standalone.ts`), or a primary with replicas and Sentinels (seed
@@ -84,9 +93,8 @@ export class Valkey extends Construct {
     this.identity = { name: this.name, app: app.appName, component: 'cache' };
     // Alerts travel with what emits the metrics: the redis_exporter sidecar of every pod.
     monitorValkey(this, { namespace: app.namespace, service: this.name });
-    const resources = props.resources ?? VALKEY_DEFAULTS.resources;
+    const { image, exporterImage, resources, maxmemoryRatio: ratio } = resolveProps(VALKEY_PROP_DEFAULTS, props);
     const figures = checkResources(this, 'resources', resources);
-    const ratio = props.maxmemoryRatio ?? VALKEY_DEFAULTS.maxmemoryRatio;
     if (!(ratio > 0 && ratio < 1)) fail(this, 'maxmemoryRatio', `must be between 0 and 1 (got ${ratio})`);
     const password = props.passwordSecret;
     const parts: ValkeyParts = {
@@ -95,7 +103,7 @@ export class Valkey extends Construct {
       app: app.appName,
       identity: this.identity,
       labels: standardLabels(this.identity),
-      image: props.image ?? VALKEY_DEFAULTS.image,
+      image,
       resources,
       maxmemoryBytes: Math.floor(figures.limits.memory * ratio),
       hasPassword: Boolean(password),
@@ -103,7 +111,7 @@ export class Valkey extends Construct {
         // valkey-cli reads REDISCLI_AUTH, so probes and scripts need no password on the command line.
         ? { VALKEY_PASSWORD: EnvValue.fromSecret(password.name, password.key), REDISCLI_AUTH: '$(VALKEY_PASSWORD)' }
         : {},
-      exporter: exporterContainer(props.exporterImage ?? VALKEY_DEFAULTS.exporterImage, password),
+      exporter: exporterContainer(exporterImage, password),
       podAnnotations: scrapeAnnotations({ port: VALKEY_METRICS_PORT }),
     };
     const rendered: StandaloneValkey & { sentinel?: SentinelParts } = props.sentinel ? renderSentinel(this, parts, props.sentinel) : renderStandalone(this, parts);
