@@ -80,20 +80,45 @@ function portMatches(rule: Rule, dest: Endpoint, port: number): boolean {
  * pod, which policies do not apply to. Protocols are not told apart.
  */
 export function isAllowed(manifests: readonly Manifest[], from: Endpoint, to: Endpoint, port: number): boolean {
-  const policies = manifests.map(m => asKind(m, 'NetworkPolicy')).filter((p): p is NetworkPolicy => p !== undefined);
-  const specOf = (p: NetworkPolicy): PolicySpec => (p.spec ?? {}) as PolicySpec;
-  const ofType = (w: Endpoint, type: 'Ingress' | 'Egress') => (w.hostNetwork || !w.namespace ? [] : policies.filter(p => {
-    const spec = specOf(p);
-    const types = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
-    return p.metadata.namespace === w.namespace && types.includes(type) && selectorMatches(spec.podSelector, w.labels);
-  }));
-  const ingress = ofType(to, 'Ingress');
-  const ingressOk = ingress.length === 0 || ingress.some(p => (specOf(p).ingress ?? []).some(r =>
+  const policies = policiesOf(manifests);
+  const ingress = policies.selecting(to, 'Ingress');
+  const ingressOk = ingress.length === 0 || ingress.some(spec => (spec.ingress ?? []).some(r =>
     (!r.from?.length || r.from.some(peer => peerMatches(peer, to.namespace, from))) && portMatches(r, to, port)));
-  const egress = ofType(from, 'Egress');
-  const egressOk = egress.length === 0 || egress.some(p => (specOf(p).egress ?? []).some(r =>
+  const egress = policies.selecting(from, 'Egress');
+  const egressOk = egress.length === 0 || egress.some(spec => (spec.egress ?? []).some(r =>
     (!r.to?.length || r.to.some(peer => peerMatches(peer, from.namespace, to))) && portMatches(r, to, port)));
   return ingressOk && egressOk;
+}
+
+/** The NetworkPolicies of a set of manifests, with the ones selecting each endpoint found once. */
+class Policies {
+  private readonly specs: { namespace?: string; spec: PolicySpec; types: string[] }[];
+  private readonly selected = { Ingress: new WeakMap<Endpoint, PolicySpec[]>(), Egress: new WeakMap<Endpoint, PolicySpec[]>() };
+
+  constructor(manifests: readonly Manifest[]) {
+    this.specs = manifests.map(m => asKind(m, 'NetworkPolicy')).filter((p): p is NetworkPolicy => p !== undefined).map(p => {
+      const spec = (p.spec ?? {}) as PolicySpec;
+      return { namespace: p.metadata.namespace, spec, types: spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']) };
+    });
+  }
+
+  /** The policies of a direction that select `w`'s pods (none for a host-network pod or an address). */
+  public selecting(w: Endpoint, type: 'Ingress' | 'Egress'): PolicySpec[] {
+    let found = this.selected[type].get(w);
+    if (!found) {
+      found = w.hostNetwork || !w.namespace ? [] : this.specs.filter(p => p.namespace === w.namespace && p.types.includes(type) && selectorMatches(p.spec.podSelector, w.labels)).map(p => p.spec);
+      this.selected[type].set(w, found);
+    }
+    return found;
+  }
+}
+
+// The report asks about every pair of workloads of one set of manifests: its policies are read once.
+const POLICIES = new WeakMap<readonly Manifest[], Policies>();
+function policiesOf(manifests: readonly Manifest[]): Policies {
+  let policies = POLICIES.get(manifests);
+  if (!policies) POLICIES.set(manifests, (policies = new Policies(manifests)));
+  return policies;
 }
 
 /** An address inside `cidr` (its first host) that stands for a node of that range. */

@@ -34,8 +34,17 @@ export function orderKeys(value: unknown, top = true): unknown {
 
 /** One manifest as YAML, preceded by comment lines. */
 export function toYamlDocument(object: unknown, comment: string[]): string {
-  const header = comment.map(line => `# ${line}\n`).join('');
-  return header + (fastYaml(object) ?? stringify(orderKeys(object), OPTIONS));
+  return yamlComment(comment) + yamlBody(object);
+}
+
+/** Comment lines, as they precede a YAML document. */
+export function yamlComment(lines: string[]): string {
+  return lines.map(line => `# ${line}\n`).join('');
+}
+
+/** One manifest as YAML. */
+export function yamlBody(object: unknown): string {
+  return fastYaml(object) ?? stringify(orderKeys(object), OPTIONS);
 }
 
 /** The same text as `stringify(orderKeys(value), OPTIONS)`, by the `yaml` package itself. */
@@ -57,7 +66,9 @@ class Unsupported extends Error {}
 const UNSUPPORTED = new Unsupported();
 
 // The rules of yaml's stringifyString (plainString, blockString, quotedString) for our options.
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+// Without the u flag, which made this test a tenth of the writer's time: every surrogate matches, a
+// lone one as yaml escapes it and a pair (an emoji) too, whose document the package then writes.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\uD800-\uDFFF]/;
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 const TRAILING_BLANK_LINE = /\n[\t ]+$/;
@@ -67,7 +78,18 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 const SCALAR_TESTS: RegExp[] = (new Document(null, OPTIONS).schema as unknown as { tags: { default?: boolean; tag: string; test?: RegExp }[] }).tags
   .filter(t => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test)
   .map(t => t.test!);
-const looksLikeAnotherType = (s: string) => SCALAR_TESTS.some(test => test.test(s));
+/**
+ * Whether a plain `s` would read as another type. Only the null and bool words start with a letter,
+ * and none is longer than five characters: a longer string that starts with a letter, or one that
+ * starts with none of the characters the tests can start with, is a string without running them.
+ */
+function looksLikeAnotherType(s: string): boolean {
+  const c = s.charCodeAt(0);
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (letter ? s.length > 5 : s.length > 0 && !SCALAR_STARTS.includes(s[0])) return false;
+  return SCALAR_TESTS.some(test => test.test(s));
+}
+const SCALAR_STARTS = '~+-.<0123456789';
 
 /** A string in quotes, as yaml's quotedString writes one without a line break or control character. */
 function quoted(value: string): string {
@@ -76,9 +98,14 @@ function quoted(value: string): string {
   return hasDouble && !hasSingle ? `'${value.replace(/'/g, "''")}'` : JSON.stringify(value);
 }
 
+/** Keys found plain: the same few hundred keys recur on every object. */
+const PLAIN_KEYS = new Set<string>();
+
 /** A mapping key: plain, or unsupported. */
 function keyText(key: string): string {
+  if (PLAIN_KEYS.has(key)) return key;
   if (key.length === 0 || key.length > 1024 || CONTROL.test(key) || key.includes('\n') || NOT_PLAIN.test(key) || DOCUMENT_MARKER.test(key) || looksLikeAnotherType(key)) throw UNSUPPORTED;
+  PLAIN_KEYS.add(key);
   return key;
 }
 
@@ -167,49 +194,64 @@ function orderedKeys(source: Record<string, unknown>, top: boolean): string[] {
   return Object.keys(ordered);
 }
 
-/** A non-empty mapping whose keys start at `indent`; the first line carries no indentation. */
-function mappingText(source: Record<string, unknown>, indent: string, top: boolean): string {
+/**
+ * Writes a non-empty mapping whose keys start at `indent` into `out`; the first line carries no
+ * indentation. The pieces are joined once at the end: concatenating them level by level built a
+ * deep tree of strings that every later read of the text had to flatten again.
+ */
+function writeMapping(out: string[], source: Record<string, unknown>, indent: string, top: boolean): void {
   const keys = orderedKeys(source, top);
   const inner = `${indent}  `;
-  let out = '';
   for (let i = 0; i < keys.length; i++) {
     const value = source[keys[i]];
-    if (i > 0) out += `\n${indent}`;
-    out += `${keyText(keys[i])}:`;
+    if (i > 0) out.push('\n', indent);
+    out.push(keyText(keys[i]), ':');
     if (Array.isArray(value)) {
-      out += value.length ? `\n${inner}${sequenceText(value, inner)}` : ' []';
+      if (value.length) {
+        out.push('\n', inner);
+        writeSequence(out, value, inner);
+      } else out.push(' []');
     } else if (isPlainObject(value)) {
-      out += Object.keys(value).some(k => value[k] !== undefined) ? `\n${inner}${mappingText(value, inner, false)}` : ' {}';
+      if (Object.keys(value).some(k => value[k] !== undefined)) {
+        out.push('\n', inner);
+        writeMapping(out, value, inner, false);
+      } else out.push(' {}');
     } else {
-      out += ` ${scalarText(value, inner)}`;
+      out.push(' ', scalarText(value, inner));
     }
   }
-  return out;
 }
 
-/** A non-empty sequence whose dashes start at `indent`; the first line carries no indentation. */
-function sequenceText(items: unknown[], indent: string): string {
+/** Writes a non-empty sequence whose dashes start at `indent` into `out`; the first line carries no indentation. */
+function writeSequence(out: string[], items: unknown[], indent: string): void {
   const inner = `${indent}  `;
-  let out = '';
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (i > 0) out += `\n${indent}`;
+    if (i > 0) out.push('\n', indent);
     if (Array.isArray(item)) {
-      out += item.length ? `- ${sequenceText(item, inner)}` : '- []';
+      if (item.length) {
+        out.push('- ');
+        writeSequence(out, item, inner);
+      } else out.push('- []');
     } else if (isPlainObject(item)) {
-      out += Object.keys(item).some(k => item[k] !== undefined) ? `- ${mappingText(item, inner, false)}` : '- {}';
+      if (Object.keys(item).some(k => item[k] !== undefined)) {
+        out.push('- ');
+        writeMapping(out, item, inner, false);
+      } else out.push('- {}');
     } else {
-      out += `- ${scalarText(item, inner)}`;
+      out.push('- ', scalarText(item, inner));
     }
   }
-  return out;
 }
 
 /** The YAML of a manifest when this writer is sure of every value in it; otherwise undefined. */
 export function fastYaml(value: unknown): string | undefined {
   if (!isPlainObject(value) || !Object.keys(value).some(k => value[k] !== undefined)) return undefined;
   try {
-    return `${mappingText(value, '', true)}\n`;
+    const out: string[] = [];
+    writeMapping(out, value, '', true);
+    out.push('\n');
+    return out.join('');
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError } from '../errors';
 import { REPO_ROOT } from '../paths';
+import { VerifiedByStat } from './verified-by-stat';
 
 /** Where an upstream chart comes from, pinned. */
 export interface ChartReference {
@@ -84,6 +85,8 @@ export function relativeToRepo(p: string): string {
   return rel.startsWith('..') ? p : rel;
 }
 
+const CHART_DIGESTS = new VerifiedByStat<string>('chart-digests');
+
 /**
  * The cached chart `ref`, checked against the index: it must be there, from the same repository,
  * with the files `npm run charts:pull` recorded. `where` names the construct for messages.
@@ -99,7 +102,8 @@ export function cachedChart(where: string, ref: ChartReference, cacheDir: string
   if (entry.repository !== ref.repository) {
     throw new PlatformError(`${where}: chart.repository: the cached ${folderName} comes from ${entry.repository}, not ${ref.repository}; fix the repository, or remove ${folder} and run \`${PULL_COMMAND}\``);
   }
-  const digest = chartDigest(dir);
+  // Reading and hashing every file of the chart again is needed only when one of them changed.
+  const digest = CHART_DIGESTS.get(dir, filesOf(dir).map(file => path.join(dir, file)), () => chartDigest(dir));
   if (digest !== entry.digest) {
     throw new PlatformError(`${where}: ${folder}: its files differ from what \`${PULL_COMMAND}\` recorded (${entry.digest}, now ${digest}); restore them (git checkout ${folder}), or remove the folder and pull it again`);
   }

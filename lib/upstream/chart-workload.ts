@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { ComponentIdentity, LABEL } from '../k8s/labels';
@@ -89,6 +90,14 @@ export class RenderedWorkload extends Construct implements ConnectionTarget {
 
 /** Labels charts name a workload's role with, which `workload(name)` also accepts. */
 const ROLE_LABELS = ['app.kubernetes.io/component', 'app.kubernetes.io/controller'];
+
+/**
+ * The manifests of the workloads among `objects`: only those are serialized, as a chart's other
+ * objects (Argo CD's install holds megabytes of CRD schema) are not read to find a workload.
+ */
+export function workloadManifests(objects: readonly ApiObject[]): { manifest: Manifest }[] {
+  return objects.filter(o => WORKLOAD_KINDS.includes(o.kind)).map(o => ({ manifest: o.toJson() as Manifest }));
+}
 
 /**
  * The workload named `name` among `objects`: by `metadata.name`, or else the one workload whose

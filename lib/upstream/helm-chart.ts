@@ -8,10 +8,9 @@ import { parseImage } from '../k8s/image';
 import { assertDnsLabel } from '../k8s/names';
 import { AppChart } from '../platform/app-chart';
 import { REPO_ROOT } from '../paths';
-import type { Manifest } from '../model/manifest';
 import { declareArgoRenderedChart, declareUpstreamSource } from './registry';
 import { CHART_CACHE_DIR, CachedChart, cachedChart, isPinnedVersion } from './chart-cache';
-import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
+import { ChartWorkloadOptions, RenderedWorkload, findWorkload, workloadManifests } from './chart-workload';
 import { validateChartValues } from './chart-values';
 import { hydrate } from './hydrate';
 import { pinName, pinSuggestion, unpinnedImages } from './image-pins';
@@ -158,7 +157,7 @@ export class HelmChart<V extends object = Record<string, unknown>> extends Const
     }
     const existing = this.workloads.get(name);
     if (existing) return existing;
-    const manifest = findWorkload(this.objects.map(o => ({ manifest: o.toJson() as Manifest })), name);
+    const manifest = findWorkload(workloadManifests(this.objects), name);
     if (typeof manifest === 'string') fail(this, `workload("${name}")`, `chart ${this.chart} ${this.version} ${manifest}`);
     const workload = new RenderedWorkload(this, `workload-${name}`, manifest, options);
     this.workloads.set(name, workload);

@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import { fail } from '../errors';
 import { assertPinnedImage, parseImage } from '../k8s/image';
 import { REPO_ROOT } from '../paths';
-import type { Manifest } from '../model/manifest';
-import { ChartWorkloadOptions, RenderedWorkload, findWorkload } from './chart-workload';
+import { ChartWorkloadOptions, RenderedWorkload, findWorkload, workloadManifests } from './chart-workload';
 import { hydrate } from './hydrate';
 import { AppChart } from '../platform/app-chart';
 import { declareUpstreamSource } from './registry';
@@ -82,7 +81,7 @@ export class Manifests extends Construct {
   public workload(name: string, options: ChartWorkloadOptions = {}): RenderedWorkload {
     const existing = this.workloads.get(name);
     if (existing) return existing;
-    const manifest = findWorkload(this.objects.map(o => ({ manifest: o.toJson() as Manifest })), name);
+    const manifest = findWorkload(workloadManifests(this.objects), name);
     if (typeof manifest === 'string') fail(this, `workload("${name}")`, `${this.files.join(', ')} ${manifest}`);
     const workload = new RenderedWorkload(this, `workload-${name}`, manifest, options);
     this.workloads.set(name, workload);

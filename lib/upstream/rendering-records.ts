@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
 import { CHART_CACHE_DIR } from './chart-cache';
 import { HelmRendering, RenderingInputs, SourcedDocument, renderingKey } from './rendering';
+import { VerifiedByStat } from './verified-by-stat';
 
 /**
  * Rendering records: the committed result of each `helm template` the platform runs, so that a
@@ -48,6 +49,8 @@ export function recordProblem(record: Partial<RenderingRecord>): string | undefi
   return undefined;
 }
 
+const SOUND_RECORDS = new VerifiedByStat<string | null>('rendering-records');
+
 /**
  * The documents of the record `file` when it is the rendering of `key`; undefined when it is
  * missing, of other inputs (stale), or unsound, which is said on stderr: Helm then renders.
@@ -67,7 +70,8 @@ export function readRecord(file: string, key: string): SourcedDocument[] | undef
     return undefined;
   }
   if (record.key !== key) return undefined;
-  const problem = recordProblem(record);
+  // Hashing a record's documents again is needed only when the file changed since it was found sound.
+  const problem = SOUND_RECORDS.get(file, [file], () => recordProblem(record) ?? null);
   if (problem) {
     process.stderr.write(`${file}: not used, ${problem}; rendering with Helm\n`);
     return undefined;

@@ -48,7 +48,7 @@ export function defaultSchemaStore(): SchemaProvider {
 /** Runs every rule over the objects. `extraFindings` (e.g. YAML errors) join the report. */
 export function validateSubjects(subjects: Subject[], store: SchemaProvider = defaultSchemaStore(), extraFindings: Finding[] = []): ValidationReport {
   const ctx = new ValidationContext(subjects);
-  checkSchemas(ctx, store);
+  checkSchemas(ctx, store, CACHE_DIR);
   const notes = checkCrdValidations(ctx, store, CACHE_DIR);
   checkApiServerRules(ctx);
   checkApiServerParity(ctx, s => store.schemaFor(s.manifest.apiVersion, s.manifest.kind)?.source === 'kubernetes');

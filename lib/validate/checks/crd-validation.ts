@@ -1,5 +1,5 @@
-import { evaluateCelRules, rulesOf } from '../cel/evaluate';
-import { CelVerdicts } from '../cel/verdicts';
+import { CelOutcome, evaluateCelRules, rulesOf } from '../cel/evaluate';
+import { VerdictCache } from '../verdict-cache';
 import { ValidationContext } from '../context';
 import { SchemaProvider } from '../schema/provider';
 
@@ -13,7 +13,7 @@ const short = (rule: string) => (rule.length > RULE_TEXT ? `${rule.slice(0, RULE
  */
 export function checkCrdValidations(ctx: ValidationContext, store: SchemaProvider, cacheDir: string): string[] {
   if (!store.celSchemaFor) return [];
-  const verdicts = new CelVerdicts(cacheDir);
+  const verdicts = new VerdictCache<CelOutcome>(cacheDir, 'cel-verdicts.json');
   const kinds = new Map<string, { checked: number; transition: number }>();
   const notChecked = new Map<string, string>();
   for (const subject of ctx.subjects) {
@@ -30,7 +30,7 @@ export function checkCrdValidations(ctx: ValidationContext, store: SchemaProvide
       }
       kinds.set(`${apiVersion}/${kind}`, tally);
     }
-    const outcome = verdicts.outcome(CelVerdicts.key(entry.key, subject.manifest), () => evaluateCelRules(subject.manifest, entry.schema));
+    const outcome = verdicts.outcome(VerdictCache.key(entry.key, subject.manifest), () => evaluateCelRules(subject.manifest, entry.schema));
     for (const { path, rule, message } of outcome.failures) {
       const at = `${path}${rule?.fieldPath ?? ''}`.replace(/^\./, '') || '(root)';
       ctx.report(subject, 'crd-validation', rule ? `${at}: ${message} (x-kubernetes-validations rule: ${short(rule.rule)})` : `${at}: ${message}`);

@@ -1,6 +1,8 @@
 import type { ErrorObject } from 'ajv';
 import { ValidationContext } from '../context';
-import { SchemaProvider } from '../schema/provider';
+import type { Manifest } from '../../model/manifest';
+import { KindSchema, SchemaProvider } from '../schema/provider';
+import { VerdictCache } from '../verdict-cache';
 
 const MAX_ERRORS_PER_OBJECT = 5;
 
@@ -16,8 +18,24 @@ function describe(errors: ErrorObject[] | null | undefined, prefix = ''): string
   return [...new Set(lines)];
 }
 
-/** Every object against the schema of its kind, rejecting unknown fields; unknown kinds are errors. */
-export function checkSchemas(ctx: ValidationContext, store: SchemaProvider): void {
+/** The schema's findings on one object: its own, and for a custom resource its metadata's. */
+function schemaLines(schema: KindSchema, store: SchemaProvider, manifest: Manifest): string[] {
+  const lines = schema.validate(manifest) ? [] : describe(schema.validate.errors);
+  if (schema.source === 'crd') {
+    // CRD schemas leave metadata open; hold it to ObjectMeta like the API server does.
+    const meta = store.objectMeta();
+    if (!meta(manifest.metadata)) lines.push(...describe(meta.errors, 'metadata.'));
+  }
+  return lines;
+}
+
+/**
+ * Every object against the schema of its kind, rejecting unknown fields; unknown kinds are errors.
+ * The findings of an object under a schema are kept in `cacheDir` by the schema's key and the
+ * object's bytes, so that an unchanged object is not validated again (nor its validator loaded).
+ */
+export function checkSchemas(ctx: ValidationContext, store: SchemaProvider, cacheDir?: string): void {
+  const verdicts = cacheDir === undefined ? undefined : new VerdictCache<string[]>(cacheDir, 'schema-verdicts.json');
   for (const subject of ctx.subjects) {
     const { apiVersion, kind } = subject.manifest;
     const schema = apiVersion && kind ? store.schemaFor(apiVersion, kind) : undefined;
@@ -26,13 +44,11 @@ export function checkSchemas(ctx: ValidationContext, store: SchemaProvider): voi
       else ctx.report(subject, 'schema-unchecked', `${apiVersion}/${kind} was not checked: custom resources need the CRD folder (PLATFORM_CRDS_DIR)`);
       continue;
     }
-    const lines = schema.validate(subject.manifest) ? [] : describe(schema.validate.errors);
-    if (schema.source === 'crd') {
-      // CRD schemas leave metadata open; hold it to ObjectMeta like the API server does.
-      const meta = store.objectMeta();
-      if (!meta(subject.manifest.metadata)) lines.push(...describe(meta.errors, 'metadata.'));
-    }
+    const lines = verdicts && schema.key
+      ? verdicts.outcome(VerdictCache.key(schema.key, subject.manifest), () => schemaLines(schema, store, subject.manifest))
+      : schemaLines(schema, store, subject.manifest);
     for (const line of lines.slice(0, MAX_ERRORS_PER_OBJECT)) ctx.report(subject, 'schema', line);
     if (lines.length > MAX_ERRORS_PER_OBJECT) ctx.report(subject, 'schema', `... and ${lines.length - MAX_ERRORS_PER_OBJECT} more schema errors`);
   }
+  verdicts?.save();
 }

@@ -7,6 +7,11 @@ export type SchemaSource = 'kubernetes' | 'crd';
 export interface KindSchema {
   readonly source: SchemaSource;
   readonly validate: ValidateFunction;
+  /**
+   * What the validator's code is made from (its compiled module and definition): equal keys
+   * validate alike, so an outcome can be kept by it and the object's bytes. None: nothing is kept.
+   */
+  readonly key?: string;
   /** Whether the kind is cluster-scoped (known for CRDs; built-in kinds answer from lib/k8s/scope). */
   readonly clusterScoped?: boolean;
 }

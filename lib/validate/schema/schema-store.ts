@@ -95,7 +95,12 @@ export class SchemaStore implements SchemaProvider {
 
   /** The validator of ObjectMeta, for custom resources whose CRD leaves metadata open. */
   public objectMeta(): ValidateFunction {
-    return this.kubernetesValidators()[OBJECT_META];
+    return lazily(() => this.kubernetesValidators()[OBJECT_META]);
+  }
+
+  /** The key of the ObjectMeta validator, which custom resources are held to besides their CRD. */
+  public get objectMetaKey(): string {
+    return `${this.kubernetesModule()}#${OBJECT_META}`;
   }
 
   /**
@@ -107,7 +112,7 @@ export class SchemaStore implements SchemaProvider {
    */
   private kubernetesValidators(): Record<string, ValidateFunction> {
     if (!this.k8sValidators) {
-      const file = path.join(this.cacheDir, `k8s-all-${fingerprint(this.hashes, [this.definitionsFile])}.cjs`);
+      const file = path.join(this.cacheDir, `${this.kubernetesModule()}.cjs`);
       if (!fs.existsSync(file)) {
         const ajv = newAjv();
         ajv.addSchema(strictSchema(this.loadDefinitions()), 'k8s');
@@ -124,13 +129,22 @@ export class SchemaStore implements SchemaProvider {
     return this.k8sValidators;
   }
 
+  /** The name of the module of every Kubernetes kind's validator: it changes with the definitions. */
+  private kubernetesModule(): string {
+    return `k8s-all-${fingerprint(this.hashes, [this.definitionsFile])}`;
+  }
+
+  /**
+   * A kind's schema, whose validator's code is loaded when it first validates: an object whose
+   * outcome is known by its key (checks/schema.ts) needs none loaded, and they are megabytes.
+   */
   private load(apiVersion: string, kind: string): KindSchema | undefined {
     const definition = this.kubernetesIndex().get(`${apiVersion}/${kind}`);
-    if (definition) return { source: 'kubernetes', validate: this.kubernetesValidators()[definition] };
+    if (definition) return { source: 'kubernetes', key: `${this.kubernetesModule()}#${definition}`, validate: lazily(() => this.kubernetesValidators()[definition]) };
     const crd = this.customIndex().get(`${apiVersion}/${kind}`);
     if (!crd) return undefined;
-    const validate = this.cached(`crd-${apiVersion.replace('/', '-')}-${kind}-${fingerprint(this.hashes, [crd.file])}`, () => this.crdSchema(crd, kind));
-    return { source: 'crd', validate, clusterScoped: crd.clusterScoped };
+    const key = `crd-${apiVersion.replace('/', '-')}-${kind}-${fingerprint(this.hashes, [crd.file])}`;
+    return { source: 'crd', key: `${key}+${this.objectMetaKey}`, validate: lazily(() => this.cached(key, () => this.crdSchema(crd, kind))), clusterScoped: crd.clusterScoped };
   }
 
   /** The CRD schema pruned to its CEL rules, each classified, cached as JSON beside the compiled validators. */
@@ -225,6 +239,18 @@ export class SchemaStore implements SchemaProvider {
     }
     return requireWithCodeCache(file) as ValidateFunction;
   }
+}
+
+/** A validate function that loads the real one on its first call, and gives its errors. */
+function lazily(load: () => ValidateFunction): ValidateFunction {
+  let loaded: ValidateFunction | undefined;
+  const validate = ((data: unknown) => {
+    loaded ??= load();
+    const valid = loaded(data);
+    validate.errors = loaded.errors;
+    return valid;
+  }) as ValidateFunction;
+  return validate;
 }
 
 function newAjv(): Ajv {
