@@ -1,5 +1,5 @@
 import { Container, PodSpec, PodTemplate as ModelPodTemplate, selects } from '../model/kube';
-import type { Manifest } from '../model/manifest';
+import { podTemplateOf as templateOf } from '../model/pods';
 import { exemptionsOf } from '../rules/exemption';
 import { Finding, Subject, describeObject } from './finding';
 import { RULES, RuleId } from '../rules/rules';
@@ -7,15 +7,9 @@ import { RULES, RuleId } from '../rules/rules';
 /** A pod template as the checks read it: the model's typing (lib/model/kube.ts). */
 export type PodTemplate = ModelPodTemplate;
 
-const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
-
-/** The pod template of a workload (the Pod itself for a Pod), or undefined for other kinds. */
+/** The pod template of a workload (the Pod itself for a Pod), or undefined for other kinds: the model's rule. */
 export function podTemplateOf(subject: Subject): PodTemplate | undefined {
-  const m = subject.manifest as Manifest & { spec?: PodSpec & { template?: PodTemplate; jobTemplate?: { spec?: { template?: PodTemplate } } } };
-  if (!WORKLOADS.has(m.kind)) return undefined;
-  if (m.kind === 'Pod') return { metadata: m.metadata, spec: m.spec ?? { containers: [] } };
-  if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template;
-  return m.spec?.template;
+  return templateOf(subject.manifest);
 }
 
 /** All containers of a pod spec, init and ephemeral ones included. */

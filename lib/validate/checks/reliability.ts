@@ -4,8 +4,8 @@ import { ValidationContext, podTemplateOf, selects } from '../context';
 import { EXEMPTION_PREFIX, exemptionsOf } from '../../rules/exemption';
 import { Subject } from '../finding';
 import { isRuleId } from '../../rules/rules';
+import { isControllerKind } from '../../model/pods';
 
-const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const SERVER_SET_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields', 'selfLink'];
 
 /** How many pods a PDB lets go at once for a workload of `replicas`. */
@@ -77,7 +77,7 @@ export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (a
       const lacks = [!r.requests?.cpu && 'requests.cpu', !r.requests?.memory && 'requests.memory', !r.limits?.memory && 'limits.memory'].filter(Boolean);
       if (lacks.length) ctx.report(subject, 'resources', `container ${c.name} sets no ${lacks.join(', ')}`);
     }
-    if (!LONG_RUNNING.has(m.kind)) continue;
+    if (!isControllerKind(m.kind)) continue;
     for (const c of template.spec?.containers ?? []) {
       if (!c.readinessProbe) ctx.report(subject, 'readiness-probe', `container ${c.name} has no readiness probe`);
       else if (c.livenessProbe && JSON.stringify(c.livenessProbe) === JSON.stringify(c.readinessProbe)) {

@@ -1,4 +1,5 @@
 import { Subject } from '../../finding';
+import { podSpecPath } from '../../../model/pods';
 
 // Helpers shared by the parity checks: where a pod spec sits in its object, and the grammars of
 // the API server's validation (k8s.io/apimachinery/pkg/util/validation) the checks reuse.
@@ -17,12 +18,8 @@ export function isPortNumber(value: unknown): boolean {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
 }
 
-/** The field path of a workload's pod spec, for messages. */
-export function podSpecPath(kind: string): string {
-  if (kind === 'Pod') return 'spec';
-  if (kind === 'CronJob') return 'spec.jobTemplate.spec.template.spec';
-  return 'spec.template.spec';
-}
+/** The field path of a workload's pod spec, for messages: the model's. */
+export { podSpecPath } from '../../../model/pods';
 
 export interface ContainerAt {
   readonly container: any;

@@ -1,9 +1,9 @@
 import { ValidationContext } from '../../context';
 import { Subject } from '../../finding';
 import { QUALIFIED_NAME } from './fields';
+import { isControllerKind } from '../../../model/pods';
 
 const SELECTOR_KEYS = new Set(['selector', 'labelSelector', 'podSelector', 'namespaceSelector']);
-const CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -58,7 +58,7 @@ export function checkLabelSelectors(ctx: ValidationContext, builtIn: (subject: S
     walk(ctx, subject, m.spec, 'spec');
     // An empty selector would select every pod in the namespace: controllers refuse it.
     const selector = m.spec?.selector;
-    if (CONTROLLERS.has(m.kind) && !Object.keys(selector?.matchLabels ?? {}).length && !(selector?.matchExpressions ?? []).length) {
+    if (isControllerKind(m.kind) && !Object.keys(selector?.matchLabels ?? {}).length && !(selector?.matchExpressions ?? []).length) {
       ctx.report(subject, 'api.label-selector', `spec.selector: empty selector is invalid for a ${m.kind}`);
     }
   }

@@ -1,5 +1,6 @@
 import { ValidationContext, podTemplateOf } from '../../context';
 import { podSpecPath } from './fields';
+import { isControllerKind } from '../../../model/pods';
 
 const COUNTS = ['replicas', 'minReadySeconds', 'revisionHistoryLimit'];
 // What each controller lets its pods' restartPolicy be.
@@ -12,7 +13,7 @@ const RESTART_POLICIES: Record<string, string[]> = {
 export function checkWorkloads(ctx: ValidationContext): void {
   for (const subject of ctx.subjects) {
     const m = subject.manifest as any;
-    if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(m.kind)) {
+    if (isControllerKind(m.kind)) {
       for (const field of COUNTS) {
         if (typeof m.spec?.[field] === 'number' && m.spec[field] < 0) ctx.report(subject, 'api.workload-counts', `spec.${field}: ${m.spec[field]} must be non-negative`);
       }
