@@ -1,4 +1,4 @@
-import { Container, PodSpec, PodTemplate as ModelPodTemplate, selects } from '../model/kube';
+import { Container, KindMap, PodSpec, PodTemplate as ModelPodTemplate, selects } from '../model/kube';
 import { podTemplateOf as templateOf } from '../model/pods';
 import { exemptionsOf } from '../rules/exemption';
 import { Finding, Subject, describeObject } from './finding';
@@ -57,6 +57,21 @@ export class ValidationContext {
 
   public ofKind(kind: string): Subject[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  /**
+   * The subjects of a kind (by its bare name, whatever the API version), each typed as that kind's
+   * schema declares it. Values come from YAML a user wrote, so checks still test their type where a
+   * wrong one would mislead them; the schema check reports the wrong type itself.
+   */
+  public typedOfKind<K extends keyof KindMap>(kind: K): { subject: Subject; object: KindMap[K] }[] {
+    return this.ofKind(kind.slice(kind.lastIndexOf('/') + 1)).map(subject => ({ subject, object: this.typed(subject, kind) }));
+  }
+
+  /** A subject already known to be of `kind`, typed as that kind's schema declares it (see typedOfKind). */
+  public typed<K extends keyof KindMap>(subject: Subject, kind: K): KindMap[K] {
+    void kind;
+    return subject.manifest as unknown as KindMap[K];
   }
 
   public inNamespace(namespace: string | undefined): Subject[] {

@@ -1,4 +1,5 @@
 import { Subject } from '../../finding';
+import type { Container, PodSpec } from '../../../model/kube';
 import { podSpecPath } from '../../../model/pods';
 
 // Helpers shared by the parity checks: where a pod spec sits in its object, and the grammars of
@@ -22,17 +23,18 @@ export function isPortNumber(value: unknown): boolean {
 export { podSpecPath } from '../../../model/pods';
 
 export interface ContainerAt {
-  readonly container: any;
+  readonly container: Container;
   /** e.g. spec.template.spec.containers[0] */
   readonly path: string;
   readonly kind: 'initContainers' | 'containers' | 'ephemeralContainers';
 }
 
 /** Every container of a pod spec with its field path. */
-export function containersAt(subject: Subject, spec: any): ContainerAt[] {
+export function containersAt(subject: Subject, spec: PodSpec | undefined): ContainerAt[] {
   const base = podSpecPath(subject.manifest.kind);
+  // An ephemeral container has a container's fields (the API server validates them alike).
   return (['initContainers', 'containers', 'ephemeralContainers'] as const).flatMap(kind =>
-    ((spec?.[kind] ?? []) as any[]).map((container, i) => ({ container, path: `${base}.${kind}[${i}]`, kind })));
+    ((spec?.[kind] ?? []) as Container[]).map((container, i) => ({ container, path: `${base}.${kind}[${i}]`, kind })));
 }
 
 /** An intOrString percentage ("25%") or integer, as a number and whether it is a percentage. */
