@@ -1,8 +1,7 @@
-import { workloadsOf } from '../model';
 import { GPU_DEVICE_PLUGINS } from '../operators/gpu-device-plugins';
 import { gpuTotals, vendorOf } from '../platform/gpus';
 import type { Platform } from '../platform/platform';
-import type { RenderedObject } from '../model/rendered';
+import type { RenderedModel } from '../model/rendered';
 import { ownerPath } from './pods';
 import { operatorsOf } from '../operators/require-operator';
 
@@ -12,16 +11,14 @@ import { operatorsOf } from '../operators/require-operator';
  * all of them together (every pod at its maximum count plus each rollout's surge pods) want more
  * GPUs than the declared GPU nodes have.
  */
-export function gpuShortfalls(platform: Platform, objects: RenderedObject[]): string[] {
+export function gpuShortfalls(platform: Platform, model: RenderedModel): string[] {
   const errors: string[] = [];
-  const rendered = objects.filter(o => o.file.startsWith('dist/'));
-  const byWorkload = new Map(rendered.map(o => [`${o.manifest.metadata.namespace}/${o.manifest.kind}/${o.manifest.metadata.name}`, o]));
   const installed = new Set(operatorsOf(platform).map(o => o.name));
   const capacity = gpuTotals(platform.gpus);
   const demand = new Map<string, { total: number; parts: string[] }>();
 
-  for (const w of workloadsOf(rendered, platform.capacity?.nodes ?? 1)) {
-    const object = byWorkload.get(`${w.namespace}/${w.kind}/${w.name}`);
+  for (const w of model.workloads) {
+    const object = model.objectOf(w);
     const path = object ? ownerPath(object) : `${w.namespace}/${w.name}`;
     for (const [resource, perPod] of Object.entries(w.gpus)) {
       if (perPod <= 0) continue;

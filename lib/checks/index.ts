@@ -1,5 +1,5 @@
 import type { Platform } from '../platform/platform';
-import type { RenderedObject } from '../model/rendered';
+import type { RenderedModel } from '../model/rendered';
 import { RuleFinding, platformFinding } from '../validate/finding';
 import { RuleId } from '../rules/rules';
 import { gpuShortfalls } from './gpus';
@@ -8,7 +8,7 @@ import { undeclaredConnections } from './service-references';
 import { unusedData } from './unused-data';
 
 /** Each check across the platform, under the rule it reports (lib/rules/rules.ts). */
-const CHECKS: [RuleId, (platform: Platform, objects: RenderedObject[]) => string[]][] = [
+const CHECKS: [RuleId, (platform: Platform, model: RenderedModel) => string[]][] = [
   ['connection-declared', undeclaredConnections],
   ['config-source', missingSources],
   ['gpu-capacity', gpuShortfalls],
@@ -21,6 +21,6 @@ const CHECKS: [RuleId, (platform: Platform, objects: RenderedObject[]) => string
  * GPU they ask for exists and has its device plugin, and every database or cache has a client.
  * Errors fail synthesis; warnings are printed with its summary.
  */
-export function checkPlatform(platform: Platform, objects: RenderedObject[]): RuleFinding[] {
-  return CHECKS.flatMap(([rule, check]) => check(platform, objects).map(message => platformFinding(rule, message)));
+export function checkPlatform(platform: Platform, model: RenderedModel): RuleFinding[] {
+  return CHECKS.flatMap(([rule, check]) => check(platform, model).map(message => platformFinding(rule, message)));
 }

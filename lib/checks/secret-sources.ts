@@ -1,11 +1,9 @@
 import { IConstruct } from 'constructs';
 import { credentialsOf } from '../secrets/external-secret';
-import type { RenderedObject } from '../model/rendered';
-import { RenderedPod, fieldOf, ownerPath, podsOf } from './pods';
+import { asKind, cnpgSecrets } from '../model';
+import type { RenderedModel } from '../model/rendered';
+import { RenderedPod, fieldOf, ownerPath } from './pods';
 
-// Secrets CloudNativePG creates for a Cluster named <c>: <c>-app holds the app user's credentials.
-// @see https://cloudnative-pg.io/documentation/current/applications/#secrets
-const CNPG_SECRET_SUFFIXES = ['-app', '-superuser', '-ca', '-replication', '-server'];
 // The API server publishes this ConfigMap in every namespace.
 const KUBE_ROOT_CA = 'kube-root-ca.crt';
 
@@ -17,11 +15,11 @@ function readsOf(pod: RenderedPod): Read[] {
   const reads: Read[] = [];
   for (const v of pod.volumes) {
     const field = `volume ${v.name}`;
-    if (v.secret && !v.secret.optional) reads.push({ kind: 'Secret', name: v.secret.secretName, field, keys: [] });
-    if (v.configMap && !v.configMap.optional) reads.push({ kind: 'ConfigMap', name: v.configMap.name, field, keys: [] });
+    if (v.secret && !v.secret.optional) reads.push({ kind: 'Secret', name: v.secret.secretName!, field, keys: [] });
+    if (v.configMap && !v.configMap.optional) reads.push({ kind: 'ConfigMap', name: v.configMap.name!, field, keys: [] });
     for (const s of v.projected?.sources ?? []) {
-      if (s.secret && !s.secret.optional) reads.push({ kind: 'Secret', name: s.secret.name, field, keys: [] });
-      if (s.configMap && !s.configMap.optional) reads.push({ kind: 'ConfigMap', name: s.configMap.name, field, keys: [] });
+      if (s.secret && !s.secret.optional) reads.push({ kind: 'Secret', name: s.secret.name!, field, keys: [] });
+      if (s.configMap && !s.configMap.optional) reads.push({ kind: 'ConfigMap', name: s.configMap.name!, field, keys: [] });
     }
   }
   for (const c of pod.containers) {
@@ -29,28 +27,27 @@ function readsOf(pod: RenderedPod): Read[] {
       const field = fieldOf(pod, c, `env.${e.name}`);
       const secret = e.valueFrom?.secretKeyRef;
       const configMap = e.valueFrom?.configMapKeyRef;
-      if (secret && !secret.optional) reads.push({ kind: 'Secret', name: secret.name, field, keys: [secret.key] });
-      if (configMap && !configMap.optional) reads.push({ kind: 'ConfigMap', name: configMap.name, field, keys: [configMap.key] });
+      if (secret && !secret.optional) reads.push({ kind: 'Secret', name: secret.name!, field, keys: [secret.key] });
+      if (configMap && !configMap.optional) reads.push({ kind: 'ConfigMap', name: configMap.name!, field, keys: [configMap.key] });
     }
     for (const e of c.envFrom ?? []) {
       const field = fieldOf(pod, c, 'envFrom');
-      if (e.secretRef && !e.secretRef.optional) reads.push({ kind: 'Secret', name: e.secretRef.name, field, keys: [] });
-      if (e.configMapRef && !e.configMapRef.optional) reads.push({ kind: 'ConfigMap', name: e.configMapRef.name, field, keys: [] });
+      if (e.secretRef && !e.secretRef.optional) reads.push({ kind: 'Secret', name: e.secretRef.name!, field, keys: [] });
+      if (e.configMapRef && !e.configMapRef.optional) reads.push({ kind: 'ConfigMap', name: e.configMapRef.name!, field, keys: [] });
     }
   }
   return reads;
 }
 
 /** What brings each Secret and ConfigMap of an app folder into being, by `<kind>/<name>`. */
-function sourcesOf(objects: RenderedObject[], appDir: string): Set<string> {
+function sourcesOf(model: RenderedModel, appDir: string): Set<string> {
   const sources = new Set<string>([`ConfigMap/${KUBE_ROOT_CA}`]);
-  for (const o of objects.filter(x => x.chart.outputDir === appDir)) {
-    const m = o.manifest as any;
+  for (const o of model.objects.filter(x => x.chart.outputDir === appDir)) {
+    const m = o.manifest;
     if (m.kind === 'Secret' || m.kind === 'ConfigMap') sources.add(`${m.kind}/${m.metadata.name}`);
-    if (m.kind === 'ExternalSecret') sources.add(`Secret/${m.spec?.target?.name ?? m.metadata.name}`);
-    if (m.kind === 'Cluster' && String(m.apiVersion).startsWith('postgresql.cnpg.io/')) {
-      for (const suffix of CNPG_SECRET_SUFFIXES) sources.add(`Secret/${m.metadata.name}${suffix}`);
-    }
+    // Any ExternalSecret by kind, as Argo CD would create its Secret whatever its API version.
+    if (m.kind === 'ExternalSecret') sources.add(`Secret/${(m as { spec?: { target?: { name?: string } } }).spec?.target?.name ?? m.metadata.name}`);
+    if (asKind(m, 'postgresql.cnpg.io/Cluster')) for (const secret of cnpgSecrets(m.metadata.name)) sources.add(`Secret/${secret}`);
   }
   return sources;
 }
@@ -60,15 +57,15 @@ function sourcesOf(objects: RenderedObject[], appDir: string): Set<string> {
  * of an ExternalSecret of their app, not declared pre-created or created at run time by the app,
  * and not made by an operator the platform runs. Such a pod would never start.
  */
-export function missingSources(root: IConstruct, objects: RenderedObject[]): string[] {
+export function missingSources(root: IConstruct, model: RenderedModel): string[] {
   const credentials = credentialsOf(root);
   const preCreated = new Set([...credentials.preCreated, ...credentials.runTime].map(s => `${s.namespace}/${s.name}`));
   // One finding per missing object, at its first reader; the others are listed in it.
   const missing = new Map<string, { pod: RenderedPod; read: Read; others: string[] }>();
   const byApp = new Map<string, Set<string>>();
-  for (const pod of podsOf(objects.filter(o => o.file.startsWith('dist/')))) {
+  for (const pod of model.pods) {
     const appDir = pod.object.chart.outputDir;
-    if (!byApp.has(appDir)) byApp.set(appDir, sourcesOf(objects, appDir));
+    if (!byApp.has(appDir)) byApp.set(appDir, sourcesOf(model, appDir));
     const sources = byApp.get(appDir)!;
     for (const read of readsOf(pod)) {
       const key = `${read.kind}/${read.name}`;

@@ -1,11 +1,13 @@
 import { IConstruct } from 'constructs';
 import { firstHost, isAllowed } from '../report/reachability';
-import { Workload, workloadsOf } from '../model';
+import { selects, ServiceAddress, Workload } from '../model';
 import type { Manifest } from '../model/manifest';
 import type { RenderedObject } from '../model/rendered';
+import type { RenderedModel } from '../model/rendered';
 import { HostReference, hostReferences, resolveService } from './hosts';
-import { RenderedPod, fieldOf, ownerPath, podsOf } from './pods';
-import { ServiceEntry, servicesOf } from './services';
+import { RenderedPod, fieldOf, ownerPath } from './pods';
+
+type ServiceEntry = ServiceAddress<RenderedObject>;
 
 /** What the check needs of the platform: the construct tree, the nodes and their range. */
 export interface CheckedPlatform extends IConstruct {
@@ -50,9 +52,6 @@ const canConnect = (c: IConstruct) => typeof (c as { connectsTo?: unknown }).con
 const hasWorkloads = (c: IConstruct) => typeof (c as { workload?: unknown }).workload === 'function';
 const isTarget = (c: IConstruct) => Boolean((c as { identity?: unknown }).identity) && typeof (c as { port?: unknown }).port === 'number';
 
-const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
-  Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-
 /** Container ports a Service port leads to on one backend. */
 function targetPorts(service: ServiceEntry, ref: HostReference, backend: Workload): number[] {
   const ports = ref.port === undefined ? service.ports : service.ports.filter(p => p.port === ref.port);
@@ -64,18 +63,16 @@ function targetPorts(service: ServiceEntry, ref: HostReference, backend: Workloa
  * NetworkPolicies do not let them reach: a connection nobody declared, which would fail only once
  * deployed. One finding per pod, setting and Service.
  */
-export function undeclaredConnections(platform: CheckedPlatform, objects: RenderedObject[]): string[] {
-  const rendered = objects.filter(o => o.file.startsWith('dist/'));
+export function undeclaredConnections(platform: CheckedPlatform, model: RenderedModel): string[] {
   const nodeAddress = firstHost(platform.network.nodeCidr);
-  const workloads = workloadsOf(rendered, platform.capacity?.nodes ?? 1).map(w => (w.hostNetwork ? { ...w, address: nodeAddress } : w));
-  const policies = rendered.filter(o => o.manifest.kind === 'NetworkPolicy').map(o => o.manifest);
-  const services = servicesOf(rendered);
-  const serviceAt = new Map(services.map(s => [`${s.namespace}/${s.name}`, s]));
-  const configMaps = new Map(rendered.filter(o => o.manifest.kind === 'ConfigMap').map(o => [`${o.manifest.metadata.namespace}/${o.manifest.metadata.name}`, o.manifest]));
+  const workloads = model.workloads.map(w => (w.hostNetwork ? { ...w, address: nodeAddress } : w));
+  const policies = model.ofKind('NetworkPolicy').map(o => o.manifest);
+  const serviceAt = new Map(model.serviceAddresses.map(s => [`${s.namespace}/${s.name}`, s]));
+  const configMaps = new Map(model.ofKind('ConfigMap').map(o => [`${o.manifest.metadata.namespace}/${o.manifest.metadata.name}`, o.manifest]));
   const byPath = new Map(platform.node.findAll().map(c => [c.node.path, c]));
   const findings: string[] = [];
 
-  for (const pod of podsOf(rendered)) {
+  for (const pod of model.pods) {
     const m = pod.object.manifest;
     const source = workloads.find(w => w.namespace === pod.namespace && w.kind === m.kind && w.name === m.metadata.name);
     if (!source) continue;

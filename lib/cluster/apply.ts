@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { argoOrder, sameStep } from './argocd-order';
+import type { KindMap } from '../model/kube';
 import { KubeClient, message } from './client';
 import { AppSource, SourceObject, declaredApplications, readObjects } from './sources';
 
@@ -23,7 +24,7 @@ export interface ApplyResult {
 /** Pod Security labels of a namespace no Application describes. */
 const RESTRICTED = Object.fromEntries(['enforce', 'warn', 'audit'].map(mode => [`pod-security.kubernetes.io/${mode}`, 'restricted']));
 
-export function describe(object: any, namespace?: string): string {
+export function describe(object: { kind: string; metadata?: { name?: string; namespace?: string } }, namespace?: string): string {
   const ns = object.metadata?.namespace ?? namespace;
   return `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata?.name}`;
 }
@@ -77,14 +78,14 @@ export async function installCrds(client: KubeClient, crds: SourceObject[]): Pro
   const deadline = Date.now() + 60_000;
   for (const { object } of crds) {
     for (;;) {
-      const crd = await client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${object.metadata.name}`).catch(() => undefined);
-      if (crd?.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True')) break;
+      const crd = await client.get<KindMap['CustomResourceDefinition']>(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${object.metadata.name}`).catch(() => undefined);
+      if (crd?.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True')) break;
       if (Date.now() > deadline) throw new Error(`CRD ${object.metadata.name} not established after 60 s`);
       await new Promise(r => setTimeout(r, 100));
     }
   }
   // Established comes before discovery lists the kind: wait until every served version is listed.
-  const served = crds.flatMap(({ object }) => (object.spec?.versions ?? []).filter((v: any) => v.served).map((v: any) => ({ apiVersion: `${object.spec.group}/${v.name}`, kind: object.spec.names.kind })));
+  const served = crds.map(({ object }) => object as KindMap['CustomResourceDefinition']).flatMap(crd => (crd.spec?.versions ?? []).filter(v => v.served).map(v => ({ apiVersion: `${crd.spec.group}/${v.name}`, kind: crd.spec.names.kind })));
   for (;;) {
     await client.discover();
     const missing = served.filter(s => !client.resource(s.apiVersion, s.kind));

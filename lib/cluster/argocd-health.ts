@@ -1,3 +1,5 @@
+import type { Manifest } from '../model/manifest';
+import { podTemplateOf } from '../model/pods';
 import { AppStatus } from './argocd-status';
 import { readObjects } from './sources';
 
@@ -18,9 +20,9 @@ export const UNCHECKED_HEALTH: readonly { readonly group: string; readonly kind:
 ];
 
 /** Where in a workload's pod template its claims are named. */
-function claimsOf(object: any): string[] {
-  const spec = object.kind === 'CronJob' ? object.spec?.jobTemplate?.spec?.template?.spec : object.spec?.template?.spec;
-  return (spec?.volumes ?? []).map((v: any) => v.persistentVolumeClaim?.claimName).filter(Boolean);
+function claimsOf(object: Manifest): string[] {
+  const spec = podTemplateOf(object)?.spec;
+  return (spec?.volumes ?? []).flatMap(v => (v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : []));
 }
 
 /**

@@ -14,12 +14,18 @@ const KIND_ORDER = [
 
 const PHASES = ['PreSync', 'Sync', 'PostSync'];
 
-export function syncWave(object: any): number {
+/** What the order reads of an object. */
+export interface Ordered {
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly annotations?: Record<string, string> };
+}
+
+export function syncWave(object: Ordered | undefined): number {
   const wave = Number(object?.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
   return Number.isFinite(wave) ? wave : 0;
 }
 
-function phase(object: any): number {
+function phase(object: Ordered | undefined): number {
   const hook = String(object?.metadata?.annotations?.['argocd.argoproj.io/hook'] ?? 'Sync').split(',')[0];
   const i = PHASES.indexOf(hook);
   return i < 0 ? 1 : i;
@@ -31,7 +37,7 @@ function kindRank(kind: string): number {
 }
 
 /** Sorts in place and returns the array. */
-export function argoOrder<T extends { object: any }>(items: T[]): T[] {
+export function argoOrder<T extends { object: Ordered }>(items: T[]): T[] {
   return items.sort((a, b) =>
     phase(a.object) - phase(b.object) ||
     syncWave(a.object) - syncWave(b.object) ||
@@ -40,6 +46,6 @@ export function argoOrder<T extends { object: any }>(items: T[]): T[] {
 }
 
 /** Whether two objects are applied in the same step (same phase, wave and kind). */
-export function sameStep(a: any, b: any): boolean {
+export function sameStep(a: Ordered, b: Ordered): boolean {
   return phase(a) === phase(b) && syncWave(a) === syncWave(b) && kindRank(a.kind) === kindRank(b.kind);
 }

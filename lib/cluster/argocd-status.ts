@@ -1,4 +1,5 @@
-import { KubeClient } from './client';
+import { ArgoApplication, ArgoApplicationSet, ArgoResourceStatus } from '../model/argocd';
+import { KubeClient, KubeList } from './client';
 
 /** One resource of an Application, as Argo CD reports it. */
 export interface AppResource {
@@ -26,7 +27,7 @@ export interface AppStatus {
   /** Objects the last sync failed to apply, with the API server's message. */
   readonly failed: string[];
   readonly resources: AppResource[];
-  readonly object: any;
+  readonly object: ArgoApplication;
 }
 
 /** What Argo CD reports of one ApplicationSet: its error conditions. */
@@ -37,37 +38,37 @@ export interface AppSetStatus {
 
 const ERROR_CONDITIONS = /Error$|Warning$/;
 
-export function appStatus(app: any): AppStatus {
+export function appStatus(app: ArgoApplication): AppStatus {
   const status = app.status ?? {};
   const op = status.operationState;
   return {
     name: app.metadata.name,
-    project: app.spec?.project,
+    project: app.spec?.project ?? '',
     path: app.spec?.source?.path,
-    destination: app.spec?.destination?.namespace,
+    destination: app.spec?.destination?.namespace ?? '',
     sync: status.sync?.status ?? 'Unknown',
     health: status.health?.status ?? 'Unknown',
-    conditions: (status.conditions ?? []).filter((c: any) => ERROR_CONDITIONS.test(c.type)).map((c: any) => `${c.type}: ${c.message}`),
+    conditions: (status.conditions ?? []).filter(c => ERROR_CONDITIONS.test(c.type)).map(c => `${c.type}: ${c.message}`),
     operation: op ? { phase: op.phase, message: op.message ?? '' } : undefined,
-    failed: (op?.syncResult?.resources ?? []).filter((r: any) => r.status === 'SyncFailed' || r.hookPhase === 'Failed' || r.hookPhase === 'Error')
-      .map((r: any) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.message}`),
-    resources: (status.resources ?? []).map((r: any) => ({
-      group: r.group ?? '', kind: r.kind, namespace: r.namespace, name: r.name, sync: r.status, health: r.health?.status, healthMessage: r.health?.message,
+    failed: (op?.syncResult?.resources ?? []).filter(r => r.status === 'SyncFailed' || r.hookPhase === 'Failed' || r.hookPhase === 'Error')
+      .map(r => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.message}`),
+    resources: (status.resources ?? []).map((r: ArgoResourceStatus) => ({
+      group: r.group ?? '', kind: r.kind, namespace: r.namespace, name: r.name, sync: r.status ?? 'Unknown', health: r.health?.status, healthMessage: r.health?.message,
     })),
     object: app,
   };
 }
 
 export async function listApplications(client: KubeClient, namespace: string): Promise<AppStatus[]> {
-  const list = await client.get(`/apis/argoproj.io/v1alpha1/namespaces/${namespace}/applications`);
-  return list.items.map(appStatus).sort((a: AppStatus, b: AppStatus) => a.name.localeCompare(b.name));
+  const list = await client.get<KubeList<ArgoApplication>>(`/apis/argoproj.io/v1alpha1/namespaces/${namespace}/applications`);
+  return list.items.map(appStatus).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function listApplicationSets(client: KubeClient, namespace: string): Promise<AppSetStatus[]> {
-  const list = await client.get(`/apis/argoproj.io/v1alpha1/namespaces/${namespace}/applicationsets`);
-  return list.items.map((s: any) => ({
+  const list = await client.get<KubeList<ArgoApplicationSet>>(`/apis/argoproj.io/v1alpha1/namespaces/${namespace}/applicationsets`);
+  return list.items.map(s => ({
     name: s.metadata.name,
-    errors: (s.status?.conditions ?? []).filter((c: any) => c.type === 'ErrorOccurred' && c.status === 'True').map((c: any) => c.message),
+    errors: (s.status?.conditions ?? []).filter(c => c.type === 'ErrorOccurred' && c.status === 'True').map(c => c.message ?? ''),
   }));
 }
 

@@ -1,3 +1,4 @@
+import type { KindMap } from '../model/kube';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +19,7 @@ export interface BootstrapPlan {
 
 /** A CRD of a system app, and the Application that syncs it. */
 export interface SystemCrd {
-  readonly object: any;
+  readonly object: KindMap['CustomResourceDefinition'];
   readonly application: string;
 }
 

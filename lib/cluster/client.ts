@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as https from 'node:https';
+import type { Manifest } from '../model/manifest';
 
 /** How to reach the test control plane (printed by the Go harness). */
 export interface ClusterEndpoint {
@@ -10,8 +11,14 @@ export interface ClusterEndpoint {
   readonly kubeconfig: string;
 }
 
+/** A list the API server returns. */
+export interface KubeList<T> {
+  readonly items: T[];
+}
+
 export interface KubeResponse {
   readonly status: number;
+  // JSON of whatever the API server answered (an object, a Status, a list); tests read it down to any field.
   readonly body: any;
   /** The `Warning` headers the API server sent (admission warnings, deprecated fields...). */
   readonly warnings: string[];
@@ -68,20 +75,21 @@ export class KubeClient {
     });
   }
 
-  async get(path: string): Promise<any> {
+  // The caller names the shape it reads (lib/model's views); tests leave it out and read any field.
+  async get<T = any>(path: string): Promise<T> {
     const res = await this.request('GET', path);
     if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${message(res)}`);
-    return res.body;
+    return res.body as T;
   }
 
   /** Reads every served kind (built-in and CRDs); call again after installing CRDs. */
   async discover(): Promise<void> {
     const groups: string[] = ['/api/v1'];
-    const apis = await this.get('/apis');
+    const apis = await this.get<{ groups: { versions: { groupVersion: string }[] }[] }>('/apis');
     for (const group of apis.groups) for (const v of group.versions) groups.push(`/apis/${v.groupVersion}`);
     const found = new Map<string, ResourceInfo>();
     await Promise.all(groups.map(async base => {
-      const list = await this.get(base);
+      const list = await this.get<{ groupVersion: string; resources: { name: string; kind: string; namespaced: boolean }[] }>(base);
       for (const r of list.resources) {
         if (r.name.includes('/')) continue;
         found.set(`${list.groupVersion}/${r.kind}`, { base, plural: r.name, namespaced: r.namespaced });
@@ -103,7 +111,7 @@ export class KubeClient {
   }
 
   /** Server-side apply as Argo CD does it (field manager argocd-controller, force, Strict validation). */
-  apply(object: any, namespace?: string, options: { dryRun?: boolean } = {}): Promise<KubeResponse> {
+  apply(object: Manifest, namespace?: string, options: { dryRun?: boolean } = {}): Promise<KubeResponse> {
     const { apiVersion, kind, metadata } = object;
     const query = 'fieldManager=argocd-controller&force=true&fieldValidation=Strict' + (options.dryRun ? '&dryRun=All' : '');
     const path = `${this.pathFor(apiVersion, kind, metadata.namespace ?? namespace, metadata.name)}?${query}`;

@@ -1,5 +1,6 @@
 import { GPU_MODEL_LABEL, GpuNodes, gpuPools } from '../platform/gpus';
-import { KubeClient, message } from './client';
+import type { INode } from 'kubernetes-models/v1/Node';
+import { KubeClient, KubeList, message } from './client';
 
 /** A set of identical fake nodes (kwok), spread over zones. */
 export interface NodeShape {
@@ -64,9 +65,9 @@ export async function createNodes(client: KubeClient, shape: NodeShape, prefix =
   // Wait until kwok reports them Ready, or the scheduler would skip them.
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const list = await client.get('/api/v1/nodes');
-    const ready = list.items.filter((n: any) => names.includes(n.metadata.name) &&
-      n.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    const list = await client.get<KubeList<INode>>('/api/v1/nodes');
+    const ready = list.items.filter(n => names.includes(n.metadata?.name ?? '') &&
+      n.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'));
     if (ready.length === names.length) return names;
     if (Date.now() > deadline) throw new Error(`fake nodes not Ready after 30 s (${ready.length}/${names.length})`);
     await new Promise(r => setTimeout(r, 100));

@@ -1,10 +1,15 @@
-import { KubeClient } from './client';
+import type { IDaemonSetStatus } from 'kubernetes-models/apps/v1/DaemonSetStatus';
+import type { IDeploymentStatus } from 'kubernetes-models/apps/v1/DeploymentStatus';
+import type { IStatefulSetStatus } from 'kubernetes-models/apps/v1/StatefulSetStatus';
+import type { IEvent } from 'kubernetes-models/v1/Event';
+import type { KindMap } from '../model/kube';
+import { KubeClient, KubeList } from './client';
 
 export interface Workload {
   readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
   readonly namespace: string;
   readonly name: string;
-  readonly object: any;
+  readonly object: KindMap['Deployment' | 'StatefulSet' | 'DaemonSet'];
 }
 
 const PATHS = { Deployment: '/apis/apps/v1/deployments', StatefulSet: '/apis/apps/v1/statefulsets', DaemonSet: '/apis/apps/v1/daemonsets' };
@@ -12,10 +17,11 @@ const PATHS = { Deployment: '/apis/apps/v1/deployments', StatefulSet: '/apis/app
 export async function listWorkloads(client: KubeClient, namespaces?: string[]): Promise<Workload[]> {
   const out: Workload[] = [];
   for (const kind of Object.keys(PATHS) as Workload['kind'][]) {
-    const list = await client.get(PATHS[kind]);
+    const list = await client.get<KubeList<Workload['object']>>(PATHS[kind]);
     for (const object of list.items) {
-      if (namespaces && !namespaces.includes(object.metadata.namespace)) continue;
-      out.push({ kind, namespace: object.metadata.namespace, name: object.metadata.name, object });
+      const namespace = object.metadata.namespace ?? '';
+      if (namespaces && !namespaces.includes(namespace)) continue;
+      out.push({ kind, namespace, name: object.metadata.name, object });
     }
   }
   return out;
@@ -23,8 +29,12 @@ export async function listWorkloads(client: KubeClient, namespaces?: string[]): 
 
 /** Why a workload is not rolled out yet, or undefined when every desired replica is updated and ready. */
 export function notRolledOut(w: Workload): string | undefined {
-  const { metadata, spec, status = {} } = w.object;
-  if ((status.observedGeneration ?? 0) < metadata.generation) return 'the controller has not seen the latest spec';
+  // The status fields of the three kinds, each read where its kind has it.
+  const { metadata, spec } = w.object;
+  type Status = Partial<Omit<IDeploymentStatus, 'conditions'> & Omit<IStatefulSetStatus, 'conditions'> & Omit<IDaemonSetStatus, 'conditions'>>;
+  const status: Status = w.object.status ?? {};
+  const generation = (metadata as { generation?: number }).generation ?? 0;
+  if ((status.observedGeneration ?? 0) < generation) return 'the controller has not seen the latest spec';
   if (w.kind === 'DaemonSet') {
     const desired = status.desiredNumberScheduled ?? 0;
     if (desired === 0) return 'no node to run on';
@@ -32,10 +42,10 @@ export function notRolledOut(w: Workload): string | undefined {
     if ((status.numberReady ?? 0) < desired) return `${status.numberReady ?? 0}/${desired} ready`;
     return undefined;
   }
-  const want = spec.replicas ?? 1;
+  const want = (spec as { replicas?: number } | undefined)?.replicas ?? 1;
   if ((status.updatedReplicas ?? 0) < want) return `${status.updatedReplicas ?? 0}/${want} updated`;
   if ((status.readyReplicas ?? 0) < want) return `${status.readyReplicas ?? 0}/${want} ready`;
-  if (w.kind === 'Deployment' && (status.replicas ?? 0) > want) return `${status.replicas - want} old replicas left`;
+  if (w.kind === 'Deployment' && (status.replicas ?? 0) > want) return `${(status.replicas ?? 0) - want} old replicas left`;
   if (w.kind === 'StatefulSet' && status.updateRevision && status.currentRevision !== status.updateRevision) return 'revision not current';
   return undefined;
 }
@@ -64,9 +74,9 @@ export async function waitForRollouts(client: KubeClient, namespaces: string[] |
  * with prefix, only those about objects named after it (a workload's ReplicaSets and pods).
  */
 export async function warningEvents(client: KubeClient, namespace: string, prefix = ''): Promise<string> {
-  const events = await client.get(`/api/v1/namespaces/${namespace}/events?fieldSelector=type%3DWarning`).catch(() => ({ items: [] }));
+  const events = await client.get<KubeList<IEvent>>(`/api/v1/namespaces/${namespace}/events?fieldSelector=type%3DWarning`).catch((): KubeList<IEvent> => ({ items: [] }));
   const lines = [...new Set<string>(events.items
-    .filter((e: any) => e.involvedObject.name.startsWith(prefix))
-    .map((e: any) => `${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}: ${e.message.replace(/pods "[^"]+" is forbidden/, 'pods are forbidden')}`))];
+    .filter(e => (e.involvedObject.name ?? '').startsWith(prefix))
+    .map(e => `${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}: ${(e.message ?? '').replace(/pods "[^"]+" is forbidden/, 'pods are forbidden')}`))];
   return lines.length ? `\n    ${lines.slice(-8).join('\n    ')}` : '';
 }

@@ -1,10 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { asApplicationSet } from '../model/argocd';
 
 /** One object read from a YAML file. */
 export interface SourceObject {
   readonly file: string;
+  // A YAML document of any kind, applied as it is; the tests read it down to any field, lib/ code
+  // narrows it through lib/model (asApplicationSet, asKind) where it reads one.
   readonly object: any;
 }
 
@@ -54,7 +57,7 @@ function fillAll(record: Record<string, string> | undefined, params: Record<stri
   return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, fill(String(v), params)]));
 }
 
-const waveOf = (o: any) => Number(o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+const waveOf = (o: { metadata?: { annotations?: Record<string, string> } }) => Number(o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
 
 /**
  * Every Application argocd/ declares that syncs a folder of the repository (the system layer's,
@@ -85,8 +88,8 @@ export function declaredApplications(argocdDir: string, root: string): AppSource
  * The Applications the git-directory ApplicationSets among `objects` generate, in the order of
  * their ApplicationSet's sync wave, then path. root is where the generators' paths resolve.
  */
-function applicationSetApps(objects: any[], root: string): AppSource[] {
-  const sets = objects.filter(o => o.kind === 'ApplicationSet');
+function applicationSetApps(objects: unknown[], root: string): AppSource[] {
+  const sets = objects.flatMap(o => asApplicationSet(o) ?? []).filter(s => s.spec);
   sets.sort((a, b) => waveOf(a) - waveOf(b) || a.metadata.name.localeCompare(b.metadata.name));
   const apps: AppSource[] = [];
   for (const set of sets) {
@@ -99,16 +102,16 @@ function applicationSetApps(objects: any[], root: string): AppSource[] {
         for (const folder of included.filter(f => !excluded.has(f))) {
           const rel = path.relative(root, folder);
           const params: Record<string, string> = { 'path.path': rel, 'path.basename': path.basename(rel) };
-          for (const [k, v] of Object.entries(generator.git.values ?? {})) params[`values.${k}`] = fill(String(v), params);
-          const spec = set.spec.template.spec;
+          for (const [k, v] of Object.entries(generator.git?.values ?? {})) params[`values.${k}`] = fill(String(v), params);
+          const spec = set.spec!.template.spec;
           const meta = spec.syncPolicy?.managedNamespaceMetadata ?? {};
           apps.push({
-            name: fill(set.spec.template.metadata.name, params),
+            name: fill(set.spec!.template.metadata.name ?? '', params),
             project: fill(spec.project, params),
             generatedBy: set.metadata.name,
             wave: waveOf(set),
             folder,
-            namespace: fill(spec.destination.namespace, params),
+            namespace: fill(spec.destination.namespace ?? '', params),
             namespaceLabels: fillAll(meta.labels, params),
             namespaceAnnotations: fillAll(meta.annotations, params),
             createNamespace: (spec.syncPolicy?.syncOptions ?? []).includes('CreateNamespace=true'),

@@ -1,6 +1,9 @@
 import { parseAllDocuments } from 'yaml';
 import { dataHeld, syncOptions } from '../k8s/protection';
+import { ArgoApplication, ArgoApplicationSet, asApplication, asApplicationSet } from '../model/argocd';
 import type { Manifest } from '../model/manifest';
+import { asKind } from '../model/kube';
+import type { ApplicationSetSpecGenerators } from '../../imports/argocd-applicationset-argoproj.io';
 import type { AppDiff, ObjectChange } from './changes';
 
 /*
@@ -38,8 +41,8 @@ interface AppSource {
 
 /** The Argo CD objects of a tree, parsed once. */
 class ArgoTree {
-  private readonly applications: any[] = [];
-  private readonly sets: any[] = [];
+  private readonly applications: ArgoApplication[] = [];
+  private readonly sets: ArgoApplicationSet[] = [];
   private readonly folders = new Set<string>();
 
   constructor(files: Map<string, string>) {
@@ -47,9 +50,11 @@ class ArgoTree {
       if (file.includes('/')) this.folders.add(file.slice(0, file.lastIndexOf('/')));
       if (!file.startsWith('argocd/')) continue;
       for (const doc of parseAllDocuments(text)) {
-        const m = doc.toJS() as any;
-        if (m?.kind === 'Application') this.applications.push(m);
-        if (m?.kind === 'ApplicationSet') this.sets.push(m);
+        const m: unknown = doc.toJS();
+        const app = asApplication(m);
+        if (app) this.applications.push(app);
+        const set = asApplicationSet(m);
+        if (set) this.sets.push(set);
       }
     }
   }
@@ -61,9 +66,9 @@ class ArgoTree {
       return { name: app.metadata.name, prune: app.spec?.syncPolicy?.automated?.prune === true, cascade: (app.metadata.finalizers ?? []).includes(RESOURCES_FINALIZER) };
     }
     for (const set of this.sets) {
-      const matched = (set.spec?.generators ?? []).some((g: any) => generatorMatches(g, folder));
+      const matched = (set.spec?.generators ?? []).some(g => generatorMatches(g, folder));
       if (!matched) continue;
-      const template = set.spec?.template ?? {};
+      const template: Partial<NonNullable<ArgoApplicationSet['spec']>['template']> = set.spec?.template ?? {};
       return {
         name: folder.slice(folder.lastIndexOf('/') + 1),
         prune: template.spec?.syncPolicy?.automated?.prune === true,
@@ -86,8 +91,8 @@ function globMatches(glob: string, folder: string): boolean {
   return new RegExp(pattern).test(folder);
 }
 
-function generatorMatches(generator: any, folder: string): boolean {
-  const directories: { path: string; exclude?: boolean }[] = generator?.git?.directories ?? [];
+function generatorMatches(generator: ApplicationSetSpecGenerators | undefined, folder: string): boolean {
+  const directories: readonly { path: string; exclude?: boolean }[] = generator?.git?.directories ?? [];
   return directories.some(d => !d.exclude && globMatches(d.path, folder)) && !directories.some(d => d.exclude && globMatches(d.path, folder));
 }
 
@@ -121,9 +126,15 @@ export interface DataWarning {
 }
 
 // Fields the API server does not let a sync change in place: the object must be deleted and created again.
-const IMMUTABLE: Record<string, (spec: any) => unknown> = {
-  PersistentVolumeClaim: spec => ({ ...spec, resources: { ...spec?.resources, requests: { ...spec?.resources?.requests, storage: undefined } } }),
-  StatefulSet: spec => ({ selector: spec?.selector, serviceName: spec?.serviceName, volumeClaimTemplates: spec?.volumeClaimTemplates, podManagementPolicy: spec?.podManagementPolicy }),
+const IMMUTABLE: Record<string, (m: Manifest) => unknown> = {
+  PersistentVolumeClaim: m => {
+    const spec = asKind(m, 'PersistentVolumeClaim')?.spec;
+    return { ...spec, resources: { ...spec?.resources, requests: { ...spec?.resources?.requests, storage: undefined } } };
+  },
+  StatefulSet: m => {
+    const spec = asKind(m, 'StatefulSet')?.spec;
+    return { selector: spec?.selector, serviceName: spec?.serviceName, volumeClaimTemplates: spec?.volumeClaimTemplates, podManagementPolicy: spec?.podManagementPolicy };
+  },
 };
 
 /** The plan of removals and data warnings for a diff, from the two trees it was made of. */
@@ -156,7 +167,7 @@ export function argoPlan(apps: AppDiff[], base: Map<string, string>, head: Map<s
       const held = dataHeld(c.before!);
       const immutable = IMMUTABLE[c.manifest.kind];
       if (!held || !immutable) continue;
-      if (JSON.stringify(immutable(c.before!.spec)) !== JSON.stringify(immutable(c.manifest.spec))) {
+      if (JSON.stringify(immutable(c.before!)) !== JSON.stringify(immutable(c.manifest))) {
         data.push({ key: c.key, app: app.app, message: `changes fields the API server keeps immutable, so the sync fails until the object is deleted and created again; it holds ${held}${c.manifest.kind === 'PersistentVolumeClaim' ? ', which a new claim does not have' : ' (its claims stay, and a new StatefulSet of the same name binds them again)'}` });
       }
     }

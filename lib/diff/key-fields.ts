@@ -14,7 +14,11 @@ const unique = <T>(values: T[]) => [...new Set(values)];
 
 /** `kind` plus its key fields: replicas, images, ports, hosts, storage, schedule, keys. */
 export function keyFields(m: Manifest): string {
-  const spec = (m.spec ?? {}) as Record<string, any>;
+  // Fields of the kinds below, each read where its kind has it.
+  const spec = (m.spec ?? {}) as Record<string, unknown> & {
+    replicas?: number; schedule?: string; timeZone?: string; tls?: unknown[]; resources?: { requests?: { storage?: string } };
+    storage?: { size?: string }; scaleTargetRef?: { kind?: string; name?: string };
+  };
   const fields: string[] = [];
   const pod = podSpecOf(m);
   if (pod) {

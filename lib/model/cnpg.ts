@@ -30,3 +30,16 @@ export const CNPG_POOLER_PORTS = [{ name: 'pgbouncer', port: 5432 }, { name: 'me
 export function cnpgSecrets(cluster: string): string[] {
   return ['-app', '-superuser', '-ca', '-replication', '-server'].map(suffix => `${cluster}${suffix}`);
 }
+
+/** Port of the Services CloudNativePG creates (PostgreSQL, or PgBouncer in front of it). */
+export const CNPG_SERVICE_PORT = 5432;
+
+/**
+ * The Services CloudNativePG creates: a Cluster's `-rw`, `-ro` and `-r` (each selecting its
+ * instance pods; the operator narrows them by role at run time), a Pooler's own name.
+ * @see https://cloudnative-pg.io/documentation/current/service_management/
+ */
+export function cnpgServices(kind: 'Cluster' | 'Pooler', name: string): { name: string; selector: Record<string, string> }[] {
+  if (kind === 'Pooler') return [{ name, selector: cnpgPoolerSelector(name) }];
+  return ['rw', 'ro', 'r'].map(suffix => ({ name: `${name}-${suffix}`, selector: cnpgInstanceLabels(name) }));
+}

@@ -1,5 +1,5 @@
 export * from './cnpg';
 export * from './kube';
 export * from './model';
+export * from './pods';
 export * from './workloads';
-export * from './of-platform';

@@ -3,17 +3,24 @@
  * (kubernetes-models, type-only, so nothing is bundled) and, for custom resources, the fields read
  * here. Every reader of rendered JSON (the model, the report, the validator) goes through these.
  */
+import type { ICustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition';
 import type { IDaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { ILimitRange } from 'kubernetes-models/v1/LimitRange';
+import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import type { IPod } from 'kubernetes-models/v1/Pod';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
+import type { IResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { Manifest } from './manifest';
@@ -47,7 +54,14 @@ export interface KindMap {
   Deployment: Named<IDeployment>;
   StatefulSet: Named<IStatefulSet>;
   DaemonSet: Named<IDaemonSet>;
+  ReplicaSet: Named<IReplicaSet>;
+  Job: Named<IJob>;
   CronJob: Named<ICronJob>;
+  Pod: Named<IPod>;
+  PersistentVolumeClaim: Named<IPersistentVolumeClaim>;
+  LimitRange: Named<ILimitRange>;
+  ResourceQuota: Named<IResourceQuota>;
+  CustomResourceDefinition: Named<ICustomResourceDefinition>;
   Service: Named<IService>;
   Ingress: Named<IIngress>;
   NetworkPolicy: Named<INetworkPolicy>;
@@ -61,6 +75,7 @@ export interface KindMap {
 }
 
 const GROUPS: Partial<Record<keyof KindMap, string>> = {
+  CustomResourceDefinition: 'apiextensions.k8s.io/',
   Ingress: 'networking.k8s.io/',
   NetworkPolicy: 'networking.k8s.io/',
   HTTPRoute: 'gateway.networking.k8s.io/',

@@ -1,9 +1,38 @@
 import type { Manifest } from './manifest';
-import { asKind, KindMap, selects } from './kube';
+import { cnpgServices, CNPG_SERVICE_PORT } from './cnpg';
+import { asKind, Container, KindMap, PodTemplate, selects } from './kube';
+import { podTemplateOf } from './pods';
 import { ContainerDefaults, Workload, workloadsOf } from './workloads';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
 
 export type Service = KindMap['Service'];
 export type NetworkPolicy = KindMap['NetworkPolicy'];
+
+/** An object the model is built from: its manifest and the file it is written to. */
+export interface ModelObject {
+  readonly file: string;
+  readonly manifest: Manifest;
+}
+
+/** A pod template among the objects, with the object that owns it. */
+export interface PodOf<O extends ModelObject = ModelObject> {
+  readonly object: O;
+  readonly namespace: string;
+  readonly template: PodTemplate;
+  /** Init containers, then the others (what reads configuration; ephemeral ones are added at run time). */
+  readonly containers: Container[];
+  readonly volumes: IVolume[];
+}
+
+/** A Service pods may name: one rendered, or one an operator creates for a rendered object. */
+export interface ServiceAddress<O extends ModelObject = ModelObject> {
+  readonly namespace: string;
+  readonly name: string;
+  readonly selector: Record<string, string>;
+  readonly ports: { port: number; targetPort: number | string }[];
+  /** The object that renders it, or that makes an operator create it. */
+  readonly object: O;
+}
 
 /** A Service an Ingress or HTTPRoute sends traffic to, and the hostnames it answers for. */
 export interface RouteBackend {
@@ -54,12 +83,18 @@ export function webhookBackendsOf(m: Manifest): WebhookBackend[] {
   });
 }
 
+const keyOf = (kind: string, namespace: string | undefined, name: string | undefined) => `${kind}/${namespace ?? ''}/${name ?? ''}`;
+
 /**
- * The rendered objects as the platform reads them back, built once from their JSON: workloads
- * with their pods, selectors, ports and sizes (CloudNativePG's pods included), Services, route
- * backends and NetworkPolicies. The NetworkPolicies, the quotas and the report share it.
+ * The rendered objects as the platform reads them back, built once from their JSON: an index of
+ * every object by kind and name, workloads with their pods, selectors, ports and sizes
+ * (CloudNativePG's pods included), pod templates, Services (CloudNativePG's among them), route
+ * backends and NetworkPolicies. The derive phase builds one of the apps' objects for the
+ * NetworkPolicies and quotas; synthesis builds one of everything rendered for the platform
+ * checks and the report.
  */
-export class PlatformModel {
+export class PlatformModel<O extends ModelObject = ModelObject> {
+  public readonly objects: readonly O[];
   public readonly workloads: Workload[];
   public readonly services: Service[];
   public readonly routeBackends: RouteBackend[];
@@ -67,9 +102,26 @@ export class PlatformModel {
   public readonly webhookBackends: WebhookBackend[];
   public readonly networkPolicies: NetworkPolicy[];
   private readonly serviceIndex = new Map<string, Service>();
+  private readonly index = new Map<string, O>();
+  private readonly byKind = new Map<string, O[]>();
+  /** Every pod template among the objects, with its owner. */
+  public readonly pods: readonly PodOf<O>[];
+  /** Every Service pods may name: the rendered ones, and those CloudNativePG creates for its Clusters and Poolers. */
+  public readonly serviceAddresses: readonly ServiceAddress<O>[];
 
-  constructor(objects: { file: string; manifest: Manifest }[], nodes: number, containerDefaults?: ContainerDefaults) {
+  constructor(objects: readonly O[], nodes: number, containerDefaults?: ContainerDefaults) {
+    this.objects = objects;
+    for (const o of objects) {
+      const { kind, metadata } = o.manifest;
+      const key = keyOf(kind, metadata.namespace, metadata.name);
+      if (!this.index.has(key)) this.index.set(key, o);
+      const list = this.byKind.get(kind);
+      if (list) list.push(o);
+      else this.byKind.set(kind, [o]);
+    }
     this.workloads = workloadsOf(objects, nodes, containerDefaults);
+    this.pods = podsOf(objects);
+    this.serviceAddresses = serviceAddressesOf(objects);
     this.services = [];
     this.networkPolicies = [];
     this.routeBackends = [];
@@ -85,6 +137,21 @@ export class PlatformModel {
       this.routeBackends.push(...backendsOf(manifest));
       this.webhookBackends.push(...webhookBackendsOf(manifest));
     }
+  }
+
+  /** The objects of a kind (by its bare name: `Cluster` for CloudNativePG's). */
+  public ofKind(kind: string): readonly O[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** The first object of `kind` named `name` in `namespace` (undefined for a cluster-scoped one). */
+  public find(kind: string, namespace: string | undefined, name: string): O | undefined {
+    return this.index.get(keyOf(kind, namespace, name));
+  }
+
+  /** The object that renders a workload. */
+  public objectOf(w: Workload): O | undefined {
+    return this.find(w.kind, w.namespace, w.name);
   }
 
   /** The workload named `name` in `namespace`. */
@@ -109,6 +176,33 @@ export class PlatformModel {
     const target = sp.targetPort ?? sp.port;
     return typeof target === 'number' ? target : w.ports.find(p => p.name === target)?.port;
   }
+}
+
+/** Every pod template among `objects`, with its owner. */
+function podsOf<O extends ModelObject>(objects: readonly O[]): PodOf<O>[] {
+  return objects.flatMap(object => {
+    const template = podTemplateOf(object.manifest);
+    if (!template) return [];
+    const spec = template.spec;
+    return [{ object, namespace: object.manifest.metadata.namespace ?? '', template, containers: [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])], volumes: spec?.volumes ?? [] }];
+  });
+}
+
+/** The Services among `objects`, and those CloudNativePG creates for the Clusters and Poolers among them. */
+function serviceAddressesOf<O extends ModelObject>(objects: readonly O[]): ServiceAddress<O>[] {
+  return objects.flatMap((object): ServiceAddress<O>[] => {
+    const m = object.manifest;
+    const namespace = m.metadata.namespace ?? '';
+    const service = m.apiVersion === 'v1' ? asKind(m, 'Service') : undefined;
+    if (service) {
+      const ports = (service.spec?.ports ?? []).map(p => ({ port: p.port, targetPort: p.targetPort ?? p.port }));
+      return [{ namespace, name: m.metadata.name, selector: service.spec?.selector ?? {}, ports, object }];
+    }
+    const kind = asKind(m, 'postgresql.cnpg.io/Cluster') ? 'Cluster' : asKind(m, 'postgresql.cnpg.io/Pooler') ? 'Pooler' : undefined;
+    if (!kind) return [];
+    const ports = [{ port: CNPG_SERVICE_PORT, targetPort: CNPG_SERVICE_PORT }];
+    return cnpgServices(kind, m.metadata.name).map(s => ({ namespace, name: s.name, selector: s.selector, ports, object }));
+  });
 }
 
 /** The Services (and their ports, by name or number) an Ingress or HTTPRoute sends traffic to. */

@@ -1,5 +1,5 @@
 import { parseQuantity } from '../k8s/quantity';
-import { isGpuResource } from '../platform/gpus';
+import { isGpuResource } from './gpu-resources';
 import type { Manifest } from './manifest';
 import { cnpgInstanceLabels, CNPG_INSTANCE_PORTS, CNPG_POOLER_PORTS, cnpgPoolerLabels, cnpgPoolerSelector } from './cnpg';
 import { asKind, Container, PodTemplate, Resources } from './kube';
@@ -37,16 +37,17 @@ export interface ContainerDefaults {
 }
 
 /** The container defaults of each namespace's LimitRange among `objects`. */
-function limitRangeDefaults(objects: { manifest: Manifest }[]): Map<string, ContainerDefaults> {
+function limitRangeDefaults(objects: readonly { manifest: Manifest }[]): Map<string, ContainerDefaults> {
   const out = new Map<string, ContainerDefaults>();
   for (const { manifest } of objects) {
-    if (manifest.kind !== 'LimitRange') continue;
-    type Limit = { type?: string; default?: Record<string, string>; defaultRequest?: Record<string, string> };
-    const limit = ((manifest as { spec?: { limits?: Limit[] } }).spec?.limits ?? []).find(l => l.type === 'Container');
+    const limitRange = asKind(manifest, 'LimitRange');
+    const limit = (limitRange?.spec?.limits ?? []).find(l => l.type === 'Container');
     if (!limit) continue;
+    // Quantities as written (the generated typing allows numbers; a LimitRange here writes strings).
+    const q = (v: string | number | undefined) => (v === undefined ? undefined : String(v));
     out.set(manifest.metadata.namespace ?? '', {
-      default: { cpu: limit.default?.cpu ?? '', memory: limit.default?.memory ?? '' },
-      defaultRequest: { cpu: limit.defaultRequest?.cpu ?? limit.default?.cpu ?? '', memory: limit.defaultRequest?.memory ?? limit.default?.memory ?? '' },
+      default: { cpu: q(limit.default?.cpu) ?? '', memory: q(limit.default?.memory) ?? '' },
+      defaultRequest: { cpu: q(limit.defaultRequest?.cpu ?? limit.default?.cpu) ?? '', memory: q(limit.defaultRequest?.memory ?? limit.default?.memory) ?? '' },
     });
   }
   return out;
@@ -169,7 +170,7 @@ function podSetOf(m: Manifest, nodes: number, maxReplicas: (kind: string) => num
  * namespace's LimitRange among the objects, or `defaults` where given (when the LimitRanges are not
  * rendered yet).
  */
-export function workloadsOf(objects: { file: string; manifest: Manifest }[], nodes: number, defaults?: ContainerDefaults): Workload[] {
+export function workloadsOf(objects: readonly { file: string; manifest: Manifest }[], nodes: number, defaults?: ContainerDefaults): Workload[] {
   const limitRanges = limitRangeDefaults(objects);
   const autoscalers = new Map<string, number>();
   for (const o of objects) {

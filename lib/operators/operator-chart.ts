@@ -1,6 +1,7 @@
 import { fail } from '../errors';
 import { HelmChart } from '../upstream/helm-chart';
 import { RenderedWorkload } from '../upstream/chart-workload';
+import { isWorkloadKind } from '../model/pods';
 import type { ChartWorkloadOptions } from '../upstream/chart-workload';
 import { InstalledOperator, OperatorRequirement } from './operator-requirement';
 import { Platform } from '../platform/platform';
@@ -71,7 +72,7 @@ export class OperatorChart extends SystemChart implements InstalledOperator {
   }
 
   public workload(name: string, options?: ChartWorkloadOptions): RenderedWorkload {
-    const chart = this.charts.find(c => c.objects.some(o => o.name === name && ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(o.kind))) ?? this.charts[this.charts.length - 1];
+    const chart = this.charts.find(c => c.objects.some(o => o.name === name && isWorkloadKind(o.kind))) ?? this.charts[this.charts.length - 1];
     return chart.workload(name, options);
   }
 }

@@ -1,13 +1,9 @@
 import { PlatformError } from '../errors';
+import { GPU_RESOURCES, GpuVendor } from '../model/gpu-resources';
 
-/** Who makes a GPU: decides the extended resource, the device plugin and the runtime class. */
-export type GpuVendor = 'amd' | 'nvidia';
-
-/** The extended resource each vendor's device plugin advertises on a node. */
-export const GPU_RESOURCES: Readonly<Record<GpuVendor, string>> = {
-  amd: 'amd.com/gpu',
-  nvidia: 'nvidia.com/gpu',
-};
+// The resource names are the model's (it counts GPUs in rendered pods); the platform re-exports them.
+export { GPU_RESOURCES, isGpuResource } from '../model/gpu-resources';
+export type { GpuVendor } from '../model/gpu-resources';
 
 /**
  * Node label naming the GPU model of a node, set when the node joins (K3s:
@@ -98,11 +94,6 @@ export function gpuTotals(pools: readonly GpuPool[]): Record<string, number> {
   const totals: Record<string, number> = {};
   for (const p of pools) totals[p.resource] = (totals[p.resource] ?? 0) + p.nodes * p.perNode;
   return totals;
-}
-
-/** Whether a resource name is a GPU a device plugin advertises (`amd.com/gpu`, `nvidia.com/gpu`). */
-export function isGpuResource(name: string): boolean {
-  return Object.values(GPU_RESOURCES).includes(name);
 }
 
 /** The vendor whose device plugin advertises a GPU resource. */

@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { standardLabels } from '../k8s/labels';
-import { AppNeeds, ContainerDefaults, appsModel, declareContainerDefaults, needsOf } from '../model';
+import { AppNeeds, ContainerDefaults, needsOf } from '../model';
+import { appsModel, declareContainerDefaults } from './apps-model';
 
 export { needsOf } from '../model';
 export type { ContainerDefaults } from '../model';

@@ -19,6 +19,7 @@ const isDefault = (resolvers: unknown[] | undefined): boolean =>
   resolvers[2]?.constructor === NumberStringUnionResolver;
 
 /** `sanitizeValue(resolve([], value, object), { sortKeys })`, as cdk8s computes it with its default resolvers. */
+// Any value a construct's props hold (tokens, Lazy, class instances), probed the way cdk8s's resolvers probe it.
 function resolved(value: any, sortKeys: boolean): unknown {
   if (value === null || value === undefined) return undefined;
   const type = typeof value;

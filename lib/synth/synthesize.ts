@@ -39,11 +39,11 @@ export function renderAndValidate(build: () => Platform): { rendering: Rendering
   const platform = buildPlatformChecked(build);
   const rendering = render(platform);
   const validation = validateSubjects(rendering.objects);
-  const checks = checkPlatform(platform, rendering.objects);
+  // One model of the rendered app objects (argocd/ holds none) serves the platform checks and the report.
+  const model = new PlatformModel(rendering.objects.filter(o => o.file.startsWith('dist/')), platform.capacity?.nodes ?? 1);
+  const checks = checkPlatform(platform, model);
   const errors = [...validation.errors.map(formatFinding), ...checks.filter(f => f.severity === 'error').map(formatRuleFinding)];
   if (errors.length) throw new SynthesisFailed(errors);
-  // One model of the rendered app objects (argocd/ holds none) serves the whole report.
-  const model = new PlatformModel(rendering.objects.filter(o => o.file.startsWith('dist/')), platform.capacity?.nodes ?? 1);
   const report = architectureReport(platform, model);
   if (report.problems.length) throw new SynthesisFailed(report.problems.map(formatRuleFinding));
   rendering.files.set(REPORT_FILE, report.markdown + secretsSection(platform));

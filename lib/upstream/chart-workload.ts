@@ -3,14 +3,11 @@ import { Construct } from 'constructs';
 import { fail } from '../errors';
 import { ComponentIdentity, LABEL } from '../k8s/labels';
 import { assertPort } from '../k8s/names';
-import { Container, PodTemplate } from '../model';
+import { Container, isWorkloadKind, podTemplateOf } from '../model';
 import { AppChart } from '../platform/app-chart';
 import { ConnectionTarget, ServiceEndpoint, connection, externalConnection } from '../platform/connections';
 import { Platform } from '../platform/platform';
 import type { Manifest } from '../model/manifest';
-
-/** Kinds whose pods a connection can start from or arrive at. */
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'];
 
 export interface ChartWorkloadOptions {
   /**
@@ -18,12 +15,6 @@ export interface ChartWorkloadOptions {
    * @default - its first container port
    */
   readonly port?: number;
-}
-
-/** The pod template of a rendered workload. */
-function templateOf(manifest: Manifest): PodTemplate | undefined {
-  const spec = manifest.spec as { template?: PodTemplate; jobTemplate?: { spec?: { template?: PodTemplate } } } | undefined;
-  return manifest.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template : spec?.template;
 }
 
 /**
@@ -42,7 +33,7 @@ export class RenderedWorkload extends Construct implements ConnectionTarget {
     const app = AppChart.of(this);
     this.kind = manifest.kind;
     this.identity = { name: manifest.metadata.name, app: app.appName, component: manifest.metadata.labels?.[LABEL.component] ?? manifest.kind.toLowerCase() };
-    const containers: Container[] = templateOf(manifest)?.spec?.containers ?? [];
+    const containers: Container[] = podTemplateOf(manifest)?.spec?.containers ?? [];
     this.containerPorts = containers.flatMap(c => (c.ports ?? []).map(p => p.containerPort));
     if (options.port !== undefined) {
       assertPort(this, 'port', options.port);
@@ -105,7 +96,7 @@ export function workloadManifests(objects: readonly ApiObject[]): { manifest: Ma
  * `app.kubernetes.io/controller: main`) is `name`; or a message listing the ones there are.
  */
 export function findWorkload(objects: { manifest: Manifest }[], name: string): Manifest | string {
-  const workloads = objects.map(o => o.manifest).filter(m => WORKLOAD_KINDS.includes(m.kind));
+  const workloads = objects.map(o => o.manifest).filter(m => isWorkloadKind(m.kind));
   const byName = workloads.filter(m => m.metadata.name === name);
   const found = byName.length ? byName : workloads.filter(m => ROLE_LABELS.some(l => m.metadata.labels?.[l] === name));
   if (found.length === 1) return found[0];

@@ -1,5 +1,5 @@
-import { Container, PodSpec, PodTemplate as ModelPodTemplate, selects } from '../model/kube';
-import type { Manifest } from '../model/manifest';
+import { Container, KindMap, PodSpec, PodTemplate as ModelPodTemplate, selects } from '../model/kube';
+import { podTemplateOf as templateOf } from '../model/pods';
 import { exemptionsOf } from '../rules/exemption';
 import { Finding, Subject, describeObject } from './finding';
 import { RULES, RuleId } from '../rules/rules';
@@ -7,15 +7,9 @@ import { RULES, RuleId } from '../rules/rules';
 /** A pod template as the checks read it: the model's typing (lib/model/kube.ts). */
 export type PodTemplate = ModelPodTemplate;
 
-const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
-
-/** The pod template of a workload (the Pod itself for a Pod), or undefined for other kinds. */
+/** The pod template of a workload (the Pod itself for a Pod), or undefined for other kinds: the model's rule. */
 export function podTemplateOf(subject: Subject): PodTemplate | undefined {
-  const m = subject.manifest as Manifest & { spec?: PodSpec & { template?: PodTemplate; jobTemplate?: { spec?: { template?: PodTemplate } } } };
-  if (!WORKLOADS.has(m.kind)) return undefined;
-  if (m.kind === 'Pod') return { metadata: m.metadata, spec: m.spec ?? { containers: [] } };
-  if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template;
-  return m.spec?.template;
+  return templateOf(subject.manifest);
 }
 
 /** All containers of a pod spec, init and ephemeral ones included. */
@@ -63,6 +57,21 @@ export class ValidationContext {
 
   public ofKind(kind: string): Subject[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  /**
+   * The subjects of a kind (by its bare name, whatever the API version), each typed as that kind's
+   * schema declares it. Values come from YAML a user wrote, so checks still test their type where a
+   * wrong one would mislead them; the schema check reports the wrong type itself.
+   */
+  public typedOfKind<K extends keyof KindMap>(kind: K): { subject: Subject; object: KindMap[K] }[] {
+    return this.ofKind(kind.slice(kind.lastIndexOf('/') + 1)).map(subject => ({ subject, object: this.typed(subject, kind) }));
+  }
+
+  /** A subject already known to be of `kind`, typed as that kind's schema declares it (see typedOfKind). */
+  public typed<K extends keyof KindMap>(subject: Subject, kind: K): KindMap[K] {
+    void kind;
+    return subject.manifest as unknown as KindMap[K];
   }
 
   public inNamespace(namespace: string | undefined): Subject[] {

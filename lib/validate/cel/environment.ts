@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Environment } from '@marcbachmann/cel-js';
 import { rewriteHasOnIndex } from './has-rewrite';
-import { CelSchema } from './schema';
+import { CelRule, CelSchema } from './schema';
 
 // Bump when compiling or evaluating changes (a rewrite, list checks), so cached schemas and verdicts are redone.
 const COMPILE_FORMAT = 3;
@@ -54,8 +54,9 @@ export function compileRule(rule: string): CompiledRule {
 
 /** Records on every rule of the schema whether it can be checked, so cached schemas answer without cel-js. */
 export function classifyRules(schema: CelSchema): CelSchema {
-  const visit = (node: any): void => {
-    for (const rule of node['x-kubernetes-validations'] ?? []) {
+  // The cached schema is built here and annotated in place, once.
+  const visit = (node: CelSchema): void => {
+    for (const rule of (node['x-kubernetes-validations'] ?? []) as { -readonly [K in keyof CelRule]: CelRule[K] }[]) {
       const result = compileRule(rule.rule);
       rule.status = result.kind;
       if (result.kind === 'unsupported') rule.reason = result.reason;

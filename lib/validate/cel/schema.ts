@@ -32,27 +32,37 @@ export interface CelSchema {
 
 const KEPT = ['type', 'default', 'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys'] as const;
 
+/** A node of a CRD's openAPIV3Schema as read from its YAML. */
+interface RawSchema {
+  readonly [keyword: string]: unknown;
+  readonly properties?: Record<string, unknown>;
+  readonly items?: unknown;
+  readonly additionalProperties?: unknown;
+  readonly 'x-kubernetes-validations'?: CelRule[];
+}
+
 /** Whether the API server checks the list's items for duplicates. */
-const uniqueList = (schema: any) => schema['x-kubernetes-list-type'] === 'set' || schema['x-kubernetes-list-type'] === 'map';
+const uniqueList = (schema: RawSchema) => schema['x-kubernetes-list-type'] === 'set' || schema['x-kubernetes-list-type'] === 'map';
 
 /** The whole subtree, without descriptions and other keywords evaluation does not read. */
-function strip(schema: any): CelSchema {
-  const out: any = {};
+function strip(schema: RawSchema): CelSchema {
+  const out: Record<string, unknown> = {};
   for (const key of KEPT) if (schema[key] !== undefined) out[key] = schema[key];
   if (schema['x-kubernetes-validations']) {
-    out['x-kubernetes-validations'] = schema['x-kubernetes-validations'].map((v: any) => ({ rule: v.rule, ...(v.message ? { message: v.message } : {}), ...(v.fieldPath ? { fieldPath: v.fieldPath } : {}) }));
+    out['x-kubernetes-validations'] = schema['x-kubernetes-validations'].map(v => ({ rule: v.rule, ...(v.message ? { message: v.message } : {}), ...(v.fieldPath ? { fieldPath: v.fieldPath } : {}) }));
   }
-  if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, strip(v)]));
-  if (schema.items) out.items = strip(schema.items);
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') out.additionalProperties = strip(schema.additionalProperties);
-  return out;
+  if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, strip(v as RawSchema)]));
+  if (schema.items) out.items = strip(schema.items as RawSchema);
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') out.additionalProperties = strip(schema.additionalProperties as RawSchema);
+  return out as CelSchema;
 }
 
 /** The schema pruned to the paths that lead to CEL rules, or undefined when it has none. */
-export function pruneForCel(schema: any): CelSchema | undefined {
-  if (!schema || typeof schema !== 'object') return undefined;
+export function pruneForCel(value: unknown): CelSchema | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const schema = value as RawSchema;
   if (schema['x-kubernetes-validations']?.length) return strip(schema);
-  const out: any = {};
+  const out: Record<string, unknown> = {};
   const properties = Object.entries(schema.properties ?? {}).flatMap(([k, v]) => {
     const pruned = pruneForCel(v);
     return pruned ? [[k, pruned]] : [];
@@ -64,5 +74,5 @@ export function pruneForCel(schema: any): CelSchema | undefined {
   if (additional) out.additionalProperties = additional;
   if (!Object.keys(out).length && !uniqueList(schema)) return undefined;
   for (const key of KEPT) if (schema[key] !== undefined) out[key] = schema[key];
-  return out;
+  return out as CelSchema;
 }

@@ -32,7 +32,7 @@ function labelValueError(key: string, value: unknown): string | undefined {
 export function checkApiServerRules(ctx: ValidationContext): void {
   const seen = new Map<string, string>();
   for (const subject of ctx.subjects) {
-    const m = subject.manifest as any;
+    const m = subject.manifest;
     const name: string | undefined = m.metadata?.name;
     const namespace: string | undefined = m.metadata?.namespace;
 
@@ -44,7 +44,8 @@ export function checkApiServerRules(ctx: ValidationContext): void {
     } else if (!(name.length <= 253 && DNS_SUBDOMAIN.test(name))) ctx.report(subject, 'dns-name', `name "${name}" is not a DNS-1123 subdomain`);
     if (namespace !== undefined && !(namespace.length <= 63 && DNS_LABEL.test(namespace))) ctx.report(subject, 'dns-name', `namespace "${namespace}" is not a DNS-1123 label`);
 
-    const key = `${m.apiVersion?.split('/').length > 1 ? m.apiVersion.split('/')[0] : ''}/${m.kind}/${namespace ?? ''}/${name}`;
+    const group = String(m.apiVersion ?? '').split('/');
+    const key = `${group.length > 1 ? group[0] : ''}/${m.kind}/${namespace ?? ''}/${name}`;
     const first = seen.get(key);
     if (first) ctx.report(subject, 'duplicate-object', `${m.kind} ${namespace ? `${namespace}/` : ''}${name} is also defined in ${first}`);
     else seen.set(key, subject.file);
@@ -52,7 +53,8 @@ export function checkApiServerRules(ctx: ValidationContext): void {
     const labelSets: [string, Record<string, unknown> | undefined][] = [['metadata.labels', m.metadata?.labels]];
     const template = podTemplateOf(subject);
     if (template) labelSets.push(['pod template labels', template.metadata?.labels]);
-    if (m.spec?.selector?.matchLabels) labelSets.push(['spec.selector.matchLabels', m.spec.selector.matchLabels]);
+    const matchLabels = (m as { spec?: { selector?: { matchLabels?: Record<string, unknown> } } }).spec?.selector?.matchLabels;
+    if (matchLabels) labelSets.push(['spec.selector.matchLabels', matchLabels]);
     for (const [where, labels] of labelSets) {
       for (const [k, v] of Object.entries(labels ?? {})) {
         const error = labelKeyError(k) ?? labelValueError(k, v);
@@ -61,7 +63,7 @@ export function checkApiServerRules(ctx: ValidationContext): void {
     }
 
     if (m.kind === 'Service') {
-      for (const port of m.spec?.ports ?? []) {
+      for (const port of ctx.typed(subject, 'Service').spec?.ports ?? []) {
         if (port.name !== undefined && !(port.name.length <= 63 && DNS_LABEL.test(port.name))) ctx.report(subject, 'port-name', `Service port name "${port.name}" is not a DNS-1123 label`);
       }
     }

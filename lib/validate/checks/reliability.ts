@@ -4,12 +4,14 @@ import { ValidationContext, podTemplateOf, selects } from '../context';
 import { EXEMPTION_PREFIX, exemptionsOf } from '../../rules/exemption';
 import { Subject } from '../finding';
 import { isRuleId } from '../../rules/rules';
+import { isControllerKind } from '../../model/pods';
+import type { KindMap } from '../../model/kube';
+import type { Manifest } from '../../model/manifest';
 
-const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const SERVER_SET_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields', 'selfLink'];
 
 /** How many pods a PDB lets go at once for a workload of `replicas`. */
-function allowedDisruptions(pdb: any, replicas: number): number {
+function allowedDisruptions(pdb: KindMap['PodDisruptionBudget'], replicas: number): number {
   const resolve = (v: number | string) => (typeof v === 'number' ? v : Math.ceil((replicas * parseInt(v, 10)) / 100));
   if (pdb.spec?.maxUnavailable !== undefined) return resolve(pdb.spec.maxUnavailable);
   if (pdb.spec?.minAvailable !== undefined) return replicas - resolve(pdb.spec.minAvailable);
@@ -25,19 +27,22 @@ function imageIsPinned(image: string): boolean {
 
 /** Replica count a workload runs with: fixed, or the minimum of the autoscaler that owns it. */
 function replicasOf(ctx: ValidationContext, subject: Subject): number {
-  const m = subject.manifest as any;
-  const hpa = ctx.ofKind('HorizontalPodAutoscaler').find(h => {
-    const ref = (h.manifest as any).spec?.scaleTargetRef;
-    return h.manifest.metadata.namespace === m.metadata.namespace && ref?.kind === m.kind && ref?.name === m.metadata.name;
+  const m = subject.manifest;
+  const hpa = ctx.typedOfKind('HorizontalPodAutoscaler').find(({ object }) => {
+    const ref = object.spec?.scaleTargetRef;
+    return object.metadata.namespace === m.metadata.namespace && ref?.kind === m.kind && ref?.name === m.metadata.name;
   });
-  if (hpa) return (hpa.manifest as any).spec?.minReplicas ?? 1;
-  return m.spec?.replicas ?? 1;
+  if (hpa) return hpa.object.spec?.minReplicas ?? 1;
+  return replicasField(m) ?? 1;
 }
+
+/** `spec.replicas` of a controller (a DaemonSet has none). */
+const replicasField = (m: Manifest | undefined) => (m as { spec?: { replicas?: number } } | undefined)?.spec?.replicas;
 
 /** Probes, resources, disruption budgets, spread, autoscalers, images, labels and hygiene. */
 export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (apiVersion: string, kind: string) => boolean = isClusterScoped): void {
   for (const subject of ctx.subjects) {
-    const m = subject.manifest as any;
+    const m = subject.manifest;
     const template = podTemplateOf(subject);
 
     if (!isClusterScopedKind(m.apiVersion, m.kind) && (!m.metadata?.namespace || m.metadata.namespace === 'default')) {
@@ -51,23 +56,28 @@ export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (a
     if (missing.length) ctx.report(subject, 'standard-labels', `missing ${missing.join(', ')}`);
     if (m.status !== undefined) ctx.report(subject, 'server-fields', 'has a status');
     for (const field of SERVER_SET_METADATA) {
-      if (m.metadata?.[field] !== undefined) ctx.report(subject, 'server-fields', `metadata.${field} is set by the API server`);
+      if ((m.metadata as Record<string, unknown> | undefined)?.[field] !== undefined) ctx.report(subject, 'server-fields', `metadata.${field} is set by the API server`);
     }
-    if (m.kind === 'Secret' && (Object.keys(m.data ?? {}).length || Object.keys(m.stringData ?? {}).length)) {
+    const secret = m as { data?: object; stringData?: object };
+    if (m.kind === 'Secret' && (Object.keys(secret.data ?? {}).length || Object.keys(secret.stringData ?? {}).length)) {
       ctx.report(subject, 'secret-data', 'carries data; reference a Secret created outside git (ExternalSecret or pre-created) instead');
     }
-    if (m.kind === 'Job' && m.spec?.ttlSecondsAfterFinished === undefined) ctx.report(subject, 'job-hygiene', 'spec.ttlSecondsAfterFinished is not set, so finished Jobs pile up');
-    if (m.kind === 'CronJob') {
-      if (m.spec?.startingDeadlineSeconds === undefined) ctx.report(subject, 'job-hygiene', 'spec.startingDeadlineSeconds is not set');
-      if (m.spec?.jobTemplate?.spec?.activeDeadlineSeconds === undefined) ctx.report(subject, 'job-hygiene', 'jobTemplate.spec.activeDeadlineSeconds is not set');
-      if (m.spec?.jobTemplate?.spec?.ttlSecondsAfterFinished === undefined) ctx.report(subject, 'job-hygiene', 'jobTemplate.spec.ttlSecondsAfterFinished is not set');
+    const job = m.kind === 'Job' ? ctx.typed(subject, 'Job') : undefined;
+    if (job && job.spec?.ttlSecondsAfterFinished === undefined) ctx.report(subject, 'job-hygiene', 'spec.ttlSecondsAfterFinished is not set, so finished Jobs pile up');
+    const cronJob = m.kind === 'CronJob' ? ctx.typed(subject, 'CronJob') : undefined;
+    if (cronJob) {
+      if (cronJob.spec?.startingDeadlineSeconds === undefined) ctx.report(subject, 'job-hygiene', 'spec.startingDeadlineSeconds is not set');
+      if (cronJob.spec?.jobTemplate?.spec?.activeDeadlineSeconds === undefined) ctx.report(subject, 'job-hygiene', 'jobTemplate.spec.activeDeadlineSeconds is not set');
+      if (cronJob.spec?.jobTemplate?.spec?.ttlSecondsAfterFinished === undefined) ctx.report(subject, 'job-hygiene', 'jobTemplate.spec.ttlSecondsAfterFinished is not set');
     }
-    if (m.kind === 'HorizontalPodAutoscaler') {
-      const min = m.spec?.minReplicas ?? 1;
+    const hpa = m.kind === 'HorizontalPodAutoscaler' ? ctx.typed(subject, 'HorizontalPodAutoscaler') : undefined;
+    if (hpa) {
+      const min = hpa.spec?.minReplicas ?? 1;
       if (min < 2) ctx.report(subject, 'autoscaler', `minReplicas is ${min}; at least 2 keeps the app up while one pod restarts`);
-      if (min === m.spec?.maxReplicas) ctx.report(subject, 'autoscaler', `minReplicas equals maxReplicas (${min}); use a fixed replica count`);
-      const target = ctx.find(m.spec?.scaleTargetRef?.kind, m.metadata?.namespace, m.spec?.scaleTargetRef?.name);
-      if ((target?.manifest as any)?.spec?.replicas !== undefined) ctx.report(subject, 'autoscaler', `its target ${m.spec.scaleTargetRef.kind}/${m.spec.scaleTargetRef.name} sets replicas, which fights the autoscaler`);
+      if (min === hpa.spec?.maxReplicas) ctx.report(subject, 'autoscaler', `minReplicas equals maxReplicas (${min}); use a fixed replica count`);
+      const ref = hpa.spec?.scaleTargetRef;
+      const target = ctx.find(ref?.kind as string, m.metadata?.namespace, ref?.name as string);
+      if (replicasField(target?.manifest) !== undefined) ctx.report(subject, 'autoscaler', `its target ${ref?.kind}/${ref?.name} sets replicas, which fights the autoscaler`);
     }
 
     if (!template) continue;
@@ -77,7 +87,7 @@ export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (a
       const lacks = [!r.requests?.cpu && 'requests.cpu', !r.requests?.memory && 'requests.memory', !r.limits?.memory && 'limits.memory'].filter(Boolean);
       if (lacks.length) ctx.report(subject, 'resources', `container ${c.name} sets no ${lacks.join(', ')}`);
     }
-    if (!LONG_RUNNING.has(m.kind)) continue;
+    if (!isControllerKind(m.kind)) continue;
     for (const c of template.spec?.containers ?? []) {
       if (!c.readinessProbe) ctx.report(subject, 'readiness-probe', `container ${c.name} has no readiness probe`);
       else if (c.livenessProbe && JSON.stringify(c.livenessProbe) === JSON.stringify(c.readinessProbe)) {
@@ -87,9 +97,9 @@ export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (a
     if (m.kind === 'DaemonSet') continue;
     const replicas = replicasOf(ctx, subject);
     if (replicas < 2) continue;
-    const pdbs = ctx.ofKind('PodDisruptionBudget').filter(p => p.manifest.metadata.namespace === m.metadata.namespace && selects((p.manifest as any).spec?.selector?.matchLabels, template.metadata?.labels));
+    const pdbs = ctx.typedOfKind('PodDisruptionBudget').map(p => p.object).filter(p => p.metadata.namespace === m.metadata.namespace && selects(p.spec?.selector?.matchLabels, template.metadata?.labels));
     if (pdbs.length === 0) ctx.report(subject, 'disruption-budget', `runs ${replicas} replicas without a PodDisruptionBudget`);
-    else if (!pdbs.some(p => allowedDisruptions(p.manifest, replicas) >= 1)) ctx.report(subject, 'disruption-budget', 'its PodDisruptionBudget allows no disruption, which blocks node drains');
+    else if (!pdbs.some(p => allowedDisruptions(p, replicas) >= 1)) ctx.report(subject, 'disruption-budget', 'its PodDisruptionBudget allows no disruption, which blocks node drains');
     if (!template.spec?.topologySpreadConstraints?.length && !template.spec?.affinity?.podAntiAffinity) {
       ctx.report(subject, 'spread', `runs ${replicas} replicas with no topology spread or pod anti-affinity`);
     }

@@ -1,3 +1,5 @@
+import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import { ValidationContext } from '../../context';
 
 // The API server's checks of IP addresses and CIDRs in the fields a user writes (strict parsing,
@@ -86,10 +88,10 @@ function strictSubset(inner: Cidr, outer: Cidr): boolean {
  */
 export function checkAddresses(ctx: ValidationContext): void {
   for (const subject of ctx.ofKind('NetworkPolicy')) {
-    const spec = (subject.manifest as any).spec ?? {};
+    const spec: INetworkPolicySpec = ctx.typed(subject, 'NetworkPolicy').spec ?? { podSelector: {} };
     for (const [direction, peers] of [['ingress', 'from'], ['egress', 'to']] as const) {
-      ((spec[direction] ?? []) as any[]).forEach((rule, r) => {
-        ((rule?.[peers] ?? []) as any[]).forEach((peer, p) => {
+      (spec[direction] ?? []).forEach((rule, r) => {
+        ((rule as Partial<Record<'from' | 'to', INetworkPolicyPeer[]>> | undefined)?.[peers] ?? []).forEach((peer, p) => {
           const block = peer?.ipBlock;
           if (!block) return;
           const at = `spec.${direction}[${r}].${peers}[${p}].ipBlock`;
@@ -109,7 +111,7 @@ export function checkAddresses(ctx: ValidationContext): void {
     }
   }
   for (const subject of ctx.ofKind('Service')) {
-    const spec = (subject.manifest as any).spec ?? {};
+    const spec = ctx.typed(subject, 'Service').spec ?? {};
     ((spec.loadBalancerSourceRanges ?? []) as unknown[]).forEach((text, i) => {
       const cidr = parseCidr(String(text).trim());
       if (typeof cidr === 'string') ctx.report(subject, 'api.cidr', `spec.loadBalancerSourceRanges[${i}]: "${String(text)}" ${cidr}`);

@@ -1,4 +1,6 @@
 import { Subject } from '../../finding';
+import type { Container, PodSpec } from '../../../model/kube';
+import { podSpecPath } from '../../../model/pods';
 
 // Helpers shared by the parity checks: where a pod spec sits in its object, and the grammars of
 // the API server's validation (k8s.io/apimachinery/pkg/util/validation) the checks reuse.
@@ -17,25 +19,22 @@ export function isPortNumber(value: unknown): boolean {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
 }
 
-/** The field path of a workload's pod spec, for messages. */
-export function podSpecPath(kind: string): string {
-  if (kind === 'Pod') return 'spec';
-  if (kind === 'CronJob') return 'spec.jobTemplate.spec.template.spec';
-  return 'spec.template.spec';
-}
+/** The field path of a workload's pod spec, for messages: the model's. */
+export { podSpecPath } from '../../../model/pods';
 
 export interface ContainerAt {
-  readonly container: any;
+  readonly container: Container;
   /** e.g. spec.template.spec.containers[0] */
   readonly path: string;
   readonly kind: 'initContainers' | 'containers' | 'ephemeralContainers';
 }
 
 /** Every container of a pod spec with its field path. */
-export function containersAt(subject: Subject, spec: any): ContainerAt[] {
+export function containersAt(subject: Subject, spec: PodSpec | undefined): ContainerAt[] {
   const base = podSpecPath(subject.manifest.kind);
+  // An ephemeral container has a container's fields (the API server validates them alike).
   return (['initContainers', 'containers', 'ephemeralContainers'] as const).flatMap(kind =>
-    ((spec?.[kind] ?? []) as any[]).map((container, i) => ({ container, path: `${base}.${kind}[${i}]`, kind })));
+    ((spec?.[kind] ?? []) as Container[]).map((container, i) => ({ container, path: `${base}.${kind}[${i}]`, kind })));
 }
 
 /** An intOrString percentage ("25%") or integer, as a number and whether it is a percentage. */

@@ -5,10 +5,12 @@ const SOURCES: Record<string, string> = { Resource: 'resource', ContainerResourc
 
 /** HorizontalPodAutoscaler metrics and scaling behavior, beyond the replica bounds. */
 export function checkAutoscalerMetrics(ctx: ValidationContext): void {
-  for (const subject of ctx.ofKind('HorizontalPodAutoscaler')) {
-    const spec = (subject.manifest as any).spec ?? {};
+  for (const { subject, object } of ctx.typedOfKind('HorizontalPodAutoscaler')) {
+    const spec = object.spec;
     const report = (message: string) => ctx.report(subject, 'api.hpa-metrics', message);
-    ((spec.metrics ?? []) as any[]).forEach((metric, i) => {
+    (spec?.metrics ?? []).forEach((written, i) => {
+      // Read by the name its type gives the source field, as the API server does.
+      const metric = written as unknown as Record<string, { target?: { type?: string; averageUtilization?: number } } | undefined> & { type: string };
       const at = `spec.metrics[${i}]`;
       const source = SOURCES[metric.type];
       if (!source) return;
@@ -18,13 +20,13 @@ export function checkAutoscalerMetrics(ctx: ValidationContext): void {
       if (target?.averageUtilization !== undefined && target.averageUtilization < 1) report(`${at}.${source}.target.averageUtilization: ${target.averageUtilization} must be at least 1`);
       if (target?.type === 'Utilization' && target.averageUtilization === undefined) report(`${at}.${source}.target.averageUtilization: required when target type is Utilization`);
     });
-    for (const direction of ['scaleUp', 'scaleDown']) {
-      const rules = spec.behavior?.[direction];
+    for (const direction of ['scaleUp', 'scaleDown'] as const) {
+      const rules = spec?.behavior?.[direction];
       if (!rules) continue;
       const at = `spec.behavior.${direction}`;
       const window = rules.stabilizationWindowSeconds;
       if (window !== undefined && (window < 0 || window > 3600)) report(`${at}.stabilizationWindowSeconds: ${window} must be between 0 and 3600`);
-      ((rules.policies ?? []) as any[]).forEach((policy, i) => {
+      (rules.policies ?? []).forEach((policy, i) => {
         if (!(policy.value > 0)) report(`${at}.policies[${i}].value: ${policy.value} must be greater than 0`);
         if (!(policy.periodSeconds > 0 && policy.periodSeconds <= 1800)) report(`${at}.policies[${i}].periodSeconds: ${policy.periodSeconds} must be between 1 and 1800`);
       });

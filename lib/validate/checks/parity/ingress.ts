@@ -21,16 +21,16 @@ function pathError(path: unknown, pathType: unknown): string | undefined {
 
 /** Ingress paths and backends as the API server validates them. */
 export function checkIngresses(ctx: ValidationContext): void {
-  for (const subject of ctx.ofKind('Ingress')) {
-    const spec = (subject.manifest as any).spec ?? {};
-    ((spec.rules ?? []) as any[]).forEach((rule, r) => {
+  for (const { subject, object } of ctx.typedOfKind('Ingress')) {
+    const spec = object.spec ?? {};
+    (spec.rules ?? []).forEach((rule, r) => {
       const host = rule.host;
       if (typeof host === 'string' && !HOST.test(host.replace(/^\*\./, ''))) ctx.report(subject, 'api.ingress-paths', `spec.rules[${r}].host: "${host}" must be a DNS subdomain, optionally with a leading "*." wildcard (no IP address, no port)`);
-      ((rule.http?.paths ?? []) as any[]).forEach((p, i) => {
+      (rule.http?.paths ?? []).forEach((p, i) => {
         const at = `spec.rules[${r}].http.paths[${i}]`;
         const error = pathError(p.path, p.pathType);
         if (error) ctx.report(subject, 'api.ingress-paths', `${at}: ${error}`);
-        const backend = p.backend ?? {};
+        const backend: Partial<typeof p.backend> = p.backend ?? {};
         if ((backend.service === undefined) === (backend.resource === undefined)) ctx.report(subject, 'api.ingress-paths', `${at}.backend: must set exactly one of service or resource`);
         const port = backend.service?.port;
         if (port && (port.name === undefined) === (port.number === undefined)) ctx.report(subject, 'api.ingress-paths', `${at}.backend.service.port: must set exactly one of name or number`);

@@ -1,11 +1,14 @@
 import { ValidationContext } from '../../context';
 import { Subject } from '../../finding';
+import type { ICronJobSpec } from 'kubernetes-models/batch/v1/CronJobSpec';
+import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import { cronScheduleError, isTimeZone } from './cron';
 
 const NON_NEGATIVE = ['completions', 'parallelism', 'backoffLimit', 'ttlSecondsAfterFinished', 'backoffLimitPerIndex', 'maxFailedIndexes'];
 
-function checkJobSpec(ctx: ValidationContext, subject: Subject, spec: any, path: string): void {
-  if (!spec) return;
+function checkJobSpec(ctx: ValidationContext, subject: Subject, job: IJobSpec | undefined, path: string): void {
+  if (!job) return;
+  const spec = job as IJobSpec & Record<string, unknown>;
   for (const field of NON_NEGATIVE) {
     if (typeof spec[field] === 'number' && spec[field] < 0) ctx.report(subject, 'api.job-counts', `${path}.${field}: ${spec[field]} must be non-negative`);
   }
@@ -15,9 +18,9 @@ function checkJobSpec(ctx: ValidationContext, subject: Subject, spec: any, path:
 
 /** Jobs' counts and deadlines; CronJobs' schedule, time zone and history limits. */
 export function checkJobs(ctx: ValidationContext): void {
-  for (const subject of ctx.ofKind('Job')) checkJobSpec(ctx, subject, (subject.manifest as any).spec, 'spec');
-  for (const subject of ctx.ofKind('CronJob')) {
-    const spec = (subject.manifest as any).spec ?? {};
+  for (const { subject, object } of ctx.typedOfKind('Job')) checkJobSpec(ctx, subject, object.spec, 'spec');
+  for (const { subject, object } of ctx.typedOfKind('CronJob')) {
+    const spec = (object.spec ?? {}) as Partial<ICronJobSpec> & Record<string, unknown>;
     checkJobSpec(ctx, subject, spec.jobTemplate?.spec, 'spec.jobTemplate.spec');
     const error = typeof spec.schedule === 'string' ? cronScheduleError(spec.schedule) : 'is required';
     if (error) ctx.report(subject, 'api.cron-schedule', `spec.schedule: "${spec.schedule ?? ''}" ${error.startsWith('is ') ? error : `is not a valid cron schedule: ${error}`}`);

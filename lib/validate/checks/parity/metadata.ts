@@ -19,7 +19,7 @@ function keyError(key: string): string | undefined {
 /** Annotation keys and total size; ConfigMap keys, no key in both data and binaryData, and total size. */
 export function checkMetadataAndConfig(ctx: ValidationContext): void {
   for (const subject of ctx.subjects) {
-    const m = subject.manifest as any;
+    const m = subject.manifest;
     const annotations: Record<string, string> = m.metadata?.annotations ?? {};
     let size = 0;
     for (const [key, value] of Object.entries(annotations)) {
@@ -31,10 +31,11 @@ export function checkMetadataAndConfig(ctx: ValidationContext): void {
 
     if (m.kind !== 'ConfigMap') continue;
     let bytes = 0;
-    for (const field of ['data', 'binaryData']) {
-      for (const [key, value] of Object.entries(m[field] ?? {})) {
+    const config = m as { data?: Record<string, unknown>; binaryData?: Record<string, unknown> };
+    for (const field of ['data', 'binaryData'] as const) {
+      for (const [key, value] of Object.entries(config[field] ?? {})) {
         if (key.length > 253 || !CONFIG_KEY.test(key)) ctx.report(subject, 'api.configmap', `${field}: key "${key}" must consist of alphanumerics, '-', '_' or '.' (at most 253)`);
-        if (field === 'binaryData' && m.data?.[key] !== undefined) ctx.report(subject, 'api.configmap', `binaryData: key "${key}" is also in data`);
+        if (field === 'binaryData' && config.data?.[key] !== undefined) ctx.report(subject, 'api.configmap', `binaryData: key "${key}" is also in data`);
         bytes += Buffer.byteLength(key) + (field === 'binaryData' ? Math.floor(String(value).length * 3 / 4) : Buffer.byteLength(String(value)));
       }
     }

@@ -1,6 +1,8 @@
 import { parseQuantity } from '../../../k8s/quantity';
 import { ValidationContext, podTemplateOf } from '../../context';
 import { Subject } from '../../finding';
+import type { IProbe } from 'kubernetes-models/v1/Probe';
+import { asKind, PodSpec } from '../../../model/kube';
 import { ContainerAt, DNS_LABEL, containersAt, isIanaServiceName, isPortNumber, podSpecPath } from './fields';
 
 // Kubernetes 1.34+ (RelaxedEnvironmentVariableValidation, GA): any printable ASCII but '='.
@@ -22,7 +24,7 @@ function checkContainerNames(ctx: ValidationContext, subject: Subject, container
 function checkContainerPorts(ctx: ValidationContext, subject: Subject, containers: ContainerAt[]): void {
   const names = new Map<string, string>();
   for (const { container, path } of containers) {
-    ((container.ports ?? []) as any[]).forEach((port, i) => {
+    (container.ports ?? []).forEach((port, i) => {
       const at = `${path}.ports[${i}]`;
       if (!isPortNumber(port.containerPort)) ctx.report(subject, 'api.container-ports', `${at}.containerPort: ${port.containerPort} must be between 1 and 65535`);
       if (port.hostPort !== undefined && !isPortNumber(port.hostPort)) ctx.report(subject, 'api.container-ports', `${at}.hostPort: ${port.hostPort} must be between 1 and 65535`);
@@ -37,32 +39,32 @@ function checkContainerPorts(ctx: ValidationContext, subject: Subject, container
 /** Environment variable names, and envFrom prefixes, as Kubernetes 1.35 accepts them. */
 function checkEnvNames(ctx: ValidationContext, subject: Subject, containers: ContainerAt[]): void {
   for (const { container, path } of containers) {
-    ((container.env ?? []) as any[]).forEach((env, i) => {
+    (container.env ?? []).forEach((env, i) => {
       if (typeof env.name !== 'string' || !ENV_NAME.test(env.name)) ctx.report(subject, 'api.env-names', `${path}.env[${i}].name: "${env.name}" is not a valid environment variable name (printable ASCII characters other than '=')`);
       if (!env.valueFrom) return;
       if (env.value !== undefined && env.value !== '') ctx.report(subject, 'api.env-names', `${path}.env[${i}].valueFrom: may not be set when value is not empty (${env.name})`);
       const sources = Object.keys(env.valueFrom);
       if (sources.length !== 1) ctx.report(subject, 'api.env-names', `${path}.env[${i}].valueFrom: must set exactly one source, found ${sources.length ? sources.join(', ') : 'none'} (${env.name})`);
     });
-    ((container.envFrom ?? []) as any[]).forEach((from, i) => {
+    (container.envFrom ?? []).forEach((from, i) => {
       if (from.prefix !== undefined && from.prefix !== '' && !ENV_NAME.test(from.prefix)) ctx.report(subject, 'api.env-names', `${path}.envFrom[${i}].prefix: "${from.prefix}" is not a valid environment variable name prefix (printable ASCII characters other than '=')`);
     });
   }
 }
 
 /** Volume names unique; every mount names a volume of the pod, at a path no other mount of the container uses. */
-function checkVolumeMounts(ctx: ValidationContext, subject: Subject, spec: any, containers: ContainerAt[]): void {
-  const volumes = new Set<string>();
-  ((spec.volumes ?? []) as any[]).forEach((volume, i) => {
+function checkVolumeMounts(ctx: ValidationContext, subject: Subject, spec: PodSpec, containers: ContainerAt[]): void {
+  const volumes = new Set<string | undefined>();
+  (spec.volumes ?? []).forEach((volume, i) => {
     if (typeof volume.name !== 'string' || volume.name.length > 63 || !DNS_LABEL.test(volume.name)) ctx.report(subject, 'api.volume-mounts', `${podSpecPath(subject.manifest.kind)}.volumes[${i}].name: "${volume.name}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63)`);
     if (volumes.has(volume.name)) ctx.report(subject, 'api.volume-mounts', `${podSpecPath(subject.manifest.kind)}.volumes[${i}].name: duplicate volume name "${volume.name}"`);
     volumes.add(volume.name);
   });
   // A StatefulSet's claim templates are volumes of its pods too.
-  for (const claim of (subject.manifest as any).kind === 'StatefulSet' ? (subject.manifest as any).spec?.volumeClaimTemplates ?? [] : []) volumes.add(claim.metadata?.name);
+  for (const claim of asKind(subject.manifest, 'StatefulSet')?.spec?.volumeClaimTemplates ?? []) volumes.add(claim.metadata?.name);
   for (const { container, path } of containers) {
     const paths = new Set<string>();
-    ((container.volumeMounts ?? []) as any[]).forEach((mount, i) => {
+    (container.volumeMounts ?? []).forEach((mount, i) => {
       const at = `${path}.volumeMounts[${i}]`;
       if (!volumes.has(mount.name)) ctx.report(subject, 'api.volume-mounts', `${at}.name: volume "${mount.name}" is not a volume of the pod`);
       if (paths.has(mount.mountPath)) ctx.report(subject, 'api.volume-mounts', `${at}.mountPath: "${mount.mountPath}" is mounted twice in container ${container.name}`);
@@ -76,7 +78,7 @@ function checkRequestsWithinLimits(ctx: ValidationContext, subject: Subject, con
   for (const { container, path } of containers) {
     const { requests = {}, limits = {} } = container.resources ?? {};
     for (const [resource, request] of Object.entries(requests)) {
-      const limit = limits[resource];
+      const limit: string | number | undefined = limits[resource];
       if (limit === undefined) continue;
       const r = parseQuantity(String(request));
       const l = parseQuantity(String(limit));
@@ -91,8 +93,8 @@ const AT_LEAST_ONE = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'fa
 /** Probes: one handler, positive timings, successThreshold 1 for liveness and startup probes. */
 function checkProbes(ctx: ValidationContext, subject: Subject, containers: ContainerAt[]): void {
   for (const { container, path } of containers) {
-    for (const probeName of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-      const probe = container[probeName];
+    for (const probeName of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+      const probe = container[probeName] as (IProbe & Record<string, unknown>) | undefined;
       if (!probe) continue;
       const at = `${path}.${probeName}`;
       const report = (message: string) => ctx.report(subject, 'api.probes', `${at}${message}`);
@@ -103,7 +105,8 @@ function checkProbes(ctx: ValidationContext, subject: Subject, containers: Conta
       if (typeof port === 'string' && (probe.grpc || !isIanaServiceName(port))) report(`.${probe.grpc ? 'grpc' : probe.httpGet ? 'httpGet' : 'tcpSocket'}.port: "${port}" must be ${probe.grpc ? 'a port number' : 'a port number or an IANA service name'}`);
       if (probe.initialDelaySeconds !== undefined && probe.initialDelaySeconds < 0) report(`.initialDelaySeconds: ${probe.initialDelaySeconds} must be non-negative`);
       for (const field of AT_LEAST_ONE) {
-        if (probe[field] !== undefined && probe[field] < 1) report(`.${field}: ${probe[field]} must be at least 1`);
+        const value = probe[field];
+        if (value !== undefined && (value as number) < 1) report(`.${field}: ${value} must be at least 1`);
       }
       if (probeName !== 'readinessProbe' && probe.successThreshold !== undefined && probe.successThreshold !== 1) report(`.successThreshold: ${probe.successThreshold} must be 1 for a ${probeName}`);
       if (probeName === 'readinessProbe' && probe.terminationGracePeriodSeconds !== undefined) report('.terminationGracePeriodSeconds: must not be set for a readinessProbe');

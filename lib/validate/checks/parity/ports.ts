@@ -1,3 +1,4 @@
+import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec';
 import { ValidationContext } from '../../context';
 import { isIanaServiceName, isPortNumber } from './fields';
 
@@ -6,9 +7,9 @@ const NODE_PORTS = { min: 30000, max: 32767 };
 
 /** Service ports: ranges, names required and unique when several, no port and protocol twice. */
 export function checkServicePorts(ctx: ValidationContext): void {
-  for (const subject of ctx.ofKind('Service')) {
-    const spec = (subject.manifest as any).spec ?? {};
-    const ports: any[] = spec.ports ?? [];
+  for (const { subject, object } of ctx.typedOfKind('Service')) {
+    const spec = object.spec ?? {};
+    const ports = spec.ports ?? [];
     const names = new Map<string, number>();
     const numbers = new Map<string, number>();
     ports.forEach((port, i) => {
@@ -34,11 +35,11 @@ export function checkServicePorts(ctx: ValidationContext): void {
 
 /** NetworkPolicy ports: numbers in range, names IANA service names, endPort only after a number below it. */
 export function checkNetworkPolicyPorts(ctx: ValidationContext): void {
-  for (const subject of ctx.ofKind('NetworkPolicy')) {
-    const spec = (subject.manifest as any).spec ?? {};
+  for (const { subject, object } of ctx.typedOfKind('NetworkPolicy')) {
+    const spec: INetworkPolicySpec = object.spec ?? { podSelector: {} };
     for (const direction of ['ingress', 'egress'] as const) {
-      ((spec[direction] ?? []) as any[]).forEach((rule, r) => {
-        ((rule.ports ?? []) as any[]).forEach((p, i) => {
+      (spec[direction] ?? []).forEach((rule, r) => {
+        (rule.ports ?? []).forEach((p, i) => {
           const at = `spec.${direction}[${r}].ports[${i}]`;
           const report = (message: string) => ctx.report(subject, 'api.networkpolicy-ports', `${at}${message}`);
           if (typeof p.port === 'number' && !isPortNumber(p.port)) report(`.port: ${p.port} must be between 1 and 65535`);

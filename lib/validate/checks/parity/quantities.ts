@@ -1,5 +1,6 @@
 import { ValidationContext, podTemplateOf } from '../../context';
 import { Subject } from '../../finding';
+import { asKind } from '../../../model/kube';
 import { containersAt } from './fields';
 
 // resource.Quantity's grammar (k8s.io/apimachinery): a signed decimal and a binary, decimal or exponent suffix.
@@ -14,23 +15,26 @@ function checkMap(ctx: ValidationContext, subject: Subject, path: string, values
   }
 }
 
+const LIMIT_FIELDS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'] as const;
+
 /** Every resource quantity the API server parses: containers, claims, quotas and limit ranges. */
 export function checkQuantities(ctx: ValidationContext): void {
   for (const subject of ctx.subjects) {
-    const m = subject.manifest as any;
+    const m = subject.manifest;
     const template = podTemplateOf(subject);
     for (const { container, path } of template?.spec ? containersAt(subject, template.spec) : []) {
       checkMap(ctx, subject, `${path}.resources.requests`, container.resources?.requests);
       checkMap(ctx, subject, `${path}.resources.limits`, container.resources?.limits);
     }
-    if (m.kind === 'PersistentVolumeClaim') checkMap(ctx, subject, 'spec.resources.requests', m.spec?.resources?.requests);
+    // By kind alone, whatever the API version (the schema check reports a wrong one).
+    if (m.kind === 'PersistentVolumeClaim') checkMap(ctx, subject, 'spec.resources.requests', asKind(m, 'PersistentVolumeClaim')?.spec?.resources?.requests);
     if (m.kind === 'StatefulSet') {
-      (m.spec?.volumeClaimTemplates ?? []).forEach((claim: any, i: number) => checkMap(ctx, subject, `spec.volumeClaimTemplates[${i}].spec.resources.requests`, claim.spec?.resources?.requests));
+      (asKind(m, 'StatefulSet')?.spec?.volumeClaimTemplates ?? []).forEach((claim, i) => checkMap(ctx, subject, `spec.volumeClaimTemplates[${i}].spec.resources.requests`, claim.spec?.resources?.requests));
     }
-    if (m.kind === 'ResourceQuota') checkMap(ctx, subject, 'spec.hard', m.spec?.hard);
+    if (m.kind === 'ResourceQuota') checkMap(ctx, subject, 'spec.hard', asKind(m, 'ResourceQuota')?.spec?.hard);
     if (m.kind === 'LimitRange') {
-      (m.spec?.limits ?? []).forEach((limit: any, i: number) => {
-        for (const field of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) checkMap(ctx, subject, `spec.limits[${i}].${field}`, limit[field]);
+      (asKind(m, 'LimitRange')?.spec?.limits ?? []).forEach((limit, i) => {
+        for (const field of LIMIT_FIELDS) checkMap(ctx, subject, `spec.limits[${i}].${field}`, limit[field]);
       });
     }
   }

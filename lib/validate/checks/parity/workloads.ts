@@ -1,5 +1,6 @@
 import { ValidationContext, podTemplateOf } from '../../context';
 import { podSpecPath } from './fields';
+import { isControllerKind } from '../../../model/pods';
 
 const COUNTS = ['replicas', 'minReadySeconds', 'revisionHistoryLimit'];
 // What each controller lets its pods' restartPolicy be.
@@ -11,14 +12,17 @@ const RESTART_POLICIES: Record<string, string[]> = {
 /** Replica counts and deadlines, and the restart policy each controller accepts for its pods. */
 export function checkWorkloads(ctx: ValidationContext): void {
   for (const subject of ctx.subjects) {
-    const m = subject.manifest as any;
-    if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(m.kind)) {
+    const m = subject.manifest;
+    // The fields every controller's spec shares, read by name.
+    const spec = (m as { spec?: Record<string, unknown> & { minReadySeconds?: number } }).spec;
+    if (isControllerKind(m.kind)) {
       for (const field of COUNTS) {
-        if (typeof m.spec?.[field] === 'number' && m.spec[field] < 0) ctx.report(subject, 'api.workload-counts', `spec.${field}: ${m.spec[field]} must be non-negative`);
+        const value = spec?.[field];
+        if (typeof value === 'number' && value < 0) ctx.report(subject, 'api.workload-counts', `spec.${field}: ${value} must be non-negative`);
       }
-      const deadline = m.spec?.progressDeadlineSeconds;
-      if (m.kind === 'Deployment' && typeof deadline === 'number' && deadline <= (m.spec?.minReadySeconds ?? 0)) {
-        ctx.report(subject, 'api.workload-counts', `spec.progressDeadlineSeconds: ${deadline} must be greater than spec.minReadySeconds (${m.spec?.minReadySeconds ?? 0})`);
+      const deadline = spec?.progressDeadlineSeconds;
+      if (m.kind === 'Deployment' && typeof deadline === 'number' && deadline <= (spec?.minReadySeconds ?? 0)) {
+        ctx.report(subject, 'api.workload-counts', `spec.progressDeadlineSeconds: ${deadline} must be greater than spec.minReadySeconds (${spec?.minReadySeconds ?? 0})`);
       }
     }
     const allowed = RESTART_POLICIES[m.kind];

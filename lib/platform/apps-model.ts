@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
-import type { AppChart } from '../platform/app-chart';
-import { Platform } from '../platform/platform';
-import { objectFile } from './file-name';
-import type { Manifest } from './manifest';
-import { PlatformModel } from './model';
-import type { ContainerDefaults } from './workloads';
+import { objectFile } from '../model/file-name';
+import type { Manifest } from '../model/manifest';
+import { PlatformModel } from '../model/model';
+import type { ContainerDefaults } from '../model/workloads';
+import type { AppChart } from './app-chart';
+import { Platform } from './platform';
 
 const MODELS = new WeakMap<Platform, PlatformModel>();
 const CONTAINER_DEFAULTS = Symbol('platform.containerDefaults');
