@@ -87,7 +87,7 @@ const ROLE_LABELS = ['app.kubernetes.io/component', 'app.kubernetes.io/controlle
  * objects (Argo CD's install holds megabytes of CRD schema) are not read to find a workload.
  */
 export function workloadManifests(objects: readonly ApiObject[]): { manifest: Manifest }[] {
-  return objects.filter(o => WORKLOAD_KINDS.includes(o.kind)).map(o => ({ manifest: o.toJson() as Manifest }));
+  return objects.filter(o => isWorkloadKind(o.kind)).map(o => ({ manifest: o.toJson() as Manifest }));
 }
 
 /**
