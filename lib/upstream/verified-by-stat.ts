@@ -56,10 +56,17 @@ export class VerifiedByStat<T> {
       } catch {
         this.entries = {};
       }
-      process.once('exit', () => this.save());
+      saveAtExit(this);
     }
     return this.entries;
   }
+}
+
+/** Every memo read in this process, saved by one exit listener however many there are. */
+const toSave = new Set<VerifiedByStat<unknown>>();
+function saveAtExit(memo: VerifiedByStat<unknown>): void {
+  if (toSave.size === 0) process.once('exit', () => toSave.forEach(m => m.save()));
+  toSave.add(memo);
 }
 
 /** Files modified this recently are checked every time. */
