@@ -1,5 +1,5 @@
 import type { Container } from '../model/kube';
-import type { PodOf } from '../model/model';
+import type { PodOf } from '../model/object-index';
 import type { RenderedObject } from '../model/rendered';
 
 /** A pod template of a rendered object, as the model indexes it. */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { argoOrder, sameStep } from './argocd-order';
 import type { KindMap } from '../model/kube';
 import { KubeClient, message } from './client';
-import { AppSource, SourceObject, declaredApplications, readObjects } from './sources';
+import { AppSource, SourceObject, declaredApplications, readIndex } from './sources';
 
 /** Something the API server refused, or a warning it returned while accepting. */
 export interface Finding {
@@ -34,7 +34,7 @@ export function formatFinding(f: Finding, root = process.cwd()): string {
 }
 
 /** Server-side applies each object in Argo CD's order; every refusal and warning becomes a finding. */
-export async function applyObjects(client: KubeClient, items: SourceObject[], namespace?: string): Promise<Finding[]> {
+export async function applyObjects(client: KubeClient, items: readonly SourceObject[], namespace?: string): Promise<Finding[]> {
   const findings: Finding[] = [];
   const one = async ({ file, object }: SourceObject): Promise<Finding[]> => {
     const name = describe(object, namespace);
@@ -69,11 +69,11 @@ export async function ensureNamespace(client: KubeClient, name: string, labels: 
 
 /** The CustomResourceDefinitions in the YAML files under dirs. */
 export function crdObjects(dirs: string[]): SourceObject[] {
-  return dirs.filter(d => fs.existsSync(d)).flatMap(readObjects).filter(s => s.object.kind === 'CustomResourceDefinition');
+  return dirs.filter(d => fs.existsSync(d)).flatMap(d => readIndex(d).ofKind('CustomResourceDefinition'));
 }
 
 /** Installs CRDs and waits until each is served. */
-export async function installCrds(client: KubeClient, crds: SourceObject[]): Promise<Finding[]> {
+export async function installCrds(client: KubeClient, crds: readonly SourceObject[]): Promise<Finding[]> {
   const findings = await applyObjects(client, crds);
   const deadline = Date.now() + 60_000;
   for (const { object } of crds) {
@@ -108,16 +108,16 @@ export async function applyFolders(client: KubeClient, folders: string[], root: 
   const findings: Finding[] = [];
   const namespaces = new Set<string>();
   let applied = 0;
-  const argocdFolders = folders.filter(f => readObjects(f).some(s => s.object.kind === 'ApplicationSet'));
+  const argocdFolders = folders.filter(f => readIndex(f).ofKind('ApplicationSet').length > 0);
   const apps: AppSource[] = argocdFolders.flatMap(f => declaredApplications(f, root));
   const inApp = (file: string) => apps.some(a => file.startsWith(a.folder + path.sep));
 
   // As `npm run bootstrap` does: Argo CD's own CRDs (of the app that installs it) before argocd/.
-  const argoGroups = new Set(argocdFolders.flatMap(readObjects).map(s => String(s.object.apiVersion).split('/')[0]));
-  const argoCrds = apps.flatMap(a => readObjects(a.folder)).filter(s => s.object.kind === 'CustomResourceDefinition' && argoGroups.has(s.object.spec?.group));
+  const argoGroups = new Set(argocdFolders.flatMap(f => readIndex(f).objects).map(s => String(s.object.apiVersion).split('/')[0]));
+  const argoCrds = apps.flatMap(a => readIndex(a.folder).ofKind('CustomResourceDefinition')).filter(s => argoGroups.has(s.object.spec?.group));
   if (argoCrds.length) findings.push(...await installCrds(client, argoCrds));
   for (const folder of argocdFolders) {
-    const items = readObjects(folder);
+    const items = readIndex(folder).objects;
     for (const ns of new Set(items.map(s => s.object.metadata?.namespace).filter(Boolean))) findings.push(...await ensureNamespace(client, ns));
     findings.push(...await applyObjects(client, items));
     applied += items.length;
@@ -126,16 +126,18 @@ export async function applyFolders(client: KubeClient, folders: string[], root: 
   for (const app of selected) {
     findings.push(...await ensureNamespace(client, app.namespace, app.namespaceLabels, app.namespaceAnnotations));
     namespaces.add(app.namespace);
-    const items = readObjects(app.folder);
-    const crds = items.filter(s => s.object.kind === 'CustomResourceDefinition');
+    const index = readIndex(app.folder);
+    const items = index.objects;
+    const crds = index.ofKind('CustomResourceDefinition');
     if (crds.length) findings.push(...await installCrds(client, crds));
     findings.push(...await applyObjects(client, items.filter(s => s.object.kind !== 'CustomResourceDefinition'), app.namespace));
     applied += items.length;
   }
   for (const folder of folders.filter(f => !argocdFolders.includes(f))) {
-    const items = readObjects(folder).filter(s => !inApp(s.file));
+    const index = readIndex(folder);
+    const items = index.objects.filter(s => !inApp(s.file));
     if (!items.length) continue;
-    const crds = items.filter(s => s.object.kind === 'CustomResourceDefinition');
+    const crds = index.ofKind('CustomResourceDefinition').filter(s => !inApp(s.file));
     if (crds.length) findings.push(...await installCrds(client, crds));
     // No Application says how to label these namespaces: the platform's default, restricted.
     for (const ns of new Set(items.map(s => s.object.metadata?.namespace ?? 'default'))) {

@@ -1,7 +1,6 @@
-import type { Manifest } from '../model/manifest';
-import { podTemplateOf } from '../model/pods';
+import type { PodOf } from '../model/object-index';
 import { AppStatus } from './argocd-status';
-import { readObjects } from './sources';
+import { readIndex } from './sources';
 
 /**
  * Kinds whose health Argo CD reads from a component the tests' cluster does not run, and why:
@@ -19,10 +18,9 @@ export const UNCHECKED_HEALTH: readonly { readonly group: string; readonly kind:
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', because: 'there is no metrics-server (K3s runs one), so the autoscaler reads no CPU use' },
 ];
 
-/** Where in a workload's pod template its claims are named. */
-function claimsOf(object: Manifest): string[] {
-  const spec = podTemplateOf(object)?.spec;
-  return (spec?.volumes ?? []).flatMap(v => (v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : []));
+/** The claims a pod template mounts. */
+function claimsOf(pod: PodOf): string[] {
+  return pod.volumes.flatMap(v => (v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : []));
 }
 
 /**
@@ -32,9 +30,10 @@ function claimsOf(object: Manifest): string[] {
 export function cronJobOnlyClaims(apps: { folder: string; namespace: string }[]): Set<string> {
   const out = new Set<string>();
   for (const app of apps) {
-    const objects = readObjects(app.folder).map(s => s.object);
-    const byPods = new Set(objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind)).flatMap(claimsOf));
-    for (const claim of objects.filter(o => o.kind === 'CronJob').flatMap(claimsOf)) if (!byPods.has(claim)) out.add(`${app.namespace}/${claim}`);
+    const { pods } = readIndex(app.folder);
+    // Narrower than the model's pod kinds on purpose: only a controller's pods run (and bind a claim) at sync.
+    const byPods = new Set(pods.filter(p => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(p.object.manifest.kind)).flatMap(claimsOf));
+    for (const claim of pods.filter(p => p.object.manifest.kind === 'CronJob').flatMap(claimsOf)) if (!byPods.has(claim)) out.add(`${app.namespace}/${claim}`);
   }
   return out;
 }

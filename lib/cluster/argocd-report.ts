@@ -2,13 +2,13 @@ import * as path from 'node:path';
 import { AppStatus } from './argocd-status';
 import { Convergence } from './argocd-sync';
 import { HealthFinding } from './argocd-health';
-import { AppSource, readObjects } from './sources';
+import { AppSource, readIndex } from './sources';
 
 /** The file under `root` of the object a failed-sync message names (`Kind namespace/name: ...`), if it is one of the app's. */
 export function fileOf(app: AppSource | undefined, message: string, root: string): string | undefined {
   const match = /^(?:sync failed: )?(\S+) (?:[^/\s]+\/)?([^:\s]+):/.exec(message);
   if (!app || !match) return undefined;
-  const found = readObjects(app.folder).find(s => s.object.kind === match[1] && s.object.metadata?.name === match[2]);
+  const found = readIndex(app.folder).ofKind(match[1]).find(s => s.manifest.metadata?.name === match[2]);
   return found ? path.relative(root, found.file) : path.relative(root, app.folder);
 }
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from './ports';
 import { argocdBinaries } from './argocd-binaries';
-import { readObjects } from './sources';
+import { readIndex } from './sources';
 
 /**
  * The real Argo CD, out of the cluster, on loopback: a redis-server and the three components that
@@ -36,12 +36,13 @@ type EnvVar = { name: string; value?: string; valueFrom?: { configMapKeyRef?: { 
  * and the keys of argocd-cmd-params-cm it reads, resolved against the rendered ConfigMap.
  */
 function environmentOf(installDir: string, workload: string): Record<string, string> {
-  const objects = readObjects(installDir).map(s => s.object);
-  const configMaps = new Map(objects.filter(o => o.kind === 'ConfigMap').map(o => [o.metadata.name, o.data ?? {}]));
-  const owner = objects.find(o => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.name === workload);
+  const index = readIndex(installDir);
+  const configMaps = new Map(index.ofKind('ConfigMap').map(o => [o.manifest.metadata.name, (o.object.data ?? {}) as Record<string, string>]));
+  // Argo CD's servers run as Deployments and its application controller as a StatefulSet: their first container.
+  const owner = index.pods.find(p => ['Deployment', 'StatefulSet'].includes(p.object.manifest.kind) && p.object.manifest.metadata.name === workload);
   if (!owner) throw new Error(`${installDir}: no workload ${workload}`);
   const env: Record<string, string> = {};
-  for (const e of (owner.spec.template.spec.containers[0].env ?? []) as EnvVar[]) {
+  for (const e of (owner.template.spec?.containers[0]?.env ?? []) as EnvVar[]) {
     if (e.value !== undefined) env[e.name] = e.value;
     const ref = e.valueFrom?.configMapKeyRef;
     const value = ref ? configMaps.get(ref.name)?.[ref.key] : undefined;

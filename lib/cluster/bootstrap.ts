@@ -2,7 +2,7 @@ import type { KindMap } from '../model/kube';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readObjects } from './sources';
+import { readIndex } from './sources';
 
 /** What bootstrapping needs from the synthesized folders, found by what the objects are. */
 export interface BootstrapPlan {
@@ -32,22 +32,22 @@ export class BootstrapError extends Error {}
 export function bootstrapPlan(root: string): BootstrapPlan {
   const argocdDir = path.join(root, 'argocd');
   if (!fs.existsSync(argocdDir)) throw new BootstrapError(`${argocdDir} does not exist; run npm run synth first`);
-  const objects = readObjects(argocdDir);
-  const rootApp = objects.find(o => o.object.kind === 'Application' && o.object.spec?.source?.path === 'argocd');
+  const index = readIndex(argocdDir);
+  const applications = index.ofKind('Application');
+  const rootApp = applications.find(o => o.object.spec?.source?.path === 'argocd');
   if (!rootApp) throw new BootstrapError(`${argocdDir}: no Application syncs argocd/ (the root Application); run npm run synth`);
   const namespace: string = rootApp.object.metadata.namespace;
-  const install = objects.find(o => o.object.kind === 'Application' && o.object !== rootApp.object && o.object.spec?.destination?.namespace === namespace);
+  const install = applications.find(o => o.object !== rootApp.object && o.object.spec?.destination?.namespace === namespace);
   if (!install) throw new BootstrapError(`${argocdDir}: no Application installs Argo CD into namespace ${namespace}; add the ArgoCdChart to the platform's apps (charts/platform.ts)`);
-  const rootProject = objects.find(o => o.object.kind === 'AppProject' && o.object.metadata.name === rootApp.object.spec.project);
+  const rootProject = index.ofKind('AppProject').find(o => o.manifest.metadata.name === rootApp.object.spec.project);
   if (!rootProject) throw new BootstrapError(`${argocdDir}: no AppProject ${rootApp.object.spec.project} for the root Application`);
   const installDir = path.join(root, install.object.spec.source.path);
   if (!fs.existsSync(installDir)) throw new BootstrapError(`${installDir} does not exist; run npm run synth`);
   // The Applications argocd/ holds itself (not generated): the system layer, which alone has CRDs.
-  const systemApps = objects.filter(o => o.object.kind === 'Application' && o.object !== rootApp.object && o.object.spec?.source?.path);
+  const systemApps = applications.filter(o => o.object !== rootApp.object && o.object.spec?.source?.path);
   const crds = systemApps.flatMap(app => {
     const folder = path.join(root, app.object.spec.source.path);
-    return (fs.existsSync(folder) ? readObjects(folder) : [])
-      .filter(o => o.object.kind === 'CustomResourceDefinition')
+    return (fs.existsSync(folder) ? readIndex(folder).ofKind('CustomResourceDefinition') : [])
       .map(o => ({ object: o.object, application: app.object.metadata.name as string }));
   });
   return {
@@ -103,15 +103,16 @@ export function bootstrap(root: string, context: string, log: (line: string) => 
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: plan.namespace, labels: plan.namespaceLabels } };
   log(`namespace ${plan.namespace}`);
   kubectl(context, [...APPLY, '-f', '-'], JSON.stringify(namespace));
-  const objects = readObjects(plan.installDir);
-  const rest = [...new Set(objects.filter(o => o.object.kind !== 'CustomResourceDefinition').map(o => o.file))];
+  const install = readIndex(plan.installDir);
+  const rest = [...new Set(install.objects.filter(o => o.manifest.kind !== 'CustomResourceDefinition').map(o => o.file))];
   log(`${plan.crds.length} CRDs of ${[...new Set(plan.crds.map(c => c.application))].join(', ')}`);
   kubectl(context, [...APPLY, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: plan.crds.map(c => c.object) }));
   waitEstablished(context, plan.crds.map(c => c.object.metadata.name), timeoutMs);
   log(`${rest.length} other objects of ${path.relative(root, plan.installDir)}`);
   kubectl(context, [...APPLY, '-n', plan.namespace, ...rest.flatMap(f => ['-f', f])]);
-  for (const o of objects.filter(x => ['Deployment', 'StatefulSet'].includes(x.object.kind))) {
-    const workload = `${o.object.kind.toLowerCase()}/${o.object.metadata.name}`;
+  // Argo CD's install runs Deployments and one StatefulSet: what `kubectl rollout status` waits for.
+  for (const { object: o } of install.pods.filter(p => ['Deployment', 'StatefulSet'].includes(p.object.manifest.kind))) {
+    const workload = `${o.manifest.kind.toLowerCase()}/${o.manifest.metadata.name}`;
     log(`waiting for ${workload}`);
     kubectl(context, ['-n', plan.namespace, 'rollout', 'status', `--timeout=${timeout}`, workload]);
   }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { asApplicationSet } from '../model/argocd';
+import { ModelObject, ObjectIndex } from '../model/object-index';
 
 /** One object read from a YAML file. */
 export interface SourceObject {
@@ -48,6 +49,17 @@ export function readObjects(folder: string): SourceObject[] {
   return out;
 }
 
+/** An object read from YAML, as the model's index holds it: its manifest is the object. */
+export type IndexedObject = SourceObject & ModelObject;
+
+/**
+ * Every object under folder in the model's index (lib/model/object-index.ts, the one synthesis and
+ * the validator read): by kind, name and namespace, with the pod templates and their owners.
+ */
+export function readIndex(folder: string): ObjectIndex<IndexedObject> {
+  return new ObjectIndex(readObjects(folder).map(s => ({ ...s, manifest: s.object })));
+}
+
 /** Fills Argo CD's go templates as the git directory generator does ({{.path.basename}}, {{.values.x}}). */
 function fill(text: string, params: Record<string, string>): string {
   return text.replace(/\{\{\s*\.([\w.]+)\s*\}\}/g, (whole, key: string) => params[key] ?? whole);
@@ -65,8 +77,8 @@ const waveOf = (o: { metadata?: { annotations?: Record<string, string> } }) => N
  * Argo CD creates, in sync-wave order. root is where the folders resolve.
  */
 export function declaredApplications(argocdDir: string, root: string): AppSource[] {
-  const objects = readObjects(argocdDir).map(s => s.object);
-  const own = objects.filter(o => o.kind === 'Application' && o.spec?.source?.path && o.spec.source.path !== path.basename(argocdDir))
+  const index = readIndex(argocdDir);
+  const own = index.ofKind('Application').map(s => s.object).filter(o => o.spec?.source?.path && o.spec.source.path !== path.basename(argocdDir))
     .sort((a, b) => waveOf(a) - waveOf(b) || a.metadata.name.localeCompare(b.metadata.name))
     .map((app): AppSource => {
       const policy = app.spec.syncPolicy ?? {};
@@ -81,7 +93,7 @@ export function declaredApplications(argocdDir: string, root: string): AppSource
         createNamespace: (policy.syncOptions ?? []).includes('CreateNamespace=true'),
       };
     });
-  return [...own, ...applicationSetApps(objects, root)];
+  return [...own, ...applicationSetApps(index.ofKind('ApplicationSet').map(s => s.object), root)];
 }
 
 /**

@@ -3,7 +3,7 @@ import { crdsDir } from '../schema-sources';
 import { ApplyResult, applyFolders, crdObjects, installCrds } from './apply';
 import { ControlPlane } from './control-plane';
 import { NodeShape, prepareCluster } from './nodes';
-import { readObjects } from './sources';
+import { readIndex } from './sources';
 
 /** The fake nodes PLATFORM_SETTINGS.capacity declares. */
 export function declaredShape(capacity: NodeCapacity | undefined): NodeShape {
@@ -40,8 +40,9 @@ export async function syncFolders(cp: ControlPlane, folders: string[], root: str
   // Every CRD of each API group the folders use that no folder installs itself (the system
   // layer's operators install theirs): the vendored ones. Groups nothing uses (prometheus-operator's)
   // are left out; their huge schemas cost seconds each.
-  const objects = folders.flatMap(f => readObjects(f));
-  const installed = new Set(objects.filter(s => s.object.kind === 'CustomResourceDefinition').map(s => s.object.spec?.group));
+  const indexes = folders.map(readIndex);
+  const objects = indexes.flatMap(i => i.objects);
+  const installed = new Set(indexes.flatMap(i => i.ofKind('CustomResourceDefinition')).map(s => s.object.spec?.group));
   const groups = new Set([...extraGroups, ...objects.map(s => String(s.object.apiVersion).split('/').slice(0, -1).join('/'))]);
   const crds = crdObjects([crdsDir()]).filter(c => groups.has(c.object.spec?.group) && !installed.has(c.object.spec?.group));
   const crdFindings = await installCrds(cp.client, crds);

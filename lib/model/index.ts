@@ -3,3 +3,4 @@ export * from './kube';
 export * from './model';
 export * from './pods';
 export * from './workloads';
+export * from './object-index';

@@ -1,28 +1,11 @@
 import type { Manifest } from './manifest';
 import { cnpgServices, CNPG_SERVICE_PORT } from './cnpg';
-import { asKind, Container, KindMap, PodTemplate, selects } from './kube';
-import { podTemplateOf } from './pods';
+import { asKind, KindMap, selects } from './kube';
+import { ModelObject, ObjectIndex } from './object-index';
 import { ContainerDefaults, Workload, workloadsOf } from './workloads';
-import type { IVolume } from 'kubernetes-models/v1/Volume';
 
 export type Service = KindMap['Service'];
 export type NetworkPolicy = KindMap['NetworkPolicy'];
-
-/** An object the model is built from: its manifest and the file it is written to. */
-export interface ModelObject {
-  readonly file: string;
-  readonly manifest: Manifest;
-}
-
-/** A pod template among the objects, with the object that owns it. */
-export interface PodOf<O extends ModelObject = ModelObject> {
-  readonly object: O;
-  readonly namespace: string;
-  readonly template: PodTemplate;
-  /** Init containers, then the others (what reads configuration; ephemeral ones are added at run time). */
-  readonly containers: Container[];
-  readonly volumes: IVolume[];
-}
 
 /** A Service pods may name: one rendered, or one an operator creates for a rendered object. */
 export interface ServiceAddress<O extends ModelObject = ModelObject> {
@@ -83,18 +66,15 @@ export function webhookBackendsOf(m: Manifest): WebhookBackend[] {
   });
 }
 
-const keyOf = (kind: string, namespace: string | undefined, name: string | undefined) => `${kind}/${namespace ?? ''}/${name ?? ''}`;
-
 /**
- * The rendered objects as the platform reads them back, built once from their JSON: an index of
- * every object by kind and name, workloads with their pods, selectors, ports and sizes
+ * The rendered objects as the platform reads them back, built once from their JSON: the index of
+ * every object by kind and name (`ObjectIndex`, which the validator builds over its objects too), workloads with their pods, selectors, ports and sizes
  * (CloudNativePG's pods included), pod templates, Services (CloudNativePG's among them), route
  * backends and NetworkPolicies. The derive phase builds one of the apps' objects for the
  * NetworkPolicies and quotas; synthesis builds one of everything rendered for the platform
  * checks and the report.
  */
-export class PlatformModel<O extends ModelObject = ModelObject> {
-  public readonly objects: readonly O[];
+export class PlatformModel<O extends ModelObject = ModelObject> extends ObjectIndex<O> {
   public readonly workloads: Workload[];
   public readonly services: Service[];
   public readonly routeBackends: RouteBackend[];
@@ -102,25 +82,12 @@ export class PlatformModel<O extends ModelObject = ModelObject> {
   public readonly webhookBackends: WebhookBackend[];
   public readonly networkPolicies: NetworkPolicy[];
   private readonly serviceIndex = new Map<string, Service>();
-  private readonly index = new Map<string, O>();
-  private readonly byKind = new Map<string, O[]>();
-  /** Every pod template among the objects, with its owner. */
-  public readonly pods: readonly PodOf<O>[];
   /** Every Service pods may name: the rendered ones, and those CloudNativePG creates for its Clusters and Poolers. */
   public readonly serviceAddresses: readonly ServiceAddress<O>[];
 
   constructor(objects: readonly O[], nodes: number, containerDefaults?: ContainerDefaults) {
-    this.objects = objects;
-    for (const o of objects) {
-      const { kind, metadata } = o.manifest;
-      const key = keyOf(kind, metadata.namespace, metadata.name);
-      if (!this.index.has(key)) this.index.set(key, o);
-      const list = this.byKind.get(kind);
-      if (list) list.push(o);
-      else this.byKind.set(kind, [o]);
-    }
+    super(objects);
     this.workloads = workloadsOf(objects, nodes, containerDefaults);
-    this.pods = podsOf(objects);
     this.serviceAddresses = serviceAddressesOf(objects);
     this.services = [];
     this.networkPolicies = [];
@@ -137,16 +104,6 @@ export class PlatformModel<O extends ModelObject = ModelObject> {
       this.routeBackends.push(...backendsOf(manifest));
       this.webhookBackends.push(...webhookBackendsOf(manifest));
     }
-  }
-
-  /** The objects of a kind (by its bare name: `Cluster` for CloudNativePG's). */
-  public ofKind(kind: string): readonly O[] {
-    return this.byKind.get(kind) ?? [];
-  }
-
-  /** The first object of `kind` named `name` in `namespace` (undefined for a cluster-scoped one). */
-  public find(kind: string, namespace: string | undefined, name: string): O | undefined {
-    return this.index.get(keyOf(kind, namespace, name));
   }
 
   /** The object that renders a workload. */
@@ -176,16 +133,6 @@ export class PlatformModel<O extends ModelObject = ModelObject> {
     const target = sp.targetPort ?? sp.port;
     return typeof target === 'number' ? target : w.ports.find(p => p.name === target)?.port;
   }
-}
-
-/** Every pod template among `objects`, with its owner. */
-function podsOf<O extends ModelObject>(objects: readonly O[]): PodOf<O>[] {
-  return objects.flatMap(object => {
-    const template = podTemplateOf(object.manifest);
-    if (!template) return [];
-    const spec = template.spec;
-    return [{ object, namespace: object.manifest.metadata.namespace ?? '', template, containers: [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])], volumes: spec?.volumes ?? [] }];
-  });
 }
 
 /** The Services among `objects`, and those CloudNativePG creates for the Clusters and Poolers among them. */

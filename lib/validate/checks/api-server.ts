@@ -1,4 +1,4 @@
-import { ValidationContext, containersOf, podTemplateOf } from '../context';
+import { ValidationContext, containersOf } from '../context';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -31,7 +31,7 @@ function labelValueError(key: string, value: unknown): string | undefined {
 /** Names, labels, port names, images and uniqueness: what the API server refuses outright. */
 export function checkApiServerRules(ctx: ValidationContext): void {
   const seen = new Map<string, string>();
-  for (const subject of ctx.subjects) {
+  for (const subject of ctx.objects) {
     const m = subject.manifest;
     const name: string | undefined = m.metadata?.name;
     const namespace: string | undefined = m.metadata?.namespace;
@@ -51,7 +51,7 @@ export function checkApiServerRules(ctx: ValidationContext): void {
     else seen.set(key, subject.file);
 
     const labelSets: [string, Record<string, unknown> | undefined][] = [['metadata.labels', m.metadata?.labels]];
-    const template = podTemplateOf(subject);
+    const template = ctx.podOf(subject)?.template;
     if (template) labelSets.push(['pod template labels', template.metadata?.labels]);
     const matchLabels = (m as { spec?: { selector?: { matchLabels?: Record<string, unknown> } } }).spec?.selector?.matchLabels;
     if (matchLabels) labelSets.push(['spec.selector.matchLabels', matchLabels]);

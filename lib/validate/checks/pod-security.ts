@@ -1,7 +1,7 @@
 import type { IPodSecurityContext as PodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISELinuxOptions as SELinuxOptions } from 'kubernetes-models/v1/SELinuxOptions';
 import type { PodSpec } from '../../model/kube';
-import { ValidationContext, containersOf, podTemplateOf } from '../context';
+import { ValidationContext, containersOf } from '../context';
 
 // Volume types Pod Security "restricted" allows.
 const ALLOWED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
@@ -19,8 +19,8 @@ const APPARMOR_OK = (profile: string | undefined) => profile === undefined || pr
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 export function checkPodSecurity(ctx: ValidationContext): void {
-  for (const subject of ctx.subjects) {
-    const template = podTemplateOf(subject);
+  for (const subject of ctx.objects) {
+    const template = ctx.podOf(subject)?.template;
     if (!template) continue;
     const pod: PodSpec = template.spec ?? { containers: [] };
     const podContext: PodSecurityContext = pod.securityContext ?? {};

@@ -1,6 +1,6 @@
-import { asKind, backendsOf, cnpgInstanceLabels, cnpgPoolerLabels, cnpgSecrets, PodSpec } from '../../model';
+import { asKind, backendsOf, PodSpec } from '../../model';
 import type { Manifest } from '../../model/manifest';
-import { ValidationContext, containersOf, podTemplateOf, selects } from '../context';
+import { ValidationContext, containersOf, selects } from '../context';
 import { EXTERNAL_SECRETS_ANNOTATION } from '../../k8s/declarations';
 import { Subject } from '../finding';
 
@@ -16,26 +16,13 @@ function containerPorts(spec: PodSpec | undefined): { names: Set<string>; number
   return { names, numbers };
 }
 
-/** Secrets the platform itself brings into being in a namespace. */
-function providedSecrets(ctx: ValidationContext, namespace: string | undefined): Set<string> {
-  const names = new Set<string>();
-  for (const s of ctx.inNamespace(namespace)) {
-    const m = s.manifest;
-    if (m.kind === 'Secret') names.add(m.metadata.name);
-    const external = asKind(m, 'external-secrets.io/ExternalSecret');
-    if (external) names.add(external.spec?.target?.name ?? m.metadata.name);
-    if (asKind(m, 'postgresql.cnpg.io/Cluster')) cnpgSecrets(m.metadata.name).forEach(name => names.add(name));
-  }
-  return names;
-}
-
 function checkPodReferences(ctx: ValidationContext, subject: Subject): void {
-  const template = podTemplateOf(subject);
+  const template = ctx.podOf(subject)?.template;
   if (!template) return;
   const ns = subject.manifest.metadata?.namespace;
   const spec: PodSpec = template.spec ?? { containers: [] };
   const declared = new Set((template.metadata?.annotations?.[EXTERNAL_SECRETS_ANNOTATION] ?? '').split(',').map(s => s.trim()).filter(Boolean));
-  const provided = providedSecrets(ctx, ns);
+  const provided = ctx.secretsIn(ns);
   const claimTemplates = new Set((asKind(subject.manifest, 'StatefulSet')?.spec?.volumeClaimTemplates ?? []).map(t => t.metadata?.name));
 
   const need = (kind: string, name: string | undefined, where: string, optional = false) => {
@@ -79,18 +66,6 @@ function checkPodReferences(ctx: ValidationContext, subject: Subject): void {
   }
 }
 
-/** Labels of the pods CloudNativePG runs in `ns`, which no template here describes (lib/model/cnpg.ts). */
-function operatedPodLabels(ctx: ValidationContext, ns: string | undefined): Record<string, string>[] {
-  const labels: Record<string, string>[] = [];
-  for (const o of [...ctx.ofKind('Cluster'), ...ctx.ofKind('Pooler')]) {
-    if (o.manifest.metadata?.namespace !== ns) continue;
-    if (asKind(o.manifest, 'postgresql.cnpg.io/Cluster')) labels.push(cnpgInstanceLabels(o.manifest.metadata.name));
-    const pooler = asKind(o.manifest, 'postgresql.cnpg.io/Pooler');
-    if (pooler) labels.push(cnpgPoolerLabels(o.manifest.metadata.name, pooler.spec?.cluster?.name));
-  }
-  return labels;
-}
-
 /** The label selector of a workload that has one. */
 function selectorOf(m: Manifest): Record<string, string> | undefined {
   return (m as Manifest & { spec?: { selector?: { matchLabels?: Record<string, string> } } }).spec?.selector?.matchLabels;
@@ -98,10 +73,10 @@ function selectorOf(m: Manifest): Record<string, string> | undefined {
 
 /** Selectors, Services, backends, targets and references between objects. */
 export function checkReferences(ctx: ValidationContext): void {
-  for (const subject of ctx.subjects) {
+  for (const subject of ctx.objects) {
     const m = subject.manifest;
     const ns = m.metadata?.namespace;
-    const template = podTemplateOf(subject);
+    const template = ctx.podOf(subject)?.template;
 
     if (template && m.kind !== 'Pod' && m.kind !== 'CronJob' && m.kind !== 'Job') {
       if (!selects(selectorOf(m), template.metadata?.labels)) {
@@ -113,7 +88,7 @@ export function checkReferences(ctx: ValidationContext): void {
     const service = asKind(m, 'Service');
     const selector = service?.spec?.selector;
     if (service && service.spec?.type !== 'ExternalName' && selector) {
-      const pods = ctx.podTemplatesIn(ns).filter(p => selects(selector, p.template.metadata?.labels));
+      const pods = ctx.podsIn(ns).filter(p => selects(selector, p.template.metadata?.labels));
       if (pods.length === 0) ctx.report(subject, 'service-selects', `selector ${JSON.stringify(selector)} matches no pods in ${ns}`);
       else {
         for (const port of service.spec?.ports ?? []) {
@@ -138,7 +113,7 @@ export function checkReferences(ctx: ValidationContext): void {
     for (const backend of backendsOf(m)) checkServicePort(ctx, subject, backend.namespace, backend.service, backend.port);
 
     const pdb = asKind(m, 'PodDisruptionBudget');
-    if (pdb && !ctx.podTemplatesIn(ns).some(p => selects(pdb.spec?.selector?.matchLabels, p.template.metadata?.labels))) {
+    if (pdb && !ctx.podsIn(ns).some(p => selects(pdb.spec?.selector?.matchLabels, p.template.metadata?.labels))) {
       ctx.report(subject, 'target-exists', `selector ${JSON.stringify(pdb.spec?.selector?.matchLabels)} matches no pods in ${ns}`);
     }
     const target = asKind(m, 'HorizontalPodAutoscaler')?.spec?.scaleTargetRef;
@@ -149,8 +124,8 @@ export function checkReferences(ctx: ValidationContext): void {
     if (policy) {
       const podSelector = policy.spec?.podSelector?.matchLabels;
       const selectsAll = !podSelector || Object.keys(podSelector).length === 0;
-      // CloudNativePG's pods are not templated here: they carry the labels the operator sets.
-      const pods = [...ctx.podTemplatesIn(ns).map(p => p.template.metadata?.labels), ...operatedPodLabels(ctx, ns)];
+      // CloudNativePG's pods are not templated here: the index adds the labels the operator sets.
+      const pods = ctx.podLabelsIn(ns);
       if (selectsAll ? pods.length === 0 : !pods.some(labels => selects(podSelector, labels))) {
         ctx.report(subject, 'networkpolicy-selects', `podSelector matches no pods in ${ns}`);
       }

@@ -1,6 +1,6 @@
 import { isClusterScoped } from '../../k8s/scope';
 import { STANDARD_LABEL_KEYS } from '../../k8s/labels';
-import { ValidationContext, podTemplateOf, selects } from '../context';
+import { ValidationContext, selects } from '../context';
 import { EXEMPTION_PREFIX, exemptionsOf } from '../../rules/exemption';
 import { Subject } from '../finding';
 import { isRuleId } from '../../rules/rules';
@@ -28,11 +28,11 @@ function imageIsPinned(image: string): boolean {
 /** Replica count a workload runs with: fixed, or the minimum of the autoscaler that owns it. */
 function replicasOf(ctx: ValidationContext, subject: Subject): number {
   const m = subject.manifest;
-  const hpa = ctx.typedOfKind('HorizontalPodAutoscaler').find(({ object }) => {
+  const hpa = ctx.typedOfKind('HorizontalPodAutoscaler').map(([, object]) => object).find(object => {
     const ref = object.spec?.scaleTargetRef;
     return object.metadata.namespace === m.metadata.namespace && ref?.kind === m.kind && ref?.name === m.metadata.name;
   });
-  if (hpa) return hpa.object.spec?.minReplicas ?? 1;
+  if (hpa) return hpa.spec?.minReplicas ?? 1;
   return replicasField(m) ?? 1;
 }
 
@@ -41,9 +41,9 @@ const replicasField = (m: Manifest | undefined) => (m as { spec?: { replicas?: n
 
 /** Probes, resources, disruption budgets, spread, autoscalers, images, labels and hygiene. */
 export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (apiVersion: string, kind: string) => boolean = isClusterScoped): void {
-  for (const subject of ctx.subjects) {
+  for (const subject of ctx.objects) {
     const m = subject.manifest;
-    const template = podTemplateOf(subject);
+    const template = ctx.podOf(subject)?.template;
 
     if (!isClusterScopedKind(m.apiVersion, m.kind) && (!m.metadata?.namespace || m.metadata.namespace === 'default')) {
       ctx.report(subject, 'namespace', m.metadata?.namespace ? 'lives in the default namespace' : 'has no namespace');
@@ -97,7 +97,7 @@ export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (a
     if (m.kind === 'DaemonSet') continue;
     const replicas = replicasOf(ctx, subject);
     if (replicas < 2) continue;
-    const pdbs = ctx.typedOfKind('PodDisruptionBudget').map(p => p.object).filter(p => p.metadata.namespace === m.metadata.namespace && selects(p.spec?.selector?.matchLabels, template.metadata?.labels));
+    const pdbs = ctx.typedOfKind('PodDisruptionBudget').map(([, p]) => p).filter(p => p.metadata.namespace === m.metadata.namespace && selects(p.spec?.selector?.matchLabels, template.metadata?.labels));
     if (pdbs.length === 0) ctx.report(subject, 'disruption-budget', `runs ${replicas} replicas without a PodDisruptionBudget`);
     else if (!pdbs.some(p => allowedDisruptions(p, replicas) >= 1)) ctx.report(subject, 'disruption-budget', 'its PodDisruptionBudget allows no disruption, which blocks node drains');
     if (!template.spec?.topologySpreadConstraints?.length && !template.spec?.affinity?.podAntiAffinity) {

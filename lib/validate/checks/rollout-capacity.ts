@@ -24,8 +24,7 @@ const QUOTA_KEYS: { keys: string[]; need: (n: ReturnType<typeof needsOf>) => num
 
 /** Each ResourceQuota covers its namespace's pods at their maximum plus every rollout's surge pods. */
 function checkQuotas(ctx: ValidationContext): void {
-  for (const quota of ctx.ofKind('ResourceQuota')) {
-    const spec = (quota.manifest as { spec?: { hard?: Record<string, string>; scopes?: string[]; scopeSelector?: unknown } }).spec;
+  for (const [quota, { spec }] of ctx.typedOfKind('ResourceQuota')) {
     // A scoped quota counts only some pods; which ones is the scheduler's business, not ours.
     if (!spec?.hard || spec.scopes?.length || spec.scopeSelector) continue;
     const namespace = quota.manifest.metadata?.namespace;
@@ -45,8 +44,8 @@ function checkQuotas(ctx: ValidationContext): void {
 }
 
 /** Whether a pod template claims a port on its node: host networking with container ports, or a hostPort. */
-function holdsHostPort(subject: Subject): number | undefined {
-  const spec = (subject.manifest as { spec?: { template?: { spec?: { hostNetwork?: boolean; containers?: { ports?: { containerPort: number; hostPort?: number }[] }[] } } } }).spec?.template?.spec;
+function holdsHostPort(ctx: ValidationContext, subject: Subject): number | undefined {
+  const spec = ctx.podOf(subject)?.template.spec;
   const ports = (spec?.containers ?? []).flatMap(c => c.ports ?? []);
   return ports.find(p => p.hostPort !== undefined)?.hostPort ?? (spec?.hostNetwork ? ports[0]?.containerPort : undefined);
 }
@@ -54,7 +53,7 @@ function holdsHostPort(subject: Subject): number | undefined {
 /** A Deployment whose pods hold a host port must not surge: the new pod needs the port the old one holds. */
 function checkHostPortSurge(ctx: ValidationContext): void {
   for (const subject of ctx.ofKind('Deployment')) {
-    const port = holdsHostPort(subject);
+    const port = holdsHostPort(ctx, subject);
     if (port === undefined) continue;
     const [workload] = workloadsOf([subject], 1);
     if (!workload?.surge) continue;

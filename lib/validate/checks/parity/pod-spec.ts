@@ -1,5 +1,5 @@
 import { parseQuantity } from '../../../k8s/quantity';
-import { ValidationContext, podTemplateOf } from '../../context';
+import { ValidationContext } from '../../context';
 import { Subject } from '../../finding';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { asKind, PodSpec } from '../../../model/kube';
@@ -117,8 +117,8 @@ function checkProbes(ctx: ValidationContext, subject: Subject, containers: Conta
 
 /** What the API server refuses in a pod spec beyond its schema. */
 export function checkPodSpecs(ctx: ValidationContext): void {
-  for (const subject of ctx.subjects) {
-    const template = podTemplateOf(subject);
+  for (const subject of ctx.objects) {
+    const template = ctx.podOf(subject)?.template;
     if (!template?.spec) continue;
     const containers = containersAt(subject, template.spec);
     checkContainerNames(ctx, subject, containers);

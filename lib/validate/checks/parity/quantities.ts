@@ -1,4 +1,4 @@
-import { ValidationContext, podTemplateOf } from '../../context';
+import { ValidationContext } from '../../context';
 import { Subject } from '../../finding';
 import { asKind } from '../../../model/kube';
 import { containersAt } from './fields';
@@ -19,9 +19,9 @@ const LIMIT_FIELDS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitReques
 
 /** Every resource quantity the API server parses: containers, claims, quotas and limit ranges. */
 export function checkQuantities(ctx: ValidationContext): void {
-  for (const subject of ctx.subjects) {
+  for (const subject of ctx.objects) {
     const m = subject.manifest;
-    const template = podTemplateOf(subject);
+    const template = ctx.podOf(subject)?.template;
     for (const { container, path } of template?.spec ? containersAt(subject, template.spec) : []) {
       checkMap(ctx, subject, `${path}.resources.requests`, container.resources?.requests);
       checkMap(ctx, subject, `${path}.resources.limits`, container.resources?.limits);
