@@ -38,7 +38,7 @@ import { AppChart } from '../lib/platform/app-chart';
 import { Platform, PlatformSettings } from '../lib/platform/platform';
 import { PodSecurity } from '../lib/platform/pod-security';
 import { ResourceQuotas } from '../lib/platform/resource-quotas';
-import { externalSecret } from '../lib/secrets/external-secret';
+import { credentialsOf, externalSecret } from '../lib/secrets/external-secret';
 import { render } from '../lib/synth/render';
 import { StaticFilesProxy } from '../lib/web/static-files-proxy';
 import { WebService, WebServiceProps } from '../lib/web/web-service';
@@ -191,6 +191,7 @@ const CASES: [string, () => unknown, string][] = [
   ['a retention size without a unit', () => new Prometheus(demo().chart, 'prometheus', { retentionSize: '18', storageSize: '20Gi', probes: {} } as never), 'demo/prometheus: retentionSize: "18" must be a whole number with a unit'],
   ['a chart setting under the name it had before it took its prop\'s', () => new MonitoringChart(emptyPlatform(), 'monitoring', { prometheus: { storage: '30Gi' } } as never), 'monitoring: prometheus.storage: is now "prometheus.storageSize", the name of the construct prop it sets; rename it'],
   ['the database owner of the URL shortener under its old name', () => new UrlShortenerChart(emptyPlatform(), 'url-shortener', { database: { owner: 'links' } } as never), 'url-shortener: database.owner: is now "database.user"'],
+  ['the credentials read before the platform is derived', () => credentialsOf(emptyPlatform()), 'credentials: are read once the platform is derived'],
   ['a rate window of half a second', () => { const p = emptyPlatform(); new MonitoringChart(p, 'monitoring', { rules: { http: { rateWindow: Duration.seconds(0) } } } as never); return render(p); }, 'monitoring: 0s is not a positive whole number of seconds'],
   ['a rule group name with capitals', group({ name: 'Demo' }), 'demo: rule group "Demo": name must be lowercase letters, digits and dashes'],
   ['a rule group without rules', group({ rules: [] }), 'demo: rule group demo: has no rules'],
