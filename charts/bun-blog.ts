@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { Overrides, withDefaults } from '../lib/config';
-import { Postgres } from '../lib/data/postgres';
+import { Overrides, refuseRenamed, withDefaults } from '../lib/config';
+import { Postgres, PostgresDumpOptions } from '../lib/data/postgres';
 import type { SecretKeyRef } from '../lib/k8s/secret-key-ref';
 import { OffsiteCopyOptions, OFFSITE_COPY_DEFAULTS } from '../lib/data/offsite-copy';
 import { POSTGRES_BACKUP_DEFAULTS } from '../lib/data/postgres-backup';
@@ -27,11 +27,11 @@ export interface BunBlogConfig {
   readonly ingressClassName?: string;
   readonly storage: { readonly database: string; readonly storageClassName?: string };
   readonly database: { readonly name: string; readonly user: string; readonly passwordSecret: SecretKeyRef };
-  /** Daily pg_dump onto its own volume, kept this many days (seed 004: 30 local). */
-  readonly backup: {
+  /** Daily pg_dump onto its own volume (the `Postgres` prop `dailyBackup`), kept 30 days locally (seed 004). */
+  readonly backup: PostgresDumpOptions & {
     readonly retentionDays: number;
     readonly schedule: string;
-    readonly storage: string;
+    readonly storageSize: string;
     /** Seed 004 copies the dumps offsite and keeps them 90 days there; the remote is yours to name. */
     readonly offsite: OffsiteCopyOptions;
   };
@@ -55,7 +55,7 @@ export const BUN_BLOG_DEFAULTS: BunBlogConfig = {
   backup: {
     retentionDays: POSTGRES_BACKUP_DEFAULTS.retentionDays,
     schedule: POSTGRES_BACKUP_DEFAULTS.schedule,
-    storage: '20Gi',
+    storageSize: '20Gi',
     offsite: {
       remote: { type: 's3', endpoint: 'https://s3.example.com', bucket: 'homelab-backups' },
       path: 'bun-blog/postgres',
@@ -71,7 +71,7 @@ export class BunBlogChart extends AppChart {
 
   constructor(platform: Platform, id = 'bun-blog', overrides: Overrides<BunBlogConfig> = {}) {
     super(platform, id, { category: 'apps' });
-    const config = withDefaults(BUN_BLOG_DEFAULTS, overrides);
+    const config = withDefaults(BUN_BLOG_DEFAULTS, refuseRenamed(this, overrides, { 'backup.storage': 'backup.storageSize' }));
     this.config = config;
 
     externalSecret(this, { name: config.database.passwordSecret.name, keys: [config.database.passwordSecret.key], usedBy: "the Bun blog's PostgreSQL user, PgBouncer and the backup job" });
@@ -82,7 +82,7 @@ export class BunBlogChart extends AppChart {
       storageSize: config.storage.database,
       storageClassName: config.storage.storageClassName,
       pooler: {},
-      dailyBackup: { retentionDays: config.backup.retentionDays, schedule: config.backup.schedule, storageSize: config.backup.storage, offsite: config.backup.offsite },
+      dailyBackup: config.backup,
     });
 
     const health = Probe.http('/health', { initialDelay: Duration.seconds(5), period: Duration.seconds(10) });

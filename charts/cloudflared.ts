@@ -1,22 +1,18 @@
-import { CLOUDFLARE_TUNNEL_DEFAULTS, CloudflareTunnel, HOST_NETWORK_REASON, TunnelRoute } from '../lib/networking/cloudflare-tunnel';
+import { resolveProps } from '../lib/config';
+import { CLOUDFLARE_TUNNEL_DEFAULTS, CloudflareTunnel, CloudflareTunnelProps, HOST_NETWORK_REASON, TunnelRoute } from '../lib/networking/cloudflare-tunnel';
 import { Routes } from '../lib/networking/routes';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { AppChart } from '../lib/platform/app-chart';
 import { Platform } from '../lib/platform/platform';
 import { PodSecurity } from '../lib/platform/pod-security';
 
-export interface CloudflaredConfig {
-  /** ID of the tunnel (`cloudflared tunnel create <name>` prints it). */
-  readonly tunnelId: string;
+/** The tunnel's props, under their names; only `routes` has a default of the chart's own. */
+export interface CloudflaredConfig extends Omit<CloudflareTunnelProps, 'routes'> {
   /**
    * Public hostnames and the services that answer them.
    * @default - every public route the app charts declare (`Routes`), in any order
    */
   readonly routes?: TunnelRoute[];
-  /** Pre-created Secret with the tunnel's credentials.json. @default CLOUDFLARE_TUNNEL_DEFAULTS.credentialsSecret */
-  readonly credentialsSecret?: string;
-  /** @default CLOUDFLARE_TUNNEL_DEFAULTS.hostNetwork (true, seed 000) */
-  readonly hostNetwork?: boolean;
 }
 
 /**
@@ -25,19 +21,17 @@ export interface CloudflaredConfig {
  */
 export class CloudflaredChart extends AppChart {
   constructor(platform: Platform, id: string, config: CloudflaredConfig) {
-    const hostNetwork = config.hostNetwork ?? CLOUDFLARE_TUNNEL_DEFAULTS.hostNetwork;
+    const tunnel = resolveProps(CLOUDFLARE_TUNNEL_DEFAULTS, config);
     super(platform, id, {
       category: 'networking',
-      podSecurity: hostNetwork
+      podSecurity: tunnel.hostNetwork
         ? PodSecurity.privileged(HOST_NETWORK_REASON)
         : PodSecurity.RESTRICTED,
     });
-    const credentialsSecret = config.credentialsSecret ?? CLOUDFLARE_TUNNEL_DEFAULTS.credentialsSecret;
-    externalSecret(this, { name: credentialsSecret, keys: ['credentials.json'], usedBy: 'the tunnel (`cloudflared tunnel create` writes it)' });
+    externalSecret(this, { name: tunnel.credentialsSecret, keys: ['credentials.json'], usedBy: 'the tunnel (`cloudflared tunnel create` writes it)' });
     // The tunnel serves the public routes of every app chart, wherever they are created.
     platform.onDerive(this, 'entry-points', () => {
-      const routes = config.routes ?? publicTunnelRoutes(platform);
-      new CloudflareTunnel(this, 'tunnel', { tunnelId: config.tunnelId, routes, hostNetwork, credentialsSecret });
+      new CloudflareTunnel(this, 'tunnel', { ...tunnel, routes: tunnel.routes ?? publicTunnelRoutes(platform) });
     });
   }
 }

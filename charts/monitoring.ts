@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Overrides, withDefaults } from '../lib/config';
+import { Overrides, refuseRenamed, withDefaults } from '../lib/config';
 import type { SecretKeyRef } from '../lib/k8s/secret-key-ref';
 import { externalSecret } from '../lib/secrets/external-secret';
 import { ALERTMANAGER_DEFAULTS, Alertmanager, Notifier, WarningBatching } from '../lib/monitoring/alertmanager';
@@ -24,7 +24,7 @@ export interface MonitoringConfig {
     readonly retention: Duration;
     /** TSDB size cap; keep it about 10 % below the volume. */
     readonly retentionSize: string;
-    readonly storage: string;
+    readonly storageSize: string;
     /** Seed 002: every 15 s. */
     readonly scrapeInterval: Duration;
     readonly resources: ResourcesProps;
@@ -46,13 +46,13 @@ export interface MonitoringConfig {
     readonly adminUser: SecretKeyRef;
     readonly adminPassword: SecretKeyRef;
     /** Seed 004: 10 GB. */
-    readonly storage: string;
+    readonly storageSize: string;
     readonly resources: ResourcesProps;
   };
   readonly loki: {
     readonly retention: Duration;
     /** Seed 004: 20 GB. */
-    readonly storage: string;
+    readonly storageSize: string;
   };
   /** Seed 002 opens Prometheus on 30090 and Grafana on 30030 on every node; off unless asked for. */
   readonly nodePorts: { readonly enabled: boolean; readonly prometheus: number; readonly grafana: number };
@@ -69,7 +69,7 @@ export const MONITORING_DEFAULTS: MonitoringConfig = {
   prometheus: {
     retention: PROMETHEUS_DEFAULTS.retention,
     retentionSize: '18GB',
-    storage: '20Gi',
+    storageSize: '20Gi',
     scrapeInterval: PROMETHEUS_DEFAULTS.scrapeInterval,
     resources: PROMETHEUS_DEFAULTS.resources,
   },
@@ -84,13 +84,16 @@ export const MONITORING_DEFAULTS: MonitoringConfig = {
   grafana: {
     adminUser: { name: 'grafana-admin', key: 'admin-user' },
     adminPassword: { name: 'grafana-admin', key: 'admin-password' },
-    storage: '10Gi',
+    storageSize: '10Gi',
     resources: GRAFANA_DEFAULTS.resources,
   },
-  loki: { retention: Duration.days(14), storage: '20Gi' },
+  loki: { retention: Duration.days(14), storageSize: '20Gi' },
   nodePorts: { enabled: false, prometheus: 30090, grafana: 30030 },
   rules: RULES_CONFIG,
 };
+
+/** Its config's fields renamed to the construct props they set. */
+const MONITORING_RENAMED = { 'prometheus.storage': 'prometheus.storageSize', 'grafana.storage': 'grafana.storageSize', 'loki.storage': 'loki.storageSize' };
 
 /**
  * The monitoring stack, Pod Security "restricted": Prometheus, Alertmanager, Grafana, Loki, the
@@ -106,7 +109,7 @@ export class MonitoringChart extends AppChart {
 
   constructor(platform: Platform, id = 'monitoring', overrides: Overrides<MonitoringConfig> = {}) {
     super(platform, id, { category: 'monitoring' });
-    const config = withDefaults(MONITORING_DEFAULTS, overrides);
+    const config = withDefaults(MONITORING_DEFAULTS, refuseRenamed(this, overrides, MONITORING_RENAMED));
     this.config = config;
 
     this.blackbox = new BlackboxExporter(this, 'blackbox-exporter');
@@ -116,7 +119,7 @@ export class MonitoringChart extends AppChart {
     declareAlerts(this, rules => alertingPipelineAlerts(this.namespace, rules));
     const am = config.alertmanager;
     externalSecret(this, { name: am.webhooksSecret, keys: [am.default.secretKey, am.critical.secretKey], usedBy: "Alertmanager's receivers (read as files)" });
-    this.loki = new Loki(this, 'loki', { retention: config.loki.retention, storageSize: config.loki.storage, storageClassName: config.storageClassName });
+    this.loki = new Loki(this, 'loki', { ...config.loki, storageClassName: config.storageClassName });
     for (const ref of [config.grafana.adminUser, config.grafana.adminPassword]) {
       externalSecret(this, { name: ref.name, keys: [ref.key], usedBy: "Grafana's admin login" });
     }
@@ -131,24 +134,17 @@ export class MonitoringChart extends AppChart {
     const config = this.config;
     const storageClassName = config.storageClassName;
     const declarations = collectDeclarations(platform, config.rules);
+    const { webhooksSecret, ...routing } = config.alertmanager;
     const alertmanager = new Alertmanager(this, 'alertmanager', {
-      webhooksSecret: config.alertmanager.webhooksSecret,
+      webhooksSecret,
       routing: {
-        default: config.alertmanager.default,
-        critical: config.alertmanager.critical,
-        groupWait: config.alertmanager.groupWait,
-        repeatInterval: config.alertmanager.repeatInterval,
-        warnings: config.alertmanager.warnings,
+        ...routing,
         supersedes: declarations.ruleGroups.flatMap(g => g.rules.flatMap((r): [string, string][] => (r.supersedes ? [[r.alert, r.supersedes]] : []))),
       },
     });
     const prometheus = new Prometheus(this, 'prometheus', {
-      retention: config.prometheus.retention,
-      retentionSize: config.prometheus.retentionSize,
-      storageSize: config.prometheus.storage,
+      ...config.prometheus,
       storageClassName,
-      scrapeInterval: config.prometheus.scrapeInterval,
-      resources: config.prometheus.resources,
       probes: config.rules.probes,
       alertmanager: alertmanager.address,
       blackboxExporter: this.blackbox.address,
@@ -162,11 +158,8 @@ export class MonitoringChart extends AppChart {
       lokiUrl: this.loki.url,
       scrapeInterval: config.prometheus.scrapeInterval,
       dashboards: declarations.dashboards,
-      adminUser: config.grafana.adminUser,
-      adminPassword: config.grafana.adminPassword,
-      storageSize: config.grafana.storage,
+      ...config.grafana,
       storageClassName,
-      resources: config.grafana.resources,
       nodePort: config.nodePorts.enabled ? config.nodePorts.grafana : undefined,
     });
     this.declareConnections(platform, { prometheus, grafana, alertmanager });

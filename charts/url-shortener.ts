@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Overrides, withDefaults } from '../lib/config';
+import { Overrides, refuseRenamed, withDefaults } from '../lib/config';
 import { Postgres } from '../lib/data/postgres';
 import type { ObjectStoreProps } from '../lib/data/postgres-cluster';
 import { Valkey, VALKEY_DEFAULTS } from '../lib/data/valkey';
@@ -34,11 +34,12 @@ export interface UrlShortenerConfig {
      */
     readonly openApi: boolean;
   };
+  /** The `Postgres` props of the same names; `name` is its `database`. */
   readonly database: {
     readonly name: string;
-    readonly owner: string;
+    readonly user: string;
     readonly instances: number;
-    readonly storage: string;
+    readonly storageSize: string;
     /** @default - the cluster's default class */
     readonly storageClassName?: string;
     readonly parameters: Record<string, string>;
@@ -77,9 +78,9 @@ export const URL_SHORTENER_DEFAULTS: UrlShortenerConfig = {
   },
   database: {
     name: 'urlshortener',
-    owner: 'urlshortener',
+    user: 'urlshortener',
     instances: POSTGRES_CLUSTER_DEFAULTS.instances,
-    storage: '5Gi',
+    storageSize: '5Gi',
     parameters: { shared_buffers: '256MB', max_connections: '200' },
     resources: POSTGRES_CLUSTER_DEFAULTS.resources,
     pooler: true,
@@ -93,6 +94,9 @@ export const URL_SHORTENER_DEFAULTS: UrlShortenerConfig = {
     passwordSecret: { name: 'url-shortener-valkey', key: 'password' },
   },
 };
+
+/** Its config's fields renamed to the construct props they set. */
+const URL_SHORTENER_RENAMED = { 'database.owner': 'database.user', 'database.storage': 'database.storageSize' };
 
 /**
  * The URL shortener (seed 002): the service of app/ in 3 replicas, a 3-instance CloudNativePG
@@ -120,22 +124,11 @@ export class UrlShortenerChart extends AppChart {
 
   constructor(platform: Platform, id = 'url-shortener', overrides: Overrides<UrlShortenerConfig> = {}) {
     super(platform, id, { category: 'apps' });
-    const config = withDefaults(URL_SHORTENER_DEFAULTS, overrides);
+    const config = withDefaults(URL_SHORTENER_DEFAULTS, refuseRenamed(this, overrides, URL_SHORTENER_RENAMED));
     this.config = config;
-    const db = config.database;
+    const { name, pooler, ...db } = config.database;
 
-    this.postgres = new Postgres(this, 'postgres', {
-      mode: 'cloudnative-pg',
-      instances: db.instances,
-      database: db.name,
-      user: db.owner,
-      storageSize: db.storage,
-      storageClassName: db.storageClassName,
-      parameters: db.parameters,
-      resources: db.resources,
-      pooler: db.pooler ? {} : undefined,
-      objectStore: db.objectStore,
-    });
+    this.postgres = new Postgres(this, 'postgres', { mode: 'cloudnative-pg', ...db, database: name, pooler: pooler ? {} : undefined });
     if (config.cache.passwordSecret) {
       externalSecret(this, { name: config.cache.passwordSecret.name, keys: [config.cache.passwordSecret.key], usedBy: 'Valkey (`requirepass`, `masterauth`) and its Sentinels (`sentinel auth-pass`, `requirepass`)' });
     }

@@ -1,3 +1,6 @@
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
+
 /** Every field optional, recursively: the shape of a chart's overrides. */
 export type Overrides<T> = {
   [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? Overrides<T[K]> : T[K];
@@ -42,4 +45,19 @@ export function resolveProps<P extends object, D extends { readonly [K in keyof 
     if (resolved[key] === undefined) resolved[key] = value;
   }
   return resolved as Resolved<P, D>;
+}
+
+/** Fields of a chart's config that have a new name, as dotted paths: old name to new name. */
+export type RenamedFields = Readonly<Record<string, string>>;
+
+/**
+ * The overrides, once none sets a field by a name it no longer has: `withDefaults` would keep
+ * such a field without reading it, so the setting would be lost in silence. Fails naming both.
+ */
+export function refuseRenamed<T>(scope: IConstruct, overrides: Overrides<T>, renamed: RenamedFields): Overrides<T> {
+  for (const [old, now] of Object.entries(renamed)) {
+    const value = old.split('.').reduce<unknown>((at, key) => (isPlainObject(at) ? at[key] : undefined), overrides);
+    if (value !== undefined) fail(scope, old, `is now "${now}", the name of the construct prop it sets; rename it`);
+  }
+  return overrides;
 }

@@ -110,6 +110,6 @@ describe('the construct reference', () => {
     for (const props of ['WebServiceProps', 'PostgresProps', 'ValkeyProps', 'VolumeClaimProps', 'RoutesProps', 'HelmChartProps', 'ManifestsProps', 'AppChartProps']) {
       expect(reference, props).toContain(`#### \`${props}\``);
     }
-    expect(reference).toMatch(/\| `replicas` \| `number` \| `2` \(seed 000: two replicas for zero-downtime deploys\) \|/);
+    expect(reference).toMatch(/\| `replicas` \| `number` \| `WEB_SERVICE_DEFAULTS.replicas` \(2, seed 000: two replicas for zero-downtime deploys\) \|/);
   });
 });

@@ -192,7 +192,7 @@ describe('the ollama app (seed 004)', () => {
 });
 
 describe('GPU requests', () => {
-  const ollamaOn = (model: string, image?: string) => (p: Platform) => new OllamaChart(p, 'llm', { gpuModel: model, ...(image ? { image } : {}) });
+  const ollamaOn = (model: string, image?: string) => (p: Platform) => new OllamaChart(p, 'llm', { gpu: { model }, ...(image ? { image } : {}) });
 
   it('on NVIDIA nodes: nvidia.com/gpu, the K3s nvidia RuntimeClass, NVIDIA\'s device plugin, no ROCm override', () => {
     const platform = gpuPlatform([{ vendor: 'nvidia', model: 'rtx3060' }], [ollamaOn('rtx3060', 'docker.io/ollama/ollama:0.32.15')]);

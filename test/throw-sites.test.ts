@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { App, Chart, Duration } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MonitoringChart } from '../charts/monitoring';
+import { UrlShortenerChart } from '../charts/url-shortener';
 import { Ollama } from '../lib/ai/ollama';
 import { PgBouncer } from '../lib/data/pgbouncer';
 import { Postgres, PostgresProps } from '../lib/data/postgres';
@@ -45,7 +46,7 @@ import { AppChart } from '../lib/platform/app-chart';
 import { Platform, PlatformSettings } from '../lib/platform/platform';
 import { PodSecurity } from '../lib/platform/pod-security';
 import { ResourceQuotas } from '../lib/platform/resource-quotas';
-import { externalSecret } from '../lib/secrets/external-secret';
+import { credentialsOf, externalSecret } from '../lib/secrets/external-secret';
 import { render } from '../lib/synth/render';
 import { StaticFilesProxy } from '../lib/web/static-files-proxy';
 import { WebService, WebServiceProps } from '../lib/web/web-service';
@@ -264,6 +265,9 @@ const CASES: [string, () => unknown, string][] = [
   ['a retention that is no retention', postgres({ objectStore: { ...STORE, retention: '30 days' } }), 'demo/db/Cluster: objectStore.retention: "30 days" is not a retention'],
   // lib/monitoring
   ['a retention size without a unit', () => new Prometheus(demo().chart, 'prometheus', { retentionSize: '18', storageSize: '20Gi', probes: {} } as never), 'demo/prometheus: retentionSize: "18" must be a whole number with a unit'],
+  ['a chart setting under the name it had before it took its prop\'s', () => new MonitoringChart(emptyPlatform(), 'monitoring', { prometheus: { storage: '30Gi' } } as never), 'monitoring: prometheus.storage: is now "prometheus.storageSize", the name of the construct prop it sets; rename it'],
+  ['the database owner of the URL shortener under its old name', () => new UrlShortenerChart(emptyPlatform(), 'url-shortener', { database: { owner: 'links' } } as never), 'url-shortener: database.owner: is now "database.user"'],
+  ['the credentials read before the platform is derived', () => credentialsOf(emptyPlatform()), 'credentials: are read once the platform is derived'],
   ['a rate window of half a second', () => { const p = emptyPlatform(); new MonitoringChart(p, 'monitoring', { rules: { http: { rateWindow: Duration.seconds(0) } } } as never); return render(p); }, 'monitoring: 0s is not a positive whole number of seconds'],
   ['a rule group name with capitals', group({ name: 'Demo' }), 'demo: rule group "Demo": name must be lowercase letters, digits and dashes'],
   ['a rule group without rules', group({ rules: [] }), 'demo: rule group demo: has no rules'],

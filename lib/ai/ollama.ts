@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { fail } from '../errors';
 import { IMAGES } from '../images';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
@@ -19,16 +20,16 @@ import { renderPodTemplate } from '../workloads/pod';
 import { ResourcesProps } from '../workloads/resources';
 
 export interface OllamaProps {
-  /** Name of the Deployment, Service and claim prefix. @default 'ollama' */
+  /** Name of the Deployment, Service and claim prefix. @default OLLAMA_DEFAULTS.name ('ollama') */
   readonly name?: string;
-  /** @default IMAGES.ollamaRocm (Ollama built with ROCm, for AMD GPUs) */
+  /** @default OLLAMA_DEFAULTS.image (IMAGES.ollamaRocm: Ollama built with ROCm, for AMD GPUs) */
   readonly image?: string;
   /** The GPU it runs on: a model declared in `PLATFORM_SETTINGS.capacity.gpus`. */
   readonly gpu: GpuRequest;
   /**
    * Models pulled before the server starts (`ollama pull`), e.g. `llama3`; the pod is Ready only
    * once they are on the models volume.
-   * @default []
+   * @default OLLAMA_DEFAULTS.models (none)
    */
   readonly models?: string[];
   /**
@@ -36,7 +37,7 @@ export interface OllamaProps {
    * @default OLLAMA_DEFAULTS.resources: requests 1 CPU / 8Gi, limits 8 CPU / 48Gi (seed 004: an iGPU's memory is system RAM)
    */
   readonly resources?: ResourcesProps;
-  /** Size of the models volume. @default '30Gi' (seed 004) */
+  /** Size of the models volume. @default OLLAMA_DEFAULTS.modelsStorage ('30Gi', seed 004) */
   readonly modelsStorage?: string;
   /** @default - the cluster's default class (local-path on K3s) */
   readonly storageClassName?: string;
@@ -53,6 +54,7 @@ export const OLLAMA_DEFAULTS = {
   port: 11434,
   resources: { requests: { cpu: '1', memory: '8Gi' }, limits: { cpu: '8', memory: '48Gi' } } as ResourcesProps,
   modelsStorage: '30Gi',
+  models: [] as string[],
   /** The puller only downloads: a little CPU and memory. */
   pullResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } as ResourcesProps,
   /** `GET /api/tags` lists the local models: answered once the server is up. */
@@ -110,19 +112,20 @@ export class Ollama extends Construct implements ConnectionTarget {
   constructor(scope: Construct, id: string, props: OllamaProps) {
     super(scope, id);
     const chart = AppChart.of(this);
-    this.name = assertDnsLabel(this, 'name', props.name ?? OLLAMA_DEFAULTS.name);
+    const p = resolveProps(OLLAMA_DEFAULTS, props);
+    this.name = assertDnsLabel(this, 'name', p.name);
     this.identity = { name: this.name, app: chart.appName, component: 'llm' };
-    const models = props.models ?? [];
+    const models = p.models;
     models.forEach((m, i) => { if (!MODEL_NAME.test(m)) fail(this, `models[${i}]`, `"${m}" is not an Ollama model name (model[:tag])`); });
     if (new Set(models).size !== models.length) fail(this, 'models', 'names a model twice');
-    this.gpu = allocateGpu(this, 'gpu', props.gpu);
+    this.gpu = allocateGpu(this, 'gpu', p.gpu);
 
     const labels = standardLabels(this.identity);
     const metadata = { name: this.name, labels };
     this.modelsVolume = new VolumeClaim(this, 'Models', {
       name: `${this.name}-models`,
-      size: props.modelsStorage ?? OLLAMA_DEFAULTS.modelsStorage,
-      storageClassName: props.storageClassName,
+      size: p.modelsStorage,
+      storageClassName: p.storageClassName,
       owner: this.identity,
     });
     const data = { volume: this.modelsVolume.volume('models'), path: OLLAMA_DEFAULTS.dataDir };
@@ -131,7 +134,7 @@ export class Ollama extends Construct implements ConnectionTarget {
       HOME: OLLAMA_DEFAULTS.dataDir,
       OLLAMA_MODELS: `${OLLAMA_DEFAULTS.dataDir}/models`,
     };
-    const image = props.image ?? OLLAMA_DEFAULTS.image;
+    const image = p.image;
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
@@ -157,7 +160,7 @@ export class Ollama extends Construct implements ConnectionTarget {
             ports: [{ name: 'http', port: this.port }],
             env: { ...env, OLLAMA_HOST: `0.0.0.0:${this.port}`, ...this.gpu.env },
             mounts: [data, tmp],
-            resources: props.resources ?? OLLAMA_DEFAULTS.resources,
+            resources: p.resources,
             gpu: this.gpu,
             readiness: OLLAMA_DEFAULTS.readiness,
             liveness: OLLAMA_DEFAULTS.liveness,
@@ -170,10 +173,10 @@ export class Ollama extends Construct implements ConnectionTarget {
       spec: { selector: selectorLabels(this.identity), ports: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http') }] },
     });
 
-    if (props.internalHostnames?.length) {
-      props.internalHostnames.forEach((h, i) => assertHostname(this, `internalHostnames[${i}]`, h));
+    if (p.internalHostnames?.length) {
+      p.internalHostnames.forEach((h, i) => assertHostname(this, `internalHostnames[${i}]`, h));
       this.routes = new Routes(this, 'Routes', {
-        hostnames: props.internalHostnames,
+        hostnames: p.internalHostnames,
         exposure: 'internal',
         component: this.identity.component,
         backend: { service: this.name, port: this.port, target: this },

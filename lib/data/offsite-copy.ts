@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { resolveProps } from '../config';
 import { fail } from '../errors';
 import { IMAGES } from '../images';
 import { EnvMap, EnvValue } from '../k8s/env';
@@ -13,7 +14,7 @@ export interface OffsiteS3 {
   readonly bucket: string;
   /**
    * rclone's name for the provider, which selects its quirks (`Other`, `Minio`, `Wasabi`, `Cloudflare`...).
-   * @default OFFSITE_COPY_DEFAULTS.provider ('Other')
+   * @default OFFSITE_COPY_DEFAULTS.s3.provider ('Other')
    * @see https://rclone.org/s3/#s3-provider
    */
   readonly provider?: string;
@@ -25,7 +26,7 @@ export interface OffsiteS3 {
 export interface OffsiteSftp {
   readonly type: 'sftp';
   readonly host: string;
-  /** @default 22 */
+  /** @default OFFSITE_COPY_DEFAULTS.sftp.port (22) */
   readonly port?: number;
   readonly user: string;
   /**
@@ -41,8 +42,10 @@ export type OffsiteRemote = OffsiteS3 | OffsiteSftp;
 export const OFFSITE_COPY_DEFAULTS = {
   retentionDays: 90,
   image: IMAGES.rclone,
-  provider: 'Other',
-  sftpPort: 22,
+  /** Of an S3 `remote`. */
+  s3: { provider: 'Other' },
+  /** Of an SFTP `remote`. */
+  sftp: { port: 22 },
   resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } as ResourcesProps,
 };
 
@@ -103,8 +106,8 @@ export function planOffsiteCopy(scope: IConstruct, field: string, o: OffsiteCopy
   const cfg = (key: string) => `RCLONE_CONFIG_${OFFSITE_REMOTE_NAME.toUpperCase()}_${key}`;
   const path = o.path.replace(/^\/+|\/+$/g, '');
   if (!path || /\s/.test(path)) fail(scope, `${field}.path`, `"${o.path}" must name a folder on the remote, without spaces`);
-  const r = o.remote;
-  if (r.type === 's3') {
+  if (o.remote.type === 's3') {
+    const r = resolveProps(OFFSITE_COPY_DEFAULTS.s3, o.remote);
     let url: URL | undefined;
     try { url = new URL(r.endpoint); } catch { /* reported below */ }
     if (!url || url.protocol !== 'https:' || url.pathname !== '/') fail(scope, `${field}.remote.endpoint`, `"${r.endpoint}" must be an https:// URL with no path`);
@@ -112,7 +115,7 @@ export function planOffsiteCopy(scope: IConstruct, field: string, o: OffsiteCopy
     return {
       env: {
         [cfg('TYPE')]: 's3',
-        [cfg('PROVIDER')]: r.provider ?? OFFSITE_COPY_DEFAULTS.provider,
+        [cfg('PROVIDER')]: r.provider,
         [cfg('ENDPOINT')]: r.endpoint,
         ...(r.region ? { [cfg('REGION')]: r.region } : {}),
         [cfg('ACCESS_KEY_ID')]: EnvValue.fromSecret(secret, 'access-key-id'),
@@ -128,8 +131,9 @@ export function planOffsiteCopy(scope: IConstruct, field: string, o: OffsiteCopy
       target: `the S3 bucket ${r.bucket} at ${url!.host}`,
     };
   }
-  if (r.type === 'sftp') {
-    const port = r.port ?? OFFSITE_COPY_DEFAULTS.sftpPort;
+  if (o.remote.type === 'sftp') {
+    const r = resolveProps(OFFSITE_COPY_DEFAULTS.sftp, o.remote);
+    const port = r.port;
     assertPort(scope, `${field}.remote.port`, port);
     if (!/^[a-zA-Z0-9.-]+$/.test(r.host)) fail(scope, `${field}.remote.host`, `"${r.host}" is not a host name`);
     if (!/^\S+ (ssh-|ecdsa-)\S+ \S+/.test(r.knownHosts.trim())) {
@@ -151,5 +155,5 @@ export function planOffsiteCopy(scope: IConstruct, field: string, o: OffsiteCopy
       target: `the SFTP server ${r.host}:${port}`,
     };
   }
-  return fail(scope, `${field}.remote.type`, `"${String((r as { type: unknown }).type)}" is not 's3' or 'sftp'`);
+  return fail(scope, `${field}.remote.type`, `"${String((o.remote as { type: unknown }).type)}" is not 's3' or 'sftp'`);
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { IMAGES } from '../images';
 import { EnvValue } from '../k8s/env';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
@@ -14,7 +15,6 @@ import { componentService } from '../workloads/service';
 import { fail } from '../errors';
 import type { SecretKeyRef } from '../k8s/secret-key-ref';
 
-/** The server PgBouncer connects to. */
 /** Every default of `PgBouncer`; its props' `@default`s name these values (seed 004's pooler). */
 export const PGBOUNCER_DEFAULTS = {
   image: IMAGES.pgbouncer,
@@ -24,6 +24,7 @@ export const PGBOUNCER_DEFAULTS = {
   resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } } as ResourcesProps,
 };
 
+/** The server PgBouncer connects to. */
 export interface PgBouncerUpstream {
   readonly name: string;
   readonly host: string;
@@ -69,9 +70,10 @@ export class PgBouncer extends Construct {
 
   constructor(scope: Construct, id: string, props: PgBouncerProps) {
     super(scope, id);
-    const pg = props.postgres;
+    const p = resolveProps(PGBOUNCER_DEFAULTS, props);
+    const pg = p.postgres;
     if (!pg) fail(this, 'postgres', 'a pooler needs the database it pools connections to');
-    this.name = assertDnsLabel(this, 'name', props.name ?? `${pg.name}-pooler`);
+    this.name = assertDnsLabel(this, 'name', p.name ?? `${pg.name}-pooler`);
     this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'connection-pooler' };
     const labels = standardLabels(this.identity);
 
@@ -84,7 +86,7 @@ export class PgBouncer extends Construct {
           runAs: { user: 70, group: 70 },
           containers: [{
             name: 'pgbouncer',
-            image: props.image ?? PGBOUNCER_DEFAULTS.image,
+            image: p.image,
             ports: [PORT],
             env: {
               DB_HOST: pg.host,
@@ -92,14 +94,14 @@ export class PgBouncer extends Construct {
               DB_USER: pg.user,
               DB_PASSWORD: EnvValue.fromSecret(pg.passwordSecret.name, pg.passwordSecret.key),
               AUTH_TYPE: 'scram-sha-256',
-              POOL_MODE: props.poolMode ?? PGBOUNCER_DEFAULTS.poolMode,
-              MAX_CLIENT_CONN: String(props.maxClientConnections ?? PGBOUNCER_DEFAULTS.maxClientConnections),
-              DEFAULT_POOL_SIZE: String(props.defaultPoolSize ?? PGBOUNCER_DEFAULTS.defaultPoolSize),
+              POOL_MODE: p.poolMode,
+              MAX_CLIENT_CONN: String(p.maxClientConnections),
+              DEFAULT_POOL_SIZE: String(p.defaultPoolSize),
               LISTEN_PORT: String(PORT.port),
             },
             // The image writes pgbouncer.ini and userlist.txt from the environment at start.
             mounts: [{ volume: Volume.emptyDir('config'), path: '/etc/pgbouncer' }],
-            resources: props.resources ?? PGBOUNCER_DEFAULTS.resources,
+            resources: p.resources,
             readiness: Probe.tcp({ period: Duration.seconds(10) }),
             liveness: Probe.tcp({ initialDelay: Duration.seconds(15), period: Duration.seconds(20) }),
           }],

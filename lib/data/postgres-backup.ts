@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { Resolved, resolveProps } from '../config';
 import { fail } from '../errors';
 import { IMAGES } from '../images';
 import { monitorPostgresDump } from '../monitoring/data-alerts';
@@ -111,23 +112,21 @@ export class PostgresBackup extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresBackupProps) {
     super(scope, id);
-    const source = props.source;
-    this.name = assertDnsLabel(this, 'name', props.name ?? `${source.name}-backup`);
+    const p = resolveProps(POSTGRES_BACKUP_DEFAULTS, props);
+    const source = p.source;
+    this.name = assertDnsLabel(this, 'name', p.name ?? `${source.name}-backup`);
     this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'backup' };
-    this.retentionDays = props.retentionDays ?? POSTGRES_BACKUP_DEFAULTS.retentionDays;
+    this.retentionDays = p.retentionDays;
     if (!Number.isInteger(this.retentionDays) || this.retentionDays < 1) {
       fail(this, 'retentionDays', `must be a whole number of days, at least 1 (got ${this.retentionDays})`);
     }
-    const schedule = props.schedule ?? POSTGRES_BACKUP_DEFAULTS.schedule;
-    if (!FIVE_FIELD_CRON.test(schedule)) fail(this, 'schedule', `"${schedule}" is not a 5-field cron expression`);
-    const timeout = props.timeout ?? POSTGRES_BACKUP_DEFAULTS.timeout;
+    if (!FIVE_FIELD_CRON.test(p.schedule)) fail(this, 'schedule', `"${p.schedule}" is not a 5-field cron expression`);
     const labels = standardLabels(this.identity);
-    const uid = props.uid ?? POSTGRES_BACKUP_DEFAULTS.uid;
 
     this.claim = new VolumeClaim(this, 'Claim', {
       name: this.name,
-      size: props.storageSize,
-      storageClassName: props.storageClassName,
+      size: p.storageSize,
+      storageClassName: p.storageClassName,
       owner: this.identity,
     });
     const dumpEnv = {
@@ -143,7 +142,7 @@ export class PostgresBackup extends Construct {
     const tmp = Volume.emptyDir('tmp');
     const dump = {
       name: 'pg-dump',
-      image: props.image ?? POSTGRES_BACKUP_DEFAULTS.image,
+      image: p.image,
       command: ['sh', `${SCRIPTS_DIR}/backup.sh`],
       env: dumpEnv,
       mounts: [
@@ -151,10 +150,10 @@ export class PostgresBackup extends Construct {
         { volume: this.claim.volume('backups'), path: '/backups' },
         { volume: tmp, path: '/tmp' },
       ],
-      resources: props.resources ?? POSTGRES_BACKUP_DEFAULTS.resources,
+      resources: p.resources,
     };
-    this.offsiteRetentionDays = props.offsite ? props.offsite.retentionDays ?? OFFSITE_COPY_DEFAULTS.retentionDays : undefined;
-    const offsite = props.offsite && this.offsiteCopy(props.offsite, dumpEnv, scripts, tmp);
+    const offsite = p.offsite && this.offsiteCopy(resolveProps(OFFSITE_COPY_DEFAULTS, p.offsite), dumpEnv, scripts, tmp);
+    this.offsiteRetentionDays = offsite?.retentionDays;
 
     new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: this.name, labels },
@@ -166,8 +165,8 @@ export class PostgresBackup extends Construct {
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: { name: this.name, labels },
       spec: {
-        schedule,
-        timeZone: props.timeZone ?? POSTGRES_BACKUP_DEFAULTS.timeZone,
+        schedule: p.schedule,
+        timeZone: p.timeZone,
         // Never two dumps at once; a run missed by more than an hour waits for the next day.
         concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: 3600,
@@ -177,11 +176,11 @@ export class PostgresBackup extends Construct {
           metadata: { labels },
           spec: {
             backoffLimit: 2,
-            activeDeadlineSeconds: timeout.toSeconds(),
+            activeDeadlineSeconds: p.timeout.toSeconds(),
             // Finished Jobs go after 3 days; their logs are in Loki.
             ttlSecondsAfterFinished: Duration.days(3).toSeconds(),
             template: withRestartPolicy(renderPodTemplate(this, labels, {
-              runAs: { user: uid, group: uid },
+              runAs: { user: p.uid, group: p.uid },
               // The copy runs only once the dump has succeeded.
               initContainers: offsite ? [dump] : undefined,
               containers: [offsite?.container ?? dump],
@@ -193,8 +192,8 @@ export class PostgresBackup extends Construct {
   }
 
   /** The rclone container, its ExternalSecret and its egress, for `offsite`. */
-  private offsiteCopy(o: OffsiteCopyOptions, dumpEnv: { PGDATABASE: string; BACKUP_DIR: string }, scripts: Volume, tmp: Volume) {
-    const retentionDays = o.retentionDays ?? OFFSITE_COPY_DEFAULTS.retentionDays;
+  private offsiteCopy(o: Resolved<OffsiteCopyOptions, typeof OFFSITE_COPY_DEFAULTS>, dumpEnv: { PGDATABASE: string; BACKUP_DIR: string }, scripts: Volume, tmp: Volume) {
+    const retentionDays = o.retentionDays;
     if (!Number.isInteger(retentionDays) || retentionDays < this.retentionDays) {
       fail(this, 'offsite.retentionDays', `must be a whole number of days, at least the local retentionDays ${this.retentionDays} (got ${retentionDays}); otherwise each run uploads again what it deletes`);
     }
@@ -204,10 +203,11 @@ export class PostgresBackup extends Construct {
     Platform.of(this).addExternalConnection(externalConnection(this, 'internet', `copies the database dumps offsite, to ${plan.target}`, plan.port));
     const credentials = plan.env.RCLONE_CONFIG_OFFSITE_KEY_FILE ? [{ volume: Volume.secret('credentials', secret), path: OFFSITE_CREDENTIALS_DIR, readOnly: true }] : [];
     return {
+      retentionDays,
       files: { 'offsite.sh': OFFSITE_SCRIPT, ...plan.files },
       container: {
         name: 'offsite-copy',
-        image: o.image ?? OFFSITE_COPY_DEFAULTS.image,
+        image: o.image,
         command: ['sh', `${SCRIPTS_DIR}/offsite.sh`],
         env: {
           PGDATABASE: dumpEnv.PGDATABASE,
@@ -223,7 +223,7 @@ export class PostgresBackup extends Construct {
           ...credentials,
           { volume: tmp, path: '/tmp' },
         ],
-        resources: o.resources ?? OFFSITE_COPY_DEFAULTS.resources,
+        resources: o.resources,
       },
     };
   }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { ObjectStore, ObjectStoreSpecConfigurationDataCompression, ObjectStoreSpecConfigurationWalCompression } from '../../imports/barman-objectstore-barmancloud.cnpg.io';
 import { Cluster, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../../imports/cnpg-cluster-postgresql.cnpg.io';
 import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod } from '../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
@@ -29,7 +30,9 @@ export const POSTGRES_CLUSTER_DEFAULTS = {
   imageName: IMAGES.cnpgPostgres16,
   owner: 'app',
   resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } as ResourcesProps,
-  objectStore: { retention: '30d', /** 03:00 every day (six fields: seconds first). */ schedule: '0 0 3 * * *' },
+  parameters: {} as Record<string, string>,
+  /** Of `objectStore`, which has no default itself. */
+  baseBackups: { retention: '30d', /** 03:00 every day (six fields: seconds first). */ schedule: '0 0 3 * * *' },
 };
 
 export interface ObjectStoreProps {
@@ -41,11 +44,11 @@ export interface ObjectStoreProps {
   readonly accessKeyId: SecretKeyRef;
   /** Pre-created Secret with the secret access key. */
   readonly secretAccessKey: SecretKeyRef;
-  /** How long base backups and WAL are kept, e.g. `30d`. @default POSTGRES_CLUSTER_DEFAULTS.objectStore.retention ('30d') */
+  /** How long base backups and WAL are kept, e.g. `30d`. @default POSTGRES_CLUSTER_DEFAULTS.baseBackups.retention ('30d') */
   readonly retention?: string;
   /**
    * When the ScheduledBackup takes a base backup: CloudNativePG's 6-field cron (seconds first).
-   * @default POSTGRES_CLUSTER_DEFAULTS.objectStore.schedule ('0 0 3 * * *', 03:00 every day)
+   * @default POSTGRES_CLUSTER_DEFAULTS.baseBackups.schedule ('0 0 3 * * *', 03:00 every day)
    */
   readonly schedule?: string;
 }
@@ -65,7 +68,7 @@ export interface PostgresClusterProps {
   readonly storageSize: string;
   /** @default - the cluster's default storage class */
   readonly storageClassName?: string;
-  /** `postgresql.conf` parameters, e.g. `{ shared_buffers: '256MB' }`. @default {} */
+  /** `postgresql.conf` parameters, e.g. `{ shared_buffers: '256MB' }`. @default POSTGRES_CLUSTER_DEFAULTS.parameters (none) */
   readonly parameters?: Record<string, string>;
   /** Of each instance. @default POSTGRES_CLUSTER_DEFAULTS.resources (requests 500m / 1Gi, limits 2 / 2Gi, seed 002) */
   readonly resources?: ResourcesProps;
@@ -103,35 +106,35 @@ export class PostgresCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
-    this.name = assertDnsLabel(this, 'name', props.name);
+    const p = resolveProps(POSTGRES_CLUSTER_DEFAULTS, props);
+    this.name = assertDnsLabel(this, 'name', p.name);
     this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'database' };
     // Alerts travel with what emits the metrics: the exporter of every instance, on 9187.
     monitorPostgres(this, { namespace: AppChart.of(this).namespace, service: this.name });
-    this.database = props.database;
-    this.owner = props.owner ?? POSTGRES_CLUSTER_DEFAULTS.owner;
-    this.instances = props.instances ?? POSTGRES_CLUSTER_DEFAULTS.instances;
+    this.database = p.database;
+    this.owner = p.owner;
+    this.instances = p.instances;
     if (!Number.isInteger(this.instances) || this.instances < 1) {
       fail(this, 'instances', `must be a whole number of at least 1 (got ${this.instances})`);
     }
-    const imageName = assertPinnedImage(this, 'imageName', props.imageName ?? POSTGRES_CLUSTER_DEFAULTS.imageName);
-    quantity(this, 'storageSize', props.storageSize);
-    const parameters = checkParameters(this, 'parameters', props.parameters ?? {}, CNPG_FIXED_PARAMETERS);
-    const resources = props.resources ?? POSTGRES_CLUSTER_DEFAULTS.resources;
+    const imageName = assertPinnedImage(this, 'imageName', p.imageName);
+    quantity(this, 'storageSize', p.storageSize);
+    const parameters = checkParameters(this, 'parameters', p.parameters, CNPG_FIXED_PARAMETERS);
+    const resources = p.resources;
     checkResources(this, 'resources', resources);
     const labels = standardLabels(this.identity);
     const platform = Platform.of(this);
     requireOperator(this, CLOUDNATIVE_PG);
 
-    const store = props.objectStore;
+    const store = p.objectStore && resolveProps(POSTGRES_CLUSTER_DEFAULTS.baseBackups, p.objectStore);
     if (store) {
       if (!/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/.test(store.destinationPath)) {
         fail(this, 'objectStore.destinationPath', `"${store.destinationPath}" is not an s3://bucket/path URL`);
       }
-      const schedule = store.schedule ?? POSTGRES_CLUSTER_DEFAULTS.objectStore.schedule;
+      const { schedule, retention } = store;
       if (!SIX_FIELD_CRON.test(schedule)) {
         fail(this, 'objectStore.schedule', `"${schedule}" is not a 6-field cron (seconds minutes hours day month weekday)`);
       }
-      const retention = store.retention ?? POSTGRES_CLUSTER_DEFAULTS.objectStore.retention;
       if (!RETENTION.test(retention)) fail(this, 'objectStore.retention', `"${retention}" is not a retention such as 30d, 4w or 6m`);
       requireOperator(this, BARMAN_CLOUD_PLUGIN);
       monitorPostgresBackups(this, { namespace: AppChart.of(this).namespace, service: this.name });
@@ -180,7 +183,7 @@ export class PostgresCluster extends Construct {
         instances: this.instances,
         imageName,
         primaryUpdateStrategy: ClusterSpecPrimaryUpdateStrategy.UNSUPERVISED,
-        storage: { size: props.storageSize, storageClass: props.storageClassName },
+        storage: { size: p.storageSize, storageClass: p.storageClassName },
         postgresql: Object.keys(parameters).length ? { parameters } : undefined,
         bootstrap: { initdb: { database: this.database, owner: this.owner } },
         resources: {

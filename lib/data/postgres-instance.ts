@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { fail } from '../errors';
 import { KEEP_ON_PRUNE_AND_DELETE } from '../k8s/protection';
 import { IMAGES } from '../images';
@@ -24,6 +25,7 @@ export const POSTGRES_INSTANCE_DEFAULTS = {
   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } as ResourcesProps,
   /** The Alpine images' postgres user. */
   uid: 70,
+  parameters: {} as Record<string, string>,
 };
 
 export interface PostgresInstanceProps {
@@ -48,7 +50,7 @@ export interface PostgresInstanceProps {
    * @default POSTGRES_INSTANCE_DEFAULTS.uid (70, the Alpine images)
    */
   readonly uid?: number;
-  /** `postgresql.conf` parameters, passed as `-c name=value`. @default {} */
+  /** `postgresql.conf` parameters, passed as `-c name=value`. @default POSTGRES_INSTANCE_DEFAULTS.parameters (none) */
   readonly parameters?: Record<string, string>;
 }
 
@@ -78,15 +80,16 @@ export class PostgresInstance extends Construct {
   constructor(scope: Construct, id: string, props: PostgresInstanceProps) {
     super(scope, id);
     const chart = AppChart.of(this);
-    this.name = assertDnsLabel(this, 'name', props.name);
+    const p = resolveProps(POSTGRES_INSTANCE_DEFAULTS, props);
+    this.name = assertDnsLabel(this, 'name', p.name);
     this.identity = { name: this.name, app: chart.appName, component: 'database' };
-    this.database = props.database;
-    this.user = props.user ?? POSTGRES_INSTANCE_DEFAULTS.user;
-    this.passwordSecret = props.passwordSecret;
-    quantity(this, 'storageSize', props.storageSize);
-    const uid = props.uid ?? POSTGRES_INSTANCE_DEFAULTS.uid;
+    this.database = p.database;
+    this.user = p.user;
+    this.passwordSecret = p.passwordSecret;
+    quantity(this, 'storageSize', p.storageSize);
+    const uid = p.uid;
     if (!Number.isInteger(uid) || uid < 1) fail(this, 'uid', `must be a non-root user ID (got ${uid})`);
-    const parameters = checkParameters(this, 'parameters', props.parameters ?? {});
+    const parameters = checkParameters(this, 'parameters', p.parameters);
     const labels = standardLabels(this.identity);
     const dataDir = '/var/lib/postgresql/data';
     const isReady = ['pg_isready', '--host', '127.0.0.1', '--username', this.user, '--dbname', this.database];
@@ -104,14 +107,14 @@ export class PostgresInstance extends Construct {
           terminationGracePeriod: Duration.seconds(60),
           containers: [{
             name: 'postgres',
-            image: props.image ?? POSTGRES_INSTANCE_DEFAULTS.image,
+            image: p.image,
             // The image's entrypoint hands arguments starting with '-' to postgres.
             args: postgresArgs(parameters),
             ports: [PORT],
             env: {
               POSTGRES_DB: this.database,
               POSTGRES_USER: this.user,
-              POSTGRES_PASSWORD: EnvValue.fromSecret(props.passwordSecret.name, props.passwordSecret.key),
+              POSTGRES_PASSWORD: EnvValue.fromSecret(p.passwordSecret.name, p.passwordSecret.key),
               // A subfolder, so the volume's lost+found does not stop initdb.
               PGDATA: `${dataDir}/pgdata`,
             },
@@ -122,7 +125,7 @@ export class PostgresInstance extends Construct {
               // The container runtime's 64Mi /dev/shm is too small for parallel queries.
               { volume: Volume.emptyDir('shm', { memory: true, sizeLimit: '256Mi' }), path: '/dev/shm' },
             ],
-            resources: props.resources ?? POSTGRES_INSTANCE_DEFAULTS.resources,
+            resources: p.resources,
             readiness: Probe.exec(isReady, { period: Duration.seconds(10) }),
             liveness: Probe.exec(isReady, { initialDelay: Duration.seconds(30), period: Duration.seconds(20), failureThreshold: 6 }),
           }],
@@ -131,8 +134,8 @@ export class PostgresInstance extends Construct {
           metadata: { name: 'data', labels, annotations: KEEP_ON_PRUNE_AND_DELETE },
           spec: {
             accessModes: ['ReadWriteOnce'],
-            storageClassName: props.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(props.storageSize) } },
+            storageClassName: p.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(p.storageSize) } },
           },
         }],
       },

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { Pooler, PoolerSpecPgbouncerPoolMode, PoolerSpecTemplateSpecContainersResourcesLimits as Limits, PoolerSpecTemplateSpecContainersResourcesRequests as Requests, PoolerSpecType } from '../../imports/cnpg-pooler-postgresql.cnpg.io';
 import { fail } from '../errors';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
@@ -54,18 +55,16 @@ export class PostgresPooler extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresPoolerProps) {
     super(scope, id);
-    const cluster = props.cluster;
+    const p = resolveProps(POSTGRES_POOLER_DEFAULTS, props);
+    const cluster = p.cluster;
     if (!cluster) fail(this, 'cluster', 'a Pooler needs the CloudNativePG cluster it pools connections to');
-    this.name = assertDnsLabel(this, 'name', props.name ?? `${cluster.name}-pooler-rw`);
+    this.name = assertDnsLabel(this, 'name', p.name ?? `${cluster.name}-pooler-rw`);
     this.identity = { name: this.name, app: AppChart.of(this).appName, component: 'connection-pooler' };
-    const instances = props.instances ?? POSTGRES_POOLER_DEFAULTS.instances;
+    const { instances, maxClientConnections: maxClient, defaultPoolSize: poolSize, resources } = p;
     if (!Number.isInteger(instances) || instances < 1) fail(this, 'instances', `must be a whole number of at least 1 (got ${instances})`);
-    const maxClient = props.maxClientConnections ?? POSTGRES_POOLER_DEFAULTS.maxClientConnections;
-    const poolSize = props.defaultPoolSize ?? POSTGRES_POOLER_DEFAULTS.defaultPoolSize;
     for (const [field, value] of [['maxClientConnections', maxClient], ['defaultPoolSize', poolSize]] as const) {
       if (!Number.isInteger(value) || value < 1) fail(this, field, `must be a whole number of at least 1 (got ${value})`);
     }
-    const resources = props.resources ?? POSTGRES_POOLER_DEFAULTS.resources;
     checkResources(this, 'resources', resources);
     const labels = standardLabels(this.identity);
 
@@ -76,7 +75,7 @@ export class PostgresPooler extends Construct {
         instances,
         type: PoolerSpecType.RW,
         pgbouncer: {
-          poolMode: props.poolMode === 'session' ? PoolerSpecPgbouncerPoolMode.SESSION : PoolerSpecPgbouncerPoolMode.TRANSACTION,
+          poolMode: p.poolMode === 'session' ? PoolerSpecPgbouncerPoolMode.SESSION : PoolerSpecPgbouncerPoolMode.TRANSACTION,
           // Clients may use named prepared statements (node-postgres does): PgBouncer tracks them
           // per server connection in transaction mode when this is above 0.
           parameters: { max_client_conn: String(maxClient), default_pool_size: String(poolSize), max_prepared_statements: '200' },

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { fail } from '../errors';
 import { ComponentIdentity } from '../k8s/labels';
 import { connection } from '../platform/connections';
@@ -43,14 +44,21 @@ export interface PostgresDumpOptions {
   readonly offsite?: OffsiteCopyOptions;
 }
 
+/** Every default of `Postgres` itself; its parts (`PostgresInstance`, `PostgresCluster`, the poolers, the backup) have their own. */
+export const POSTGRES_DEFAULTS = {
+  mode: 'single-instance' as PostgresMode,
+  /** The owner both parts default to. */
+  user: 'app',
+};
+
 export interface PostgresProps {
   /** Name of the database server: StatefulSet and Service, or CloudNativePG Cluster. @default the construct id */
   readonly name?: string;
-  /** A single-instance StatefulSet, or a CloudNativePG cluster (`'cloudnative-pg'`). @default 'single-instance' */
+  /** A single-instance StatefulSet, or a CloudNativePG cluster (`'cloudnative-pg'`). @default POSTGRES_DEFAULTS.mode ('single-instance') */
   readonly mode?: PostgresMode;
   /** Database created on first start. */
   readonly database: string;
-  /** Owner of that database. @default 'app' */
+  /** Owner of that database. @default POSTGRES_DEFAULTS.user ('app') */
   readonly user?: string;
   /**
    * Pre-created Secret with the user's password (single instance; never written to git).
@@ -98,13 +106,14 @@ export class Postgres extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
-    this.name = assertDnsLabel(this, 'name', props.name ?? id);
-    this.mode = props.mode ?? 'single-instance';
+    const p = resolveProps(POSTGRES_DEFAULTS, props);
+    this.name = assertDnsLabel(this, 'name', p.name ?? id);
+    this.mode = p.mode;
     this.database = props.database;
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.database ?? '')) {
       fail(this, 'database', `"${this.database}" is not a plain PostgreSQL identifier (lowercase letters, digits, '_')`);
     }
-    this.user = props.user ?? 'app';
+    this.user = p.user;
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.user)) fail(this, 'user', `"${this.user}" is not a plain PostgreSQL identifier (lowercase letters, digits, '_')`);
     quantity(this, 'storageSize', props.storageSize);
 
@@ -162,7 +171,7 @@ export class Postgres extends Construct {
         Platform.of(this).addConnection(connection(this.backup, (this.instance ?? this.cluster)!));
       }
     } else {
-      fail(this, 'mode', `"${String(props.mode)}" is not 'single-instance' or 'cloudnative-pg'`);
+      fail(this, 'mode', `"${String(p.mode)}" is not 'single-instance' or 'cloudnative-pg'`);
     }
     if (this.pooler) Platform.of(this).addConnection(connection(this.pooler, (this.instance ?? this.cluster)!));
   }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { stringify } from 'yaml';
 import { IMAGES } from '../images';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
@@ -86,15 +87,17 @@ function receiver(name: string, n: Notifier): Record<string, unknown> {
  * it comes. A firing critical silences the warnings and infos of the same alert on the same
  * service, and the critical variant of an alert silences its warning variant.
  */
-export function renderAlertmanagerConfig(r: AlertmanagerRouting): string {
-  const warnings = { ...ALERTMANAGER_DEFAULTS.warnings, ...r.warnings };
+export function renderAlertmanagerConfig(routing: AlertmanagerRouting): string {
+  const r = resolveProps(ALERTMANAGER_DEFAULTS, routing);
+  // A partial `warnings` keeps the default of the timing it leaves out.
+  const warnings = resolveProps(ALERTMANAGER_DEFAULTS.warnings, r.warnings);
   return stringify({
     route: {
       receiver: RECEIVER.default,
       group_by: ['alertname', 'namespace', 'service'],
-      group_wait: promDuration(r.groupWait ?? ALERTMANAGER_DEFAULTS.groupWait),
-      group_interval: promDuration(r.groupInterval ?? ALERTMANAGER_DEFAULTS.groupInterval),
-      repeat_interval: promDuration(r.repeatInterval ?? ALERTMANAGER_DEFAULTS.repeatInterval),
+      group_wait: promDuration(r.groupWait),
+      group_interval: promDuration(r.groupInterval),
+      repeat_interval: promDuration(r.repeatInterval),
       routes: [
         { receiver: RECEIVER.critical, matchers: ['severity="critical"'] },
         {
@@ -142,9 +145,10 @@ export class Alertmanager extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
+    const p = resolveProps(ALERTMANAGER_DEFAULTS, props);
     const identity = { name: 'alertmanager', app: AppChart.of(this).appName, component: 'alerting' };
     this.identity = identity;
-    this.config = renderAlertmanagerConfig(props.routing);
+    this.config = renderAlertmanagerConfig(p.routing);
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: 'alertmanager-config', labels: standardLabels(identity) }, data: { 'alertmanager.yml': this.config } });
     const health = Probe.http('/-/ready', { period: Duration.seconds(10) });
     this.workload = new MonitoringWorkload(this, 'Workload', {
@@ -155,7 +159,7 @@ export class Alertmanager extends Construct {
       servicePorts: [{ name: 'http', port: ALERTMANAGER_PORT }],
       containers: [{
         name: 'alertmanager',
-        image: props.image ?? ALERTMANAGER_DEFAULTS.image,
+        image: p.image,
         args: [
           '--config.file=/etc/alertmanager/alertmanager.yml',
           '--storage.path=/alertmanager',
@@ -166,10 +170,10 @@ export class Alertmanager extends Construct {
         ports: [{ name: 'http', port: ALERTMANAGER_PORT }],
         mounts: [
           { volume: Volume.configMap('config', 'alertmanager-config'), path: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
-          { volume: Volume.secret('webhooks', props.webhooksSecret), path: SECRETS_DIR, readOnly: true },
+          { volume: Volume.secret('webhooks', p.webhooksSecret), path: SECRETS_DIR, readOnly: true },
           { volume: Volume.emptyDir('data'), path: '/alertmanager' },
         ],
-        resources: props.resources ?? ALERTMANAGER_DEFAULTS.resources,
+        resources: p.resources,
         readiness: health,
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { stringify } from 'yaml';
 import { IMAGES } from '../images';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
@@ -54,6 +55,7 @@ export class BlackboxExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: ExporterProps = {}) {
     super(scope, id);
+    const p = resolveProps(EXPORTER_DEFAULTS.blackbox, props);
     const identity = { name: 'blackbox-exporter', app: AppChart.of(this).appName, component: 'probes' };
     this.identity = identity;
     this.config = renderBlackboxConfig();
@@ -66,11 +68,11 @@ export class BlackboxExporter extends Construct {
       servicePorts: [{ name: 'http', port: BLACKBOX_PORT }],
       containers: [{
         name: 'blackbox-exporter',
-        image: props.image ?? EXPORTER_DEFAULTS.blackbox.image,
+        image: p.image,
         args: ['--config.file=/etc/blackbox/blackbox.yml', `--web.listen-address=:${BLACKBOX_PORT}`],
         ports: [{ name: 'http', port: BLACKBOX_PORT }],
         mounts: [{ volume: Volume.configMap('config', 'blackbox-exporter-config'), path: '/etc/blackbox', readOnly: true }],
-        resources: props.resources ?? EXPORTER_DEFAULTS.blackbox.resources,
+        resources: p.resources,
         readiness: Probe.http('/-/healthy', { period: Duration.seconds(10) }),
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
@@ -100,6 +102,7 @@ export class KubeStateMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: ExporterProps = {}) {
     super(scope, id);
+    const p = resolveProps(EXPORTER_DEFAULTS.kubeStateMetrics, props);
     const identity = { name: 'kube-state-metrics', app: AppChart.of(this).appName, component: 'metrics-exporter' };
     this.identity = identity;
     const groups = [...new Set(KSM_RESOURCES.map(r => r.group))];
@@ -118,10 +121,10 @@ export class KubeStateMetrics extends Construct {
       readinessPort: 'telemetry',
       containers: [{
         name: 'kube-state-metrics',
-        image: props.image ?? EXPORTER_DEFAULTS.kubeStateMetrics.image,
+        image: p.image,
         args: ['--port=8080', '--telemetry-port=8081', `--resources=${KSM_RESOURCES.map(r => r.resource).join(',')}`],
         ports: [{ name: 'http', port: 8080 }, { name: 'telemetry', port: 8081 }],
-        resources: props.resources ?? EXPORTER_DEFAULTS.kubeStateMetrics.resources,
+        resources: p.resources,
         readiness: Probe.http('/readyz', { period: Duration.seconds(10) }),
         liveness: Probe.http('/livez', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
@@ -142,6 +145,7 @@ export class NodeExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: ExporterProps = {}) {
     super(scope, id);
+    const p = resolveProps(EXPORTER_DEFAULTS.nodeExporter, props);
     const identity = { name: 'node-exporter', app: AppChart.of(this).appName, component: 'metrics-exporter' };
     const health = Probe.http('/', { period: Duration.seconds(10) });
     // AMD GPUs report their memory through DRM in /sys; the device plugin's chart ships no exporter.
@@ -155,7 +159,7 @@ export class NodeExporter extends Construct {
       tolerations: [{ operator: 'Exists' }],
       containers: [{
         name: 'node-exporter',
-        image: props.image ?? EXPORTER_DEFAULTS.nodeExporter.image,
+        image: p.image,
         args: [
           '--path.procfs=/host/proc',
           '--path.sysfs=/host/sys',
@@ -170,7 +174,7 @@ export class NodeExporter extends Construct {
           { volume: Volume.hostPath('sys', '/sys'), path: '/host/sys', readOnly: true },
           { volume: Volume.hostPath('root', '/'), path: '/host/root', readOnly: true },
         ],
-        resources: props.resources ?? EXPORTER_DEFAULTS.nodeExporter.resources,
+        resources: p.resources,
         readiness: health,
         liveness: health.withTimings({ initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { stringify } from 'yaml';
 import type { SecretKeyRef } from '../k8s/secret-key-ref';
 import { IMAGES } from '../images';
@@ -86,30 +87,31 @@ export class Grafana extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
+    const p = resolveProps(GRAFANA_DEFAULTS, props);
     const identity = { name: 'grafana', app: AppChart.of(this).appName, component: 'dashboards' };
     this.identity = identity;
     const labels = standardLabels(identity);
     this.files = {
-      'datasources.yaml': renderDatasources(props.prometheusUrl, props.lokiUrl, props.scrapeInterval),
+      'datasources.yaml': renderDatasources(p.prometheusUrl, p.lokiUrl, p.scrapeInterval),
       'dashboards.yaml': renderDashboardProvider(),
     };
-    this.dashboards = Object.fromEntries(props.dashboards.map(d => [`${d.uid}.json`, `${JSON.stringify(d, null, 2)}\n`]));
+    this.dashboards = Object.fromEntries(p.dashboards.map(d => [`${d.uid}.json`, `${JSON.stringify(d, null, 2)}\n`]));
     new k8s.KubeConfigMap(this, 'Provisioning', { metadata: { name: 'grafana-provisioning', labels }, data: this.files });
     new k8s.KubeConfigMap(this, 'Dashboards', { metadata: { name: 'grafana-dashboards', labels }, data: this.dashboards });
-    const data = new VolumeClaim(this, 'Data', { name: 'grafana-data', size: props.storageSize, storageClassName: props.storageClassName, owner: identity });
+    const data = new VolumeClaim(this, 'Data', { name: 'grafana-data', size: p.storageSize, storageClassName: p.storageClassName, owner: identity });
     new MonitoringWorkload(this, 'Workload', {
       identity,
       // The image's grafana user.
       runAs: { user: 472, group: 472 },
       metrics: { port: GRAFANA_PORT },
       configFiles: { ...this.files, ...this.dashboards },
-      servicePorts: [{ name: 'http', port: GRAFANA_PORT, nodePort: props.nodePort }],
+      servicePorts: [{ name: 'http', port: GRAFANA_PORT, nodePort: p.nodePort }],
       containers: [{
         name: 'grafana',
-        image: props.image ?? GRAFANA_DEFAULTS.image,
+        image: p.image,
         env: {
-          GF_SECURITY_ADMIN_USER: EnvValue.fromSecret(props.adminUser.name, props.adminUser.key),
-          GF_SECURITY_ADMIN_PASSWORD: EnvValue.fromSecret(props.adminPassword.name, props.adminPassword.key),
+          GF_SECURITY_ADMIN_USER: EnvValue.fromSecret(p.adminUser.name, p.adminUser.key),
+          GF_SECURITY_ADMIN_PASSWORD: EnvValue.fromSecret(p.adminPassword.name, p.adminPassword.key),
           GF_ANALYTICS_REPORTING_ENABLED: 'false',
           GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
           GF_USERS_ALLOW_SIGN_UP: 'false',
@@ -123,7 +125,7 @@ export class Grafana extends Construct {
           { volume: data.volume('data'), path: '/var/lib/grafana' },
           { volume: Volume.emptyDir('tmp'), path: '/tmp' },
         ],
-        resources: props.resources ?? GRAFANA_DEFAULTS.resources,
+        resources: p.resources,
         readiness: Probe.http('/api/health', { period: Duration.seconds(10) }),
         liveness: Probe.http('/api/health', { initialDelay: Duration.seconds(60), period: Duration.seconds(20), failureThreshold: 5 }),
       }],

@@ -1,6 +1,7 @@
 import { Duration, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { stringify } from 'yaml';
 import { IMAGES } from '../images';
 import { EnvValue } from '../k8s/env';
@@ -64,11 +65,12 @@ export class Loki extends Construct {
 
   constructor(scope: Construct, id: string, props: LokiProps) {
     super(scope, id);
+    const p = resolveProps(LOGS_DEFAULTS.loki, props);
     const identity = { name: 'loki', app: AppChart.of(this).appName, component: 'logs' };
     this.identity = identity;
-    this.config = renderLokiConfig(props.retention);
+    this.config = renderLokiConfig(p.retention);
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: 'loki-config', labels: standardLabels(identity) }, data: { 'loki.yaml': this.config } });
-    const data = new VolumeClaim(this, 'Data', { name: 'loki-data', size: props.storageSize, storageClassName: props.storageClassName, owner: identity });
+    const data = new VolumeClaim(this, 'Data', { name: 'loki-data', size: p.storageSize, storageClassName: p.storageClassName, owner: identity });
     this.workload = new MonitoringWorkload(this, 'Workload', {
       identity,
       // The image's loki user.
@@ -78,7 +80,7 @@ export class Loki extends Construct {
       servicePorts: [{ name: 'http', port: LOKI_PORT }],
       containers: [{
         name: 'loki',
-        image: props.image ?? LOGS_DEFAULTS.loki.image,
+        image: p.image,
         args: ['-config.file=/etc/loki/loki.yaml', '-target=all'],
         ports: [{ name: 'http', port: LOKI_PORT }],
         mounts: [
@@ -86,7 +88,7 @@ export class Loki extends Construct {
           { volume: data.volume('data'), path: '/loki' },
           { volume: Volume.emptyDir('tmp'), path: '/tmp' },
         ],
-        resources: props.resources ?? LOGS_DEFAULTS.loki.resources,
+        resources: p.resources,
         readiness: Probe.http('/ready', { period: Duration.seconds(10), initialDelay: Duration.seconds(15) }),
         liveness: Probe.http('/ready', { initialDelay: Duration.seconds(60), period: Duration.seconds(30), failureThreshold: 5 }),
       }],
@@ -226,9 +228,10 @@ export class Alloy extends Construct {
 
   constructor(scope: Construct, id: string, props: AlloyProps) {
     super(scope, id);
+    const p = resolveProps(LOGS_DEFAULTS.alloy, props);
     const identity = { name: 'alloy', app: AppChart.of(this).appName, component: 'log-shipper' };
     this.identity = identity;
-    this.config = renderAlloyConfig(props.loki.pushUrl, props.namespaces);
+    this.config = renderAlloyConfig(p.loki.pushUrl, p.namespaces);
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: 'alloy-config', labels: standardLabels(identity) }, data: { 'config.alloy': this.config } });
     const serviceAccountName = clusterReader(this, identity, [
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
@@ -244,7 +247,7 @@ export class Alloy extends Construct {
       tolerations: [{ operator: 'Exists' }],
       containers: [{
         name: 'alloy',
-        image: props.image ?? LOGS_DEFAULTS.alloy.image,
+        image: p.image,
         args: ['run', '/etc/alloy/config.alloy', `--server.http.listen-addr=0.0.0.0:${ALLOY_PORT}`, '--storage.path=/var/lib/alloy/data', '--disable-reporting'],
         env: { NODE_NAME: EnvValue.fromField('spec.nodeName') },
         ports: [{ name: 'http', port: ALLOY_PORT }],
@@ -255,7 +258,7 @@ export class Alloy extends Construct {
           { volume: Volume.emptyDir('data'), path: '/var/lib/alloy/data' },
           { volume: Volume.emptyDir('tmp'), path: '/tmp' },
         ],
-        resources: props.resources ?? LOGS_DEFAULTS.alloy.resources,
+        resources: p.resources,
         readiness: Probe.http('/-/ready', { period: Duration.seconds(10) }),
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       }],
@@ -267,6 +270,6 @@ export class Alloy extends Construct {
     exempt(ds, 'pod-security.host-path', 'Alloy tails the pod log files under /var/log/pods on its node, mounted read-only');
     const namespace = AppChart.of(this).namespace;
     declareAlerts(this, config => stackTargetAlerts(namespace, config));
-    props.loki._addShipper(this);
+    p.loki._addShipper(this);
   }
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { fail } from '../errors';
 import { IMAGES } from '../images';
 import { ComponentIdentity, standardLabels } from '../k8s/labels';
@@ -25,6 +26,7 @@ export const PROMETHEUS_DEFAULTS = {
   scrapeInterval: Duration.seconds(15),
   /** Seed 004 gives Prometheus 1 GB and 500m. */
   resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } as ResourcesProps,
+  probes: RULES_CONFIG.probes,
 };
 
 export interface PrometheusProps {
@@ -55,7 +57,7 @@ export interface PrometheusProps {
   readonly probeUrls: string[];
   /** The kube-state-metrics pods, scraped with their own `namespace`, `pod` and `container` labels kept. */
   readonly kubeStateMetrics: KubeStateMetricsPods;
-  /** Job name and interval of the probes. @default RULES_CONFIG.probes */
+  /** Job name and interval of the probes. @default PROMETHEUS_DEFAULTS.probes (RULES_CONFIG.probes) */
   readonly probes?: { readonly job: string; readonly interval: Duration };
   /** @see https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport @default - ClusterIP only */
   readonly nodePort?: number;
@@ -79,33 +81,33 @@ export class Prometheus extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
+    const p = resolveProps(PROMETHEUS_DEFAULTS, props);
     const identity = { name: 'prometheus', app: AppChart.of(this).appName, component: 'metrics' };
     this.identity = identity;
     const platform = Platform.of(this);
     // Its NetworkPolicy lets it reach every pod that asks to be scraped.
     platform.declarations.scrapers.add(this, { identity, namespace: AppChart.of(this).namespace, declaredBy: this.node.path });
-    const retention = props.retention ?? PROMETHEUS_DEFAULTS.retention;
-    if (!/^\d+(B|KB|MB|GB|TB|PB)$/.test(props.retentionSize)) fail(this, 'retentionSize', `"${props.retentionSize}" must be a whole number with a unit B, KB, MB, GB, TB or PB`);
-    quantity(this, 'storageSize', props.storageSize);
+    if (!/^\d+(B|KB|MB|GB|TB|PB)$/.test(p.retentionSize)) fail(this, 'retentionSize', `"${p.retentionSize}" must be a whole number with a unit B, KB, MB, GB, TB or PB`);
+    quantity(this, 'storageSize', p.storageSize);
 
     this.config = renderPrometheusConfig({
-      scrapeInterval: props.scrapeInterval ?? PROMETHEUS_DEFAULTS.scrapeInterval,
-      evaluationInterval: props.scrapeInterval ?? PROMETHEUS_DEFAULTS.scrapeInterval,
-      alertmanager: props.alertmanager,
+      scrapeInterval: p.scrapeInterval,
+      evaluationInterval: p.scrapeInterval,
+      alertmanager: p.alertmanager,
       rulesDir: RULES_DIR,
-      probeUrls: props.probeUrls,
-      blackboxExporter: props.blackboxExporter,
-      probeJob: (props.probes ?? RULES_CONFIG.probes).job,
-      probeInterval: (props.probes ?? RULES_CONFIG.probes).interval,
+      probeUrls: p.probeUrls,
+      blackboxExporter: p.blackboxExporter,
+      probeJob: p.probes.job,
+      probeInterval: p.probes.interval,
       probeModule: 'http_2xx',
-      kubeStateMetrics: props.kubeStateMetrics,
+      kubeStateMetrics: p.kubeStateMetrics,
     });
-    this.ruleFiles = Object.fromEntries(props.ruleGroups.map(g => [`${g.name}.yml`, renderRuleFile(g, platform.repoURL, platform.targetRevision)]));
+    this.ruleFiles = Object.fromEntries(p.ruleGroups.map(g => [`${g.name}.yml`, renderRuleFile(g, platform.repoURL, platform.targetRevision)]));
 
     const labels = standardLabels(identity);
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: 'prometheus-config', labels }, data: { 'prometheus.yml': this.config } });
     new k8s.KubeConfigMap(this, 'Rules', { metadata: { name: 'prometheus-rules', labels }, data: this.ruleFiles });
-    const data = new VolumeClaim(this, 'Data', { name: 'prometheus-data', size: props.storageSize, storageClassName: props.storageClassName, owner: identity });
+    const data = new VolumeClaim(this, 'Data', { name: 'prometheus-data', size: p.storageSize, storageClassName: p.storageClassName, owner: identity });
 
     const serviceAccountName = clusterReader(this, identity, [
       { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'nodes'], verbs: ['get', 'list', 'watch'] },
@@ -121,15 +123,15 @@ export class Prometheus extends Construct {
       metrics: { port: PROMETHEUS_PORT },
       configFiles: { 'prometheus.yml': this.config, ...this.ruleFiles },
       terminationGracePeriod: Duration.seconds(120),
-      servicePorts: [{ name: 'http', port: PROMETHEUS_PORT, nodePort: props.nodePort }],
+      servicePorts: [{ name: 'http', port: PROMETHEUS_PORT, nodePort: p.nodePort }],
       containers: [{
         name: 'prometheus',
-        image: props.image ?? PROMETHEUS_DEFAULTS.image,
+        image: p.image,
         args: [
           `--config.file=${CONFIG_DIR}/prometheus.yml`,
           '--storage.tsdb.path=/prometheus',
-          `--storage.tsdb.retention.time=${retention.toDays()}d`,
-          `--storage.tsdb.retention.size=${props.retentionSize}`,
+          `--storage.tsdb.retention.time=${p.retention.toDays()}d`,
+          `--storage.tsdb.retention.size=${p.retentionSize}`,
           `--web.listen-address=:${PROMETHEUS_PORT}`,
         ],
         ports: [{ name: 'http', port: PROMETHEUS_PORT }],
@@ -138,7 +140,7 @@ export class Prometheus extends Construct {
           { volume: Volume.configMap('rules', 'prometheus-rules'), path: RULES_DIR, readOnly: true },
           { volume: data.volume('data'), path: '/prometheus' },
         ],
-        resources: props.resources ?? PROMETHEUS_DEFAULTS.resources,
+        resources: p.resources,
         readiness: Probe.http('/-/ready', { period: Duration.seconds(10) }),
         liveness: Probe.http('/-/healthy', { initialDelay: Duration.seconds(30), period: Duration.seconds(15), failureThreshold: 5 }),
         // Replaying the write-ahead log after a restart can take minutes.

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { stringify } from 'yaml';
 import { fail } from '../errors';
 import { IMAGES } from '../images';
@@ -91,29 +92,30 @@ export class CloudflareTunnel extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudflareTunnelProps) {
     super(scope, id);
+    const p = resolveProps(CLOUDFLARE_TUNNEL_DEFAULTS, props);
     this.identity = { name: 'cloudflared', app: AppChart.of(this).appName, component: 'tunnel' };
-    if (!/^[0-9a-f-]{36}$/.test(props.tunnelId)) fail(this, 'tunnelId', `"${props.tunnelId}" is not a tunnel UUID`);
-    if (props.routes.length === 0) fail(this, 'routes', 'needs at least one route');
-    props.routes.forEach((r, i) => {
+    if (!/^[0-9a-f-]{36}$/.test(p.tunnelId)) fail(this, 'tunnelId', `"${p.tunnelId}" is not a tunnel UUID`);
+    if (p.routes.length === 0) fail(this, 'routes', 'needs at least one route');
+    p.routes.forEach((r, i) => {
       assertHostname(this, `routes[${i}].hostname`, r.hostname);
       if (!/^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(r.service)) fail(this, `routes[${i}].service`, `"${r.service}" is not an http(s)://host[:port] URL`);
     });
     const seen = new Set<string>();
-    for (const r of props.routes) {
+    for (const r of p.routes) {
       const key = `${r.hostname}${r.path ?? ''}`;
       if (seen.has(key)) fail(this, 'routes', `hostname ${key} is routed twice`);
       seen.add(key);
     }
 
-    this.routes = [...props.routes];
+    this.routes = [...p.routes];
     // The routes' declarations (lib/networking/routes.ts) give the blackbox exporter their hostnames.
-    this.config = renderTunnelConfig(props.tunnelId, props.protocol ?? CLOUDFLARE_TUNNEL_DEFAULTS.protocol, props.routes);
+    this.config = renderTunnelConfig(p.tunnelId, p.protocol, p.routes);
     const labels = standardLabels(this.identity);
     const name = this.identity.name;
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name, labels }, data: { 'config.yaml': this.config } });
 
     const ready = Probe.http('/ready', { period: Duration.seconds(10) });
-    const hostNetwork = props.hostNetwork ?? CLOUDFLARE_TUNNEL_DEFAULTS.hostNetwork;
+    const hostNetwork = p.hostNetwork;
     const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name, labels },
       spec: {
@@ -129,14 +131,14 @@ export class CloudflareTunnel extends Construct {
           annotations: { 'checksum/config': checksum(this.config) },
           containers: [{
             name,
-            image: props.image ?? CLOUDFLARE_TUNNEL_DEFAULTS.image,
+            image: p.image,
             args: ['tunnel', '--config', `${CONFIG_DIR}/config.yaml`, 'run'],
             ports: [METRICS],
             mounts: [
               { volume: Volume.configMap('config', name), path: CONFIG_DIR, readOnly: true },
-              { volume: Volume.secret('credentials', props.credentialsSecret ?? CLOUDFLARE_TUNNEL_DEFAULTS.credentialsSecret), path: CREDENTIALS_DIR, readOnly: true },
+              { volume: Volume.secret('credentials', p.credentialsSecret), path: CREDENTIALS_DIR, readOnly: true },
             ],
-            resources: props.resources ?? CLOUDFLARE_TUNNEL_DEFAULTS.resources,
+            resources: p.resources,
             readiness: ready,
             liveness: ready.withTimings({ initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
           }],
@@ -146,7 +148,7 @@ export class CloudflareTunnel extends Construct {
     if (hostNetwork) exempt(deployment, 'pod-security.host-namespaces', HOST_NETWORK_REASON);
     const platform = Platform.of(this);
     platform.declarations.tunnels.add(this, { identity: this.identity, namespace: AppChart.of(this).namespace, declaredBy: this.node.path, hostnames: this.routes.map(r => r.hostname) });
-    const targets = new Set(props.routes.flatMap(r => (r.target ? [r.target] : [])));
+    const targets = new Set(p.routes.flatMap(r => (r.target ? [r.target] : [])));
     for (const target of targets) platform.addConnection(connection(this, target), this);
   }
 }

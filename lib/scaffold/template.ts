@@ -37,7 +37,7 @@ export function appChartSource(o: NewAppOptions): string {
     '  readonly replicas: number;',
     '  readonly resources: ResourcesProps;',
     ...(o.publicHost ? ['  /** Public hostname: DNS record, certificate and tunnel route. */', '  readonly hostname: string;'] : []),
-    ...(o.postgres ? ['  readonly database: { readonly name: string; readonly user: string; readonly storage: string };'] : []),
+    ...(o.postgres ? ['  readonly database: { readonly name: string; readonly user: string; readonly storageSize: string };'] : []),
   ];
   const defaults = [
     ...(o.image !== undefined ? [`  image: IMAGES.${camelCase(o.name)},`] : []),
@@ -46,7 +46,7 @@ export function appChartSource(o: NewAppOptions): string {
     '  replicas: 2,',
     "  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },",
     ...(o.publicHost ? [`  hostname: '${o.publicHost}',`] : []),
-    ...(o.postgres ? [`  database: { name: '${o.name.replace(/-/g, '_')}', user: '${o.name.replace(/-/g, '_')}', storage: '10Gi' },`] : []),
+    ...(o.postgres ? [`  database: { name: '${o.name.replace(/-/g, '_')}', user: '${o.name.replace(/-/g, '_')}', storageSize: '10Gi' },`] : []),
   ];
   const body: string[] = [];
   // What new-app was not told stays a call that fails synthesis, naming this file and line.
@@ -65,7 +65,7 @@ export function appChartSource(o: NewAppOptions): string {
       '      database: config.database.name,',
       '      user: config.database.user,',
       "      passwordSecret: { name: password.name, key: 'password' },",
-      '      storageSize: config.database.storage,',
+      '      storageSize: config.database.storageSize,',
       '    });',
     );
   }

@@ -130,13 +130,14 @@ export function runTimeSecret(scope: IConstruct, name: string, createdBy: string
 }
 
 /**
- * Every credential of the platform `scope` belongs to, once it is derived (the edge declares the
- * DNS solver's token then): the ExternalSecrets' targets and the pre-created Secrets, sorted by
- * namespace and name.
+ * Every credential of the platform `scope` belongs to: the ExternalSecrets' targets and the
+ * pre-created Secrets, sorted by namespace and name. It reads the derived platform (the edge
+ * declares the DNS solver's token in the derive phase) and never runs that phase itself:
+ * render or synthesize first.
  */
 export function credentialsOf(scope: IConstruct): { external: ProvidedSecret[]; preCreated: PreCreatedSecret[]; runTime: RunTimeSecret[] } {
   const platform = Platform.of(scope);
-  platform.derive();
+  if (!platform.derived) fail(scope, 'credentials', 'are read once the platform is derived; render it (or call platform.derive()) first');
   const { external, preCreated, runTime } = registryOf(platform);
   const order = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
     a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { resolveProps } from '../config';
 import { fail } from '../errors';
 import { IMAGES } from '../images';
 import { standardLabels } from '../k8s/labels';
@@ -17,7 +18,8 @@ export const STATIC_FILES_PROXY_DEFAULTS = {
   replicas: 1,
   image: IMAGES.nginx,
   clientMaxBodySize: '20m',
-  maxAge: Duration.hours(1),
+  /** Of each of `staticMounts`. */
+  staticMount: { maxAge: Duration.hours(1) },
   resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } } as ResourcesProps,
 };
 
@@ -25,7 +27,7 @@ export const STATIC_FILES_PROXY_DEFAULTS = {
 export interface StaticMount {
   readonly urlPath: string;
   readonly claim: VolumeClaim;
-  /** @default STATIC_FILES_PROXY_DEFAULTS.maxAge (1 hour) */
+  /** @default STATIC_FILES_PROXY_DEFAULTS.staticMount.maxAge (1 hour) */
   readonly maxAge?: Duration;
 }
 
@@ -58,17 +60,18 @@ export class StaticFilesProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: StaticFilesProxyProps) {
     super(scope, id);
-    const name = props.name ?? id;
-    props.staticMounts.forEach((m, i) => {
+    const p = resolveProps(STATIC_FILES_PROXY_DEFAULTS, props);
+    const name = p.name ?? id;
+    p.staticMounts.forEach((m, i) => {
       if (!/^\/([^/]+\/)+$/.test(m.urlPath)) fail(this, `staticMounts[${i}].urlPath`, `"${m.urlPath}" must start and end with /`);
     });
-    const mounts = props.staticMounts.map((m, i) => ({ ...m, volumeName: `files-${i}`, folder: `/srv/files-${i}` }));
+    const mounts = p.staticMounts.map((m, i) => ({ ...resolveProps(STATIC_FILES_PROXY_DEFAULTS.staticMount, m), volumeName: `files-${i}`, folder: `/srv/files-${i}` }));
     this.nginxConf = renderNginxConf({
       listenPort: LISTEN_PORT,
-      upstream: `${props.upstream.name}:${props.upstream.servicePort}`,
-      clientMaxBodySize: props.clientMaxBodySize ?? STATIC_FILES_PROXY_DEFAULTS.clientMaxBodySize,
+      upstream: `${p.upstream.name}:${p.upstream.servicePort}`,
+      clientMaxBodySize: p.clientMaxBodySize,
       healthPath: HEALTH_PATH,
-      locations: mounts.map(m => ({ urlPath: m.urlPath, folder: m.folder, maxAgeSeconds: (m.maxAge ?? STATIC_FILES_PROXY_DEFAULTS.maxAge).toSeconds() })),
+      locations: mounts.map(m => ({ urlPath: m.urlPath, folder: m.folder, maxAgeSeconds: m.maxAge.toSeconds() })),
     });
     const configName = `${name}-config`;
     const health = Probe.http(HEALTH_PATH, { period: Duration.seconds(10) });
@@ -76,12 +79,12 @@ export class StaticFilesProxy extends Construct {
     this.web = new WebService(this, 'Web', {
       name,
       component: 'proxy',
-      image: props.image ?? STATIC_FILES_PROXY_DEFAULTS.image,
+      image: p.image,
       port: LISTEN_PORT,
-      replicas: props.replicas ?? STATIC_FILES_PROXY_DEFAULTS.replicas,
+      replicas: p.replicas,
       // The official unprivileged image runs as nginx (UID 101).
       runAs: { user: 101, group: 101 },
-      resources: props.resources ?? STATIC_FILES_PROXY_DEFAULTS.resources,
+      resources: p.resources,
       readiness: health,
       liveness: health.withTimings({ initialDelay: Duration.seconds(10), period: Duration.seconds(20), failureThreshold: 5 }),
       preStopSleep: Duration.seconds(5),
@@ -93,7 +96,7 @@ export class StaticFilesProxy extends Construct {
       ],
     });
 
-    this.web.connectsTo(props.upstream);
+    this.web.connectsTo(p.upstream);
 
     new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: configName, labels: standardLabels(this.web.identity) },

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { Resolved, resolveProps } from '../config';
 import { fail } from '../errors';
 import { EnvMap } from '../k8s/env';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../k8s/labels';
@@ -24,14 +25,14 @@ import { ResourcesProps, checkResources } from '../workloads/resources';
 export interface AutoscalingProps {
   /**
    * Fewest pods the autoscaler keeps.
-   * @default 2
+   * @default WEB_SERVICE_DEFAULTS.autoscaler.minReplicas (2)
    */
   readonly minReplicas?: number;
   /** Most pods the autoscaler starts; at least `minReplicas`. */
   readonly maxReplicas: number;
   /**
    * Average CPU use, as a percentage of the CPU request, that the autoscaler aims for.
-   * @default 70
+   * @default WEB_SERVICE_DEFAULTS.autoscaler.cpuUtilization (70)
    * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
    */
   readonly cpuUtilization?: number;
@@ -65,7 +66,7 @@ export interface WebIngressProps {
 export interface WebServiceProps {
   /** Name of the Deployment, Service and every other object. @default the construct id */
   readonly name?: string;
-  /** Value of app.kubernetes.io/component. @default 'server' */
+  /** Value of app.kubernetes.io/component. @default WEB_SERVICE_DEFAULTS.component ('server') */
   readonly component?: string;
   /** Container image, pinned to a version tag. */
   readonly image: string;
@@ -75,34 +76,34 @@ export interface WebServiceProps {
   readonly servicePort?: number;
   /**
    * Fixed number of pods; mutually exclusive with `autoscaling`.
-   * @default 2 (seed 000: two replicas for zero-downtime deploys)
+   * @default WEB_SERVICE_DEFAULTS.replicas (2, seed 000: two replicas for zero-downtime deploys)
    */
   readonly replicas?: number;
   /** A HorizontalPodAutoscaler; the Deployment then leaves `replicas` to it. @default - fixed replicas */
   readonly autoscaling?: AutoscalingProps;
   /**
    * Requests and limits of the container.
-   * @default requests 100m CPU / 128Mi, limits 500m CPU / 512Mi (seed 004)
+   * @default WEB_SERVICE_DEFAULTS.resources (requests 100m CPU / 128Mi, limits 500m CPU / 512Mi, seed 004)
    */
   readonly resources?: ResourcesProps;
   /**
    * When the pod may receive traffic.
-   * @default GET /health/ after 60 s, every 15 s, 3 failures (seed 000)
+   * @default WEB_SERVICE_DEFAULTS.readiness (GET /health/ after 60 s, every 15 s, 3 failures, seed 000)
    */
   readonly readiness?: Probe;
   /**
    * When the container is restarted.
-   * @default GET /health/ after 90 s, every 30 s, 5 failures (seed 000)
+   * @default WEB_SERVICE_DEFAULTS.liveness (GET /health/ after 90 s, every 30 s, 5 failures, seed 000)
    */
   readonly liveness?: Probe;
   /**
    * Time the container keeps serving after removal from the Service, so in-flight requests drain.
-   * @default 15 s (seed 000)
+   * @default WEB_SERVICE_DEFAULTS.preStopSleep (15 s, seed 000)
    */
   readonly preStopSleep?: Duration;
   /**
    * Time from the start of termination to SIGKILL; must exceed `preStopSleep`.
-   * @default preStopSleep + 30 s
+   * @default preStopSleep + WEB_SERVICE_DEFAULTS.drainHeadroom (30 s)
    */
   readonly terminationGracePeriod?: Duration;
   /**
@@ -156,13 +157,15 @@ export const WEB_SERVICE_DEFAULTS = {
   readiness: Probe.http('/health/', { initialDelay: Duration.seconds(60), period: Duration.seconds(15), failureThreshold: 3 }),
   liveness: Probe.http('/health/', { initialDelay: Duration.seconds(90), period: Duration.seconds(30), failureThreshold: 5 }),
   preStopSleep: Duration.seconds(15),
+  /** What `terminationGracePeriod` adds to `preStopSleep` when it is not given. */
   drainHeadroom: Duration.seconds(30),
-  autoscalingMin: 2,
-  cpuUtilization: 70,
-  ingressClass: 'traefik',
+  /** Of `autoscaling`, which has no default itself. */
+  autoscaler: { minReplicas: 2, cpuUtilization: 70 },
 } as const;
 
 const PORT_NAME = 'http';
+
+type ResolvedAutoscaling = Resolved<AutoscalingProps, typeof WEB_SERVICE_DEFAULTS.autoscaler>;
 
 /**
  * A stateless HTTP workload: Deployment + Service, a PodDisruptionBudget and spread across nodes
@@ -185,18 +188,24 @@ export class WebService extends Construct {
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
     const chart = AppChart.of(this);
-    this.name = assertDnsLabel(this, 'name', props.name ?? id);
-    this.identity = { name: this.name, app: chart.appName, component: props.component ?? WEB_SERVICE_DEFAULTS.component };
-    assertPort(this, 'port', props.port);
-    if (props.metrics) assertPort(this, 'metrics.port', props.metrics.port);
-    this.servicePort = assertPort(this, 'servicePort', props.servicePort ?? props.port);
+    // `replicas` as written: with autoscaling it must be absent, not defaulted.
+    if (props.autoscaling && props.replicas !== undefined) {
+      fail(this, 'replicas', 'cannot be set together with autoscaling; the HorizontalPodAutoscaler owns the replica count');
+    }
+    const p = resolveProps(WEB_SERVICE_DEFAULTS, props);
+    const autoscaling = p.autoscaling && resolveProps(WEB_SERVICE_DEFAULTS.autoscaler, p.autoscaling);
+    this.name = assertDnsLabel(this, 'name', p.name ?? id);
+    this.identity = { name: this.name, app: chart.appName, component: p.component };
+    assertPort(this, 'port', p.port);
+    if (p.metrics) assertPort(this, 'metrics.port', p.metrics.port);
+    this.servicePort = assertPort(this, 'servicePort', p.servicePort ?? p.port);
 
     // Checked here so that messages name the props as written (`image`, not `container.image`).
-    assertPinnedImage(this, 'image', props.image);
-    checkResources(this, 'resources', props.resources ?? WEB_SERVICE_DEFAULTS.resources);
-    const replicas = this.checkReplicas(props);
-    const preStopSleep = props.preStopSleep ?? WEB_SERVICE_DEFAULTS.preStopSleep;
-    const grace = props.terminationGracePeriod ?? Duration.seconds(preStopSleep.toSeconds() + WEB_SERVICE_DEFAULTS.drainHeadroom.toSeconds());
+    assertPinnedImage(this, 'image', p.image);
+    checkResources(this, 'resources', p.resources);
+    const replicas = autoscaling ? this.checkAutoscaling(autoscaling) : this.checkReplicas(p.replicas);
+    const preStopSleep = p.preStopSleep;
+    const grace = p.terminationGracePeriod ?? Duration.seconds(preStopSleep.toSeconds() + WEB_SERVICE_DEFAULTS.drainHeadroom.toSeconds());
     if (grace.toSeconds() <= preStopSleep.toSeconds()) {
       fail(this, 'terminationGracePeriod', `${grace.toSeconds()}s must exceed preStopSleep (${preStopSleep.toSeconds()}s), or SIGKILL arrives before the app sees SIGTERM`);
     }
@@ -204,54 +213,54 @@ export class WebService extends Construct {
     const labels = standardLabels(this.identity);
     const selector = selectorLabels(this.identity);
     const metadata = { name: this.name, labels };
-    const replicated = (props.autoscaling?.minReplicas ?? replicas ?? 1) >= 2;
+    const replicated = replicas >= 2;
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
       spec: {
-        replicas: props.autoscaling ? undefined : replicas,
+        replicas: autoscaling ? undefined : replicas,
         selector: { matchLabels: selector },
         strategy: {
           type: 'RollingUpdate',
           rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
         },
         template: renderPodTemplate(this, labels, {
-          runAs: props.runAs,
-          annotations: props.metrics || props.podAnnotations
-            ? { ...(props.metrics ? scrapeAnnotations(props.metrics) : {}), ...props.podAnnotations }
+          runAs: p.runAs,
+          annotations: p.metrics || p.podAnnotations
+            ? { ...(p.metrics ? scrapeAnnotations(p.metrics) : {}), ...p.podAnnotations }
             : undefined,
           terminationGracePeriod: grace,
           spread: replicated ? { labels: selector, rolloutLabelKey: 'pod-template-hash' } : undefined,
           containers: [{
             name: this.name,
-            image: props.image,
+            image: p.image,
             ports: [
-              { name: PORT_NAME, port: props.port },
-              ...(props.metrics && props.metrics.port !== props.port ? [{ name: 'metrics', port: props.metrics.port }] : []),
+              { name: PORT_NAME, port: p.port },
+              ...(p.metrics && p.metrics.port !== p.port ? [{ name: 'metrics', port: p.metrics.port }] : []),
             ],
-            command: props.command,
-            args: props.args,
-            env: props.env,
-            mounts: props.mounts,
-            resources: props.resources ?? WEB_SERVICE_DEFAULTS.resources,
-            readiness: props.readiness ?? WEB_SERVICE_DEFAULTS.readiness,
-            liveness: props.liveness ?? WEB_SERVICE_DEFAULTS.liveness,
+            command: p.command,
+            args: p.args,
+            env: p.env,
+            mounts: p.mounts,
+            resources: p.resources,
+            readiness: p.readiness,
+            liveness: p.liveness,
             preStopSleep,
-            readOnlyRootFilesystem: props.readOnlyRootFilesystem,
+            readOnlyRootFilesystem: p.readOnlyRootFilesystem,
           }],
         }),
       },
     });
 
-    if (props.nodePort !== undefined && !(Number.isInteger(props.nodePort) && props.nodePort >= 30000 && props.nodePort <= 32767)) {
-      fail(this, 'nodePort', `${props.nodePort} is outside the NodePort range 30000-32767`);
+    if (p.nodePort !== undefined && !(Number.isInteger(p.nodePort) && p.nodePort >= 30000 && p.nodePort <= 32767)) {
+      fail(this, 'nodePort', `${p.nodePort} is outside the NodePort range 30000-32767`);
     }
     this.service = new k8s.KubeService(this, 'Service', {
       metadata,
       spec: {
-        type: props.nodePort ? 'NodePort' : undefined,
+        type: p.nodePort ? 'NodePort' : undefined,
         selector,
-        ports: [{ name: PORT_NAME, port: this.servicePort, targetPort: k8s.IntOrString.fromString(PORT_NAME), nodePort: props.nodePort }],
+        ports: [{ name: PORT_NAME, port: this.servicePort, targetPort: k8s.IntOrString.fromString(PORT_NAME), nodePort: p.nodePort }],
       },
     });
 
@@ -261,20 +270,20 @@ export class WebService extends Construct {
         spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
       });
     }
-    if (props.autoscaling) this.autoscaler = this.addAutoscaler(metadata, props.autoscaling);
-    if (props.ingress) {
-      if (props.ingress.hosts.length === 0) fail(this, 'ingress.hosts', 'needs at least one hostname');
-      props.ingress.hosts.forEach((host, i) => assertHostname(this, `ingress.hosts[${i}]`, host));
+    if (autoscaling) this.autoscaler = this.addAutoscaler(metadata, autoscaling);
+    if (p.ingress) {
+      if (p.ingress.hosts.length === 0) fail(this, 'ingress.hosts', 'needs at least one hostname');
+      p.ingress.hosts.forEach((host, i) => assertHostname(this, `ingress.hosts[${i}]`, host));
       this.routes = new Routes(this, 'Routes', {
-        hostnames: props.ingress.hosts,
-        path: props.ingress.path,
-        exposure: props.ingress.exposure,
-        ingressClassName: props.ingress.className,
+        hostnames: p.ingress.hosts,
+        path: p.ingress.path,
+        exposure: p.ingress.exposure,
+        ingressClassName: p.ingress.className,
         component: this.identity.component,
         backend: { service: this.name, port: this.servicePort, target: this },
       });
     }
-    if (props.metrics) {
+    if (p.metrics) {
       const monitored = { namespace: chart.namespace, service: this.name };
       declareAlerts(this, config => httpServiceAlerts(monitored, config));
       declareDashboard(this, config => goldenSignalsDashboard(monitored, config));
@@ -315,36 +324,31 @@ export class WebService extends Construct {
     return `http://${this.name}:${this.servicePort}`;
   }
 
-  private checkReplicas(props: WebServiceProps): number | undefined {
-    if (props.autoscaling) {
-      if (props.replicas !== undefined) {
-        fail(this, 'replicas', 'cannot be set together with autoscaling; the HorizontalPodAutoscaler owns the replica count');
-      }
-      const min = props.autoscaling.minReplicas ?? WEB_SERVICE_DEFAULTS.autoscalingMin;
-      const max = props.autoscaling.maxReplicas;
-      if (!Number.isInteger(min) || min < 1) fail(this, 'autoscaling.minReplicas', `must be at least 1 (got ${min})`);
-      if (!Number.isInteger(max) || min > max) fail(this, 'autoscaling.maxReplicas', `must be at least minReplicas (got min ${min}, max ${max})`);
-      const cpu = props.autoscaling.cpuUtilization ?? WEB_SERVICE_DEFAULTS.cpuUtilization;
-      if (!Number.isInteger(cpu) || cpu < 1) fail(this, 'autoscaling.cpuUtilization', `must be a positive whole percentage (got ${cpu})`);
-      return undefined;
-    }
-    const replicas = props.replicas ?? WEB_SERVICE_DEFAULTS.replicas;
+  private checkReplicas(replicas: number): number {
     if (!Number.isInteger(replicas) || replicas < 1) fail(this, 'replicas', `must be at least 1 (got ${replicas})`);
     return replicas;
   }
 
-  private addAutoscaler(metadata: k8s.ObjectMeta, props: AutoscalingProps): k8s.KubeHorizontalPodAutoscalerV2 {
+  /** The fewest pods the autoscaler keeps. */
+  private checkAutoscaling({ minReplicas: min, maxReplicas: max, cpuUtilization: cpu }: ResolvedAutoscaling): number {
+    if (!Number.isInteger(min) || min < 1) fail(this, 'autoscaling.minReplicas', `must be at least 1 (got ${min})`);
+    if (!Number.isInteger(max) || min > max) fail(this, 'autoscaling.maxReplicas', `must be at least minReplicas (got min ${min}, max ${max})`);
+    if (!Number.isInteger(cpu) || cpu < 1) fail(this, 'autoscaling.cpuUtilization', `must be a positive whole percentage (got ${cpu})`);
+    return min;
+  }
+
+  private addAutoscaler(metadata: k8s.ObjectMeta, props: ResolvedAutoscaling): k8s.KubeHorizontalPodAutoscalerV2 {
     return new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
       metadata,
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
-        minReplicas: props.minReplicas ?? WEB_SERVICE_DEFAULTS.autoscalingMin,
+        minReplicas: props.minReplicas,
         maxReplicas: props.maxReplicas,
         metrics: [{
           type: 'Resource',
           resource: {
             name: 'cpu',
-            target: { type: 'Utilization', averageUtilization: props.cpuUtilization ?? WEB_SERVICE_DEFAULTS.cpuUtilization },
+            target: { type: 'Utilization', averageUtilization: props.cpuUtilization },
           },
         }],
       },
