@@ -185,7 +185,8 @@ describe('the command line', () => {
     expect(snapshotTree(project, OUTPUT_DIRS)).toEqual(viaNpm);
     // The CLI lists what it finds in its output folder, which main.ts links to dist/.
     expect(cli.stdout).toContain('.cdk8s.out/apps/blog/deployment-web.yaml');
-  });
+    // Two synths of a fresh copy, the first type-checking and bundling it: 79 s on two loaded cores.
+  }, 240_000);
 
   const launch = (...args: string[]) => spawnSync('node', ['scripts/launch.cjs', 'main.ts', ...args], { cwd: project, encoding: 'utf8' });
 
