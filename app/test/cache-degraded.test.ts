@@ -47,6 +47,12 @@ const metric = async (base: string, name: string) => {
   const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
   return match ? Number(match[1]) : undefined;
 };
+/** A counter's value for one resource label; 0 before its first count. */
+const labelled = async (base: string, name: string, resource: string) => {
+  const text = await (await send(base, 'GET', '/metrics')).text();
+  const match = new RegExp(`^${name}\\{resource="${resource}"\\} (\\S+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : 0;
+};
 const logLines = (server: RunningServer, msg: string) =>
   server.output().split('\n').filter((line) => line.startsWith('{') && JSON.parse(line).msg === msg);
 
@@ -75,6 +81,32 @@ describe('client-side caching across replicas', () => {
       expect((await location(b.baseUrl, link.short_code)).location).toBe(`https://example.com/v${version}`);
     }
     expect(await metric(b.baseUrl, 'local_cache_invalidation_messages_total')).toBeGreaterThanOrEqual(40);
+  });
+
+  it('keeps its entries through a lapse of its lease (the process stopped past it), and applies the invalidations sent meanwhile before serving one', async () => {
+    const steady = await newLink('https://example.com/steady');
+    const moved = await newLink('https://example.com/moved0');
+    for (const code of [steady.short_code, moved.short_code]) {
+      await location(b.baseUrl, code);
+      await eventually(async () => (await location(b.baseUrl, code)).cache === 'HIT', 3000);
+    }
+    const lapsesBefore = (await metric(b.baseUrl, 'local_cache_lease_lapses_total')) ?? 0;
+    const valkeyReadsBefore = await labelled(b.baseUrl, 'cache_hits_total', 'redirect');
+
+    // B is stopped for over three leases (300 ms), as a starved process is; A updates one link meanwhile
+    b.child.kill('SIGSTOP');
+    try {
+      const put = await send(a.baseUrl, 'PUT', `/urls/${moved.id}`, { original_url: 'https://example.com/moved1' });
+      expect(put.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    } finally {
+      b.child.kill('SIGCONT');
+    }
+    expect((await location(b.baseUrl, moved.short_code)).location).toBe('https://example.com/moved1');
+    expect(await location(b.baseUrl, steady.short_code)).toMatchObject({ status: 302, location: 'https://example.com/steady' });
+    expect(await metric(b.baseUrl, 'local_cache_lease_lapses_total')).toBeGreaterThan(lapsesBefore);
+    // the untouched link came from process memory: B did not read it from Valkey again
+    expect(await labelled(b.baseUrl, 'cache_hits_total', 'redirect')).toBe(valkeyReadsBefore);
   });
 
   it('flushes and disables the local cache when the invalidation connection drops, until tracking is back', async () => {

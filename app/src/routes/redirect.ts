@@ -37,7 +37,8 @@ const routes: FastifyPluginAsync = async (app) => {
     const key = cacheKeys.shortCode(code);
     let target: Target | null = null;
     const fullKey = local ? cache.fullKey(key) : '';
-    const held = local?.get(fullKey) as Target | undefined;
+    let held = local?.get(fullKey) as Target | undefined;
+    if (held === undefined && local?.lapsedLease) held = (await local.getAfterRenewal(fullKey)) as Target | undefined;
     if (held !== undefined) {
       target = held;
       reply.header('x-cache', 'HIT');
