@@ -33,11 +33,14 @@ const COPY_SPECIAL = /[\\\t\n\r]/g;
 const copyEscape = (text: string) =>
   text.replace(COPY_SPECIAL, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 
+/** Rows per piece of COPY text: building one is about a millisecond the event loop answers nothing. */
+const ROWS_PER_PIECE = 2000;
+
 /**
- * The batch as COPY text, grouped by owner and URL: each distinct target's `details` is built
- * once, and each distinct millisecond's timestamp once.
+ * The batch as COPY text, grouped by owner and URL, in pieces of ROWS_PER_PIECE rows: each
+ * distinct target's `details` is built once, and each distinct millisecond's timestamp once.
  */
-export function copyRows(events: RedirectEvents, live: LiveUrl[]): { text: string; rows: number } {
+export function* copyPieces(events: RedirectEvents, live: LiveUrl[]): Generator<{ text: string; rows: number }> {
   const byUrl = new Map<number, Map<string, number[]>>();
   for (let i = 0; i < events.urlIds.length; i++) {
     const urlId = events.urlIds[i]!;
@@ -48,8 +51,7 @@ export function copyRows(events: RedirectEvents, live: LiveUrl[]): { text: strin
     if (ats) ats.push(events.ats[i]!);
     else targets.set(target, [events.ats[i]!]);
   }
-  const chunks: string[] = [];
-  let rows = 0;
+  let lines: string[] = [];
   const times = new Map<number, string>();
   for (const url of [...live].sort((a, b) => a.user_id - b.user_id || a.id - b.id)) {
     const targets = byUrl.get(url.id);
@@ -60,29 +62,49 @@ export function copyRows(events: RedirectEvents, live: LiveUrl[]): { text: strin
       for (const at of ats) {
         let time = times.get(at);
         if (time === undefined) times.set(at, (time = new Date(at).toISOString()));
-        chunks.push(prefix + time + suffix);
+        lines.push(prefix + time + suffix);
+        if (lines.length === ROWS_PER_PIECE) {
+          yield { text: lines.join(''), rows: lines.length };
+          lines = [];
+        }
       }
-      rows += ats.length;
     }
   }
-  return { text: chunks.join(''), rows };
+  if (lines.length > 0) yield { text: lines.join(''), rows: lines.length };
 }
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Locks the batch's URLs and copies its events in, within the caller's transaction; the number of events written. */
 export async function copyRedirectEvents(client: pg.PoolClient, events: RedirectEvents): Promise<number> {
   const { rows: live } = await client.query<LiveUrl>(LOCK_URLS, [`{${[...new Set(events.urlIds)].join(',')}}`]);
-  const { text, rows } = copyRows(events, live);
-  if (rows === 0) return 0;
+  const pieces = copyPieces(events, live);
+  let piece = pieces.next();
+  if (piece.done) return 0;
   const copy = client.query(copyFrom(COPY_EVENTS));
-  copy.end(text);
-  await finished(copy);
-  return rows;
+  // listened to at once: PostgreSQL may refuse the COPY while a later piece is being built
+  const done = finished(copy);
+  done.catch(() => undefined);
+  let written = 0;
+  while (!piece.done && !copy.destroyed) {
+    copy.write(piece.value.text);
+    written += piece.value.rows;
+    piece = pieces.next();
+    if (!piece.done) await nextTurn(); // requests are answered between two pieces
+  }
+  copy.end();
+  await done;
+  return written;
 }
 
 /** Writes the batch in a transaction of its own; the number of events written (those of URLs deleted meanwhile are not). */
 export async function insertRedirectEvents(db: pg.Pool | pg.PoolClient, events: RedirectEvents): Promise<number> {
   const client = db instanceof pg.Pool ? await db.connect() : db;
   let failure: Error | undefined;
+  // a connection lost between two statements is reported on the client, not on a query: without
+  // a listener it would be an uncaught error (the next statement then fails with it)
+  const lost = (error: Error) => void (failure ??= error);
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const written = await copyRedirectEvents(client, events);
@@ -93,6 +115,7 @@ export async function insertRedirectEvents(db: pg.Pool | pg.PoolClient, events: 
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    client.off('error', lost);
     // a connection that failed mid-transaction is not handed out again
     if (client !== db) (client as pg.PoolClient).release(failure);
   }
