@@ -53,8 +53,9 @@ const labelled = async (base: string, name: string, resource: string) => {
   const match = new RegExp(`^${name}\\{resource="${resource}"\\} (\\S+)$`, 'm').exec(text);
   return match ? Number(match[1]) : 0;
 };
-const logLines = (server: RunningServer, msg: string) =>
-  server.output().split('\n').filter((line) => line.startsWith('{') && JSON.parse(line).msg === msg);
+/** The log lines with message `msg`, from offset `from` of the server's output on. */
+const logLines = (server: RunningServer, msg: string, from = 0) =>
+  server.output().slice(from).split('\n').filter((line) => line.startsWith('{') && JSON.parse(line).msg === msg);
 
 let user: { id: number };
 async function newLink(target: string): Promise<{ id: number; short_code: string }> {
@@ -128,6 +129,9 @@ describe('client-side caching across replicas', () => {
 
 describe('a frozen Valkey (SIGSTOP)', () => {
   it('is treated as dead: redirects fall back to PostgreSQL within the cache timeout, degradation and recovery are logged once each and shown in /metrics, and no replica serves an old target', async () => {
+    // counted from here: an earlier test stops B itself, which may degrade its cache for a moment
+    const logFrom = b.output().length;
+    const degradationsBefore = (await metric(b.baseUrl, 'cache_degradations_total')) ?? 0;
     const hot = await newLink('https://example.com/frozen0');
     const cold: string[] = [];
     for (let i = 0; i < 10; i++) cold.push((await newLink(`https://example.com/cold${i}`)).short_code);
@@ -163,9 +167,9 @@ describe('a frozen Valkey (SIGSTOP)', () => {
       return (await metric(b.baseUrl, 'cache_degraded')) === 0;
     }, 5000, 100);
     expect((await location(b.baseUrl, hot.short_code)).location).toBe('https://example.com/frozen1');
-    await eventually(async () => logLines(b, 'cache recovered').length >= 1, 3000);
-    expect(logLines(b, 'cache degraded: serving from PostgreSQL until Valkey answers again')).toHaveLength(1);
-    expect(logLines(b, 'cache recovered')).toHaveLength(1);
-    expect(await metric(b.baseUrl, 'cache_degradations_total')).toBe(1);
+    await eventually(async () => logLines(b, 'cache recovered', logFrom).length >= 1, 3000);
+    expect(logLines(b, 'cache degraded: serving from PostgreSQL until Valkey answers again', logFrom)).toHaveLength(1);
+    expect(logLines(b, 'cache recovered', logFrom)).toHaveLength(1);
+    expect(await metric(b.baseUrl, 'cache_degradations_total')).toBe(degradationsBefore + 1);
   }, 30_000);
 });

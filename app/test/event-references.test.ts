@@ -141,4 +141,22 @@ describe('event references without foreign keys', () => {
       [first, targets[4], `code${first}`, at + 4000],
     ]);
   });
+
+  it('writes a batch larger than one piece of COPY text whole: every event, each with its own time', async () => {
+    const urls = [await newUrl(), await newUrl(), await newUrl()];
+    const start = Date.UTC(2026, 1, 3, 4, 5, 6, 0);
+    const n = 4500; // more than two pieces of 2,000 rows
+    const events = { urlIds: [] as number[], originalUrls: [] as string[], ats: [] as number[] };
+    for (let i = 0; i < n; i++) {
+      events.urlIds.push(urls[i % 3]!);
+      events.originalUrls.push('https://example.com/x');
+      events.ats.push(start + i);
+    }
+    expect(await insertRedirectEvents(pool, events)).toBe(n);
+    const { rows } = await pool.query(
+      `SELECT url_id, count(*)::int AS n, count(DISTINCT "timestamp")::int AS times FROM events WHERE event_type = 'redirect' AND url_id = ANY($1) GROUP BY url_id ORDER BY url_id`,
+      [urls],
+    );
+    expect(rows).toEqual(urls.map((url) => ({ url_id: url, n: n / 3, times: n / 3 })));
+  });
 });
