@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
@@ -33,8 +32,6 @@ export interface AppOptions {
   config: Config;
 }
 
-export const CSV_UPLOAD_LIMIT = 10 * 1024 * 1024;
-
 /** The URL shortener as a plugin: external clients first, then app plugins, then routes. */
 async function urlShortener(app: FastifyInstance, { config }: AppOptions): Promise<void> {
   app.decorate('config', config);
@@ -51,7 +48,6 @@ async function urlShortener(app: FastifyInstance, { config }: AppOptions): Promi
   await app.register(repositories);
   await app.register(rateLimit, { config });
   await app.register(auth, { config });
-  await app.register(multipart, { limits: { fileSize: CSV_UPLOAD_LIMIT, files: 1, fields: 10, parts: 11 } });
 
   await app.register(healthRoutes);
   await app.register(metricsRoutes);

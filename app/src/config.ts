@@ -50,7 +50,7 @@ export interface Config {
   startupDbWaitMs: number;
   /** Redirect events are written in batches at least this often (at most 1000). @default 500 */
   eventFlushIntervalMs: number;
-  /** Rows per batch INSERT of redirect events. @default 5000 */
+  /** Rows per batch (one COPY) of redirect events. @default 5000 */
   eventBatchMax: number;
   /** Redirect events kept in memory while PostgreSQL is unreachable; past that the oldest are dropped and counted. @default 200000 */
   eventBufferMax: number;

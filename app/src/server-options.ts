@@ -40,7 +40,7 @@ function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException,
 
 /**
  * stdout, written asynchronously (one write(2) per line cost the redirect path a tenth of its
- * CPU). Lines gather in a string and go to sonic-boom as one Buffer per 16 KiB, or every 250 ms
+ * CPU). Lines gather in a string and go to sonic-boom as one Buffer per 64 KiB, or every 250 ms
  * so a quiet service's lines are not held: encoding each line on its own and handing it over
  * cost a cached redirect a microsecond. (In its string mode sonic-boom measures the whole
  * pending batch again for every line.) What is left goes out synchronously on exit, before
@@ -61,7 +61,7 @@ function logStream(): { write(line: string): void } {
   return {
     write(line) {
       pending += line;
-      if (pending.length >= 16_384) flush();
+      if (pending.length >= 65_536) flush();
     },
   };
 }

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
 import { migrations } from '../src/db/migrations.js';
-import { insertRedirectEvents } from '../src/repositories/redirect-events.js';
+import { copyRedirectEvents, insertRedirectEvents } from '../src/repositories/redirect-events.js';
 import { eventually } from './helpers/app.js';
 import { createDatabase, type TestDatabase } from './helpers/services.js';
 
@@ -85,8 +85,9 @@ describe('event references without foreign keys', () => {
   it('takes the events of a batch that held the URL with it when the URL is deleted right after', async () => {
     const url = await newUrl();
     await withClient(async (writer) => {
+      // the batch's own transaction, held open after its events are in
       await writer.query('BEGIN');
-      expect(await insertRedirectEvents(writer, redirects(url, 5))).toBe(5);
+      expect(await copyRedirectEvents(writer, redirects(url, 5))).toBe(5);
       await withClient(async (deleter) => {
         const deleted = deleter.query('DELETE FROM urls WHERE id = $1', [url]);
         await waitingForLock(deleter);
@@ -139,5 +140,23 @@ describe('event references without foreign keys', () => {
       [second, targets[3], `code${second}`, at + 3000],
       [first, targets[4], `code${first}`, at + 4000],
     ]);
+  });
+
+  it('writes a batch larger than one piece of COPY text whole: every event, each with its own time', async () => {
+    const urls = [await newUrl(), await newUrl(), await newUrl()];
+    const start = Date.UTC(2026, 1, 3, 4, 5, 6, 0);
+    const n = 4500; // more than two pieces of 2,000 rows
+    const events = { urlIds: [] as number[], originalUrls: [] as string[], ats: [] as number[] };
+    for (let i = 0; i < n; i++) {
+      events.urlIds.push(urls[i % 3]!);
+      events.originalUrls.push('https://example.com/x');
+      events.ats.push(start + i);
+    }
+    expect(await insertRedirectEvents(pool, events)).toBe(n);
+    const { rows } = await pool.query(
+      `SELECT url_id, count(*)::int AS n, count(DISTINCT "timestamp")::int AS times FROM events WHERE event_type = 'redirect' AND url_id = ANY($1) GROUP BY url_id ORDER BY url_id`,
+      [urls],
+    );
+    expect(rows).toEqual(urls.map((url) => ({ url_id: url, n: n / 3, times: n / 3 })));
   });
 });

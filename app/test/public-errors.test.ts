@@ -107,6 +107,19 @@ describe('request ids', () => {
 });
 
 describe('request log lines', () => {
+  it('are JSON whatever the path holds: quotes and backslashes come back as sent', async () => {
+    // raw, so each path reaches the server as written (fetch would percent-encode it)
+    // (Node itself refuses control characters and non-ASCII bytes in a request line)
+    const paths = ['/plain-path?x=1', '/a"b\\c"', '/{a}|b^`~%22'];
+    for (const [i, path] of paths.entries()) {
+      await raw([`GET ${path} HTTP/1.1\r\nHost: x\r\nX-Request-Id: logline-${i}\r\nConnection: close\r\n\r\n`]);
+    }
+    for (const [i, path] of paths.entries()) {
+      await eventually(async () => logged(`"logline-${i}"`).length > 0, 3000);
+      expect(JSON.parse(logged(`"logline-${i}"`)[0]!)).toMatchObject({ reqId: `logline-${i}`, url: path, msg: 'request completed' });
+    }
+  });
+
   it('with LOG_REDIRECTS=false, logs every request but the redirects answered, and still the redirects that fail', async () => {
     const quiet = await startServer({ DATABASE_URL: database.url, LOG_REDIRECTS: 'false' });
     try {

@@ -8,10 +8,17 @@ import type { Redis } from 'ioredis';
 //  - Tracking is BCAST on the short-code prefix, enabled on the data connection with
 //    REDIRECT to the subscriber and NOLOOP (this process drops its own writes itself). Any
 //    write to a code key by any replica (the tombstone of an update, an expiry) invalidates.
-//  - While the subscriber or the data connection is down, or the subscriber has not answered
-//    a ping sent within the last `leaseMs`, the local cache is flushed and not used: a frozen
-//    Valkey cannot deliver invalidations, so after one lease nothing local is trusted. A writer
-//    whose invalidation fails waits one lease before answering (see Cache.invalidate).
+//  - While the subscriber or the data connection is down the local cache is flushed and not
+//    used. While the subscriber has not answered a ping sent within the last `leaseMs` it is
+//    not used: a frozen Valkey cannot deliver invalidations, so after one lease nothing local
+//    is trusted. A writer whose invalidation fails waits one lease before answering (see
+//    Cache.invalidate).
+//  - A lease that ran out while both connections stayed up keeps the entries: Valkey sends
+//    invalidations and the answer to a ping on the same connection, in order, so once a ping
+//    sent after the lapse is answered every invalidation sent before it has been applied. A
+//    busy process (its event loop late to send or read the pings) thus loses its lease for a
+//    moment, not its whole cache: refilling it sent every hot code to Valkey at once, and,
+//    with Valkey late too, to PostgreSQL.
 //  - A value read while an invalidation for its key arrived is not stored (`pending`).
 
 export interface LocalCacheOptions {
@@ -47,7 +54,10 @@ export class TrackedLocalCache {
   /** CLIENT ID of the subscriber connection while it is subscribed. */
   private subscriberId: number | undefined;
   private establishing: Promise<void> | undefined;
-  readonly counters = { invalidations: 0, flushes: 0 };
+  /** The lease ping a lapse is waiting for. */
+  private renewing: Promise<boolean> | undefined;
+  private lapsed = false;
+  readonly counters = { invalidations: 0, flushes: 0, lapses: 0 };
 
   constructor(
     private readonly data: Redis,
@@ -88,15 +98,11 @@ export class TrackedLocalCache {
       if (this.subscriber.status !== 'ready') return;
       // a failed attempt (a command timed out) is retried here, not only on reconnect
       if (!this.tracking && this.data.status === 'ready') void this.establish();
-      const sent = Date.now();
-      this.subscriber.ping().then(
-        () => {
-          if (sent > this.leaseFrom) this.leaseFrom = sent;
-        },
-        () => undefined,
-      );
-      // a lease that ran out empties the cache: its entries may have missed invalidations
-      if (this.entries.size > 0 && !this.usable) this.flush();
+      void this.ping();
+      if (this.tracking && !this.usable && !this.lapsed) {
+        this.lapsed = true;
+        this.counters.lapses++;
+      }
     }, every);
     this.heartbeat.unref();
     if (this.subscriber.status === 'ready' && this.data.status === 'ready') void this.establish();
@@ -105,6 +111,24 @@ export class TrackedLocalCache {
   get(key: string): unknown {
     if (!this.usable) return undefined;
     return this.entries.get(key);
+  }
+
+  /** True while tracking holds but the lease has run out: see getAfterRenewal. */
+  get lapsedLease(): boolean {
+    return this.tracking && !this.usable;
+  }
+
+  /**
+   * The entry for `key` once a lease ping sent now (or already in flight) is answered, when
+   * only the lease has run out: the requests of a lapse wait for one round trip together
+   * instead of each reading Valkey. Undefined when there is none, or the ping failed.
+   */
+  async getAfterRenewal(key: string): Promise<unknown> {
+    if (!this.tracking || !this.entries.has(key)) return undefined;
+    this.renewing ??= this.ping().finally(() => {
+      this.renewing = undefined;
+    });
+    return (await this.renewing) ? this.get(key) : undefined;
   }
 
   /** Call before reading `key` from Valkey or PostgreSQL; null when the local cache is off. */
@@ -136,6 +160,19 @@ export class TrackedLocalCache {
     this.entries.delete(key);
     const entry = this.pending.get(key);
     if (entry) entry.dirty = true;
+  }
+
+  /** A lease ping; true when it was answered and the lease holds. */
+  private async ping(): Promise<boolean> {
+    const sent = Date.now();
+    try {
+      await this.subscriber.ping();
+    } catch {
+      return false;
+    }
+    if (sent > this.leaseFrom) this.leaseFrom = sent;
+    if (this.usable) this.lapsed = false;
+    return this.usable;
   }
 
   flush(): void {

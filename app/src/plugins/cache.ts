@@ -82,6 +82,16 @@ export default fp<{ config: Config }>(
       },
     });
 
+    new Counter({
+      name: 'local_cache_lease_lapses_total',
+      help: 'Times the in-process cache stopped being used because Valkey answered no lease ping in time',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(cache.local?.counters.lapses ?? 0);
+      },
+    });
+
     app.decorate('cache', cache);
     app.addHook('onClose', async () => {
       await cache.close();

@@ -31,29 +31,52 @@ const routes: FastifyPluginAsync = async (app) => {
   const { cache, limits } = app;
   const urls = app.repos.urls;
   const local = cache.local;
+  // the full key of a code held in process is this prefix and the code (see cacheKeys.shortCode)
+  const heldPrefix = cache.fullKey(cacheKeys.shortCode(''));
 
-  async function redirect(request: FastifyRequest<{ Params: { short_code: string } }>, reply: FastifyReply) {
-    const code = request.params.short_code;
-    const key = cacheKeys.shortCode(code);
-    let target: Target | null = null;
-    const fullKey = local ? cache.fullKey(key) : '';
-    const held = local?.get(fullKey) as Target | undefined;
-    if (held !== undefined) {
-      target = held;
-      reply.header('x-cache', 'HIT');
-    } else {
-      const token = local?.beginFill(fullKey) ?? null;
-      try {
-        target = await lookupCode(request, reply, key, code);
-      } finally {
-        // unknown codes are not kept: the set of misses is unbounded
-        local?.endFill(token, target ?? undefined);
+  /**
+   * A code held in process is answered synchronously, as bare Fastify answers: an async handler
+   * puts every redirect's answer behind a promise and a microtask. (Fastify warns when a sync
+   * handler returns the reply it already sent, so it returns nothing.)
+   */
+  function redirect(request: FastifyRequest<{ Params: { short_code: string } }>, reply: FastifyReply): Promise<FastifyReply> | undefined {
+    if (local) {
+      const held = local.get(heldPrefix + request.params.short_code) as Target | undefined;
+      if (held !== undefined) {
+        reply.header('x-cache', 'HIT');
+        answer(request, reply, held);
+        return undefined;
       }
     }
+    return lookup(request, reply);
+  }
+
+  function answer(request: FastifyRequest, reply: FastifyReply, target: Target | null): FastifyReply {
     if (target === null || !target.a) throw codeNotFound();
     // a HEAD (link checkers, previews) is not a visit
     if (request.method === 'GET') app.redirectEvents.record(target.i, target.o, Date.now());
     return reply.redirect(target.l, 302);
+  }
+
+  /** A code not held in process: held after a lease ping (a lapse), or read from Valkey or PostgreSQL. */
+  async function lookup(request: FastifyRequest<{ Params: { short_code: string } }>, reply: FastifyReply): Promise<FastifyReply> {
+    const code = request.params.short_code;
+    const key = cacheKeys.shortCode(code);
+    const fullKey = local ? cache.fullKey(key) : '';
+    const target = local?.lapsedLease ? ((await local.getAfterRenewal(fullKey)) as Target | undefined) : undefined;
+    if (target !== undefined) {
+      reply.header('x-cache', 'HIT');
+      return answer(request, reply, target);
+    }
+    const token = local?.beginFill(fullKey) ?? null;
+    let found: Target | null = null;
+    try {
+      found = await lookupCode(request, reply, key, code);
+    } finally {
+      // unknown codes are not kept: the set of misses is unbounded
+      local?.endFill(token, found ?? undefined);
+    }
+    return answer(request, reply, found);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { cacheLists } from '../cache/keys.js';
 import { assertAdmin } from '../lib/access.js';
@@ -8,7 +9,12 @@ import { importUsers, inTransaction } from '../import/importers.js';
 import { USER_COLUMNS, toUserRow } from '../import/rows.js';
 import { bulkResponses } from '../schemas/users.js';
 
+export const CSV_UPLOAD_LIMIT = 10 * 1024 * 1024;
+
 const routes: FastifyPluginAsync = async (app) => {
+  // Here only, not on the whole app: the plugin adds three async hooks and a listener to every
+  // request it sees, which put each cached redirect's answer behind a microtask.
+  await app.register(multipart, { limits: { fileSize: CSV_UPLOAD_LIMIT, files: 1, fields: 10, parts: 11 } });
   app.post('/users/bulk', { schema: { response: bulkResponses } }, async (request, reply) => {
     assertAdmin(request, 'import users');
     if (!request.isMultipart()) throw invalid('files', 'file', 'Expected multipart/form-data with a users.csv in the field "file".');
