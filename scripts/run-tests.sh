@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test` after its pretest (scripts/prepare-tests.sh): the two type-checks side by side, then
-# every test file; arguments go to vitest. Leaves vitest's JSON report and the time of each step in
-# .cache/ (test-report.json, test-run.json), which `.ci/run` and `npm run bench -- --suite` read
+# every test file; arguments go to vitest. Leaves each file's time (test/support/timings-reporter.ts)
+# and each step's in .cache/ (test-report.json, test-run.json), which `.ci/run` and `npm run bench -- --suite` read
 # (bench/suite.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ fi
 typed=$(now)
 
 set +e
-node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-report.json "$@"
+node_modules/.bin/vitest run --reporter=default --reporter=./test/support/timings-reporter.ts "$@"
 code=$?
 set -e
 printf '{"typecheckMs":%d,"vitestMs":%d}\n' $((typed - start)) $(($(now) - typed)) >.cache/test-run.json
