@@ -7,6 +7,7 @@
  * (issue #24), or when the floor could not be measured.
  * `--quick` runs each measurement fewer times; `--no-service` leaves out the URL shortener's load test;
  * `--no-cluster` the control plane's and Argo CD's figures, `--cluster-scratch` adds its build with an empty Go cache.
+ * `--suite` also runs `npm test` (minutes) and reports its wall time and its slowest files.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,8 +19,9 @@ import { argocdFigures } from './argocd';
 import { clusterFigures } from './cluster';
 import { FLOOR_SCRIPT, Floor, SYNTH_FLOOR_RATIO, VALIDATE_FLOOR_RATIO, floorGuard } from './floor';
 import { BEFORE, Figure } from './figure';
+import { lastSuiteRun, suiteFigures } from './suite';
 
-const OPTIONS = ['--quick', '--no-service', '--no-cluster', '--cluster-scratch'];
+const OPTIONS = ['--quick', '--no-service', '--no-cluster', '--cluster-scratch', '--suite'];
 const args = process.argv.slice(2);
 const has = (option: string) => args.includes(option);
 // Bad options are refused before any work, naming them.
@@ -199,6 +201,15 @@ function growth(figures: Figure[]): void {
   figures.push({ name: '1000-app diff (1% of objects changed)', value: s(diff), target: '≤ 10 s', met: diff <= 10_000 });
 }
 
+/** `npm test` as a user runs it, pretest included; its steps and files from what it leaves in .cache/. */
+function suite(figures: Figure[]): void {
+  const start = performance.now();
+  const run = spawnSync('npm', ['test'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = performance.now() - start;
+  if (run.status !== 0 && !fs.existsSync(path.join(ROOT, '.cache/test-report.json'))) throw new Error(`npm test failed before any test ran:\n${run.stderr}`);
+  figures.push(...suiteFigures(lastSuiteRun(ROOT), ms));
+}
+
 /** Figures of the URL shortener's load benchmark (app/bench/load.ts), as it writes them in JSON. */
 interface PairedSide { requestsPerSecond: number; p99Ms: number }
 interface ServiceFigures {
@@ -301,13 +312,16 @@ async function main(): Promise<void> {
   }
   const serviceFigs: Figure[] = [];
   const serviceTable = has('--no-service') ? undefined : service(serviceFigs);
+  const suiteFigs: Figure[] = [];
+  if (has('--suite')) suite(suiteFigs);
   const table = report(figures);
   console.log(beforeAndAfter(figures));
   console.log(`\n${table}`);
   if (clusterFigs.length) console.log(`\n${report(clusterFigs)}`);
   if (serviceFigs.length) console.log(`\n${report(serviceFigs)}`);
   if (serviceTable) console.log(`\n${serviceTable}`);
-  fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify({ machine: machine(), runs: RUNS, floor: floorFigures, figures: [...figures, ...clusterFigs, ...serviceFigs] }, null, 2)}\n`);
+  if (suiteFigs.length) console.log(`\n${report(suiteFigs)}`);
+  fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify({ machine: machine(), runs: RUNS, floor: floorFigures, figures: [...figures, ...clusterFigs, ...serviceFigs, ...suiteFigs] }, null, 2)}\n`);
   const docs = path.join(ROOT, 'docs/benchmarks.md');
   const previous = fs.existsSync(docs) ? fs.readFileSync(docs, 'utf8') : '';
   fs.writeFileSync(docs, [
@@ -333,6 +347,7 @@ async function main(): Promise<void> {
     '',
     table,
     '',
+    section('suite', suiteFigs.length ? ['## The test suite', '', `Machine: ${machine()}. \`npm test\` as a user runs it, pretest included, timed around it; its steps and files as it leaves them in \`.cache/\` (bench/suite.ts).`, '', report(suiteFigs)].join('\n') : undefined, 'without --suite', previous),
     section('cluster', clusterFigs.length ? ['## The control plane and Argo CD', '', `Machine: ${machine()}.`, '', report(clusterFigs)].join('\n') : undefined, '--no-cluster', previous),
     section('service', serviceTable
       ? [

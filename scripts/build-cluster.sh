@@ -14,9 +14,15 @@ key=$(cat "$module/VERSION" "$module/go.mod" "$module/go.sum" $(find "$module/cm
 out="${CLUSTER_CACHE_DIR:-.cache/cluster}/$version-$key/bin"
 programs=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok harness)
 
-complete=1
-for p in "${programs[@]}"; do [ -x "$out/$p" ] || complete=0; done
-if [ $complete = 1 ]; then realpath "$out"; exit 0; fi
+built() { for p in "${programs[@]}"; do [ -x "$out/$p" ] || return 1; done; }
+# The machine's store holds what another clone built; not for the benchmark's scratch build.
+. scripts/lib/machine-store.sh
+store=1; [ -z "${CLUSTER_CACHE_DIR:-}" ] || store=0
+entry=$(dirname "$out")
+if built || { [ $store = 1 ] && store_get cluster "$version-$key" "$entry" && built; }; then
+  [ $store = 0 ] || store_put cluster "$version-$key" "$entry"
+  realpath "$out"; exit 0
+fi
 
 . scripts/lib/go-toolchain.sh
 use_go build-cluster "$module"
@@ -28,9 +34,7 @@ grep -qE "k8s.io/kubernetes v$version( |$)" "$module/go.mod" ||
 mkdir -p "$(dirname "$(dirname "$out")")"
 exec 9>"$(dirname "$(dirname "$out")")/.lock"
 flock 9
-complete=1
-for p in "${programs[@]}"; do [ -x "$out/$p" ] || complete=0; done
-if [ $complete = 1 ]; then realpath "$out"; exit 0; fi
+if built; then realpath "$out"; exit 0; fi
 
 echo "build-cluster: building Kubernetes $version control plane into $out (the first build takes many minutes)" >&2
 start=$(date +%s)
@@ -42,5 +46,6 @@ rm -rf "$out" && mv "$tmp" "$out"
 trap - EXIT
 # Binaries of older pins are dead weight (600+ MB each).
 find "$(dirname "$(dirname "$out")")" -mindepth 1 -maxdepth 1 -type d ! -name "$version-$key" -exec rm -rf {} +
+[ $store = 0 ] || store_put cluster "$version-$key" "$entry"
 echo "build-cluster: built in $(( $(date +%s) - start )) s" >&2
 realpath "$out"

@@ -14,7 +14,14 @@ key=$(cat "$module/go.mod" "$module/go.sum" "$0" | sha256sum | cut -c1-12)
 # HELM_CACHE_DIR moves the output (tests of the build itself use a temporary folder).
 root="${HELM_CACHE_DIR:-.cache/helm}"
 out="$root/$version-$key"
-if [ -x "$out/helm" ]; then realpath "$out/helm"; exit 0; fi
+# The machine's store holds what another clone built, for this repository's .cache/helm (synthesis
+# names it in HELM_CACHE_DIR; the tests of this script name a temporary folder).
+. scripts/lib/machine-store.sh
+store=0; [ "$(realpath -m "$root")" != "$(realpath -m .cache/helm)" ] || store=1
+if [ -x "$out/helm" ] || { [ $store = 1 ] && store_get helm "$version-$key" "$out" && [ -x "$out/helm" ]; }; then
+  [ $store = 0 ] || store_put helm "$version-$key" "$out"
+  realpath "$out/helm"; exit 0
+fi
 
 . scripts/lib/go-toolchain.sh
 use_go build-helm "$module"
@@ -34,5 +41,6 @@ ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$version -X helm.sh/h
 (cd "$module" && go build -trimpath -ldflags="$ldflags" -o "$tmp/helm" helm.sh/helm/v3/cmd/helm) >&2
 rm -rf "$out" && mkdir -p "$(dirname "$out")" && mv "$tmp" "$out"
 trap - EXIT
+[ $store = 0 ] || store_put helm "$version-$key" "$out"
 echo "build-helm: built in $(( $(date +%s) - start )) s" >&2
 realpath "$out/helm"

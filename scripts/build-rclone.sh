@@ -18,7 +18,13 @@ key=$(cat "$module/go.mod" "$module/go.sum" "$0" | sha256sum | cut -c1-12)
 # RCLONE_CACHE_DIR moves the output (tests of the build itself use a temporary folder).
 root="${RCLONE_CACHE_DIR:-.cache/rclone}"
 out="$root/$version-$key"
-if [ -x "$out/rclone" ]; then realpath "$out/rclone"; exit 0; fi
+# The machine's store holds what another clone built; not for the tests of this script.
+. scripts/lib/machine-store.sh
+store=1; [ -z "${RCLONE_CACHE_DIR:-}" ] || store=0
+if [ -x "$out/rclone" ] || { [ $store = 1 ] && store_get rclone "$version-$key" "$out" && [ -x "$out/rclone" ]; }; then
+  [ $store = 0 ] || store_put rclone "$version-$key" "$out"
+  realpath "$out/rclone"; exit 0
+fi
 
 . scripts/lib/go-toolchain.sh
 use_go build-rclone "$module"
@@ -39,5 +45,6 @@ rm -rf "$out" && mv "$tmp" "$out"
 trap - EXIT
 # Binaries of older pins are dead weight.
 find "$root" -mindepth 1 -maxdepth 1 -type d ! -name "$version-$key" -exec rm -rf {} +
+[ $store = 0 ] || store_put rclone "$version-$key" "$out"
 echo "build-rclone: built in $(( $(date +%s) - start )) s" >&2
 realpath "$out/rclone"

@@ -2,11 +2,15 @@
 # What `npm test` needs before it runs (its `pretest`): the Debian programs the tests check
 # generated configuration with, PostgreSQL and Redis started, the release tooling and Barman
 # installed, and the programs built from their Go modules (the control plane, Argo CD, Helm,
-# rclone). Each step returns at once when its result is there. (`npm run test:one` runs no pretest:
-# the release tooling is then installed by the first test that uses it, lib/release/tools.ts.) The Go builds run one after the other in the background, beside the installs,
-# and their output goes to .cache/prepare-tests.log.
+# rclone). Each step returns at once when its result is there, and copies it from the machine's
+# store when another clone of the repository built or installed it (scripts/lib/machine-store.sh).
+# (`npm run test:one` runs no pretest: the release tooling is then installed by the first test that
+# uses it, lib/release/tools.ts.) The Go builds run one after the other in the background, beside
+# the installs, and their output goes to .cache/prepare-tests.log; the time it took, to
+# .cache/prepare-tests.json (bench/suite.ts reads it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$(date +%s%3N)
 
 # apt first: a Go build on a machine without Go installs Debian's golang-go, which needs dpkg's lock.
 scripts/install-test-tools.sh
@@ -34,3 +38,4 @@ if ! wait "$builds"; then
   exit 1
 fi
 grep -E '^build-[a-z]+: [0-9]+ s$' "$log" | tr '\n' ' ' | sed 's/ $/\n/' >&2
+printf '{"ms":%d}\n' $(($(date +%s%3N) - start)) >.cache/prepare-tests.json

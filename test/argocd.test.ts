@@ -224,9 +224,11 @@ describe('the real Argo CD', () => {
         const res = await cp.client.request('GET', livePath(cp, o, prunedApp.namespace));
         if (res.status !== 404) left.push(`${o.kind} ${prunedApp.namespace}/${o.metadata.name} (${res.status}, finalizers ${JSON.stringify(res.body?.metadata?.finalizers ?? [])}, deleting: ${Boolean(res.body?.metadata?.deletionTimestamp)})`);
       }
-      if ((await status(livePath(cp, configMap.object, staying.namespace))) !== 404) {
+      // Read once: pruned between a status check and a second read, it would fail the read.
+      const liveConfigMap = await cp.client.request('GET', livePath(cp, configMap.object, staying.namespace));
+      if (liveConfigMap.status !== 404) {
         const app = (await apps()).find(a => a.name === staying.name);
-        const live = await cp.client.get(livePath(cp, configMap.object, staying.namespace));
+        const live = liveConfigMap.body;
         const listed = (app?.object.status?.resources ?? []).find((r: any) => r.kind === 'ConfigMap' && r.name === configMap.object.metadata.name);
         left.push(`ConfigMap ${staying.namespace}/${configMap.object.metadata.name} (annotations ${JSON.stringify(live.metadata.annotations)}; in the app's resources: ${JSON.stringify(listed)}; Application ${staying.name}: ${app?.sync}/${app?.health} at ${app?.object.status?.sync?.revision}, the commit being ${removal}, operation ${app?.operation?.phase}: ${app?.operation?.message}, conditions ${JSON.stringify(app?.conditions)})`);
       }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `npm test` after its pretest (scripts/prepare-tests.sh): the two type-checks side by side, then
+# every test file; arguments go to vitest. Leaves each file's time (test/support/timings-reporter.ts)
+# and each step's in .cache/ (test-report.json, test-run.json), which `.ci/run` and `npm run bench -- --suite` read
+# (bench/suite.ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .cache
+now() { date +%s%3N; }
+
+start=$(now)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+node_modules/.bin/tsc --noEmit >"$out/root" 2>&1 & root=$!
+node_modules/.bin/tsc -p app/tsconfig.json --noEmit >"$out/app" 2>&1 & app=$!
+failed=()
+wait $root || failed+=("tsc --noEmit")
+wait $app || failed+=("tsc -p app/tsconfig.json --noEmit")
+cat "$out/root" "$out/app"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "npm test: the type-check failed (${failed[*]}); no test ran" >&2
+  exit 1
+fi
+typed=$(now)
+
+set +e
+node_modules/.bin/vitest run --reporter=default --reporter=./test/support/timings-reporter.ts "$@"
+code=$?
+set -e
+printf '{"typecheckMs":%d,"vitestMs":%d}\n' $((typed - start)) $(($(now) - typed)) >.cache/test-run.json
+exit $code
