@@ -11,7 +11,8 @@ import { formatMarkdown } from '../lib/validate/format';
 import { loadManifests } from '../lib/validate/load';
 import { RULES } from '../lib/rules/rules';
 import { ModelsSchemaProvider } from '../lib/validate/schema/models-fallback';
-import { validateSubjects } from '../lib/validate/validate';
+import { validateIndex, validateSubjects } from '../lib/validate/validate';
+import { PlatformModel } from '../lib/model';
 import { extra, goodApp, labels, meta, pod, validateIn, web } from './support/good-app';
 import { REPO_ROOT, tempDir } from './support/platform';
 
@@ -127,6 +128,8 @@ describe('the validator', () => {
     }
     expect(report.exempted.map(f => f.object)).toEqual(expect.arrayContaining(['DaemonSet node-exporter/node-exporter', 'Deployment cloudflared/cloudflared', 'DaemonSet alloy/alloy']));
     expect(report.exempted.every(f => f.exemption && f.exemption.length > 20)).toBe(true);
+    // Synthesis validates the platform model it builds once for its checks and report: the same findings.
+    expect(validateIndex(new PlatformModel(rendering.objects, platform.capacity?.nodes ?? 1))).toEqual(report);
   });
 });
 

@@ -71,8 +71,8 @@ export function webhookBackendsOf(m: Manifest): WebhookBackend[] {
  * every object by kind and name (`ObjectIndex`, which the validator builds over its objects too), workloads with their pods, selectors, ports and sizes
  * (CloudNativePG's pods included), pod templates, Services (CloudNativePG's among them), route
  * backends and NetworkPolicies. The derive phase builds one of the apps' objects for the
- * NetworkPolicies and quotas; synthesis builds one of everything rendered for the platform
- * checks and the report.
+ * NetworkPolicies and quotas; synthesis builds one of everything rendered (dist/ and argocd/),
+ * once, for the validator, the platform checks and the report.
  */
 export class PlatformModel<O extends ModelObject = ModelObject> extends ObjectIndex<O> {
   public readonly workloads: Workload[];

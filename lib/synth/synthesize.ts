@@ -5,7 +5,7 @@ import { architectureReport } from '../report/architecture';
 import { secretsSection } from '../report/secrets';
 import { formatRuleFinding } from '../validate/finding';
 import { formatFinding } from '../validate/format';
-import { ValidationReport, validateSubjects } from '../validate/validate';
+import { ValidationReport, validateIndex } from '../validate/validate';
 import type { HelmRendering } from '../upstream/rendering';
 import { unseenChartNotes } from '../upstream/registry';
 import { renderingsOf, syncRecords } from '../upstream/rendering-records';
@@ -38,9 +38,11 @@ export interface SynthesisSummary {
 export function renderAndValidate(build: () => Platform): { rendering: Rendering; validation: ValidationReport; warnings: string[]; renderings: HelmRendering[] } {
   const platform = buildPlatformChecked(build);
   const rendering = render(platform);
-  const validation = validateSubjects(rendering.objects);
-  // One model of the rendered app objects (argocd/ holds none) serves the platform checks and the report.
-  const model = new PlatformModel(rendering.objects.filter(o => o.file.startsWith('dist/')), platform.capacity?.nodes ?? 1);
+  // One model of every rendered object, built once, serves the validator, the platform checks and
+  // the report. argocd/ holds only Argo CD's Applications, ApplicationSets and AppProjects, which
+  // run no pods and are no Service, route or policy, so they change no check nor the report.
+  const model = new PlatformModel(rendering.objects, platform.capacity?.nodes ?? 1);
+  const validation = validateIndex(model);
   const checks = checkPlatform(platform, model);
   const errors = [...validation.errors.map(formatFinding), ...checks.filter(f => f.severity === 'error').map(formatRuleFinding)];
   if (errors.length) throw new SynthesisFailed(errors);

@@ -13,10 +13,14 @@ export { selects };
 
 /**
  * The objects under validation, in the model's index (lib/model/object-index.ts, the one the
- * platform model and the cluster harness read), and the findings gathered so far.
+ * platform model and the cluster harness read), and the findings gathered so far. The index is
+ * given, not built here: synthesis hands over the platform model it builds once for its checks
+ * and report; files read from disk are indexed by `validateSubjects`.
  */
-export class ValidationContext extends ObjectIndex<Subject> {
+export class ValidationContext {
   public readonly findings: Finding[] = [];
+
+  constructor(public readonly index: ObjectIndex<Subject>) {}
 
   /** Records a finding; an exemption the object carries for the rule turns it into a note. */
   public report(subject: Subject, rule: RuleId, message: string): void {

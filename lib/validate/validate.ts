@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { isClusterScoped } from '../k8s/scope';
+import { ObjectIndex } from '../model';
 import { REPO_ROOT } from '../paths';
 import { crdsDir, schemasDir } from '../schema-sources';
 import { checkApiServerRules } from './checks/api-server';
@@ -47,7 +48,12 @@ export function defaultSchemaStore(): SchemaProvider {
 
 /** Runs every rule over the objects. `extraFindings` (e.g. YAML errors) join the report. */
 export function validateSubjects(subjects: Subject[], store: SchemaProvider = defaultSchemaStore(), extraFindings: Finding[] = []): ValidationReport {
-  const ctx = new ValidationContext(subjects);
+  return validateIndex(new ObjectIndex(subjects), store, extraFindings);
+}
+
+/** Runs every rule over the objects of an index already built (synthesis's platform model). */
+export function validateIndex(index: ObjectIndex<Subject>, store: SchemaProvider = defaultSchemaStore(), extraFindings: Finding[] = []): ValidationReport {
+  const ctx = new ValidationContext(index);
   checkSchemas(ctx, store, CACHE_DIR);
   const notes = checkCrdValidations(ctx, store, CACHE_DIR);
   checkApiServerRules(ctx);
@@ -58,7 +64,7 @@ export function validateSubjects(subjects: Subject[], store: SchemaProvider = de
   checkReliability(ctx, (apiVersion, kind) => isClusterScoped(apiVersion, kind) || store.schemaFor(apiVersion, kind)?.clusterScoped === true);
   const all = [...extraFindings, ...ctx.findings];
   return {
-    objects: subjects.length,
+    objects: index.objects.length,
     errors: all.filter(f => f.severity === 'error' && !f.exemption),
     warnings: all.filter(f => f.severity === 'warning' && !f.exemption),
     exempted: all.filter(f => f.exemption),

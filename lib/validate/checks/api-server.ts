@@ -31,7 +31,7 @@ function labelValueError(key: string, value: unknown): string | undefined {
 /** Names, labels, port names, images and uniqueness: what the API server refuses outright. */
 export function checkApiServerRules(ctx: ValidationContext): void {
   const seen = new Map<string, string>();
-  for (const subject of ctx.objects) {
+  for (const subject of ctx.index.objects) {
     const m = subject.manifest;
     const name: string | undefined = m.metadata?.name;
     const namespace: string | undefined = m.metadata?.namespace;
@@ -51,7 +51,7 @@ export function checkApiServerRules(ctx: ValidationContext): void {
     else seen.set(key, subject.file);
 
     const labelSets: [string, Record<string, unknown> | undefined][] = [['metadata.labels', m.metadata?.labels]];
-    const template = ctx.podOf(subject)?.template;
+    const template = ctx.index.podOf(subject)?.template;
     if (template) labelSets.push(['pod template labels', template.metadata?.labels]);
     const matchLabels = (m as { spec?: { selector?: { matchLabels?: Record<string, unknown> } } }).spec?.selector?.matchLabels;
     if (matchLabels) labelSets.push(['spec.selector.matchLabels', matchLabels]);
@@ -63,7 +63,7 @@ export function checkApiServerRules(ctx: ValidationContext): void {
     }
 
     if (m.kind === 'Service') {
-      for (const port of ctx.typed(subject, 'Service').spec?.ports ?? []) {
+      for (const port of ctx.index.typed(subject, 'Service').spec?.ports ?? []) {
         if (port.name !== undefined && !(port.name.length <= 63 && DNS_LABEL.test(port.name))) ctx.report(subject, 'port-name', `Service port name "${port.name}" is not a DNS-1123 label`);
       }
     }

@@ -16,7 +16,7 @@ export function checkCrdValidations(ctx: ValidationContext, store: SchemaProvide
   const verdicts = new VerdictCache<CelOutcome>(cacheDir, 'cel-verdicts.json');
   const kinds = new Map<string, { checked: number; transition: number }>();
   const notChecked = new Map<string, string>();
-  for (const subject of ctx.objects) {
+  for (const subject of ctx.index.objects) {
     const { apiVersion, kind } = subject.manifest;
     if (!apiVersion || !kind || store.schemaFor(apiVersion, kind)?.source !== 'crd') continue;
     const entry = store.celSchemaFor(apiVersion, kind);

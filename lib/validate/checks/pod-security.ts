@@ -19,8 +19,8 @@ const APPARMOR_OK = (profile: string | undefined) => profile === undefined || pr
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 export function checkPodSecurity(ctx: ValidationContext): void {
-  for (const subject of ctx.objects) {
-    const template = ctx.podOf(subject)?.template;
+  for (const subject of ctx.index.objects) {
+    const template = ctx.index.podOf(subject)?.template;
     if (!template) continue;
     const pod: PodSpec = template.spec ?? { containers: [] };
     const podContext: PodSecurityContext = pod.securityContext ?? {};

@@ -17,12 +17,12 @@ function containerPorts(spec: PodSpec | undefined): { names: Set<string>; number
 }
 
 function checkPodReferences(ctx: ValidationContext, subject: Subject): void {
-  const template = ctx.podOf(subject)?.template;
+  const template = ctx.index.podOf(subject)?.template;
   if (!template) return;
   const ns = subject.manifest.metadata?.namespace;
   const spec: PodSpec = template.spec ?? { containers: [] };
   const declared = new Set((template.metadata?.annotations?.[EXTERNAL_SECRETS_ANNOTATION] ?? '').split(',').map(s => s.trim()).filter(Boolean));
-  const provided = ctx.secretsIn(ns);
+  const provided = ctx.index.secretsIn(ns);
   const claimTemplates = new Set((asKind(subject.manifest, 'StatefulSet')?.spec?.volumeClaimTemplates ?? []).map(t => t.metadata?.name));
 
   const need = (kind: string, name: string | undefined, where: string, optional = false) => {
@@ -30,7 +30,7 @@ function checkPodReferences(ctx: ValidationContext, subject: Subject): void {
     if (kind === 'Secret' && (provided.has(name) || declared.has(name))) return;
     if (kind === 'PersistentVolumeClaim' && claimTemplates.has(name)) return;
     if (kind === 'ServiceAccount' && name === 'default') return;
-    if (ctx.find(kind, ns, name)) return;
+    if (ctx.index.find(kind, ns, name)) return;
     const hint = kind === 'Secret' ? ` (create it from an ExternalSecret, or list it in the pod annotation ${EXTERNAL_SECRETS_ANNOTATION})` : '';
     ctx.report(subject, 'reference-exists', `${where} refers to ${kind} ${ns}/${name}, which is not in the output${hint}`);
   };
@@ -73,10 +73,10 @@ function selectorOf(m: Manifest): Record<string, string> | undefined {
 
 /** Selectors, Services, backends, targets and references between objects. */
 export function checkReferences(ctx: ValidationContext): void {
-  for (const subject of ctx.objects) {
+  for (const subject of ctx.index.objects) {
     const m = subject.manifest;
     const ns = m.metadata?.namespace;
-    const template = ctx.podOf(subject)?.template;
+    const template = ctx.index.podOf(subject)?.template;
 
     if (template && m.kind !== 'Pod' && m.kind !== 'CronJob' && m.kind !== 'Job') {
       if (!selects(selectorOf(m), template.metadata?.labels)) {
@@ -88,7 +88,7 @@ export function checkReferences(ctx: ValidationContext): void {
     const service = asKind(m, 'Service');
     const selector = service?.spec?.selector;
     if (service && service.spec?.type !== 'ExternalName' && selector) {
-      const pods = ctx.podsIn(ns).filter(p => selects(selector, p.template.metadata?.labels));
+      const pods = ctx.index.podsIn(ns).filter(p => selects(selector, p.template.metadata?.labels));
       if (pods.length === 0) ctx.report(subject, 'service-selects', `selector ${JSON.stringify(selector)} matches no pods in ${ns}`);
       else {
         for (const port of service.spec?.ports ?? []) {
@@ -105,7 +105,7 @@ export function checkReferences(ctx: ValidationContext): void {
     const statefulSet = asKind(m, 'StatefulSet');
     if (statefulSet) {
       const serviceName = statefulSet.spec?.serviceName;
-      const headless = ctx.find('Service', ns, serviceName ?? '');
+      const headless = ctx.index.find('Service', ns, serviceName ?? '');
       if (!headless) ctx.report(subject, 'statefulset-service', `serviceName ${serviceName} is not a Service in ${ns}`);
       else if (asKind(headless.manifest, 'Service')?.spec?.clusterIP !== 'None') ctx.report(subject, 'statefulset-service', `Service ${serviceName} is not headless (clusterIP: None)`);
     }
@@ -113,11 +113,11 @@ export function checkReferences(ctx: ValidationContext): void {
     for (const backend of backendsOf(m)) checkServicePort(ctx, subject, backend.namespace, backend.service, backend.port);
 
     const pdb = asKind(m, 'PodDisruptionBudget');
-    if (pdb && !ctx.podsIn(ns).some(p => selects(pdb.spec?.selector?.matchLabels, p.template.metadata?.labels))) {
+    if (pdb && !ctx.index.podsIn(ns).some(p => selects(pdb.spec?.selector?.matchLabels, p.template.metadata?.labels))) {
       ctx.report(subject, 'target-exists', `selector ${JSON.stringify(pdb.spec?.selector?.matchLabels)} matches no pods in ${ns}`);
     }
     const target = asKind(m, 'HorizontalPodAutoscaler')?.spec?.scaleTargetRef;
-    if (m.kind === 'HorizontalPodAutoscaler' && !ctx.find(target?.kind ?? '', ns, target?.name ?? '')) {
+    if (m.kind === 'HorizontalPodAutoscaler' && !ctx.index.find(target?.kind ?? '', ns, target?.name ?? '')) {
       ctx.report(subject, 'target-exists', `scaleTargetRef ${target?.kind}/${target?.name} is not in ${ns}`);
     }
     const policy = asKind(m, 'NetworkPolicy');
@@ -125,7 +125,7 @@ export function checkReferences(ctx: ValidationContext): void {
       const podSelector = policy.spec?.podSelector?.matchLabels;
       const selectsAll = !podSelector || Object.keys(podSelector).length === 0;
       // CloudNativePG's pods are not templated here: the index adds the labels the operator sets.
-      const pods = ctx.podLabelsIn(ns);
+      const pods = ctx.index.podLabelsIn(ns);
       if (selectsAll ? pods.length === 0 : !pods.some(labels => selects(podSelector, labels))) {
         ctx.report(subject, 'networkpolicy-selects', `podSelector matches no pods in ${ns}`);
       }
@@ -134,7 +134,7 @@ export function checkReferences(ctx: ValidationContext): void {
 }
 
 function checkServicePort(ctx: ValidationContext, subject: Subject, ns: string | undefined, name: string, port: string | number | undefined): void {
-  const service = ctx.find('Service', ns, name);
+  const service = ctx.index.find('Service', ns, name);
   if (!service) {
     ctx.report(subject, 'backend-exists', `backend Service ${ns}/${name} is not in the output`);
     return;

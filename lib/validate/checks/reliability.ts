@@ -28,7 +28,7 @@ function imageIsPinned(image: string): boolean {
 /** Replica count a workload runs with: fixed, or the minimum of the autoscaler that owns it. */
 function replicasOf(ctx: ValidationContext, subject: Subject): number {
   const m = subject.manifest;
-  const hpa = ctx.typedOfKind('HorizontalPodAutoscaler').map(([, object]) => object).find(object => {
+  const hpa = ctx.index.typedOfKind('HorizontalPodAutoscaler').map(([, object]) => object).find(object => {
     const ref = object.spec?.scaleTargetRef;
     return object.metadata.namespace === m.metadata.namespace && ref?.kind === m.kind && ref?.name === m.metadata.name;
   });
@@ -41,9 +41,9 @@ const replicasField = (m: Manifest | undefined) => (m as { spec?: { replicas?: n
 
 /** Probes, resources, disruption budgets, spread, autoscalers, images, labels and hygiene. */
 export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (apiVersion: string, kind: string) => boolean = isClusterScoped): void {
-  for (const subject of ctx.objects) {
+  for (const subject of ctx.index.objects) {
     const m = subject.manifest;
-    const template = ctx.podOf(subject)?.template;
+    const template = ctx.index.podOf(subject)?.template;
 
     if (!isClusterScopedKind(m.apiVersion, m.kind) && (!m.metadata?.namespace || m.metadata.namespace === 'default')) {
       ctx.report(subject, 'namespace', m.metadata?.namespace ? 'lives in the default namespace' : 'has no namespace');
@@ -62,21 +62,21 @@ export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (a
     if (m.kind === 'Secret' && (Object.keys(secret.data ?? {}).length || Object.keys(secret.stringData ?? {}).length)) {
       ctx.report(subject, 'secret-data', 'carries data; reference a Secret created outside git (ExternalSecret or pre-created) instead');
     }
-    const job = m.kind === 'Job' ? ctx.typed(subject, 'Job') : undefined;
+    const job = m.kind === 'Job' ? ctx.index.typed(subject, 'Job') : undefined;
     if (job && job.spec?.ttlSecondsAfterFinished === undefined) ctx.report(subject, 'job-hygiene', 'spec.ttlSecondsAfterFinished is not set, so finished Jobs pile up');
-    const cronJob = m.kind === 'CronJob' ? ctx.typed(subject, 'CronJob') : undefined;
+    const cronJob = m.kind === 'CronJob' ? ctx.index.typed(subject, 'CronJob') : undefined;
     if (cronJob) {
       if (cronJob.spec?.startingDeadlineSeconds === undefined) ctx.report(subject, 'job-hygiene', 'spec.startingDeadlineSeconds is not set');
       if (cronJob.spec?.jobTemplate?.spec?.activeDeadlineSeconds === undefined) ctx.report(subject, 'job-hygiene', 'jobTemplate.spec.activeDeadlineSeconds is not set');
       if (cronJob.spec?.jobTemplate?.spec?.ttlSecondsAfterFinished === undefined) ctx.report(subject, 'job-hygiene', 'jobTemplate.spec.ttlSecondsAfterFinished is not set');
     }
-    const hpa = m.kind === 'HorizontalPodAutoscaler' ? ctx.typed(subject, 'HorizontalPodAutoscaler') : undefined;
+    const hpa = m.kind === 'HorizontalPodAutoscaler' ? ctx.index.typed(subject, 'HorizontalPodAutoscaler') : undefined;
     if (hpa) {
       const min = hpa.spec?.minReplicas ?? 1;
       if (min < 2) ctx.report(subject, 'autoscaler', `minReplicas is ${min}; at least 2 keeps the app up while one pod restarts`);
       if (min === hpa.spec?.maxReplicas) ctx.report(subject, 'autoscaler', `minReplicas equals maxReplicas (${min}); use a fixed replica count`);
       const ref = hpa.spec?.scaleTargetRef;
-      const target = ctx.find(ref?.kind as string, m.metadata?.namespace, ref?.name as string);
+      const target = ctx.index.find(ref?.kind as string, m.metadata?.namespace, ref?.name as string);
       if (replicasField(target?.manifest) !== undefined) ctx.report(subject, 'autoscaler', `its target ${ref?.kind}/${ref?.name} sets replicas, which fights the autoscaler`);
     }
 
@@ -97,7 +97,7 @@ export function checkReliability(ctx: ValidationContext, isClusterScopedKind: (a
     if (m.kind === 'DaemonSet') continue;
     const replicas = replicasOf(ctx, subject);
     if (replicas < 2) continue;
-    const pdbs = ctx.typedOfKind('PodDisruptionBudget').map(([, p]) => p).filter(p => p.metadata.namespace === m.metadata.namespace && selects(p.spec?.selector?.matchLabels, template.metadata?.labels));
+    const pdbs = ctx.index.typedOfKind('PodDisruptionBudget').map(([, p]) => p).filter(p => p.metadata.namespace === m.metadata.namespace && selects(p.spec?.selector?.matchLabels, template.metadata?.labels));
     if (pdbs.length === 0) ctx.report(subject, 'disruption-budget', `runs ${replicas} replicas without a PodDisruptionBudget`);
     else if (!pdbs.some(p => allowedDisruptions(p, replicas) >= 1)) ctx.report(subject, 'disruption-budget', 'its PodDisruptionBudget allows no disruption, which blocks node drains');
     if (!template.spec?.topologySpreadConstraints?.length && !template.spec?.affinity?.podAntiAffinity) {

@@ -24,12 +24,12 @@ const QUOTA_KEYS: { keys: string[]; need: (n: ReturnType<typeof needsOf>) => num
 
 /** Each ResourceQuota covers its namespace's pods at their maximum plus every rollout's surge pods. */
 function checkQuotas(ctx: ValidationContext): void {
-  for (const [quota, { spec }] of ctx.typedOfKind('ResourceQuota')) {
+  for (const [quota, { spec }] of ctx.index.typedOfKind('ResourceQuota')) {
     // A scoped quota counts only some pods; which ones is the scheduler's business, not ours.
     if (!spec?.hard || spec.scopes?.length || spec.scopeSelector) continue;
     const namespace = quota.manifest.metadata?.namespace;
     // DaemonSets are sized for one node: the folder does not say how many there are.
-    const workloads = workloadsOf(ctx.inNamespace(namespace), 1);
+    const workloads = workloadsOf(ctx.index.inNamespace(namespace), 1);
     if (!workloads.length) continue;
     const needs = needsOf(workloads);
     for (const { keys, need, format } of QUOTA_KEYS) {
@@ -45,14 +45,14 @@ function checkQuotas(ctx: ValidationContext): void {
 
 /** Whether a pod template claims a port on its node: host networking with container ports, or a hostPort. */
 function holdsHostPort(ctx: ValidationContext, subject: Subject): number | undefined {
-  const spec = ctx.podOf(subject)?.template.spec;
+  const spec = ctx.index.podOf(subject)?.template.spec;
   const ports = (spec?.containers ?? []).flatMap(c => c.ports ?? []);
   return ports.find(p => p.hostPort !== undefined)?.hostPort ?? (spec?.hostNetwork ? ports[0]?.containerPort : undefined);
 }
 
 /** A Deployment whose pods hold a host port must not surge: the new pod needs the port the old one holds. */
 function checkHostPortSurge(ctx: ValidationContext): void {
-  for (const subject of ctx.ofKind('Deployment')) {
+  for (const subject of ctx.index.ofKind('Deployment')) {
     const port = holdsHostPort(ctx, subject);
     if (port === undefined) continue;
     const [workload] = workloadsOf([subject], 1);

@@ -36,7 +36,7 @@ function schemaLines(schema: KindSchema, store: SchemaProvider, manifest: Manife
  */
 export function checkSchemas(ctx: ValidationContext, store: SchemaProvider, cacheDir?: string): void {
   const verdicts = cacheDir === undefined ? undefined : new VerdictCache<string[]>(cacheDir, 'schema-verdicts.json');
-  for (const subject of ctx.objects) {
+  for (const subject of ctx.index.objects) {
     const { apiVersion, kind } = subject.manifest;
     const schema = apiVersion && kind ? store.schemaFor(apiVersion, kind) : undefined;
     if (!schema) {

@@ -87,8 +87,8 @@ function strictSubset(inner: Cidr, outer: Cidr): boolean {
  * a Service's loadBalancerSourceRanges and externalIPs, as the API server checks them.
  */
 export function checkAddresses(ctx: ValidationContext): void {
-  for (const subject of ctx.ofKind('NetworkPolicy')) {
-    const spec: INetworkPolicySpec = ctx.typed(subject, 'NetworkPolicy').spec ?? { podSelector: {} };
+  for (const subject of ctx.index.ofKind('NetworkPolicy')) {
+    const spec: INetworkPolicySpec = ctx.index.typed(subject, 'NetworkPolicy').spec ?? { podSelector: {} };
     for (const [direction, peers] of [['ingress', 'from'], ['egress', 'to']] as const) {
       (spec[direction] ?? []).forEach((rule, r) => {
         ((rule as Partial<Record<'from' | 'to', INetworkPolicyPeer[]>> | undefined)?.[peers] ?? []).forEach((peer, p) => {
@@ -110,8 +110,8 @@ export function checkAddresses(ctx: ValidationContext): void {
       });
     }
   }
-  for (const subject of ctx.ofKind('Service')) {
-    const spec = ctx.typed(subject, 'Service').spec ?? {};
+  for (const subject of ctx.index.ofKind('Service')) {
+    const spec = ctx.index.typed(subject, 'Service').spec ?? {};
     ((spec.loadBalancerSourceRanges ?? []) as unknown[]).forEach((text, i) => {
       const cidr = parseCidr(String(text).trim());
       if (typeof cidr === 'string') ctx.report(subject, 'api.cidr', `spec.loadBalancerSourceRanges[${i}]: "${String(text)}" ${cidr}`);

@@ -9,8 +9,8 @@ function checkClaimSpec(ctx: ValidationContext, subject: Subject, path: string, 
 
 /** PersistentVolumeClaims and StatefulSet claim templates: an access mode and a storage request. */
 export function checkClaims(ctx: ValidationContext): void {
-  for (const [subject, object] of ctx.typedOfKind('PersistentVolumeClaim')) checkClaimSpec(ctx, subject, 'spec', object.spec);
-  for (const [subject, object] of ctx.typedOfKind('StatefulSet')) {
+  for (const [subject, object] of ctx.index.typedOfKind('PersistentVolumeClaim')) checkClaimSpec(ctx, subject, 'spec', object.spec);
+  for (const [subject, object] of ctx.index.typedOfKind('StatefulSet')) {
     (object.spec?.volumeClaimTemplates ?? []).forEach((claim, i) => checkClaimSpec(ctx, subject, `spec.volumeClaimTemplates[${i}].spec`, claim.spec));
   }
 }

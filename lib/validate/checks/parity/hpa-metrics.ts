@@ -5,7 +5,7 @@ const SOURCES: Record<string, string> = { Resource: 'resource', ContainerResourc
 
 /** HorizontalPodAutoscaler metrics and scaling behavior, beyond the replica bounds. */
 export function checkAutoscalerMetrics(ctx: ValidationContext): void {
-  for (const [subject, object] of ctx.typedOfKind('HorizontalPodAutoscaler')) {
+  for (const [subject, object] of ctx.index.typedOfKind('HorizontalPodAutoscaler')) {
     const spec = object.spec;
     const report = (message: string) => ctx.report(subject, 'api.hpa-metrics', message);
     (spec?.metrics ?? []).forEach((written, i) => {

@@ -21,7 +21,7 @@ function pathError(path: unknown, pathType: unknown): string | undefined {
 
 /** Ingress paths and backends as the API server validates them. */
 export function checkIngresses(ctx: ValidationContext): void {
-  for (const [subject, object] of ctx.typedOfKind('Ingress')) {
+  for (const [subject, object] of ctx.index.typedOfKind('Ingress')) {
     const spec = object.spec ?? {};
     (spec.rules ?? []).forEach((rule, r) => {
       const host = rule.host;

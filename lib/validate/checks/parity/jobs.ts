@@ -18,8 +18,8 @@ function checkJobSpec(ctx: ValidationContext, subject: Subject, job: IJobSpec | 
 
 /** Jobs' counts and deadlines; CronJobs' schedule, time zone and history limits. */
 export function checkJobs(ctx: ValidationContext): void {
-  for (const [subject, object] of ctx.typedOfKind('Job')) checkJobSpec(ctx, subject, object.spec, 'spec');
-  for (const [subject, object] of ctx.typedOfKind('CronJob')) {
+  for (const [subject, object] of ctx.index.typedOfKind('Job')) checkJobSpec(ctx, subject, object.spec, 'spec');
+  for (const [subject, object] of ctx.index.typedOfKind('CronJob')) {
     const spec = (object.spec ?? {}) as Partial<ICronJobSpec> & Record<string, unknown>;
     checkJobSpec(ctx, subject, spec.jobTemplate?.spec, 'spec.jobTemplate.spec');
     const error = typeof spec.schedule === 'string' ? cronScheduleError(spec.schedule) : 'is required';

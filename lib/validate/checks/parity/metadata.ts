@@ -18,7 +18,7 @@ function keyError(key: string): string | undefined {
 
 /** Annotation keys and total size; ConfigMap keys, no key in both data and binaryData, and total size. */
 export function checkMetadataAndConfig(ctx: ValidationContext): void {
-  for (const subject of ctx.objects) {
+  for (const subject of ctx.index.objects) {
     const m = subject.manifest;
     const annotations: Record<string, string> = m.metadata?.annotations ?? {};
     let size = 0;

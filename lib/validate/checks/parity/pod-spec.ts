@@ -117,8 +117,8 @@ function checkProbes(ctx: ValidationContext, subject: Subject, containers: Conta
 
 /** What the API server refuses in a pod spec beyond its schema. */
 export function checkPodSpecs(ctx: ValidationContext): void {
-  for (const subject of ctx.objects) {
-    const template = ctx.podOf(subject)?.template;
+  for (const subject of ctx.index.objects) {
+    const template = ctx.index.podOf(subject)?.template;
     if (!template?.spec) continue;
     const containers = containersAt(subject, template.spec);
     checkContainerNames(ctx, subject, containers);

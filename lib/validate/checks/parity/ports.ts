@@ -7,7 +7,7 @@ const NODE_PORTS = { min: 30000, max: 32767 };
 
 /** Service ports: ranges, names required and unique when several, no port and protocol twice. */
 export function checkServicePorts(ctx: ValidationContext): void {
-  for (const [subject, object] of ctx.typedOfKind('Service')) {
+  for (const [subject, object] of ctx.index.typedOfKind('Service')) {
     const spec = object.spec ?? {};
     const ports = spec.ports ?? [];
     const names = new Map<string, number>();
@@ -35,7 +35,7 @@ export function checkServicePorts(ctx: ValidationContext): void {
 
 /** NetworkPolicy ports: numbers in range, names IANA service names, endPort only after a number below it. */
 export function checkNetworkPolicyPorts(ctx: ValidationContext): void {
-  for (const [subject, object] of ctx.typedOfKind('NetworkPolicy')) {
+  for (const [subject, object] of ctx.index.typedOfKind('NetworkPolicy')) {
     const spec: INetworkPolicySpec = object.spec ?? { podSelector: {} };
     for (const direction of ['ingress', 'egress'] as const) {
       (spec[direction] ?? []).forEach((rule, r) => {

@@ -19,9 +19,9 @@ const LIMIT_FIELDS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitReques
 
 /** Every resource quantity the API server parses: containers, claims, quotas and limit ranges. */
 export function checkQuantities(ctx: ValidationContext): void {
-  for (const subject of ctx.objects) {
+  for (const subject of ctx.index.objects) {
     const m = subject.manifest;
-    const template = ctx.podOf(subject)?.template;
+    const template = ctx.index.podOf(subject)?.template;
     for (const { container, path } of template?.spec ? containersAt(subject, template.spec) : []) {
       checkMap(ctx, subject, `${path}.resources.requests`, container.resources?.requests);
       checkMap(ctx, subject, `${path}.resources.limits`, container.resources?.limits);

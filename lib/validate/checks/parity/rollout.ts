@@ -19,12 +19,12 @@ function checkRollingUpdate(ctx: ValidationContext, subject: Subject, path: stri
 
 /** Deployment and DaemonSet rolling updates, and PodDisruptionBudget budgets. */
 export function checkRollouts(ctx: ValidationContext): void {
-  for (const [subject, object] of ctx.typedOfKind('Deployment')) {
+  for (const [subject, object] of ctx.index.typedOfKind('Deployment')) {
     const strategy = object.spec?.strategy;
     if (strategy?.type === 'Recreate' && strategy.rollingUpdate) ctx.report(subject, 'api.rollout-strategy', 'spec.strategy.rollingUpdate: may not be set when spec.strategy.type is Recreate');
     checkRollingUpdate(ctx, subject, 'spec.strategy.rollingUpdate', strategy?.rollingUpdate);
   }
-  for (const [subject, object] of ctx.typedOfKind('StatefulSet')) {
+  for (const [subject, object] of ctx.index.typedOfKind('StatefulSet')) {
     const strategy = object.spec?.updateStrategy;
     const update = strategy?.rollingUpdate;
     if (strategy?.type === 'OnDelete' && update) ctx.report(subject, 'api.rollout-strategy', 'spec.updateStrategy.rollingUpdate: may not be set when spec.updateStrategy.type is OnDelete');
@@ -32,12 +32,12 @@ export function checkRollouts(ctx: ValidationContext): void {
     const unavailable = intOrPercent(update?.maxUnavailable);
     if (unavailable && unavailable.n < 1) ctx.report(subject, 'api.rollout-strategy', `spec.updateStrategy.rollingUpdate.maxUnavailable: ${update?.maxUnavailable} must be greater than 0`);
   }
-  for (const [subject, object] of ctx.typedOfKind('DaemonSet')) {
+  for (const [subject, object] of ctx.index.typedOfKind('DaemonSet')) {
     const update = object.spec?.updateStrategy?.rollingUpdate;
     // A DaemonSet's maxUnavailable defaults to 1 only when unset; maxSurge to 0.
     if (update) checkRollingUpdate(ctx, subject, 'spec.updateStrategy.rollingUpdate', { maxSurge: 0, ...update, ...(update.maxUnavailable === undefined ? { maxUnavailable: 1 } : {}) });
   }
-  for (const [subject, object] of ctx.typedOfKind('PodDisruptionBudget')) {
+  for (const [subject, object] of ctx.index.typedOfKind('PodDisruptionBudget')) {
     const spec = object.spec ?? {};
     if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
       ctx.report(subject, 'api.pdb-budget', 'spec: minAvailable and maxUnavailable cannot be both set');

@@ -58,7 +58,7 @@ function walk(ctx: ValidationContext, subject: Subject, node: unknown, path: str
 
 /** Label selectors of built-in kinds (custom resources follow their CRD's schema and rules). */
 export function checkLabelSelectors(ctx: ValidationContext, builtIn: (subject: Subject) => boolean): void {
-  for (const subject of ctx.objects) {
+  for (const subject of ctx.index.objects) {
     // A CRD holds no selector, only schemas of them: its megabytes are not walked.
     if (!builtIn(subject) || subject.manifest.kind === 'CustomResourceDefinition') continue;
     const m = subject.manifest as { kind: string; spec?: { selector?: WrittenSelector } };

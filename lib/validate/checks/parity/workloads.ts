@@ -11,7 +11,7 @@ const RESTART_POLICIES: Record<string, string[]> = {
 
 /** Replica counts and deadlines, and the restart policy each controller accepts for its pods. */
 export function checkWorkloads(ctx: ValidationContext): void {
-  for (const subject of ctx.objects) {
+  for (const subject of ctx.index.objects) {
     const m = subject.manifest;
     // The fields every controller's spec shares, read by name.
     const spec = (m as { spec?: Record<string, unknown> & { minReadySeconds?: number } }).spec;
@@ -26,7 +26,7 @@ export function checkWorkloads(ctx: ValidationContext): void {
       }
     }
     const allowed = RESTART_POLICIES[m.kind];
-    const policy = ctx.podOf(subject)?.template?.spec?.restartPolicy;
+    const policy = ctx.index.podOf(subject)?.template?.spec?.restartPolicy;
     // Unset is defaulted to Always, which Jobs refuse: their pods must say OnFailure or Never.
     const effective = policy ?? 'Always';
     if (allowed && !allowed.includes(effective)) {
