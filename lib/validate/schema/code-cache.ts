@@ -16,16 +16,23 @@ export function requireWithCodeCache(file: string): unknown {
   const script = new vm.Script(wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
   const module = { exports: {} as unknown };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
-  if (!cachedData || script.cachedDataRejected) {
-    process.once('exit', () => {
-      try {
-        const temp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(temp, script.createCachedData());
-        fs.renameSync(temp, cacheFile);
-      } catch {
-        // The next run compiles again and tries to write it then.
-      }
-    });
-  }
+  if (!cachedData || script.cachedDataRejected) writeAtExit(cacheFile, script);
   return module.exports;
+}
+
+/** The code caches to write when the process exits, by one listener however many modules there are. */
+const toWrite = new Map<string, vm.Script>();
+function writeAtExit(cacheFile: string, script: vm.Script): void {
+  if (toWrite.size === 0) process.once('exit', () => toWrite.forEach(writeCodeCache));
+  toWrite.set(cacheFile, script);
+}
+
+function writeCodeCache(script: vm.Script, cacheFile: string): void {
+  try {
+    const temp = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, script.createCachedData());
+    fs.renameSync(temp, cacheFile);
+  } catch {
+    // The next run compiles again and tries to write it then.
+  }
 }
