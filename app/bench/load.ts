@@ -286,12 +286,19 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
     const redirectCount = () => count("SELECT count(*)::int AS n FROM events WHERE event_type = 'redirect'");
 
     // bare Fastify answering a fixed 302 and the service with Valkey, side by side
-    const bare = await startService({}, join(work, 'bare-fastify.log'), BARE_FASTIFY);
+    // BENCH_PEER_SERVER puts another build of the service (e.g. main's build/server.js) in bare
+    // Fastify's place, with the service's settings: the paired rounds then compare two builds.
+    const serviceEnv = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, CACHE_PREFIX: prefix, ...limits };
+    const peer = process.env.BENCH_PEER_SERVER;
+    if (peer) log(`the peer is ${peer} (BENCH_PEER_SERVER), not bare Fastify`);
+    const bare = peer ? await startService(serviceEnv, join(work, 'peer-service.log'), resolve(peer)) : await startService({}, join(work, 'bare-fastify.log'), BARE_FASTIFY);
     services.push(bare);
-    const cached = await startService({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, CACHE_PREFIX: prefix, ...limits }, join(work, 'service-cached.log'));
+    const cached = await startService(serviceEnv, join(work, 'service-cached.log'));
     services.push(cached);
-    for (let i = 0; i < codes.length; i += 100) {
-      await Promise.all(codes.slice(i, i + 100).map((code) => fetch(`${cached.baseUrl}/${code}`, { redirect: 'manual' }).then((r) => r.arrayBuffer())));
+    for (const warmed of peer ? [cached, bare] : [cached]) {
+      for (let i = 0; i < codes.length; i += 100) {
+        await Promise.all(codes.slice(i, i + 100).map((code) => fetch(`${warmed.baseUrl}/${code}`, { redirect: 'manual' }).then((r) => r.arrayBuffer())));
+      }
     }
     await new Promise((done) => setTimeout(done, 1500));
 
