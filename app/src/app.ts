@@ -36,8 +36,8 @@ export interface AppOptions {
 async function urlShortener(app: FastifyInstance, { config }: AppOptions): Promise<void> {
   app.decorate('config', config);
 
-  await app.register(lifecycle);
   await app.register(requestHooks);
+  await app.register(lifecycle);
   await app.register(errors);
   await app.register(metrics);
   await app.register(nodeErrors);

@@ -1,11 +1,12 @@
 import { Server as NetServer, type Socket } from 'node:net';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 
 // Graceful drain of keep-alive connections, so that no request that reached the process is
 // reset. Node's http.Server.close() destroys every connection that is idle at that instant,
 // which resets a request the client has just sent on it. Instead:
-//  1. while draining, every response says `Connection: close` (lifecycle plugin), so clients
-//     move off each connection right after their next response;
+//  1. while draining, every response says `Connection: close` (the lifecycle plugin marks new
+//     requests, closeInFlight those in flight), so clients move off each connection right
+//     after their next response;
 //  2. the listener stops accepting once no new connection arrived for `quietMs` (the load
 //     balancer has taken the pod out), waiting at most `quietWaitMs` for that (connections
 //     still queued in the kernel then are reset: that is what readiness and the delay avoid);
@@ -37,6 +38,18 @@ export class ConnectionDrainer {
 
   get open(): number {
     return this.sockets.size;
+  }
+
+  /**
+   * Responses in progress now, whose headers are not sent yet, say `Connection: close` (requests
+   * that arrive from now on are marked by the lifecycle plugin). Node merges a header set on the
+   * response with those Fastify passes to writeHead, and closes the connection after it.
+   */
+  closeInFlight(): void {
+    for (const socket of this.sockets) {
+      const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (response && !response.headersSent) response.setHeader('connection', 'close');
+    }
   }
 
   /** Resolves when every connection is closed, or at `deadline` (then the rest are destroyed). */

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     // finish; then buffered events are written and pools close.
     const started = Date.now();
     server.lifecycle.draining = true;
+    drainer.closeInFlight();
     if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
     // keep a few seconds of the grace period for the events and the pools
     await drainer.drain({ quietMs: 200, quietWaitMs: 1000, idleMs: 1000, deadline: started + Math.max(config.shutdownGraceMs - 5000, config.shutdownGraceMs / 2) });

@@ -77,3 +77,19 @@ describe('GET /metrics', () => {
     expect(after).toMatch(/^redirect_events_buffered 0$/m);
   });
 });
+
+// after the metrics test: its requests (a miss among them) would change the counts it reads
+describe('draining', () => {
+  it('closes the connection after every response while the service drains, errors included', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).headers.connection).toBe('keep-alive');
+    t.app.lifecycle.draining = true;
+    try {
+      for (const url of ['/health', '/ready', '/nosuchcode', '/urls/nosuchcode/redirect']) {
+        const response = await t.app.inject({ method: 'GET', url });
+        expect({ url, connection: response.headers.connection }).toEqual({ url, connection: 'close' });
+      }
+    } finally {
+      t.app.lifecycle.draining = false;
+    }
+  });
+});
