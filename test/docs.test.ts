@@ -15,7 +15,7 @@ import { REPO_ROOT } from './support/platform';
 const read = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
 const README = read('README.md');
 /** The guides: every Markdown file of docs/ but the generated reference. */
-const GUIDES = ['adding-an-app', 'charts', 'plain-yaml', 'reviewing', 'operations', 'architecture', 'releasing', 'testing'].map(g => `docs/${g}.md`);
+const GUIDES = ['adding-an-app', 'charts', 'plain-yaml', 'reviewing', 'operations', 'architecture', 'how-it-works', 'releasing', 'testing'].map(g => `docs/${g}.md`);
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens. */
 const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
@@ -56,8 +56,8 @@ describe('the guides', () => {
     const moved: Record<string, string> = {
       'Reviewing a change': 'docs/reviewing.md', 'Releasing the URL shortener': 'docs/releasing.md', 'Keeping pins current (Renovate)': 'docs/releasing.md',
       'The real control plane': 'docs/testing.md', 'The real Argo CD': 'docs/testing.md', 'Layout': 'docs/architecture.md', 'Settings': 'docs/operations.md',
-      'Composition: declare, then derive': 'docs/architecture.md', 'Network policies and quotas': 'docs/architecture.md', 'Monitoring': 'docs/operations.md',
-      'Secrets': 'docs/operations.md', 'Entry points': 'docs/architecture.md', 'Data layer': 'docs/architecture.md', 'Backups': 'docs/operations.md',
+      'Composition: declare, then derive': 'docs/how-it-works.md', 'Network policies and quotas': 'docs/how-it-works.md', 'Monitoring': 'docs/operations.md',
+      'Secrets': 'docs/operations.md', 'Entry points': 'docs/how-it-works.md', 'Data layer': 'docs/how-it-works.md', 'Backups': 'docs/operations.md',
       'Operators': 'docs/operations.md', 'GPUs': 'docs/operations.md', 'Bootstrapping Argo CD': 'docs/operations.md', 'A Helm chart': 'docs/charts.md',
       'How Helm is installed': 'docs/charts.md', 'A folder of YAML': 'docs/plain-yaml.md', 'The URL shortener as a public service': 'docs/operations.md',
       '`npm run new-app`': 'docs/adding-an-app.md', 'Synthesis': 'docs/reviewing.md', 'What `npm test` needs': 'docs/testing.md',
@@ -67,8 +67,8 @@ describe('the guides', () => {
 
   it('describe in detail every app the README lists, and the way from a fork to a running cluster', () => {
     const appsOf = (text: string) => text.split('\n').filter(l => l.startsWith('| `')).flatMap(l => [...l.split('|')[1].matchAll(/`([a-z0-9-]+)`/g)].map(m => m[1]));
-    const architecture = read('docs/architecture.md');
-    const detailed = appsOf(architecture.slice(architecture.indexOf('## What it deploys'), architecture.indexOf('## Layout')));
+    const howItWorks = read('docs/how-it-works.md');
+    const detailed = appsOf(howItWorks.slice(howItWorks.indexOf('## What it deploys'), howItWorks.indexOf('## Composition')));
     expect(appsOf(README).filter(app => !detailed.includes(app))).toEqual(['argocd']); // "Argo CD and the operators": docs/operations.md
     expect(anchors(read('docs/operations.md'))).toContain('from-a-fork-to-a-running-cluster');
   });
