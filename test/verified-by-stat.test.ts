@@ -1,12 +1,12 @@
 /**
  * The memo that spares synth from hashing the chart cache and the rendering records again
- * (lib/upstream/verified-by-stat.ts): an answer is reused only while every file it read is as it was.
+ * (lib/verified-by-stat.ts): an answer is reused only while every file it read is as it was.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { VerifiedByStat } from '../lib/upstream/verified-by-stat';
+import { VerifiedByStat } from '../lib/verified-by-stat';
 
 /** Writes `file` as if an hour ago: the memo keeps no answer about a file changed a moment ago. */
 function writeAged(file: string, text: string): void {
@@ -36,6 +36,19 @@ describe('a check memoized by the stamps of its files', () => {
 
     writeAged(file, 'three');
     expect(new VerifiedByStat<string>('test', cache).get(file, [file], check)).toBe('checked three (2)');
+  });
+
+  it('forgets, when it saves, the answers about paths that are gone (copies of the project come and go)', () => {
+    const { dir, file, cache } = scratch();
+    const gone = path.join(dir, 'copy');
+    fs.mkdirSync(gone);
+    writeAged(path.join(gone, 'record.json'), 'one');
+    const memo = new VerifiedByStat<number>('test', cache);
+    memo.get(file, [file], () => 1);
+    memo.get(gone, [path.join(gone, 'record.json')], () => 2);
+    fs.rmSync(gone, { recursive: true });
+    memo.save();
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(cache, 'verified', 'test.json'), 'utf8')))).toEqual([file]);
   });
 
   it('keeps no answer about a file changed a moment ago, which could change again with the same stamp', () => {

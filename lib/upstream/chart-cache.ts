@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError } from '../errors';
 import { REPO_ROOT } from '../paths';
-import { VerifiedByStat } from './verified-by-stat';
+import { VerifiedByStat } from '../verified-by-stat';
 
 /** Where an upstream chart comes from, pinned. */
 export interface ChartReference {

@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { PlatformError } from '../errors';
 import { CHART_CACHE_DIR } from './chart-cache';
 import { HelmRendering, RenderingInputs, SourcedDocument, renderingKey } from './rendering';
-import { VerifiedByStat } from './verified-by-stat';
+import { VerifiedByStat } from '../verified-by-stat';
 
 /**
  * Rendering records: the committed result of each `helm template` the platform runs, so that a

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { platformCacheDir } from '../paths';
+import { platformCacheDir } from './paths';
 
 /**
- * What an expensive check of files found (a chart folder's digest, a rendering record's soundness),
- * kept in `.cache/verified/<kind>.json` beside the size, time and inode of each file it read, so
+ * What an expensive check of files found (a chart folder's digest, a rendering record's soundness,
+ * a schema file's hash), kept in `<cache>/verified/<kind>.json` beside a digest of the size, time
+ * and inode of each file it read, so
  * that a later synth reads the answer instead of hashing megabytes again. Any change to a file
  * (an edit, a checkout, a copy) changes its stamp and the check runs again; a missing or damaged
  * memo file only costs the checks.
@@ -18,7 +20,7 @@ export class VerifiedByStat<T> {
     this.file = path.join(cacheDir, 'verified', `${kind}.json`);
   }
 
-  /** `compute()`, or what it gave last time `files` had the same stamps. */
+  /** `compute()`, or what it gave last time `files` had the same stamps; `key` is a path that exists while the answer is wanted. */
   public get(key: string, files: readonly string[], compute: () => T): T {
     const entries = this.load();
     const stamp = stampOf(files);
@@ -34,9 +36,13 @@ export class VerifiedByStat<T> {
     return value;
   }
 
-  /** Writes what changed, atomically; a failure only means the checks run again next time. */
+  /**
+   * Writes what changed, atomically, forgetting the keys whose path is gone (the copies of the
+   * project tests and `npm run diff` make come and go); a failure only means the checks run again.
+   */
   public save(): void {
     if (!this.dirty || !this.entries) return;
+    for (const key of Object.keys(this.entries)) if (!fs.existsSync(key)) delete this.entries[key];
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const partial = `${this.file}.${process.pid}.tmp`;
@@ -72,7 +78,7 @@ function saveAtExit(memo: VerifiedByStat<unknown>): void {
 /** Files modified this recently are checked every time. */
 const RACY_MS = 2000;
 
-/** Size, modification time and inode of every file, and the newest time; undefined when one cannot be read. */
+/** A digest of the size, modification time and inode of every file, and the newest time; undefined when one cannot be read. */
 function stampOf(files: readonly string[]): { text: string; newestMs: number } | undefined {
   const parts: string[] = [];
   let newestMs = 0;
@@ -85,5 +91,6 @@ function stampOf(files: readonly string[]): { text: string; newestMs: number } |
       return undefined;
     }
   }
-  return { text: parts.join('\n'), newestMs };
+  // A digest: a chart folder's stamps name every file of it.
+  return { text: createHash('sha256').update(parts.join('\n')).digest('base64url'), newestMs };
 }
