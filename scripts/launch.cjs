@@ -63,7 +63,7 @@ function build() {
   });
   const inputs = {};
   // The launcher too: a change to how it bundles must rebuild.
-  for (const file of [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'package.json', 'scripts/launch.cjs']) inputs[file] = stamp(path.join(root, file));
+  for (const file of [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'package.json', 'scripts/launch.cjs', 'scripts/run-memo.cjs']) inputs[file] = stamp(path.join(root, file));
   fs.writeFileSync(manifestFile, JSON.stringify({ root, output: stamp(output), inputs }));
   // V8 checks a code cache against the source's length only: a new bundle must not meet the old one
   fs.rmSync(codeCacheFile, { force: true });
@@ -88,6 +88,20 @@ function runBundle() {
   }
 }
 
+/**
+ * Runs that only read the repository and write their output folders: one whose every input is as it
+ * was replays its last output instead (scripts/run-memo.cjs).
+ */
+const MEMOIZED = new Set(['main.ts', 'scripts/validate.ts']);
+
+function openRunMemo() {
+  const { openMemo, memoName } = require('./run-memo.cjs');
+  const args = process.argv.slice(2);
+  const key = JSON.stringify({ entry: name, bundle: stamp(output), args, cwd: process.cwd(), node: process.version });
+  const caches = [path.join(root, '.cache'), path.join(root, 'node_modules', '.cache'), process.env.PLATFORM_CACHE_DIR].filter(Boolean);
+  return openMemo({ file: path.join(cacheDir, memoName(name, args)), key, caches });
+}
+
 if (!fs.existsSync(entry)) {
   console.error(`scripts/launch.cjs: no entry point ${process.argv[2] ?? '(none given)'}`);
   process.exit(1);
@@ -103,4 +117,7 @@ if (!upToDate()) {
   build();
 }
 process.argv.splice(1, 2, entry);
+const memo = MEMOIZED.has(path.relative(root, entry)) ? openRunMemo() : undefined;
+if (memo?.replay()) process.exit(0);
+memo?.trace();
 runBundle();

@@ -205,6 +205,25 @@ describe('the command line', () => {
     expect(stale.stdout).toContain('~ dist/apps/blog/service-web.yaml');
   });
 
+  it('replays the report of a synth that nothing has changed for, and synthesizes again after a hand edit in dist/', () => {
+    expect(launch().status).toBe(0);
+    // The memo keeps nothing about files written in the last 2 s (scripts/run-memo.cjs): dist/ just was.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_100);
+    const full = launch();
+    expect(full.stdout).toMatch(/^Synthesized .* in \d+ ms\n {2}added 0, changed 0, removed 0, unchanged \d+\n/);
+    const replayed = launch();
+    expect(replayed.status).toBe(0);
+    expect(replayed.stdout.startsWith(full.stdout)).toBe(true);
+    expect(replayed.stdout.slice(full.stdout.length)).toMatch(/^\(replayed: none of the \d+ files and \d+ settings this run read has changed since /);
+
+    const file = path.join(project, 'dist/apps/blog/service-web.yaml');
+    const synthesized = fs.readFileSync(file, 'utf8');
+    fs.appendFileSync(file, '# edited by hand\n');
+    const again = launch();
+    expect(again.stdout).toMatch(/^Synthesized .*\n {2}added 0, changed 1, removed 0, unchanged \d+\n/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(synthesized);
+  });
+
   it("keeps V8's compiled code of a bundle, and never runs it for a rebuilt bundle of the same length", () => {
     const probe = path.join(project, 'probe.ts');
     const run = () => spawnSync('node', ['scripts/launch.cjs', 'probe.ts'], { cwd: project, encoding: 'utf8' });
