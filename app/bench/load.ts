@@ -317,7 +317,7 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
     let recorded = 0;
     if (selected(PAIRED_LABEL)) {
       const eventsBefore = await redirectCount();
-      paired = await pairedRounds(bare, cached, codes.map((code) => `/${code}`), { rounds, roundSeconds, connections: 100, log });
+      paired = await pairedRounds(bare, cached, codes.map((code) => `/${code}`), { rounds, roundSeconds, connections: 100, warmSeconds: roundSeconds, log });
       answered = paired.rounds.reduce((sum, round) => sum + round.service.answered, 0);
       // batches are flushed at least once a second; a loaded machine may need a few rounds
       for (let waited = 0; waited < 15_000; waited += 1500) {
@@ -373,7 +373,7 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
     log(`1-minute load average: ${loadAverage} when the run started, ${loadAverageAtEnd} when it ended, on ${cpus().length} CPUs`);
     if (paired) {
       log('');
-      log(`${PAIRED_LABEL}: paired rounds against bare Fastify (fixed 302), wrk at ${paired.connections} connections, ${paired.roundSeconds} s per side`);
+      log(`${PAIRED_LABEL}: paired rounds against bare Fastify (fixed 302), wrk at ${paired.connections} connections, ${paired.roundSeconds} s per side, after ${paired.warmSeconds} s of load per side not counted`);
       log(formatPaired(paired));
       log(`redirect events: ${recorded} recorded for ${answered} redirects the service answered in the rounds`);
     }

@@ -33,6 +33,8 @@ export interface PairedRound {
 export interface PairedSummary {
   connections: number;
   roundSeconds: number;
+  /** seconds of load each side got before the rounds, not counted */
+  warmSeconds: number;
   rounds: PairedRound[];
   medianThroughputRatio: number;
   medianP99Ratio: number;
@@ -79,8 +81,16 @@ export async function pairedRounds(
   bare: { baseUrl: string; pid: number },
   service: { baseUrl: string; pid: number },
   paths: string[],
-  options: { rounds: number; roundSeconds: number; connections: number; log: (line: string) => void },
+  options: { rounds: number; roundSeconds: number; connections: number; warmSeconds?: number; log: (line: string) => void },
 ): Promise<PairedSummary> {
+  // Each side first gets the same load, not counted: a service runs for days, so the rounds
+  // measure code V8 has already optimized, not the compiler. Bare Fastify, with less code to
+  // compile, was otherwise ahead in the first rounds.
+  const warmSeconds = options.warmSeconds ?? 0;
+  if (warmSeconds > 0) {
+    options.log(`warming both sides up: wrk, ${options.connections} connections, ${warmSeconds} s each, not counted`);
+    for (const side of [bare, service]) await runWrk(side.baseUrl, paths, options.connections, warmSeconds);
+  }
   const rounds: PairedRound[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     const first = round % 2 === 1 ? 'bare' : 'service';
@@ -98,6 +108,7 @@ export async function pairedRounds(
   const summary = {
     connections: options.connections,
     roundSeconds: options.roundSeconds,
+    warmSeconds,
     rounds,
     medianThroughputRatio: median(throughput),
     medianP99Ratio: median(p99),
