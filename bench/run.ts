@@ -218,6 +218,7 @@ interface ServiceFigures {
     rounds: { bare: PairedSide; service: PairedSide }[];
     medianThroughputRatio: number;
     medianP99Ratio: number;
+    medianMachineCpuRatio?: number;
     throughputRatioRange: [number, number];
     p99RatioRange: [number, number];
     target: { throughputRatio: number; p99Ratio: number };
@@ -245,7 +246,8 @@ function service(figures: Figure[]): string {
         `throughput ${x(paired.medianThroughputRatio)} (rounds ${x(paired.throughputRatioRange[0])}-${x(paired.throughputRatioRange[1])}), ` +
         `p99 ${x(paired.medianP99Ratio)} (rounds ${x(paired.p99RatioRange[0])}-${x(paired.p99RatioRange[1])}); ` +
         `medians ${medianOf(paired.rounds.map((r) => r.service.requestsPerSecond))} vs ${medianOf(paired.rounds.map((r) => r.bare.requestsPerSecond))} req/s; ` +
-        `${result.redirectEvents.recorded} of ${result.redirectEvents.answered} redirects recorded`,
+        `${result.redirectEvents.recorded} of ${result.redirectEvents.answered} redirects recorded` +
+        (paired.medianMachineCpuRatio === undefined ? '' : `; CPU per request on the machine (server, PostgreSQL, wrk), bare's over the service's, ${x(paired.medianMachineCpuRatio)}: the throughput ratio when these alone keep every core busy`),
       target: `≥ ${x(paired.target.throughputRatio)} throughput, p99 ≤ ${x(paired.target.p99Ratio)}, every redirect recorded`,
       met: paired.met && result.redirectEvents.recorded >= result.redirectEvents.answered,
     });
