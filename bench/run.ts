@@ -359,7 +359,7 @@ async function main(): Promise<void> {
         '',
         report(serviceFigs),
         '',
-        'Started as in production (`npm run app:start`), against the local PostgreSQL and Redis, seeded with 400 users, 2,000 URLs and 3,000+ events, beside bare Fastify answering a fixed 302, on the same machine. Cached redirects in paired rounds under wrk (bare and service alternate, the order swapping each round; the figure is the median of the per-round ratios; µs/req is the server process\'s CPU per answered request); the mixed scenario open-loop at half its closed-loop throughput under autocannon; the API closed-loop under autocannon.',
+        'Started as in production (`npm run app:start`), against the local PostgreSQL and Redis, seeded with 400 users, 2,000 URLs and 3,000+ events, beside bare Fastify answering a fixed 302, on the same machine. Cached redirects in paired rounds under wrk, after one round\'s load on each side not counted (bare and service alternate, the order swapping each round; the figure is the median of the per-round ratios; µs/req is the server process\'s CPU per answered request, PG that of the PostgreSQL backends of the bench\'s database, which write the redirect events, wrk that of the load generator, all three on the same cores); the mixed scenario open-loop at half its closed-loop throughput under autocannon; the API closed-loop under autocannon.',
         '',
         '```',
         serviceTable,
