@@ -252,6 +252,7 @@ interface ServiceFigures {
     rounds: { bare: PairedSide; service: PairedSide }[];
     medianThroughputRatio: number;
     medianP99Ratio: number;
+    medianMachineCpuRatio?: number;
     throughputRatioRange: [number, number];
     p99RatioRange: [number, number];
     target: { throughputRatio: number; p99Ratio: number };
@@ -279,7 +280,8 @@ function service(figures: Figure[]): string {
         `throughput ${x(paired.medianThroughputRatio)} (rounds ${x(paired.throughputRatioRange[0])}-${x(paired.throughputRatioRange[1])}), ` +
         `p99 ${x(paired.medianP99Ratio)} (rounds ${x(paired.p99RatioRange[0])}-${x(paired.p99RatioRange[1])}); ` +
         `medians ${medianOf(paired.rounds.map((r) => r.service.requestsPerSecond))} vs ${medianOf(paired.rounds.map((r) => r.bare.requestsPerSecond))} req/s; ` +
-        `${result.redirectEvents.recorded} of ${result.redirectEvents.answered} redirects recorded`,
+        `${result.redirectEvents.recorded} of ${result.redirectEvents.answered} redirects recorded` +
+        (paired.medianMachineCpuRatio === undefined ? '' : `; CPU per request on the machine (server, PostgreSQL, wrk), bare's over the service's, ${x(paired.medianMachineCpuRatio)}: the throughput ratio when these alone keep every core busy`),
       target: `≥ ${x(paired.target.throughputRatio)} throughput, p99 ≤ ${x(paired.target.p99Ratio)}, every redirect recorded`,
       met: paired.met && result.redirectEvents.recorded >= result.redirectEvents.answered,
     });
@@ -393,7 +395,7 @@ async function main(): Promise<void> {
         '',
         report(serviceFigs),
         '',
-        'Started as in production (`npm run app:start`), against the local PostgreSQL and Redis, seeded with 400 users, 2,000 URLs and 3,000+ events, beside bare Fastify answering a fixed 302, on the same machine. Cached redirects in paired rounds under wrk (bare and service alternate, the order swapping each round; the figure is the median of the per-round ratios; µs/req is the server process\'s CPU per answered request); the mixed scenario open-loop at half its closed-loop throughput under autocannon; the API closed-loop under autocannon.',
+        'Started as in production (`npm run app:start`), against the local PostgreSQL and Redis, seeded with 400 users, 2,000 URLs and 3,000+ events, beside bare Fastify answering a fixed 302, on the same machine. Cached redirects in paired rounds under wrk, after one round\'s load on each side not counted (bare and service alternate, the order swapping each round; the figure is the median of the per-round ratios; µs/req is the server process\'s CPU per answered request, PG that of the PostgreSQL backends of the bench\'s database, which write the redirect events, wrk that of the load generator, all three on the same cores); the mixed scenario open-loop at half its closed-loop throughput under autocannon; the API closed-loop under autocannon.',
         '',
         '```',
         serviceTable,

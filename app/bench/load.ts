@@ -13,7 +13,7 @@ import { freePort } from '../test/helpers/ports.js';
 import { deleteKeys } from '../test/helpers/services.js';
 import { runAutocannon, type ScenarioResult } from './autocannon-run.js';
 import { formatOpenLoop, openLoop, type OpenLoopResult } from './open-loop.js';
-import { formatPaired, pairedRounds, type PairedSummary } from './paired.js';
+import { formatPaired, pairedRounds, processCpuSeconds, type DatabaseCpu, type PairedSummary } from './paired.js';
 
 // The service's load benchmark: its own database and key prefix, a seeded data set
 // (400 users, 2,000 URLs, 3,000+ events), the compiled server started as in production, and
@@ -317,8 +317,20 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
     let recorded = 0;
     if (selected(PAIRED_LABEL)) {
       const eventsBefore = await redirectCount();
-      paired = await pairedRounds(bare, cached, codes.map((code) => `/${code}`), { rounds, roundSeconds, connections: 100, log });
-      answered = paired.rounds.reduce((sum, round) => sum + round.service.answered, 0);
+      // PostgreSQL's share of a redirect: the backends of the bench's database, read from /proc
+      // when PostgreSQL runs on this machine (the WAL writer and checkpointer are not counted)
+      const databaseCpu: DatabaseCpu = async () => {
+        const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+        const seconds = new Map<number, number>();
+        for (const { pid } of rows) {
+          const cpu = processCpuSeconds(pid);
+          if (cpu === undefined) return undefined;
+          seconds.set(pid, cpu);
+        }
+        return seconds;
+      };
+      paired = await pairedRounds(bare, cached, codes.map((code) => `/${code}`), { rounds, roundSeconds, connections: 100, warmSeconds: roundSeconds, databaseCpu, log });
+      answered = paired.warmAnswered + paired.rounds.reduce((sum, round) => sum + round.service.answered, 0);
       // batches are flushed at least once a second; a loaded machine may need a few rounds
       for (let waited = 0; waited < 15_000; waited += 1500) {
         await new Promise((done) => setTimeout(done, 1500));
@@ -373,9 +385,9 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
     log(`1-minute load average: ${loadAverage} when the run started, ${loadAverageAtEnd} when it ended, on ${cpus().length} CPUs`);
     if (paired) {
       log('');
-      log(`${PAIRED_LABEL}: paired rounds against bare Fastify (fixed 302), wrk at ${paired.connections} connections, ${paired.roundSeconds} s per side`);
+      log(`${PAIRED_LABEL}: paired rounds against bare Fastify (fixed 302), wrk at ${paired.connections} connections, ${paired.roundSeconds} s per side, after ${paired.warmSeconds} s of load per side not counted`);
       log(formatPaired(paired));
-      log(`redirect events: ${recorded} recorded for ${answered} redirects the service answered in the rounds`);
+      log(`redirect events: ${recorded} recorded for ${answered} redirects the service answered in the rounds and the warm-up before them`);
     }
     if (openLoops.length > 0) {
       log('');

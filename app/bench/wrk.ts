@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,7 +17,11 @@ export interface WrkResult {
   timeouts: number;
   /** responses outside 2xx and 3xx */
   non2xx3xx: number;
+  /** wrk's own CPU time (user + system), in seconds, when GNU time is installed: it runs on the same cores as the server */
+  cpuSeconds?: number;
 }
+
+const GNU_TIME = '/usr/bin/time';
 
 const SCRIPT = (paths: string[]) => `
 local paths = {${paths.map((path) => JSON.stringify(path)).join(',')}}
@@ -39,16 +43,21 @@ export async function runWrk(baseUrl: string, paths: string[], connections: numb
   writeFileSync(script, SCRIPT(paths));
   try {
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn('wrk', ['-t2', `-c${connections}`, `-d${durationSeconds}s`, '--timeout', '10s', '-s', script, baseUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const wrk = ['wrk', '-t2', `-c${connections}`, `-d${durationSeconds}s`, '--timeout', '10s', '-s', script, baseUrl];
+      const [command, ...args] = existsSync(GNU_TIME) ? [GNU_TIME, '-f', 'WRK_CPU %U %S', ...wrk] : wrk;
+      const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.on('error', (error) => reject(new Error(`wrk could not run (${error.message}): install the Debian package wrk (scripts/install-test-tools.sh does)`)));
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}:\n${text}`))));
+      // (GNU time answers 127 when it cannot run wrk)
+      const missing = () => new Error(`wrk could not run: install the Debian package wrk (scripts/install-test-tools.sh does)\n${text}`);
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(code === 127 ? missing() : new Error(`wrk exited with ${code}:\n${text}`))));
     });
     const line = output.split('\n').find((l) => l.startsWith('WRK_JSON '));
     if (!line) throw new Error(`wrk printed no figures:\n${output}`);
     const raw = JSON.parse(line.slice('WRK_JSON '.length)) as Record<string, number>;
+    const cpu = /^WRK_CPU ([\d.]+) ([\d.]+)$/m.exec(output);
     const seconds = raw.duration_us! / 1e6;
     const round = (value: number) => Math.round(value * 100) / 100;
     return {
@@ -59,6 +68,7 @@ export async function runWrk(baseUrl: string, paths: string[], connections: numb
       errors: raw.errors!,
       timeouts: raw.timeouts!,
       non2xx3xx: raw.non2xx3xx!,
+      ...(cpu ? { cpuSeconds: Number(cpu[1]) + Number(cpu[2]) } : {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

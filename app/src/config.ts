@@ -21,7 +21,7 @@ export interface Config {
   redisSentinel: RedisSentinel | undefined;
   /** Prefix for every cache key, so several services or test runs can share one Valkey. @default 'urlshort:' */
   cachePrefix: string;
-  /** Cache entry lifetime. @default 30 */
+  /** Cache entry lifetime, in seconds: each entry lives between 80% and 100% of it, so entries filled together expire apart. @default 30 */
   cacheTtlSeconds: number;
   /** A cache command slower than this counts as failed and the request falls back to PostgreSQL: a frozen Valkey costs at most this. @default 25 */
   cacheTimeoutMs: number;

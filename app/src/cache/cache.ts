@@ -12,6 +12,11 @@ import { TrackedLocalCache } from './local.js';
 //     and the invalidation is retried until it lands, for the other replicas' sake.
 
 const TOMBSTONE = '!';
+// Entries live between 80% and 100% of the TTL: entries filled together (every hot code after a
+// start or a Valkey restart) would otherwise expire together, and every replica would look them
+// all up in Valkey and PostgreSQL in the same moment, every TTL. Never longer than the TTL, which
+// the bypass after a failed invalidation relies on.
+const TTL_SPREAD = 0.2;
 // Beyond this many keys awaiting repair, only the bypass protects (other replicas fall back on the TTL).
 const MAX_PENDING = 10_000;
 
@@ -215,7 +220,7 @@ export class Cache implements ResponseCache {
   /** Stores a value read from PostgreSQL unless a write's tombstone (or a fresher value) is there. */
   set(key: string, value: string): void {
     if (this.bypassed) return;
-    this.redis.set(key, value, 'PX', this.ttlMs, 'NX').catch(() => this.failed('set'));
+    this.redis.set(key, value, 'PX', this.entryTtlMs(), 'NX').catch(() => this.failed('set'));
   }
 
   async getList(resource: string, namespace: string, query: string): Promise<ListLookup> {
@@ -235,7 +240,12 @@ export class Cache implements ResponseCache {
   /** Stores a list page only if no write bumped the namespace's generation since `gen` was read. */
   setList(namespace: string, gen: string | null, query: string, value: string): void {
     if (gen === null || this.bypassed) return;
-    this.redis.listSet(`${namespace}:gen`, gen, query, value, this.ttlMs).catch(() => this.failed('set'));
+    this.redis.listSet(`${namespace}:gen`, gen, query, value, this.entryTtlMs()).catch(() => this.failed('set'));
+  }
+
+  /** A new entry's lifetime: the TTL less up to TTL_SPREAD of it, at random. */
+  private entryTtlMs(): number {
+    return this.ttlMs - Math.floor(Math.random() * this.ttlMs * TTL_SPREAD);
   }
 
   /**
