@@ -82,11 +82,11 @@ function openMemo({ file, key, caches }) {
 
   /** Notes the run's inputs and output from now on, and keeps them when it exits 0 having written nothing. */
   function trace() {
+    if (process.env.PLATFORM_MEMO === 'off') return;
     const files = new Set();
     const listings = new Set();
     const env = new Map();
     const output = [];
-    if (process.env.PLATFORM_MEMO === 'off') return;
     let spoiled;
     const spoil = why => { spoiled ??= why; };
     const started = Date.now();
