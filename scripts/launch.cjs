@@ -118,6 +118,9 @@ if (!upToDate()) {
 }
 process.argv.splice(1, 2, entry);
 const memo = MEMOIZED.has(path.relative(root, entry)) ? openRunMemo() : undefined;
-if (memo?.replay()) process.exit(0);
-memo?.trace();
-runBundle();
+// A replay ends by returning, not process.exit(): where stdout is an asynchronous pipe (macOS),
+// exiting could cut the replayed report short.
+if (!memo?.replay()) {
+  memo?.trace();
+  runBundle();
+}

@@ -176,4 +176,4 @@ function openMemo({ file, key, caches }) {
 /** A memo's file name for a run's arguments, so `synth` and `synth --check` keep one each. */
 const memoName = (name, args) => `${name}.memo-${crypto.createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 16)}.json`;
 
-module.exports = { openMemo, memoName, RACY_MS };
+module.exports = { openMemo, memoName };
