@@ -114,8 +114,14 @@ describe('negative controls on the real control plane', () => {
       return /exceeded quota: tight/.test(text) ? text : '';
     }, 60_000);
     expect(refusal).toMatch(/forbidden: exceeded quota: tight, requested: limits.cpu=100m,requests.cpu=100m/);
-    const tight = (await listWorkloads(cp.client, [NS])).find(w => w.name === 'tight')!;
-    expect(notRolledOut(tight)).toMatch(/updated/);
+    // The ReplicaSet controller may report the refusal before the Deployment controller has
+    // written the new generation's status: the stall is read once it has.
+    let reason: string | undefined;
+    await until(async () => {
+      reason = notRolledOut((await listWorkloads(cp.client, [NS])).find(w => w.name === 'tight')!);
+      return reason !== 'the controller has not seen the latest spec';
+    }, 30_000);
+    expect(reason).toMatch(/updated/);
   });
 
   it('refuses an HTTPRoute that breaks a Gateway API CEL rule', async () => {
