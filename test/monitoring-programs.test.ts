@@ -34,8 +34,9 @@ const write = (name: string, content: string) => {
  * labels are the `__meta_kubernetes_*` labels discovery would give a pod; the relabelling rules
  * stay exactly as generated. Rule files are read from the test folder.
  */
-function prometheusCopy(pods: Record<string, string>[], serviceEndpoints: Record<string, string>[] = []): string {
+function prometheusCopy(pods: Record<string, string>[], serviceEndpoints: Record<string, string>[] = [], { scrapeInterval }: { scrapeInterval?: string } = {}): string {
   const config = parse(prometheusYml);
+  if (scrapeInterval) config.global.scrape_interval = scrapeInterval;
   const rulesDir = path.join(dir, 'rules');
   fs.mkdirSync(rulesDir, { recursive: true });
   for (const [name, content] of Object.entries(ruleFiles)) fs.writeFileSync(path.join(rulesDir, name), content);
@@ -159,6 +160,9 @@ describe('prometheus.yml', () => {
         // Pod and Service both annotated: the pods job has it, the services job must not scrape it again.
         discoveredEndpoint('127.0.0.1', 'both', scrapeAnnotations({ port: podPort, path: '/both/metrics' }), scrapeAnnotations({ port: podPort, path: '/both/metrics' })),
       ],
+      // Prometheus spreads each target's first scrape over one interval: 1 s here, not the
+      // generated 15 s, which only sets when the targets below are read.
+      { scrapeInterval: '1s' },
     ));
     const log = fs.openSync(path.join(dir, 'prometheus.log'), 'w');
     let prometheus: ChildProcess | undefined;
