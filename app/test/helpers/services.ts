@@ -66,6 +66,15 @@ export async function createDatabase(adminUrl = ADMIN_DATABASE_URL): Promise<Tes
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       try {
+        // A pool's end() resolves before its connections have closed. Terminated by FORCE while
+        // closing, one fails on a pool that no longer listens for errors: an uncaught exception in
+        // the test's worker. Their backends are waited for first; FORCE ends only what lingers.
+        const deadline = Date.now() + 2000;
+        while (Date.now() < deadline) {
+          const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await client.end();
