@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -10,7 +9,7 @@ import { generateShortCode } from '../src/lib/short-code.js';
 import { ApiKeysRepository } from '../src/repositories/api-keys.js';
 import { seed } from '../src/seed.js';
 import { freePort } from '../test/helpers/ports.js';
-import { deleteKeys } from '../test/helpers/services.js';
+import { createDatabase, deleteKeys } from '../test/helpers/services.js';
 import { runAutocannon, type ScenarioResult } from './autocannon-run.js';
 import { formatOpenLoop, openLoop, type OpenLoopResult } from './open-loop.js';
 import { formatPaired, pairedRounds, processCpuSeconds, type DatabaseCpu, type PairedSummary } from './paired.js';
@@ -197,15 +196,11 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
   const log = options.log ?? ((line: string) => console.log(line));
   const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
   const selected = (name: string) => !options.only || options.only.some((part) => name.includes(part));
-  const name = `urlshort_bench_${randomBytes(4).toString('hex')}`;
+  const database = await createDatabase(adminUrl, 'urlshort_bench');
+  const { name, url: databaseUrl } = database;
   const prefix = `${name}:`;
-  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
   const work = mkdtempSync(join(tmpdir(), 'urlshort-bench-'));
 
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const services: Service[] = [];
   try {
@@ -407,10 +402,7 @@ export async function runLoadBenchmark(options: BenchOptions = {}): Promise<Benc
   } finally {
     await Promise.all(services.map((service) => service.stop().catch(() => undefined)));
     await pool.end();
-    const cleanup = new pg.Client({ connectionString: adminUrl });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
+    await database.drop();
     await deleteKeys(redisUrl, prefix).catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }

@@ -50,8 +50,9 @@ function withDatabase(url: string, name: string): string {
   return parsed.toString();
 }
 
-export async function createDatabase(adminUrl = ADMIN_DATABASE_URL): Promise<TestDatabase> {
-  const name = uniqueName('urlshort_test');
+/** A database of its own on the server of `adminUrl`, named `<stem>_<random>`, and how to drop it. */
+export async function createDatabase(adminUrl = ADMIN_DATABASE_URL, stem = 'urlshort_test'): Promise<TestDatabase> {
+  const name = uniqueName(stem);
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
