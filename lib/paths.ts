@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-// Set by scripts/launch.cjs when it bundles an entry point, whose __dirname is then the bundle's.
+// Set by scripts/launch.cjs before it runs a bundle, whose __dirname is the bundle's folder.
 declare const __PLATFORM_ROOT__: string | undefined;
 
 /** The repository root: where dist/, argocd/ and node_modules live. */

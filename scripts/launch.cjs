@@ -7,20 +7,20 @@
  * megabytes again. A rebuild type-checks first (scripts/typecheck.cjs): a type error exits 2 with
  * its file and line.
  *
+ * The bundle holds no path of the repository, so a copy of the repository (the tests make many)
+ * starts from the bundle it copied: an input whose stamp differs but whose content does not leaves
+ * the bundle as it is.
+ *
  * Usage: node scripts/launch.cjs <entry.ts> [args...]
+ *        node scripts/launch.cjs --build <entry.ts>...   (type-check and bundle, run nothing)
  */
 'use strict';
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const entry = path.resolve(root, process.argv[2] ?? '');
 const cacheDir = path.join(root, '.cache', 'build');
-const name = path.relative(root, entry).replace(/[^A-Za-z0-9]/g, '_');
-const output = path.join(cacheDir, `${name}.cjs`);
-const manifestFile = path.join(cacheDir, `${name}.json`);
-// V8's compiled code of the bundle: compiling it was a tenth of a synth
-const codeCacheFile = `${output}.v8`;
 
 const stamp = file => {
   try {
@@ -31,18 +31,50 @@ const stamp = file => {
   }
 };
 
-/** Whether the bundle exists and was built here from inputs that are all as they were. */
-function upToDate() {
+const hashOf = file => {
   try {
-    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-    if (manifest.root !== root || stamp(output) !== manifest.output) return false;
-    return Object.entries(manifest.inputs).every(([file, s]) => stamp(path.join(root, file)) === s);
+    return crypto.createHash('sha1').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return 'missing';
+  }
+};
+
+/** Where an entry point's bundle, its manifest and V8's compiled code of it are kept. */
+function targetOf(entryArg) {
+  const entry = path.resolve(root, entryArg ?? '');
+  const name = path.relative(root, entry).replace(/[^A-Za-z0-9]/g, '_');
+  const output = path.join(cacheDir, `${name}.cjs`);
+  // V8's compiled code of the bundle: compiling it was a tenth of a synth
+  return { entry, name, output, manifestFile: path.join(cacheDir, `${name}.json`), codeCacheFile: `${output}.v8` };
+}
+
+/**
+ * Whether the bundle exists and its inputs are all as they were: by stamp, or, where a stamp
+ * differs (a copy, a checkout), by content. Stamps found stale but matching are written back, so
+ * the next run compares stamps only.
+ */
+function upToDate({ output, manifestFile }) {
+  let manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   } catch {
     return false;
   }
+  let restamped = false;
+  const same = (file, recorded) => {
+    if (stamp(file) === recorded?.stamp) return true;
+    if (recorded?.hash === undefined || hashOf(file) !== recorded.hash) return false;
+    recorded.stamp = stamp(file);
+    restamped = true;
+    return true;
+  };
+  if (!same(output, manifest.output)) return false;
+  if (!Object.entries(manifest.inputs ?? {}).every(([file, recorded]) => same(path.join(root, file), recorded))) return false;
+  if (restamped) fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+  return true;
 }
 
-function build() {
+function build({ entry, output, manifestFile, codeCacheFile }) {
   const esbuild = require('esbuild');
   const result = esbuild.buildSync({
     entryPoints: [entry],
@@ -56,21 +88,35 @@ function build() {
     metafile: true,
     outfile: output,
     logLevel: 'warning',
-    // Code that looks for the repository through __dirname would find the cache folder instead.
-    define: { __PLATFORM_ROOT__: JSON.stringify(root) },
     tsconfig: path.join(root, 'tsconfig.json'),
     absWorkingDir: root,
   });
+  const record = file => ({ stamp: stamp(file), hash: hashOf(file) });
   const inputs = {};
   // The launcher too: a change to how it bundles must rebuild.
-  for (const file of [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'package.json', 'scripts/launch.cjs', 'scripts/run-memo.cjs']) inputs[file] = stamp(path.join(root, file));
-  fs.writeFileSync(manifestFile, JSON.stringify({ root, output: stamp(output), inputs }));
+  for (const file of [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'package.json', 'scripts/launch.cjs', 'scripts/run-memo.cjs']) inputs[file] = record(path.join(root, file));
+  fs.writeFileSync(manifestFile, JSON.stringify({ output: record(output), inputs }));
   // V8 checks a code cache against the source's length only: a new bundle must not meet the old one
   fs.rmSync(codeCacheFile, { force: true });
 }
 
+/** Type-checks and bundles an entry point unless its bundle is up to date; exits 2 on a type error. */
+function ensureBuilt(target) {
+  if (upToDate(target)) return;
+  const errors = require('./typecheck.cjs').typecheck(root, target.entry, target.name);
+  if (errors.length) {
+    console.error(`${path.relative(root, target.entry)} does not type-check (${errors.length} error${errors.length === 1 ? '' : 's'}):\n  ${errors.join('\n  ')}`);
+    console.error('Nothing was written.');
+    process.exit(2);
+  }
+  fs.mkdirSync(cacheDir, { recursive: true });
+  build(target);
+}
+
 /** Runs the bundle as `require` would, with V8's compiled code kept beside it. */
-function runBundle() {
+function runBundle({ output, codeCacheFile }) {
+  // Code that looks for the repository through __dirname would find the cache folder instead (lib/paths.ts).
+  globalThis.__PLATFORM_ROOT__ = root;
   const Module = require('node:module');
   const vm = require('node:vm');
   const cachedData = fs.existsSync(codeCacheFile) ? fs.readFileSync(codeCacheFile) : undefined;
@@ -94,7 +140,7 @@ function runBundle() {
  */
 const MEMOIZED = new Set(['main.ts', 'scripts/validate.ts']);
 
-function openRunMemo() {
+function openRunMemo({ name, output }) {
   const { openMemo, memoName } = require('./run-memo.cjs');
   const args = process.argv.slice(2);
   const key = JSON.stringify({ entry: name, bundle: stamp(output), args, cwd: process.cwd(), node: process.version });
@@ -102,25 +148,27 @@ function openRunMemo() {
   return openMemo({ file: path.join(cacheDir, memoName(name, args)), key, caches });
 }
 
-if (!fs.existsSync(entry)) {
+if (process.argv[2] === '--build') {
+  for (const target of process.argv.slice(3).map(targetOf)) {
+    if (!fs.existsSync(target.entry)) {
+      console.error(`scripts/launch.cjs: no entry point ${path.relative(root, target.entry)}`);
+      process.exit(1);
+    }
+    ensureBuilt(target);
+  }
+  return;
+}
+const target = targetOf(process.argv[2]);
+if (!fs.existsSync(target.entry)) {
   console.error(`scripts/launch.cjs: no entry point ${process.argv[2] ?? '(none given)'}`);
   process.exit(1);
 }
-if (!upToDate()) {
-  const errors = require('./typecheck.cjs').typecheck(root, entry, name);
-  if (errors.length) {
-    console.error(`${path.relative(root, entry)} does not type-check (${errors.length} error${errors.length === 1 ? '' : 's'}):\n  ${errors.join('\n  ')}`);
-    console.error('Nothing was written.');
-    process.exit(2);
-  }
-  fs.mkdirSync(cacheDir, { recursive: true });
-  build();
-}
-process.argv.splice(1, 2, entry);
-const memo = MEMOIZED.has(path.relative(root, entry)) ? openRunMemo() : undefined;
+ensureBuilt(target);
+process.argv.splice(1, 2, target.entry);
+const memo = MEMOIZED.has(path.relative(root, target.entry)) ? openRunMemo(target) : undefined;
 // A replay ends by returning, not process.exit(): where stdout is an asynchronous pipe (macOS),
 // exiting could cut the replayed report short.
 if (!memo?.replay()) {
   memo?.trace();
-  runBundle();
+  runBundle(target);
 }

@@ -224,6 +224,30 @@ describe('the command line', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(synthesized);
   });
 
+  it('runs the bundle it has when a source is touched but not changed, and in a copy of the repository made elsewhere', () => {
+    expect(spawnSync('node', ['scripts/launch.cjs', '--build', 'main.ts'], { cwd: project }).status).toBe(0);
+    const bundle = (root: string) => fs.statSync(path.join(root, '.cache/build/main_ts.cjs')).mtimeMs;
+    const built = bundle(project);
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(project, 'charts/blog.ts'), later, later);
+    expect(launch().status).toBe(0);
+    expect(bundle(project)).toBe(built);
+
+    // Every stamp differs in a plain copy; the bundle holds no path of the folder it was built in.
+    const moved = tempDir('platform-moved-');
+    try {
+      fs.cpSync(project, moved, { recursive: true, verbatimSymlinks: true });
+      for (const dir of OUTPUT_DIRS) fs.rmSync(path.join(moved, dir), { recursive: true, force: true });
+      const copied = bundle(moved);
+      const run = spawnSync('node', ['scripts/launch.cjs', 'main.ts'], { cwd: moved, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      expect(bundle(moved)).toBe(copied);
+      expect(snapshotTree(moved, OUTPUT_DIRS)).toEqual(snapshotTree(project, OUTPUT_DIRS));
+    } finally {
+      fs.rmSync(moved, { recursive: true, force: true });
+    }
+  });
+
   it("keeps V8's compiled code of a bundle, and never runs it for a rebuilt bundle of the same length", () => {
     const probe = path.join(project, 'probe.ts');
     const run = () => spawnSync('node', ['scripts/launch.cjs', 'probe.ts'], { cwd: project, encoding: 'utf8' });

@@ -59,9 +59,13 @@ export function readManifest(file: string): Manifest {
   return parse(fs.readFileSync(file, 'utf8')) as Manifest;
 }
 
+/** A run scripts/launch.cjs kept to replay, or one it is writing: never part of a copy. */
+const KEPT_RUN = /\.memo-[0-9a-f]+\.json$|\.tmp$/;
+
 /**
  * Copies the sources needed to synthesize (and `extra` entries) into a fresh folder, sharing node_modules. The
- * type-check cache comes along, timestamps kept, so the copy's first synth is not a cold one.
+ * type-check cache and the launcher's bundles come along (not its kept runs, scripts/run-memo.cjs), so
+ * the copy's first synth is not a cold one: with nothing edited, it runs the bundle it copied.
  *
  * With `fresh`, the copy is what a fresh clone is after `npm ci`: no .cache/ at all (no Helm, no
  * chart renderings but the committed records, no bundle, no type-check state), and a node_modules
@@ -69,10 +73,10 @@ export function readManifest(file: string): Manifest {
  */
 export function copyProject(extra: string[] = [], options: { fresh?: boolean } = {}): string {
   const dir = tempDir('platform-copy-');
-  const caches = options.fresh ? [] : ['.cache/tsc'];
+  const caches = options.fresh ? [] : ['.cache/tsc', '.cache/build'];
   for (const entry of ['main.ts', 'cdk8s.yaml', 'package.json', 'tsconfig.json', 'tsconfig.imports.json', 'lib', 'charts', 'imports', 'scripts', 'schemas', 'tools', 'vendor', ...caches, ...extra]) {
     // Never a nested install (tools/release/node_modules, the release tooling): a copy synthesizes only.
-    if (fs.existsSync(path.join(REPO_ROOT, entry))) fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true, preserveTimestamps: true, filter: source => path.basename(source) !== 'node_modules' });
+    if (fs.existsSync(path.join(REPO_ROOT, entry))) fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true, preserveTimestamps: true, filter: source => path.basename(source) !== 'node_modules' && !KEPT_RUN.test(source) });
   }
   if (options.fresh) {
     fs.mkdirSync(path.join(dir, 'node_modules'));
