@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from './ports';
 import { argocdBinaries } from './argocd-binaries';
+import { GO_RUNTIME_ENV } from './go-runtime';
 import { readIndex } from './sources';
 
 /**
@@ -93,6 +94,7 @@ export async function startArgoCd(options: { kubeconfig: string; namespace: stri
     // applied, and awaited healthy, before the next. The pauses were 11 s of each commit a test makes.
     ARGOCD_SYNC_WAVE_DELAY: '0',
     KUBECONFIG: options.kubeconfig,
+    ...GO_RUNTIME_ENV,
   };
   const stop = async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');

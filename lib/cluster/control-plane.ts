@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { clusterBinaries } from './binaries';
 import { ClusterEndpoint, KubeClient } from './client';
+import { GO_RUNTIME_ENV } from './go-runtime';
 
 export interface ControlPlane {
   readonly client: KubeClient;
@@ -18,8 +19,10 @@ export interface ControlPlane {
  */
 export async function startControlPlane(options: { keepLogs?: boolean } = {}): Promise<ControlPlane> {
   const bin = clusterBinaries();
+  // The harness passes its environment on to every component.
   const child = spawn(path.join(bin, 'harness'), ['--bin', bin, ...(options.keepLogs ? ['--keep'] : [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...GO_RUNTIME_ENV },
   });
   let stderr = '';
   child.stderr!.on('data', chunk => { stderr += chunk; });
