@@ -65,15 +65,21 @@ describe('the real Argo CD', () => {
     return revision;
   };
   /**
-   * Has the ApplicationSets and every Application not yet at `revision` read git again. A refresh
-   * asked while Argo CD is comparing an Application is dropped with that comparison's end; without
-   * another, it would wait for the periodic one (2 to 3 minutes).
+   * Has the ApplicationSets, and every Application whose folder changed since the revision it is at,
+   * read git again. A refresh asked while Argo CD is comparing an Application is dropped with that
+   * comparison's end; without another, it would wait for the periodic one (2 to 3 minutes). The
+   * Applications a commit leaves as they were are not asked: each comparison has the API server
+   * dry-run every object of the app (server-side diff), and the commits below touch one or three apps.
    */
   const readAgain = async (revision: string) => {
     const sets = sync.declared.map(a => a.generatedBy).filter((s): s is string => Boolean(s));
     await Promise.all([...new Set(sets)].map(s => refreshApplicationSet(cp.client, sync.plan.namespace, s)));
-    const behind = (await apps()).filter(a => a.object.status?.sync?.revision !== revision);
-    await Promise.all(behind.map(a => refresh(cp.client, sync.plan.namespace, a.name, true)));
+    const touched = (a: AppStatus) => {
+      const at = a.object.status?.sync?.revision;
+      if (!at || !a.path) return true;
+      return at !== revision && sync.git.changed(at, revision).some(f => f.startsWith(`${a.path}/`));
+    };
+    await Promise.all((await apps()).filter(touched).map(a => refresh(cp.client, sync.plan.namespace, a.name, true)));
   };
   /** Polls `check` each second until it holds or `timeoutMs` passes, asking Argo CD every 10 s to read `revision` again. */
   const untilRead = async <T>(revision: string, check: () => Promise<T>, timeoutMs: number): Promise<T> => {

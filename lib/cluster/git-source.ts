@@ -16,6 +16,8 @@ export interface GitSource {
   readonly tree: string;
   /** Commits the work tree (after `change` edits it) and pushes it; returns the new commit. */
   commit(message: string, change?: (tree: string) => void): string;
+  /** The files that differ between two commits. */
+  changed(from: string, to: string): string[];
   remove(): void;
 }
 
@@ -74,6 +76,9 @@ export function createGitSource(root: string, branch = 'main'): GitSource {
       git(tree, 'commit', '-q', '--allow-empty', '-m', message);
       git(tree, 'push', '-q', 'origin', `HEAD:${branch}`);
       return git(tree, 'rev-parse', 'HEAD');
+    },
+    changed(from: string, to: string): string[] {
+      return git(tree, 'diff', '--name-only', '--no-renames', from, to).split('\n').filter(Boolean);
     },
     remove() {
       fs.rmSync(base, { recursive: true, force: true });
