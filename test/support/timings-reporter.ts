@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
+import { recordTestTimes } from './test-times';
 
 /** What a run of the suite leaves for bench/suite.ts: each file's time, and the tests' counts. */
 export interface SuiteReport {
@@ -49,5 +50,6 @@ export default class TimingsReporter implements Reporter {
     };
     fs.mkdirSync(path.dirname(this.output), { recursive: true });
     fs.writeFileSync(this.output, `${JSON.stringify(report, null, 2)}\n`);
+    recordTestTimes(process.cwd(), files);
   }
 }
