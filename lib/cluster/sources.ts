@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { asApplicationSet } from '../model/argocd';
 import { ModelObject, ObjectIndex } from '../model/object-index';
+import { readYamlDocuments } from '../validate/load';
 
 /** One object read from a YAML file. */
 export interface SourceObject {
@@ -37,9 +37,8 @@ export function readObjects(folder: string): SourceObject[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (/\.ya?ml$/.test(entry.name)) {
-        for (const doc of parseAllDocuments(fs.readFileSync(full, 'utf8'))) {
-          if (doc.errors.length) throw new Error(`${full}: ${doc.errors[0].message}`);
-          const object = doc.toJS();
+        // Through the validator's parse cache: the cluster tests read dist/ many times over.
+        for (const object of readYamlDocuments(full) as any[]) {
           if (object && typeof object === 'object' && object.kind) out.push({ file: full, object });
         }
       }

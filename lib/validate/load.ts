@@ -83,6 +83,17 @@ function parseFile(text: string, file: string, findings: Finding[], constructPat
 }
 
 /**
+ * The documents of one YAML file, through the same parse cache: what lib/cluster reads the folders
+ * it applies with. Throws naming the file and line of the first syntax error or duplicate key.
+ */
+export function readYamlDocuments(file: string): Manifest[] {
+  const findings: Finding[] = [];
+  const documents = parseFile(fs.readFileSync(file, 'utf8'), file, findings, undefined);
+  if (findings.length) throw new Error(`${file}:${findings[0].line}: ${findings[0].message}`);
+  return documents.map(d => d.manifest);
+}
+
+/**
  * Reads every YAML document under the given folders. Syntax errors and duplicate keys become
  * findings with file and line; the rest become subjects for the rules.
  */
