@@ -70,8 +70,15 @@ function upToDate({ output, manifestFile }) {
   };
   if (!same(output, manifest.output)) return false;
   if (!Object.entries(manifest.inputs ?? {}).every(([file, recorded]) => same(path.join(root, file), recorded))) return false;
-  if (restamped) fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+  if (restamped) writeWhole(manifestFile, JSON.stringify(manifest));
   return true;
+}
+
+/** Writes a file whole or not at all: another launch may be reading it. */
+function writeWhole(file, text) {
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
 }
 
 function build({ entry, output, manifestFile, codeCacheFile }) {
@@ -95,7 +102,7 @@ function build({ entry, output, manifestFile, codeCacheFile }) {
   const inputs = {};
   // The launcher too: a change to how it bundles must rebuild.
   for (const file of [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'package.json', 'scripts/launch.cjs', 'scripts/run-memo.cjs']) inputs[file] = record(path.join(root, file));
-  fs.writeFileSync(manifestFile, JSON.stringify({ output: record(output), inputs }));
+  writeWhole(manifestFile, JSON.stringify({ output: record(output), inputs }));
   // V8 checks a code cache against the source's length only: a new bundle must not meet the old one
   fs.rmSync(codeCacheFile, { force: true });
 }
