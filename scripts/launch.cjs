@@ -39,9 +39,13 @@ const hashOf = file => {
   }
 };
 
-/** Where an entry point's bundle, its manifest and V8's compiled code of it are kept. */
+/** Where an entry point's bundle, its manifest and V8's compiled code of it are kept; exits 1 when there is no such entry point. */
 function targetOf(entryArg) {
   const entry = path.resolve(root, entryArg ?? '');
+  if (!entryArg || !fs.existsSync(entry)) {
+    console.error(`scripts/launch.cjs: no entry point ${entryArg ?? '(none given)'}`);
+    process.exit(1);
+  }
   const name = path.relative(root, entry).replace(/[^A-Za-z0-9]/g, '_');
   const output = path.join(cacheDir, `${name}.cjs`);
   // V8's compiled code of the bundle: compiling it was a tenth of a synth
@@ -156,20 +160,10 @@ function openRunMemo({ name, output }) {
 }
 
 if (process.argv[2] === '--build') {
-  for (const target of process.argv.slice(3).map(targetOf)) {
-    if (!fs.existsSync(target.entry)) {
-      console.error(`scripts/launch.cjs: no entry point ${path.relative(root, target.entry)}`);
-      process.exit(1);
-    }
-    ensureBuilt(target);
-  }
+  for (const target of process.argv.slice(3).map(targetOf)) ensureBuilt(target);
   return;
 }
 const target = targetOf(process.argv[2]);
-if (!fs.existsSync(target.entry)) {
-  console.error(`scripts/launch.cjs: no entry point ${process.argv[2] ?? '(none given)'}`);
-  process.exit(1);
-}
 ensureBuilt(target);
 process.argv.splice(1, 2, target.entry);
 const memo = MEMOIZED.has(path.relative(root, target.entry)) ? openRunMemo(target) : undefined;

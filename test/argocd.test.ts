@@ -74,10 +74,13 @@ describe('the real Argo CD', () => {
   const readAgain = async (revision: string) => {
     const sets = sync.declared.map(a => a.generatedBy).filter((s): s is string => Boolean(s));
     await Promise.all([...new Set(sets)].map(s => refreshApplicationSet(cp.client, sync.plan.namespace, s)));
+    // Most Applications are at the same revision: one diff each.
+    const changedSince = new Map<string, string[]>();
+    const changed = (at: string) => changedSince.get(at) ?? changedSince.set(at, sync.git.changed(at, revision)).get(at)!;
     const touched = (a: AppStatus) => {
       const at = a.object.status?.sync?.revision;
       if (!at || !a.path) return true;
-      return at !== revision && sync.git.changed(at, revision).some(f => f.startsWith(`${a.path}/`));
+      return at !== revision && changed(at).some(f => f.startsWith(`${a.path}/`));
     };
     await Promise.all((await apps()).filter(touched).map(a => refresh(cp.client, sync.plan.namespace, a.name, true)));
   };
