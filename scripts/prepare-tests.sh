@@ -29,7 +29,9 @@ log=.cache/prepare-tests.log
 builds=$!
 
 # The synth's bundle, type-checked, once: the tests' copies of the repository start from it
-# (test/support/platform.ts) instead of each type-checking and bundling the platform again.
+# (test/support/platform.ts) instead of each type-checking and bundling the platform again. A fresh
+# clone starts from the newest type-check state on the machine, and checks only what differs.
+scripts/type-check-state.sh restore
 bundle_log=$(mktemp)
 node scripts/launch.cjs --build main.ts >"$bundle_log" 2>&1 &
 bundle=$!

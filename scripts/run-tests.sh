@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test` after its pretest (scripts/prepare-tests.sh): the two type-checks side by side, then
+# `npm test` after its pretest (scripts/prepare-tests.sh): the two type-checks side by side (their
+# state then kept for the next clone, scripts/type-check-state.sh), then
 # every test file; arguments go to vitest. Leaves each file's time (test/support/timings-reporter.ts)
 # and each step's in .cache/ (test-report.json, test-run.json), which `.ci/run` and `npm run bench -- --suite` read
 # (bench/suite.ts).
@@ -11,8 +12,10 @@ now() { date +%s%3N; }
 start=$(now)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-node_modules/.bin/tsc --noEmit >"$out/root" 2>&1 & root=$!
-node_modules/.bin/tsc -p app/tsconfig.json --noEmit >"$out/app" 2>&1 & app=$!
+# Incremental, from the state pretest restored (scripts/type-check-state.sh): each file's hash
+# decides what is checked again.
+node_modules/.bin/tsc --noEmit --incremental --tsBuildInfoFile .cache/typecheck/root.tsbuildinfo >"$out/root" 2>&1 & root=$!
+node_modules/.bin/tsc -p app/tsconfig.json --noEmit --incremental --tsBuildInfoFile .cache/typecheck/app.tsbuildinfo >"$out/app" 2>&1 & app=$!
 failed=()
 wait $root || failed+=("tsc --noEmit")
 wait $app || failed+=("tsc -p app/tsconfig.json --noEmit")
@@ -21,6 +24,7 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "npm test: the type-check failed (${failed[*]}); no test ran" >&2
   exit 1
 fi
+scripts/type-check-state.sh save
 typed=$(now)
 
 set +e

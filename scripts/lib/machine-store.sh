@@ -11,12 +11,13 @@ store_root() {
   printf '%s\n' "${PLATFORM_STORE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/platform-store}"
 }
 
-# copy_tree <from> <to>: <to> must not exist; it appears whole or not at all.
+# copy_tree <from> <to> [copy]: <to> must not exist; it appears whole or not at all. Hard links
+# where it can, unless told to copy: a state its owner rewrites in place must not be shared.
 copy_tree() {
-  local from=$1 to=$2 tmp
+  local from=$1 to=$2 mode=${3:-link} tmp
   mkdir -p "$(dirname "$to")"
   tmp=$(mktemp -d "$(dirname "$to")/.copy.XXXXXX")
-  if ! cp -al "$from/." "$tmp/" 2>/dev/null; then
+  if [ "$mode" = copy ] || ! cp -al "$from/." "$tmp/" 2>/dev/null; then
     rm -rf "$tmp" && mkdir -p "$tmp"
     cp -a "$from/." "$tmp/" || { rm -rf "$tmp"; return 1; }
   fi
@@ -25,12 +26,12 @@ copy_tree() {
   mv -T "$tmp" "$to" 2>/dev/null || rm -rf "$tmp"
 }
 
-# store_get <kind> <key> <to>: copies the stored entry into <to>; fails when there is none.
+# store_get <kind> <key> <to> [copy]: copies the stored entry into <to>; fails when there is none.
 store_get() {
   local root
   root=$(store_root) || return 1
   [ -d "$root/$1/$2" ] || return 1
-  copy_tree "$root/$1/$2" "$3" || return 1
+  copy_tree "$root/$1/$2" "$3" "${4:-link}" || return 1
   # Marks the entry used, for store_put's pruning.
   touch "$root/$1/$2"
 }
@@ -42,5 +43,22 @@ store_put() {
   root=$(store_root) || return 0
   [ -d "$root/$1/$2" ] || copy_tree "$3" "$root/$1/$2" || return 0
   touch "$root/$1/$2"
+  ls -1dt "$root/$1"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+}
+
+# store_replace <kind> <key> <from>: makes the entry a copy of <from>, whatever it held: for a state
+# that each run carries forward (a type-check's), where the newest serves the next clone best.
+store_replace() {
+  local root new old
+  root=$(store_root) || return 0
+  mkdir -p "$root/$1" || return 0
+  new=$(mktemp -d "$root/$1/.new.XXXXXX") || return 0
+  cp -a "$3/." "$new/" || { rm -rf "$new"; return 0; }
+  chmod 755 "$new"
+  old=$(mktemp -d "$root/$1/.old.XXXXXX")
+  # A reader between the two renames finds no entry, and starts cold.
+  mv -T "$root/$1/$2" "$old/entry" 2>/dev/null || true
+  mv -T "$new" "$root/$1/$2" 2>/dev/null || rm -rf "$new"
+  rm -rf "$old"
   ls -1dt "$root/$1"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
 }
