@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import ClusterFilesFirst from './test/support/sequencer';
+import { testTempDir } from './test/support/tmpfs';
+
+// The test files' workers, and all they start, inherit it.
+const tmp = testTempDir();
+if (tmp) process.env.TMPDIR = tmp;
 
 export default defineConfig({
   test: {

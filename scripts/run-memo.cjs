@@ -24,6 +24,8 @@ const RACY_MS = 2000;
 const FORMAT = 1;
 /** Device files change with every write anyone makes to them; they are never a run's input. */
 const NEVER_INPUTS = ['/dev/', '/proc/', '/sys/'];
+/** But for shared memory's: a file system of plain files (the tests' copies live there, test/support/tmpfs.ts). */
+const PLAIN_FILES_UNDER_DEV = '/dev/shm/';
 /** What a run reads from these differs each time: such a run is never replayed. */
 const STANDARD_STREAMS = ['/dev/stdin', '/dev/fd/', '/proc/self/fd/'];
 
@@ -59,8 +61,9 @@ function asPath(value) {
  * @param {string[]} options.caches folders whose files are caches, not inputs
  */
 function openMemo({ file, key, caches }) {
-  const ignored = [...caches.map(dir => path.resolve(dir) + path.sep), ...NEVER_INPUTS];
-  const isIgnored = p => ignored.some(prefix => p.startsWith(prefix));
+  const cacheDirs = caches.map(dir => path.resolve(dir) + path.sep);
+  const isIgnored = p => cacheDirs.some(prefix => p.startsWith(prefix)) ||
+    (NEVER_INPUTS.some(prefix => p.startsWith(prefix)) && !p.startsWith(PLAIN_FILES_UNDER_DEV));
 
   /** Writes the kept output and returns true when every input is as the memo stamped it. */
   function replay() {

@@ -37,8 +37,8 @@ function age(file: string): void {
   fs.utimesSync(file, anHourAgo, anHourAgo);
 }
 
-function probe() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-memo-'));
+function probe(base = os.tmpdir()) {
+  const dir = fs.mkdtempSync(path.join(base, 'run-memo-'));
   fs.mkdirSync(path.join(dir, 'cache'));
   fs.mkdirSync(path.join(dir, 'listed'));
   fs.writeFileSync(path.join(dir, 'listed', 'a'), '');
@@ -80,6 +80,18 @@ describe('a run replayed while nothing it read has changed', () => {
     expect(run()).toMatchObject({ stdout: 'input two, listed a,b, PROBE_MODE unset\n', runs: 5 });
 
     expect(run([], { PLATFORM_MEMO: 'off' }).runs).toBe(6);
+  });
+
+  it('reads files in shared memory (/dev/shm, where the tests keep their copies) as inputs, unlike devices', () => {
+    const { dir, run, setInput } = probe('/dev/shm');
+    try {
+      expect(run().runs).toBe(1);
+      expect(run().runs).toBe(1);
+      setInput('two');
+      expect(run()).toMatchObject({ stdout: 'input two, listed a, PROBE_MODE unset\n', runs: 2 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps one report per set of arguments', () => {
