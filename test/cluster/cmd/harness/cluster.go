@@ -159,13 +159,16 @@ func (c *cluster) start() (*info, error) {
 		"--use-service-account-credentials=true", "--service-cluster-ip-range="+serviceCIDR,
 		"--cluster-cidr="+podCIDR, "--allocate-node-cidrs=false",
 		// Fake nodes never get evicted for a missed heartbeat while the machine is busy.
-		"--node-monitor-grace-period=5m", "--v=1"); err != nil {
+		"--node-monitor-grace-period=5m",
+		// No client-side rate limit (20 requests a second by default), as kwokctl's own clusters:
+		// a platform applied at once made the controllers queue their writes to a local server.
+		"--kube-api-qps=5000", "--kube-api-burst=10000", "--v=1"); err != nil {
 		return nil, err
 	}
 	if err := c.run("kube-scheduler", nil, "--kubeconfig="+kubeconfig,
 		"--authentication-kubeconfig="+kubeconfig, "--authorization-kubeconfig="+kubeconfig,
 		"--bind-address=127.0.0.1", fmt.Sprintf("--secure-port=%d", schedPort), "--cert-dir="+c.path("sched"),
-		"--leader-elect=false", "--v=1"); err != nil {
+		"--leader-elect=false", "--kube-api-qps=5000", "--kube-api-burst=10000", "--v=1"); err != nil {
 		return nil, err
 	}
 	// kwok reads its stages (nodes become Ready, pods Running and Ready, Job pods complete) from
