@@ -20,7 +20,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Vitest's default is one file fewer than the cores: one at a time on two. Two side by side
           // keep both cores busy; a third gains nothing, as the files that boot a control plane are
-          // CPU-bound (the four of them took 261 s side by side and 246 s one after the other).
+          // CPU-bound (the four of them took 261 s side by side and 246 s one after the other), and
+          // the whole suite with three took 382 s and 725 s of CPU, against 365 s and 618 s with two.
           maxWorkers: 2,
           // V8's young generation at 32 MB, not 16: a render allocates in bursts, and 37 of the quick
           // files took 6 % less CPU this way (docs/testing.md).

@@ -33,7 +33,8 @@ builds=$!
 # clone starts from the newest type-check state on the machine, and checks only what differs.
 scripts/type-check-state.sh restore
 bundle_log=$(mktemp)
-node scripts/launch.cjs --build main.ts >"$bundle_log" 2>&1 &
+# With the other commands the tests run through the launcher, on the repository and on copies.
+node scripts/launch.cjs --build main.ts scripts/validate.ts scripts/diff.ts scripts/bootstrap.ts scripts/cluster-check.ts >"$bundle_log" 2>&1 &
 bundle=$!
 
 scripts/ensure-services.sh
