@@ -5,6 +5,7 @@
  * must roll out, roll again, and honour its disruption budget. Nothing here names an app: the
  * assertions run over whatever the platform renders.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PLATFORM_SETTINGS } from '../charts/platform';
@@ -16,6 +17,7 @@ import { NodeShape } from '../lib/cluster/nodes';
 import { isGpuResource } from '../lib/platform/gpus';
 import { SyncResult, declaredShape, syncFolders, threeNodeShape } from '../lib/cluster/sync';
 import { RouteMode, evict, platformRoot, restart, selectorQuery, until } from './support/cluster';
+import { REPO_ROOT } from './support/platform';
 
 // The first run builds the control plane from source (pretest does it too): allow for it.
 const BOOT_TIMEOUT = 90 * 60_000;
@@ -45,6 +47,8 @@ describe.each(MODES)('routes=$routes on $nodes', ({ routes, shape, declared }) =
   afterAll(async () => {
     await sync?.stop();
     await cp?.stop();
+    // A platform synthesized for another shape: the committed one stays.
+    if (root && root !== REPO_ROOT) fs.rmSync(root, { recursive: true, force: true });
   });
 
   it('accepts every object of dist/ and argocd/ with no refusal and no warning', () => {
