@@ -26,6 +26,11 @@ copy_tree() {
   mv -T "$tmp" "$to" 2>/dev/null || rm -rf "$tmp"
 }
 
+# prune_kind <folder of a kind>: keeps the three entries used last (other clones may be on other pins).
+prune_kind() {
+  ls -1dt "$1"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+}
+
 # store_get <kind> <key> <to> [copy]: copies the stored entry into <to>; fails when there is none.
 store_get() {
   local root
@@ -43,7 +48,7 @@ store_put() {
   root=$(store_root) || return 0
   [ -d "$root/$1/$2" ] || copy_tree "$3" "$root/$1/$2" || return 0
   touch "$root/$1/$2"
-  ls -1dt "$root/$1"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+  prune_kind "$root/$1"
 }
 
 # store_replace <kind> <key> <from>: makes the entry a copy of <from>, whatever it held: for a state
@@ -60,5 +65,5 @@ store_replace() {
   mv -T "$root/$1/$2" "$old/entry" 2>/dev/null || true
   mv -T "$new" "$root/$1/$2" 2>/dev/null || rm -rf "$new"
   rm -rf "$old"
-  ls -1dt "$root/$1"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+  prune_kind "$root/$1"
 }
