@@ -10,30 +10,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { releaseTool } from '../lib/release/tools';
+import { type NextRelease, nextRelease } from '../lib/release/next-release';
 
 const USAGE = 'usage: npm run release:version -- [--dir <service folder>] [--no-ci]';
-
-interface NextRelease {
-  version: string | null;
-  tag: string | null;
-  notes: string;
-}
-
-/** The part of semantic-release's JS API this script uses (its types live in tools/release). */
-type SemanticRelease = (
-  options: { dryRun: boolean; ci: boolean },
-  context: { cwd: string; env: NodeJS.ProcessEnv; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-) => Promise<false | { nextRelease: { version: string; gitTag: string; notes?: string } }>;
-
-async function nextRelease(dir: string, ci: boolean): Promise<NextRelease> {
-  // semantic-release-monorepo reads the package and the git root from the process's directory.
-  process.chdir(dir);
-  const semanticRelease = (await import(releaseTool('semantic-release'))).default as SemanticRelease;
-  const result = await semanticRelease({ dryRun: true, ci }, { cwd: dir, env: process.env, stdout: process.stderr, stderr: process.stderr });
-  if (!result) return { version: null, tag: null, notes: '' };
-  return { version: result.nextRelease.version, tag: result.nextRelease.gitTag, notes: result.nextRelease.notes ?? '' };
-}
 
 function writeGithubOutput(file: string, release: NextRelease): void {
   const delimiter = `notes_${Date.now()}`;
@@ -57,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const release = await nextRelease(absolute, ci);
+    const release = await nextRelease(absolute, { ci });
     if (process.env.GITHUB_OUTPUT) writeGithubOutput(process.env.GITHUB_OUTPUT, release);
     process.stdout.write(`${JSON.stringify(release)}\n`);
     return 0;

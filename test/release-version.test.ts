@@ -2,9 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../lib/paths';
+import { type NextRelease, nextRelease as computeNextRelease } from '../lib/release/next-release';
 import { RELEASE_TOOLS_DIR, RELEASE_TOOLS_INSTALL } from '../lib/release/tools';
 
 /**
@@ -59,53 +61,67 @@ function throwawayRepository(history: { tag?: string; commits: Commit[] }[]): st
   return work;
 }
 
-function nextRelease(work: string): { version: string | null; tag: string | null; notes: string } {
+/** The script itself, as the release workflow runs it: its exit code and the JSON it prints. */
+function nextReleaseByScript(work: string): NextRelease {
   const run = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, '--dir', path.join(work, 'app'), '--no-ci'], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
   expect(run.status, run.stderr).toBe(0);
   return JSON.parse(run.stdout);
 }
 
+/**
+ * What the script computes, in this process: semantic-release loads once for all the cases (a run of
+ * the script spends most of its 2.5 s loading it).
+ */
+async function nextRelease(work: string): Promise<NextRelease> {
+  const cwd = process.cwd();
+  try {
+    return await computeNextRelease(path.join(work, 'app'), { ci: false, env, log: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
 describe('the next version of the URL shortener (semantic-release, app/.releaserc.json)', () => {
   const released = { tag: `${TAG_PREFIX}1.2.3`, commits: [{ message: 'feat: shorten URLs' }] };
 
-  it('releases 1.0.0 first, when no release tag exists yet', () => {
-    const release = nextRelease(throwawayRepository([{ commits: [{ message: 'feat: shorten URLs' }] }]));
+  it('releases 1.0.0 first, when no release tag exists yet (the script, printing JSON)', () => {
+    const release = nextReleaseByScript(throwawayRepository([{ commits: [{ message: 'feat: shorten URLs' }] }]));
     expect(release).toMatchObject({ version: '1.0.0', tag: `${TAG_PREFIX}1.0.0` });
   });
 
-  it('makes a fix a patch release', () => {
-    const release = nextRelease(throwawayRepository([released, { commits: [{ message: 'fix: answer 404 for an unknown code' }] }]));
+  it('makes a fix a patch release', async () => {
+    const release = await nextRelease(throwawayRepository([released, { commits: [{ message: 'fix: answer 404 for an unknown code' }] }]));
     expect(release).toMatchObject({ version: '1.2.4', tag: `${TAG_PREFIX}1.2.4` });
     expect(release.notes).toMatch(/### Bug Fixes\n\n\* answer 404 for an unknown code/);
   });
 
-  it('makes a feature a minor release, whatever fixes come with it', () => {
-    const release = nextRelease(throwawayRepository([released, { commits: [{ message: 'fix: trim slugs' }, { message: 'feat: custom slugs' }] }]));
+  it('makes a feature a minor release, whatever fixes come with it', async () => {
+    const release = await nextRelease(throwawayRepository([released, { commits: [{ message: 'fix: trim slugs' }, { message: 'feat: custom slugs' }] }]));
     expect(release.version).toBe('1.3.0');
     expect(release.notes).toMatch(/### Features\n\n\* custom slugs/);
   });
 
-  it('makes a breaking change a major release, marked with ! or a BREAKING CHANGE footer', () => {
-    const bang = nextRelease(throwawayRepository([released, { commits: [{ message: 'feat!: drop the v1 API' }] }]));
-    const footer = nextRelease(throwawayRepository([released, { commits: [{ message: 'fix: stricter codes\n\nBREAKING CHANGE: codes are case-sensitive' }] }]));
+  it('makes a breaking change a major release, marked with ! or a BREAKING CHANGE footer', async () => {
+    const bang = await nextRelease(throwawayRepository([released, { commits: [{ message: 'feat!: drop the v1 API' }] }]));
+    const footer = await nextRelease(throwawayRepository([released, { commits: [{ message: 'fix: stricter codes\n\nBREAKING CHANGE: codes are case-sensitive' }] }]));
     expect([bang.version, footer.version]).toEqual(['2.0.0', '2.0.0']);
     expect(footer.notes).toContain('codes are case-sensitive');
   });
 
-  it('releases nothing for chores, docs and refactors', () => {
-    const release = nextRelease(throwawayRepository([released, { commits: [{ message: 'chore: bump a dev tool' }, { message: 'docs: explain slugs' }, { message: 'refactor: split routes' }] }]));
+  it('releases nothing for chores, docs and refactors', async () => {
+    const release = await nextRelease(throwawayRepository([released, { commits: [{ message: 'chore: bump a dev tool' }, { message: 'docs: explain slugs' }, { message: 'refactor: split routes' }] }]));
     expect(release).toEqual({ version: null, tag: null, notes: '' });
   });
 
-  it('counts only commits touching app/: a platform feature releases no new image', () => {
-    const only = nextRelease(throwawayRepository([released, { commits: [{ message: 'feat: a new chart', file: 'charts/platform.ts' }] }]));
-    const mixed = nextRelease(throwawayRepository([released, { commits: [{ message: 'feat: a new chart', file: 'charts/platform.ts' }, { message: 'fix: trim slugs' }] }]));
+  it('counts only commits touching app/: a platform feature releases no new image', async () => {
+    const only = await nextRelease(throwawayRepository([released, { commits: [{ message: 'feat: a new chart', file: 'charts/platform.ts' }] }]));
+    const mixed = await nextRelease(throwawayRepository([released, { commits: [{ message: 'feat: a new chart', file: 'charts/platform.ts' }, { message: 'fix: trim slugs' }] }]));
     expect(only.version).toBeNull();
     expect(mixed.version).toBe('1.2.4');
   });
 
-  it('counts from the last release tag, not from the beginning', () => {
-    const release = nextRelease(throwawayRepository([
+  it('counts from the last release tag, not from the beginning', async () => {
+    const release = await nextRelease(throwawayRepository([
       { tag: `${TAG_PREFIX}1.2.3`, commits: [{ message: 'feat!: first API' }] },
       { tag: `${TAG_PREFIX}1.2.4`, commits: [{ message: 'fix: trim slugs' }] },
       { commits: [{ message: 'fix: stricter codes' }] },
