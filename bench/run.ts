@@ -193,6 +193,8 @@ function freshClone(figures: Figure[]): void {
     try {
       const env = { ...process.env };
       delete env.PLATFORM_CACHE_DIR;
+      // A fresh clone's own: no bundle kept by another clone (scripts/kept-bundles.cjs).
+      delete env.PLATFORM_BUNDLE_STORE;
       const start = performance.now();
       const result = spawnSync('npm', ['run', '-s', 'synth'], { cwd: clone, encoding: 'utf8', env, maxBuffer: 1 << 26 });
       const ms = performance.now() - start;

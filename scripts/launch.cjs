@@ -9,7 +9,8 @@
  *
  * The bundle holds no path of the repository, so a copy of the repository (the tests make many)
  * starts from the bundle it copied: an input whose stamp differs but whose content does not leaves
- * the bundle as it is.
+ * the bundle as it is. Bundles built before are kept by the content of their inputs
+ * (scripts/kept-bundles.cjs): a return to sources built before takes one of them, with no rebuild.
  *
  * Usage: node scripts/launch.cjs <entry.ts> [args...]
  *        node scripts/launch.cjs --build <entry.ts>...   (type-check and bundle, run nothing)
@@ -85,6 +86,8 @@ function writeWhole(file, text) {
   fs.renameSync(temp, file);
 }
 
+const record = file => ({ stamp: stamp(file), hash: hashOf(file) });
+
 function build({ entry, output, manifestFile, codeCacheFile }) {
   const esbuild = require('esbuild');
   const result = esbuild.buildSync({
@@ -102,7 +105,6 @@ function build({ entry, output, manifestFile, codeCacheFile }) {
     tsconfig: path.join(root, 'tsconfig.json'),
     absWorkingDir: root,
   });
-  const record = file => ({ stamp: stamp(file), hash: hashOf(file) });
   const inputs = {};
   // The launcher too: a change to how it bundles must rebuild.
   for (const file of [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'package.json', 'scripts/launch.cjs', 'scripts/run-memo.cjs']) inputs[file] = record(path.join(root, file));
@@ -113,7 +115,7 @@ function build({ entry, output, manifestFile, codeCacheFile }) {
 
 /** Type-checks and bundles an entry point unless its bundle is up to date; exits 2 on a type error. */
 function ensureBuilt(target) {
-  if (upToDate(target)) return;
+  if (upToDate(target) || kept().restore(target)) return;
   const errors = require('./typecheck.cjs').typecheck(root, target.entry, target.name);
   if (errors.length) {
     console.error(`${path.relative(root, target.entry)} does not type-check (${errors.length} error${errors.length === 1 ? '' : 's'}):\n  ${errors.join('\n  ')}`);
@@ -122,10 +124,16 @@ function ensureBuilt(target) {
   }
   fs.mkdirSync(cacheDir, { recursive: true });
   build(target);
+  kept().keep(target);
 }
 
+let keptBundles;
+/** Bundles kept by the content of their inputs (scripts/kept-bundles.cjs), loaded when a bundle is stale. */
+const kept = () => (keptBundles ??= require('./kept-bundles.cjs')({ root, cacheDir, stamp, hashOf, writeWhole }));
+
 /** Runs the bundle as `require` would, with V8's compiled code kept beside it. */
-function runBundle({ output, codeCacheFile }) {
+function runBundle(target) {
+  const { output, codeCacheFile } = target;
   // Code that looks for the repository through __dirname would find the cache folder instead (lib/paths.ts).
   globalThis.__PLATFORM_ROOT__ = root;
   const Module = require('node:module');
@@ -142,6 +150,7 @@ function runBundle({ output, codeCacheFile }) {
     const temp = `${codeCacheFile}.${process.pid}.tmp`;
     fs.writeFileSync(temp, script.createCachedData());
     fs.renameSync(temp, codeCacheFile);
+    kept().keep(target);
   }
 }
 

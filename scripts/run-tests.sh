@@ -27,6 +27,12 @@ fi
 scripts/type-check-state.sh save
 typed=$(now)
 
+# The launcher's bundles kept by content (scripts/kept-bundles.cjs), in the machine's store: the
+# copies the tests make edit the same sources run after run, and each edit built anew costs a
+# type-check, a bundle and compiling it (3 to 10 s of CPU).
+. scripts/lib/machine-store.sh
+if store=$(store_root); then export PLATFORM_BUNDLE_STORE="$store/bundles"; fi
+
 set +e
 node_modules/.bin/vitest run --reporter=default --reporter=./test/support/timings-reporter.ts "$@"
 code=$?

@@ -33,9 +33,11 @@ case "${1:-}" in
     trap 'rm -rf "$staged"' EXIT
     for part in "${parts[@]}"; do
       [ -d ".cache/$part" ] || continue
-      # Not the launcher's kept runs (scripts/run-memo.cjs): they replay this clone's output.
+      # Not the launcher's kept runs (scripts/run-memo.cjs): they replay this clone's output. Nor
+      # its kept bundles (scripts/kept-bundles.cjs): npm test keeps them in the store already.
       cp -a ".cache/$part" "$staged/$part"
       find "$staged/$part" \( -name '*.memo-*.json' -o -name '*.tmp' \) -delete
+      rm -rf "$staged/$part/kept"
     done
     store_replace type-check "$key" "$staged"
     ;;

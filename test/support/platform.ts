@@ -59,8 +59,11 @@ export function readManifest(file: string): Manifest {
   return parse(fs.readFileSync(file, 'utf8')) as Manifest;
 }
 
-/** A run scripts/launch.cjs kept to replay, or one it is writing: never part of a copy. */
-const KEPT_RUN = /\.memo-[0-9a-f]+\.json$|\.tmp$/;
+/**
+ * A run scripts/launch.cjs kept to replay, or one it is writing, or the bundles it keeps by content
+ * (shared through PLATFORM_BUNDLE_STORE under npm test): never part of a copy.
+ */
+const KEPT_RUN = /\.memo-[0-9a-f]+\.json$|\.tmp$|\/\.cache\/build\/kept$/;
 
 /**
  * Copies the sources needed to synthesize (and `extra` entries) into a fresh folder, sharing node_modules. The
