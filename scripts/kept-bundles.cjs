@@ -55,16 +55,21 @@ module.exports = function keptBundles({ root, cacheDir, stamp, hashOf, writeWhol
     for (const e of usedLast(dir)) {
       const manifest = readManifest(path.join(e, MANIFEST));
       if (!manifest?.inputs || !sourcesFirst(manifest).every(([file, { hash }]) => contentIs(file, hash))) continue;
-      fs.mkdirSync(cacheDir, { recursive: true });
-      // V8 checks a code cache against the source's length only: never leave another bundle's.
-      fs.rmSync(target.codeCacheFile, { force: true });
-      copyWhole(path.join(e, BUNDLE), target.output);
-      if (fs.existsSync(path.join(e, CODE_CACHE))) copyWhole(path.join(e, CODE_CACHE), target.codeCacheFile);
-      const inputs = Object.fromEntries(Object.entries(manifest.inputs).map(([file, { hash }]) => [file, { stamp: stamp(path.join(root, file)), hash }]));
-      writeWhole(target.manifestFile, JSON.stringify({ output: { stamp: stamp(target.output), hash: hashOf(target.output) }, inputs }));
-      const now = new Date();
-      fs.utimesSync(e, now, now);
-      return true;
+      try {
+        fs.mkdirSync(cacheDir, { recursive: true });
+        // V8 checks a code cache against the source's length only: never leave another bundle's.
+        fs.rmSync(target.codeCacheFile, { force: true });
+        copyWhole(path.join(e, BUNDLE), target.output);
+        if (fs.existsSync(path.join(e, CODE_CACHE))) copyWhole(path.join(e, CODE_CACHE), target.codeCacheFile);
+        const inputs = Object.fromEntries(Object.entries(manifest.inputs).map(([file, { hash }]) => [file, { stamp: stamp(path.join(root, file)), hash }]));
+        writeWhole(target.manifestFile, JSON.stringify({ output: { stamp: stamp(target.output), hash: hashOf(target.output) }, inputs }));
+        const now = new Date();
+        fs.utimesSync(e, now, now);
+        return true;
+      } catch {
+        // Pruned by another launch meanwhile: build instead, which writes all of it again.
+        return false;
+      }
     }
     return false;
   }

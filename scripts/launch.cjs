@@ -164,7 +164,7 @@ function openRunMemo({ name, output }) {
   const { openMemo, memoName } = require('./run-memo.cjs');
   const args = process.argv.slice(2);
   const key = JSON.stringify({ entry: name, bundle: stamp(output), args, cwd: process.cwd(), node: process.version });
-  const caches = [path.join(root, '.cache'), path.join(root, 'node_modules', '.cache'), process.env.PLATFORM_CACHE_DIR].filter(Boolean);
+  const caches = [path.join(root, '.cache'), path.join(root, 'node_modules', '.cache'), process.env.PLATFORM_CACHE_DIR, process.env.PLATFORM_BUNDLE_STORE].filter(c => c && c !== 'off');
   return openMemo({ file: path.join(cacheDir, memoName(name, args)), key, caches });
 }
 
