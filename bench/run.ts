@@ -7,7 +7,8 @@
  * (issue #24), or when the floor could not be measured.
  * `--quick` runs each measurement fewer times; `--no-service` leaves out the URL shortener's load test;
  * `--no-cluster` the control plane's and Argo CD's figures, `--cluster-scratch` adds its build with an empty Go cache.
- * `--suite` also runs `npm test` (minutes) and reports its wall time and its slowest files.
+ * `--suite` also runs `npm test` (minutes) and reports its wall time and its slowest files; `--ci`
+ * runs `.ci/run` on a clean clone of HEAD (minutes) and reports its time and its `npm test`'s (bench/ci.ts).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,12 +17,13 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { copyProject } from '../test/support/platform';
 import { argocdFigures } from './argocd';
+import { ciFigures } from './ci';
 import { clusterFigures } from './cluster';
 import { FLOOR_SCRIPT, Floor, FULL_SYNTH_FLOOR_RATIO, SYNTH_FLOOR_RATIO, VALIDATE_FLOOR_RATIO, floorGuard } from './floor';
 import { BEFORE, Figure } from './figure';
 import { lastSuiteRun, suiteFigures } from './suite';
 
-const OPTIONS = ['--quick', '--no-service', '--no-cluster', '--cluster-scratch', '--suite'];
+const OPTIONS = ['--quick', '--no-service', '--no-cluster', '--cluster-scratch', '--suite', '--ci'];
 const args = process.argv.slice(2);
 const has = (option: string) => args.includes(option);
 // Bad options are refused before any work, naming them.
@@ -352,8 +354,9 @@ async function main(): Promise<void> {
   const serviceTable = has('--no-service') ? undefined : service(serviceFigs);
   const suiteFigs: Figure[] = [];
   if (has('--suite')) suite(suiteFigs);
+  if (has('--ci')) ciFigures(ROOT, suiteFigs);
   const table = report(figures);
-  console.log(beforeAndAfter(figures));
+  console.log(beforeAndAfter([...figures, ...suiteFigs]));
   console.log(`\n${table}`);
   if (clusterFigs.length) console.log(`\n${report(clusterFigs)}`);
   if (serviceFigs.length) console.log(`\n${report(serviceFigs)}`);
@@ -381,13 +384,13 @@ async function main(): Promise<void> {
     '',
     'The figures of issue #24 before the work on it, beside the same figures of this run.',
     '',
-    beforeAndAfter(figures),
+    beforeAndAfter([...figures, ...suiteFigs]),
     '',
     '## Synthesis and validation',
     '',
     table,
     '',
-    section('suite', suiteFigs.length ? ['## The test suite', '', `Machine: ${machine()}. \`npm test\` as a user runs it, pretest included, timed around it; its steps and files as it leaves them in \`.cache/\` (bench/suite.ts).`, '', report(suiteFigs)].join('\n') : undefined, 'without --suite', previous),
+    section('suite', suiteFigs.length ? ['## The test suite', '', `Machine: ${machine()}. \`npm test\` as a user runs it, pretest included, timed around it (\`--suite\`), or \`.ci/run\` on a clean clone, timed around it, and its \`npm test\` as \`.ci/run\` times it (\`--ci\`); their steps and files as \`npm test\` leaves them in \`.cache/\` (bench/suite.ts).`, '', report(suiteFigs)].join('\n') : undefined, 'without --suite or --ci', previous),
     section('cluster', clusterFigs.length ? ['## The control plane and Argo CD', '', `Machine: ${machine()}.`, '', report(clusterFigs)].join('\n') : undefined, '--no-cluster', previous),
     section('service', serviceTable
       ? [
