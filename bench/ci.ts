@@ -19,6 +19,8 @@ const CI_LINE = /^ci: (.*npm test (\d+) s.*); \d+ s in all$/m;
 export function ciFigures(root: string, figures: Figure[]): void {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
   const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-bench-ci-'));
+  // As a clone anywhere else: the drills run Barman and PostgreSQL from it as the postgres user.
+  fs.chmodSync(clone, 0o755);
   try {
     const cloned = spawnSync('git', ['clone', '-q', root, clone], { encoding: 'utf8' });
     if (cloned.status !== 0) throw new Error(`git clone ${root} failed:\n${cloned.stderr}`);
