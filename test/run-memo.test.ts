@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../lib/paths';
 
 const PROBE = `
@@ -37,8 +37,13 @@ function age(file: string): void {
   fs.utimesSync(file, anHourAgo, anHourAgo);
 }
 
+/** The probes' folders, removed after the file. */
+const probes: string[] = [];
+afterAll(() => probes.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+
 function probe(base = os.tmpdir()) {
   const dir = fs.mkdtempSync(path.join(base, 'run-memo-'));
+  probes.push(dir);
   fs.mkdirSync(path.join(dir, 'cache'));
   fs.mkdirSync(path.join(dir, 'listed'));
   fs.writeFileSync(path.join(dir, 'listed', 'a'), '');
@@ -83,15 +88,11 @@ describe('a run replayed while nothing it read has changed', () => {
   });
 
   it('reads files in shared memory (/dev/shm, where the tests keep their copies) as inputs, unlike devices', () => {
-    const { dir, run, setInput } = probe('/dev/shm');
-    try {
-      expect(run().runs).toBe(1);
-      expect(run().runs).toBe(1);
-      setInput('two');
-      expect(run()).toMatchObject({ stdout: 'input two, listed a, PROBE_MODE unset\n', runs: 2 });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const { run, setInput } = probe('/dev/shm');
+    expect(run().runs).toBe(1);
+    expect(run().runs).toBe(1);
+    setInput('two');
+    expect(run()).toMatchObject({ stdout: 'input two, listed a, PROBE_MODE unset\n', runs: 2 });
   });
 
   it('keeps one report per set of arguments', () => {

@@ -60,9 +60,16 @@ const pod = (containers: ContainerSpec[]) => () => renderPodTemplate(demo().char
 const ECHO = 'test/fixtures/manifests/echo/echo.yaml';
 const ECHO_IMAGE = 'registry.example.com/echo:0.2.3';
 const yaml = (props: ManifestsProps) => () => new Manifests(demo().chart, 'yaml', props);
+/** Temporary folders the rows make, removed after the file. */
+const scratchDirs: string[] = [];
+const scratch = () => {
+  const dir = tempDir();
+  scratchDirs.push(dir);
+  return dir;
+};
 /** A YAML file of `text` in a fresh folder, by its absolute path. */
 const yamlFile = (text: string) => {
-  const file = path.join(tempDir(), 'objects.yaml');
+  const file = path.join(scratch(), 'objects.yaml');
   fs.writeFileSync(file, text);
   return file;
 };
@@ -100,13 +107,6 @@ const rule = { alert: 'DemoDown', expr: 'up == 0', for: Duration.minutes(5), sev
 const group = (g: object) => () => declareAlerts(demo().chart, { name: 'demo', rules: [rule], ...g } as never);
 const dashboard = { uid: 'demo', title: 'x', tags: [], schemaVersion: 39, editable: false, refresh: '30s', time: { from: 'now-6h', to: 'now' }, timezone: 'browser', panels: [] };
 
-/** Temporary folders the rows make, removed after the file. */
-const scratchDirs: string[] = [];
-const scratch = () => {
-  const dir = tempDir();
-  scratchDirs.push(dir);
-  return dir;
-};
 const write = (file: string, text: string) => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);

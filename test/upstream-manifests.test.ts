@@ -71,10 +71,12 @@ describe('an app from a folder of plain YAML', () => {
 });
 
 describe('bad YAML', () => {
-  let dir: string;
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // A test may ask for several folders: each is removed after it.
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+  const folder = () => dirs[dirs.push(tempDir()) - 1];
   const withFiles = (files: Record<string, string>, props: Partial<ManifestsProps> = {}) => {
-    dir = tempDir();
+    const dir = folder();
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     return errorOf(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: dir, ...props }); }));
   };
@@ -82,6 +84,7 @@ describe('bad YAML', () => {
 
   it('is refused naming the file, the document and its line', () => {
     const message = withFiles({ 'a.yaml': `${configMap('one')}---\nkind: ConfigMap\nmetadata:\n  name: two\n` });
+    const [dir] = dirs;
     expect(message).toBe(`bad/yaml: ${path.relative(path.resolve(__dirname, '..'), dir)}/a.yaml, document 2 (line 5): has no apiVersion`);
   });
 
@@ -103,13 +106,12 @@ describe('bad YAML', () => {
   });
 
   it('with an image that is no pin of lib/images.ts is refused, naming the file, the line and the pin to add', () => {
-    dir = tempDir();  // nothing to write; afterEach removes it
     expect(errorOf(() => platformWith(p => { new Manifests(testChart(p, 'bad'), 'yaml', { path: FIXTURE_MANIFESTS }); })))
       .toBe('bad/yaml: images: test/fixtures/manifests/echo/echo.yaml:2 (document 1): container echo of Deployment echo runs image registry.example.com/echo, which is not a pin of lib/images.ts, so Renovate never updates it; add it there (echo: \'registry.example.com/echo:<version>\') and list it here (images: [IMAGES.echo]), which sets it on every container of that repository');
   });
 
   it('has its findings point at the YAML file and line it was written in, not at the file it would be written to', () => {
-    dir = tempDir();
+    const dir = folder();
     const echo = fs.readFileSync(path.join(FIXTURE_MANIFESTS, 'echo.yaml'), 'utf8').replace('            - name: http\n              containerPort: 5678', '            - name: http\n              containerPort: 70000');
     fs.writeFileSync(path.join(dir, 'echo.yaml'), echo);
     const where = path.relative(path.resolve(__dirname, '..'), dir);

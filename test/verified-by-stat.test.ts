@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { VerifiedByStat } from '../lib/verified-by-stat';
 
 /** Writes `file` as if an hour ago: the memo keeps no answer about a file changed a moment ago. */
@@ -15,8 +15,13 @@ function writeAged(file: string, text: string): void {
   fs.utimesSync(file, anHourAgo, anHourAgo);
 }
 
+/** The scratch folders, removed after the file. */
+const scratchDirs: string[] = [];
+afterAll(() => scratchDirs.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+
 function scratch(): { dir: string; file: string; cache: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verified-'));
+  scratchDirs.push(dir);
   const file = path.join(dir, 'record.json');
   writeAged(file, 'one');
   return { dir, file, cache: path.join(dir, 'cache') };
