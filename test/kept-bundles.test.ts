@@ -49,8 +49,12 @@ describe('bundles kept by content', () => {
 
   it('keeps them in .cache/build/kept/ unless PLATFORM_BUNDLE_STORE says where, and none with it off', () => {
     const own = path.join(project, '.cache/build/kept/probe_ts');
+    const inStore = entries();
     expect(launch("console.log('three');\n", 'off').stdout).toBe('three\n');
+    // Kept nowhere: not in its own folder, not in the store, not in a folder named "off".
     expect(entries(own)).toEqual([]);
+    expect(entries()).toEqual(inStore);
+    expect(fs.existsSync(path.join(project, 'off'))).toBe(false);
     expect(launch("console.log('four');\n", null).stdout).toBe('four\n');
     expect(entries(own)).toHaveLength(1);
   });
